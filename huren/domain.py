@@ -1,0 +1,290 @@
+"""Plain typed records shared by every layer of Huren.
+
+This module imports nothing of ours: `ocr`, `matching`, `recognition` and `api` all depend on it,
+never the other way round.  Records are frozen-ish dataclasses that serialise to the JSON shapes the
+CLI and the service print.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+BBox = tuple[float, float, float, float]
+"""Axis-aligned box `(x0, y0, x1, y1)` in the pixel coordinates of the (upright) page image."""
+
+FieldValueType = str | int | bool | list[str] | None
+
+
+class DocType(StrEnum):
+    REGISTRATION_CERTIFICATE = "registration_certificate"
+    ASSESSMENT_CERTIFICATE = "assessment_certificate"
+    VERIFIER_CERTIFICATE = "verifier_certificate"
+    ID_CARD_FRONT = "id_card_front"
+    ID_CARD_BACK = "id_card_back"
+    APPLICATION_FORM = "application_form"
+    UNKNOWN = "unknown"
+
+
+CERTIFICATE_TYPES = frozenset(
+    {DocType.REGISTRATION_CERTIFICATE, DocType.ASSESSMENT_CERTIFICATE, DocType.VERIFIER_CERTIFICATE}
+)
+
+CATEGORIES: tuple[str, ...] = (
+    "长度", "力学", "声学", "温度", "电磁", "无线电", "时间频率", "电离辐射", "化学", "光学", "专用类",
+)
+"""The eleven practice categories (执业类别) of a registered metrologist, in the form's order."""
+
+
+@dataclass(slots=True)
+class TextLine:
+    """One line of text as OCR or a PDF text layer saw it."""
+
+    text: str
+    bbox: BBox
+    confidence: float = 1.0
+
+    @property
+    def cx(self) -> float:
+        return (self.bbox[0] + self.bbox[2]) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.bbox[1] + self.bbox[3]) / 2
+
+    @property
+    def height(self) -> float:
+        return self.bbox[3] - self.bbox[1]
+
+
+@dataclass(slots=True)
+class Quality:
+    """Signals about how readable a page is; reported, never used to hide a page."""
+
+    width: int = 0
+    height: int = 0
+    dpi_estimate: float | None = None
+    blur: float | None = None  # variance of the Laplacian on the working image; low = blurred
+    glare: float | None = None  # share of saturated pixels
+    rotation: int = 0  # degrees the page was turned clockwise to make it upright
+    skew: float = 0.0  # degrees of deskew applied
+    perspective_corrected: bool = False
+    cut_off: bool = False
+    text_layer: bool = False  # PDF page read from its text layer, no OCR
+    mean_confidence: float | None = None
+    flags: list[str] = field(default_factory=list)  # e.g. "blurred", "low_resolution", "glare", "cut_off"
+
+
+@dataclass(slots=True)
+class Page:
+    """A single page ready for extraction: its lines of text and how it was obtained."""
+
+    source: str
+    number: int  # 1-based
+    width: int
+    height: int
+    lines: list[TextLine]
+    quality: Quality = field(default_factory=Quality)
+    marks: dict[str, Any] = field(default_factory=dict)  # non-text evidence, e.g. {"red_seal": True}
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+@dataclass(slots=True)
+class ExtractedField:
+    value: FieldValueType
+    confidence: float
+    bbox: BBox | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "confidence": round(self.confidence, 4),
+            "bbox": [round(v, 1) for v in self.bbox] if self.bbox else None,
+        }
+
+
+@dataclass(slots=True)
+class Extraction:
+    """What Huren read from one page: the JSON object `huren extract` prints per page."""
+
+    source: str
+    page: int
+    doc_type: DocType
+    doc_type_confidence: float
+    fields: dict[str, ExtractedField] = field(default_factory=dict)
+    quality: Quality = field(default_factory=Quality)
+    warnings: list[str] = field(default_factory=list)
+    lines: list[TextLine] = field(default_factory=list)
+
+    def value(self, key: str) -> FieldValueType:
+        f = self.fields.get(key)
+        return f.value if f else None
+
+    def to_json(self, *, with_lines: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "source": self.source,
+            "page": self.page,
+            "doc_type": str(self.doc_type),
+            "doc_type_confidence": round(self.doc_type_confidence, 4),
+            "fields": {k: v.to_json() for k, v in self.fields.items()},
+            "quality": asdict(self.quality),
+            "warnings": list(self.warnings),
+        }
+        if with_lines:
+            out["lines"] = [
+                {"text": ln.text, "bbox": [round(v, 1) for v in ln.bbox], "confidence": round(ln.confidence, 4)}
+                for ln in self.lines
+            ]
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Extraction:
+        quality = Quality(**data.get("quality", {}))
+        fields = {
+            k: ExtractedField(v["value"], v["confidence"], tuple(v["bbox"]) if v.get("bbox") else None)  # type: ignore[arg-type]
+            for k, v in data.get("fields", {}).items()
+        }
+        lines = [TextLine(ln["text"], tuple(ln["bbox"]), ln.get("confidence", 1.0)) for ln in data.get("lines", [])]  # type: ignore[arg-type]
+        return cls(
+            source=data["source"],
+            page=data["page"],
+            doc_type=DocType(data["doc_type"]),
+            doc_type_confidence=data["doc_type_confidence"],
+            fields=fields,
+            quality=quality,
+            warnings=list(data.get("warnings", [])),
+            lines=lines,
+        )
+
+
+@dataclass(slots=True)
+class FileError:
+    """A file (or one page of it) that could not be processed, with a stable code."""
+
+    source: str
+    code: str
+    message: str
+    page: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"source": self.source, "error": {"code": self.code, "message": self.message}}
+        if self.page is not None:
+            out["page"] = self.page
+        return out
+
+
+# --- registry and matching -------------------------------------------------------------------------
+
+
+class CertType(StrEnum):
+    REGISTRATION = "registration"
+    ASSESSMENT = "assessment"
+    VERIFIER = "verifier"
+
+
+DOC_TYPE_TO_CERT_TYPE: dict[DocType, CertType] = {
+    DocType.REGISTRATION_CERTIFICATE: CertType.REGISTRATION,
+    DocType.ASSESSMENT_CERTIFICATE: CertType.ASSESSMENT,
+    DocType.VERIFIER_CERTIFICATE: CertType.VERIFIER,
+}
+
+
+class RecordStatus(StrEnum):
+    VALID = "valid"
+    REVOKED = "revoked"
+    SUSPENDED = "suspended"
+
+
+@dataclass(slots=True)
+class RegistryRecord:
+    """One certificate as its issuing authority recorded it."""
+
+    cert_type: CertType
+    cert_number: str
+    name: str
+    id_number: str | None = None
+    gender: str | None = None
+    level: int | None = None
+    categories: list[str] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+    issuing_authority: str | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+    status: RecordStatus = RecordStatus.VALID
+    employer: str | None = None
+    source: str | None = None  # where the record came from (file, import batch)
+    updated_at: str | None = None  # ISO timestamp of the last change
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        for k in ("valid_from", "valid_until"):
+            if d[k] is not None:
+                d[k] = d[k].isoformat()
+        d["cert_type"] = str(self.cert_type)
+        d["status"] = str(self.status)
+        return d
+
+
+class Verdict(StrEnum):
+    MATCH = "match"
+    MISMATCH = "mismatch"
+    MISSING = "missing"
+    UNCERTAIN = "uncertain"
+
+
+@dataclass(slots=True)
+class FieldEvidence:
+    field: str
+    extracted: FieldValueType
+    registry: FieldValueType
+    similarity: float
+    verdict: Verdict
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "extracted": self.extracted,
+            "registry": self.registry,
+            "similarity": round(self.similarity, 4),
+            "verdict": str(self.verdict),
+        }
+
+
+@dataclass(slots=True)
+class Evidence:
+    """How one extracted document compares with the registry record it claims to be."""
+
+    source: str
+    page: int
+    doc_type: DocType
+    record: RegistryRecord | None
+    score: float
+    fields: list[FieldEvidence] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "page": self.page,
+            "doc_type": str(self.doc_type),
+            "record": self.record.to_json() if self.record else None,
+            "score": round(self.score, 4),
+            "fields": [f.to_json() for f in self.fields],
+        }
+
+
+@dataclass(slots=True)
+class ConsistencyCheck:
+    """A cross-document check (ID card vs certificates, ID number vs gender, validity at a date)."""
+
+    check: str
+    verdict: Verdict
+    detail: str = ""
+    documents: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"check": self.check, "verdict": str(self.verdict), "detail": self.detail, "documents": self.documents}

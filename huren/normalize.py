@@ -1,0 +1,253 @@
+"""Normalisers shared by extraction (`ocr`) and matching (`matching`).
+
+Both sides must agree on what "the same value" means, so every value is brought to one canonical form
+here: ISO dates, an 18-character ID number, 男/女, level 1/2, categories from the fixed list.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from stdnum.cn import ric
+
+from huren.domain import CATEGORIES
+
+# --- text -------------------------------------------------------------------------------------------
+
+_SPACES = re.compile(r"[\s\u3000\u00a0]+")
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII and punctuation to half width (ＡＢＣ１２３：→ ABC123:), ideographic space to space."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def squash(text: str) -> str:
+    """Fold width and drop every space: the form in which labels and keys are compared."""
+    return _SPACES.sub("", fold_width(text))
+
+
+def clean_value(text: str) -> str:
+    """A free-text value as a person would write it: folded width, no stray spaces or separators."""
+    text = fold_width(text)
+    text = _SPACES.sub(" ", text).strip(" :：;；,，.。、|")
+    # Spaces between CJK characters are layout (letter-spaced names), not content.
+    return re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", text)
+
+
+# OCR confusions between letters and digits, used only where the result then validates.
+DIGIT_CONFUSIONS: dict[str, str] = {
+    "O": "0", "o": "0", "D": "0", "Q": "0", "〇": "0", "U": "0",
+    "I": "1", "l": "1", "i": "1", "|": "1", "L": "1", "!": "1", "J": "1",
+    "Z": "2", "z": "2",
+    "E": "3",
+    "A": "4", "h": "4",
+    "S": "5", "s": "5",
+    "G": "6", "b": "6",
+    "T": "7",
+    "B": "8",
+    "g": "9", "q": "9",
+}
+
+
+def fix_digits(text: str) -> str:
+    """Replace letters OCR confuses with digits (for fields that hold only digits)."""
+    return "".join(DIGIT_CONFUSIONS.get(ch, ch) for ch in text)
+
+
+# --- dates ------------------------------------------------------------------------------------------
+
+_CN_DIGITS = {"〇": 0, "零": 0, "O": 0, "o": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _cn_number(text: str) -> int | None:
+    """二〇二三 → 2023, 十二 → 12, 二十一 → 21, 三十 → 30."""
+    if not text:
+        return None
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        t = _CN_DIGITS.get(tens, None) if tens else 1
+        o = _CN_DIGITS.get(ones, None) if ones else 0
+        return None if t is None or o is None else t * 10 + o
+    digits = [_CN_DIGITS.get(ch) for ch in text]
+    if any(d is None for d in digits):
+        return None
+    return int("".join(str(d) for d in digits))
+
+
+_CN_DATE = re.compile(r"([〇零一二三四五六七八九Oo]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日?")
+_NUM_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[.\-/．—_·,])\s*(\d{1,2})\s*(?:月|[.\-/．—_·,])\s*(\d{1,2})(?!\d)\s*日?"
+)
+_COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])([0-2]\d|3[01])(?!\d)")
+_DATE_DIGITS = re.compile(r"[0-9OoDQIl|SBZ]")
+
+
+def _make_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def find_dates(text: str) -> list[tuple[date, int, int]]:
+    """Every date written in `text`, with its span, in reading order.
+
+    Understands 2023年5月1日, 2023.05.01, 2023-5-1, 2023/5/1, 20230501 and 二〇二三年五月一日; a letter
+    OCR mistook for a digit inside a number (2O23) is tolerated.
+    """
+    text = fold_width(text)
+    # Repair O/l/I inside runs that are otherwise digits, keeping positions stable (1:1 replacement).
+    repaired = re.sub(
+        r"[0-9OoDQIl|SBZ]{2,}",
+        lambda m: fix_digits(m.group()) if sum(c.isdigit() for c in m.group()) >= len(m.group()) - 1 else m.group(),
+        text,
+    )
+    found: list[tuple[date, int, int]] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    for m in _CN_DATE.finditer(text):
+        y, mo, d = _cn_number(m.group(1)), _cn_number(m.group(2)), _cn_number(m.group(3))
+        if y and mo and d and (dt := _make_date(y, mo, d)):
+            found.append((dt, m.start(), m.end()))
+            taken.append((m.start(), m.end()))
+    for pattern in (_NUM_DATE, _COMPACT_DATE):
+        for m in pattern.finditer(repaired):
+            if not free(m.start(), m.end()):
+                continue
+            if dt := _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3))):
+                found.append((dt, m.start(), m.end()))
+                taken.append((m.start(), m.end()))
+    found.sort(key=lambda t: t[1])
+    return found
+
+
+def parse_date(text: str) -> date | None:
+    """The first date in `text`, or None."""
+    dates = find_dates(text)
+    return dates[0][0] if dates else None
+
+
+LONG_TERM = ("长期", "永久", "长 期")
+
+
+def parse_date_range(text: str) -> tuple[date | None, date | None, bool]:
+    """`2023年5月1日至2028年4月30日`, `2023.05.01-2028.04.30`, `2020.01.01-长期`.
+
+    Returns (start, end, open_ended); open_ended is True when the end is written 长期.
+    """
+    dates = [d for d, _, _ in find_dates(text)]
+    open_ended = any(word in text for word in LONG_TERM)
+    if len(dates) >= 2:
+        return dates[0], dates[1], False
+    if len(dates) == 1:
+        # A lone date after 至 is an end date; a lone date before 长期 a start.
+        if open_ended:
+            return dates[0], None, True
+        if re.search(r"(至|到|[-~—])\s*$", fold_width(text).split(str(dates[0].year))[0]):
+            return None, dates[0], False
+        return dates[0], None, False
+    return None, None, open_ended
+
+
+# --- people -----------------------------------------------------------------------------------------
+
+
+def id_number_valid(value: str) -> bool:
+    return len(value) == 18 and ric.is_valid(value)
+
+
+def normalize_id_number(raw: str) -> tuple[str, list[str]]:
+    """An 18-character ID number and the warnings about it.
+
+    A letter OCR confuses with a digit is corrected only where the corrected number then passes the
+    GB 11643 check digit; the correction is reported. An invalid number is returned as read.
+    """
+    text = squash(raw).upper().replace("×", "X")
+    text = re.sub(r"[^0-9A-Z|!]", "", text)
+    warnings: list[str] = []
+    if id_number_valid(text):
+        return text, warnings
+    if len(text) == 18:
+        body, last = text[:17], text[17]
+        fixed = fix_digits(body) + (last if last == "X" else fix_digits(last))
+        if fixed != text and id_number_valid(fixed):
+            warnings.append(f"id_number_corrected: {mask_id_number(text)} → {mask_id_number(fixed)} (OCR letter/digit confusion)")
+            return fixed, warnings
+        warnings.append("id_number_invalid_check_digit: 身份证号码校验位不符 / check digit does not validate")
+        return text, warnings
+    warnings.append(f"id_number_bad_length: 身份证号码应为18位，读到{len(text)}位 / expected 18 characters, read {len(text)}")
+    return text, warnings
+
+
+def mask_id_number(value: str | None) -> str:
+    """3101**********123X → keeps the first 4 and last 4 characters (PIPL: never log an ID number whole)."""
+    if not value:
+        return ""
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def id_number_birth_date(value: str) -> date | None:
+    if len(value) != 18 or not value[:17].isdigit():
+        return None
+    return _make_date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+
+
+def id_number_gender(value: str) -> str | None:
+    if len(value) < 17 or not value[16].isdigit():
+        return None
+    return "男" if int(value[16]) % 2 else "女"
+
+
+def parse_gender(text: str) -> str | None:
+    t = squash(text)
+    has_m, has_f = "男" in t, "女" in t
+    if has_m != has_f:
+        return "男" if has_m else "女"
+    low = t.lower()
+    if low in {"m", "male"}:
+        return "男"
+    if low in {"f", "female"}:
+        return "女"
+    return None
+
+
+# --- qualifications ---------------------------------------------------------------------------------
+
+_LEVELS = {"一级": 1, "二级": 2, "壹级": 1, "贰级": 2, "1级": 1, "2级": 2, "I级": 1, "II级": 2}
+
+
+def parse_level(text: str) -> int | None:
+    t = squash(text)
+    for word, level in _LEVELS.items():
+        if word in t:
+            return level
+    if t in {"1", "2"}:
+        return int(t)
+    return None
+
+
+def parse_categories(text: str) -> list[str]:
+    """Categories named in `text`, in the canonical order, each once."""
+    t = squash(text)
+    return [c for c in CATEGORIES if c in t]
+
+
+_ITEM_SPLIT = re.compile(r"[;；、,，/\n]+|\s{2,}")
+
+
+def split_items(text: str) -> list[str]:
+    """Assessment items written one after another: 、 ； ， or line breaks separate them."""
+    return [clean_value(part) for part in _ITEM_SPLIT.split(fold_width(text)) if clean_value(part)]
+
+
+def join_list(values: list[str]) -> str:
+    return ";".join(values)

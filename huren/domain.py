@@ -87,7 +87,8 @@ class Page:
     height: int
     lines: list[TextLine]
     quality: Quality = field(default_factory=Quality)
-    marks: dict[str, Any] = field(default_factory=dict)  # non-text evidence, e.g. {"red_seal": True}
+    marks: dict[str, Any] = field(default_factory=dict)  # non-text evidence, e.g. {"red_regions": [...]}
+    image: Any = field(default=None, repr=False)  # the upright working image (BGR array) when OCR'd
 
     @property
     def text(self) -> str:

@@ -69,8 +69,8 @@ def _cn_number(text: str) -> int | None:
         return None
     if "十" in text:
         tens, _, ones = text.partition("十")
-        t = _CN_DIGITS.get(tens, None) if tens else 1
-        o = _CN_DIGITS.get(ones, None) if ones else 0
+        t = _CN_DIGITS.get(tens) if tens else 1
+        o = _CN_DIGITS.get(ones) if ones else 0
         return None if t is None or o is None else t * 10 + o
     digits = [_CN_DIGITS.get(ch) for ch in text]
     if any(d is None for d in digits):

@@ -1,0 +1,49 @@
+"""The shape of a document-type spec: what identifies the document, which labels lead to which fields.
+
+A spec is data.  Adding a province's new layout or a label synonym means editing a spec module in
+this package, never the extraction code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from huren.domain import DocType
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One field (or a pair, for a date range) and how to find and read it.
+
+    `kind` names a reader in `ocr.fields`; `labels` are the printed labels in any layout, spaces
+    ignored; `fallback` is a regular expression searched over the page when no label leads to a
+    valid value (a certificate number printed as `No. 沪2023…`, an authority under its seal).
+    """
+
+    keys: tuple[str, ...]
+    kind: str
+    labels: tuple[str, ...] = ()
+    multiline: bool = False
+    fallback: str | None = None
+    fallback_last: bool = False  # take the last fallback match on the page (an authority at the foot)
+    required: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class DocSpec:
+    doc_type: DocType
+    title: str  # the document's name in Chinese, for messages
+    keywords: dict[str, float]  # text that identifies the document → weight (negative: speaks against)
+    fields: tuple[FieldSpec, ...]
+    stop_labels: tuple[str, ...] = ()  # printed labels that end a value but are not fields (照片, 备注)
+    filler_labels: tuple[str, ...] = ()  # sub-labels to skip at a value's start (单位名称)
+    field_labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(k for f in self.fields for k in f.keys)
+
+
+def f(keys: str | tuple[str, ...], kind: str, *labels: str, **options: object) -> FieldSpec:
+    """Compact constructor so spec modules read like the tables they are."""
+    return FieldSpec(keys=(keys,) if isinstance(keys, str) else keys, kind=kind, labels=labels, **options)  # type: ignore[arg-type]

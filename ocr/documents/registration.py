@@ -1,0 +1,27 @@
+"""注册计量师注册证 — the registration certificate."""
+
+from huren.domain import DocType
+from ocr.documents import common as c
+from ocr.documents.base import DocSpec, f
+
+SPEC = DocSpec(
+    doc_type=DocType.REGISTRATION_CERTIFICATE,
+    title="注册计量师注册证",
+    keywords={"注册证": 2.0, "注册计量师": 1.5, "执业类别": 2.0, "注册专业": 2.0, "注册有效期": 1.0,
+              "级别": 0.5, "申请表": -4.0, "考核合格证": -2.0, "检定员证": -2.0},
+    fields=(
+        f("name", "name", *c.NAME),
+        f("gender", "gender", *c.GENDER),
+        f("id_number", "id_number", *c.ID_NUMBER, fallback=c.ID_NUMBER_PATTERN),
+        f("cert_number", "cert_number", *c.CERT_NUMBER, "注册证号", fallback=c.CERT_NUMBER_PATTERN),
+        f("level", "level", "级别", "注册级别", "资格级别", "等级"),
+        f("categories", "categories", "执业类别", "注册专业", "专业类别", "执业范围", "注册类别", multiline=True),
+        f("issuing_authority", "authority", *c.AUTHORITY, "注册机关", "注册部门",
+          fallback=c.AUTHORITY_PATTERN, fallback_last=True),
+        f(("valid_from", "valid_until"), "date_range", *c.VALIDITY),
+        f("valid_from", "date", "注册日期", "生效日期", "起始日期", "有效期起", required=False),
+        f("valid_until", "date", *c.VALID_UNTIL, required=False),
+        f("employer", "text", *c.EMPLOYER, multiline=True),
+    ),
+    stop_labels=(*c.STOP, "出生日期", "发证日期", "签发日期"),
+)

@@ -1,0 +1,171 @@
+"""Declarative field extraction: a document spec's labels, read over a page's layout.
+
+For every field the labels are tried in reading order; the value is what follows the label on its
+row (up to the next label), or the cell below when the label stands alone; a reader validates and
+normalises it, and a value that does not validate sends the search on to the next candidate.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from huren.domain import ExtractedField, FieldValueType, Page
+from ocr.documents import DocSpec, FieldSpec
+from ocr.fields import READERS, Reading
+from ocr.layout import Layout, Span
+from ocr.marks import MARK_READERS
+
+FALLBACK_CERTAINTY = 0.85
+
+
+@dataclass(slots=True)
+class LabelHit:
+    span: Span
+    label: str
+
+
+def _label_pattern(spec: DocSpec) -> re.Pattern[str]:
+    labels = {label for fs in spec.fields for label in fs.labels} | set(spec.stop_labels) | set(spec.filler_labels)
+    return re.compile("|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True)))
+
+
+class Extractor:
+    """Reads one page's fields according to one spec."""
+
+    def __init__(self, spec: DocSpec, page: Page, layout: Layout | None = None) -> None:
+        self.spec = spec
+        self.page = page
+        self.layout = layout or Layout(page.lines)
+        self.hits = [LabelHit(span, m.group()) for span, m in self.layout.find(_label_pattern(spec))]
+        self.by_row: dict[int, list[LabelHit]] = {}
+        for hit in self.hits:
+            self.by_row.setdefault(hit.span.row, []).append(hit)
+
+    # --- value spans --------------------------------------------------------------------------
+
+    def _value_right(self, hit: LabelHit) -> Span:
+        row = hit.span.row
+        start = hit.span.end
+        end = len(self.layout.rows[row].chars)
+        for other in self.by_row.get(row, []):
+            if other.span.start < start:
+                continue
+            if other.span.start == start and other.label in self.spec.filler_labels:
+                start = other.span.end
+                continue
+            end = other.span.start
+            break
+        return Span(row, start, end)
+
+    def _cut_at_label(self, span: Span) -> Span | None:
+        """The part of a span below a label that is a value: None if it starts with another label."""
+        for other in self.by_row.get(span.row, []):
+            if other.span.end <= span.start or other.span.start >= span.end:
+                continue
+            if other.span.start <= span.start:
+                if other.label in self.spec.filler_labels:
+                    return self._cut_at_label(Span(span.row, other.span.end, span.end))
+                return None
+            return Span(span.row, span.start, other.span.start)
+        return span
+
+    def _continuation_text(self, span: Span) -> str:
+        parts = []
+        for cont in self.layout.continuation(span):
+            cut = self._cut_at_label(cont)
+            if cut is None or cut.is_empty():
+                break
+            parts.append(self.layout.text(cut))
+        return "\n".join(parts)
+
+    def _read(self, fs: FieldSpec, span: Span) -> Reading | None:
+        if span.is_empty():
+            return None
+        text = self.layout.text(span)
+        if fs.multiline:
+            more = self._continuation_text(span)
+            text = f"{text}\n{more}" if more else text
+        return READERS[fs.kind](text, fs.keys)
+
+    # --- fields ---------------------------------------------------------------------------------
+
+    def _from_label(self, fs: FieldSpec) -> tuple[Reading, Span] | None:
+        for hit in self.hits:
+            if hit.label not in fs.labels:
+                continue
+            right = self._value_right(hit)
+            reading = self._read(fs, right)
+            if reading:
+                return reading, right
+            if not right.is_empty() and len(self.layout.text(right).strip()) > 2:
+                continue  # a value stood beside the label but was not one: the cell below is someone else's
+            for below in self.layout.below(hit.span):
+                cut = self._cut_at_label(below)
+                if cut is None:
+                    break
+                reading = self._read(fs, cut)
+                if reading:
+                    return reading, cut
+        return None
+
+    def _from_fallback(self, fs: FieldSpec) -> tuple[Reading, Span] | None:
+        if not fs.fallback:
+            return None
+        pattern = re.compile(fs.fallback)
+        found = []
+        for span, m in self.layout.find(pattern):
+            text = m.group(1) if m.groups() else m.group()
+            reading = READERS[fs.kind](text, fs.keys)
+            if reading:
+                reading.certainty *= FALLBACK_CERTAINTY
+                found.append((reading, span))
+        if not found:
+            return None
+        return found[-1] if fs.fallback_last else found[0]
+
+    def _mark(self, fs: FieldSpec) -> tuple[dict[str, FieldValueType], float, Span | None] | None:
+        reader = MARK_READERS[fs.kind]
+        for hit in self.hits:
+            if hit.label in fs.labels:
+                value, certainty, span = reader(self.layout, self.page, hit.span)
+                if value is not None:
+                    return {fs.keys[0]: value}, certainty, span or hit.span
+        return None
+
+    def run(self) -> tuple[dict[str, ExtractedField], list[str]]:
+        fields: dict[str, ExtractedField] = {}
+        warnings: list[str] = []
+        for fs in self.spec.fields:
+            if all(k in fields for k in fs.keys):
+                continue
+            if fs.kind in MARK_READERS:
+                marked = self._mark(fs)
+                if marked:
+                    values, certainty, span = marked
+                    conf = certainty * (self.layout.confidence(span) if span else 1.0)
+                    bbox = self.layout.bbox(span) if span else None
+                    for k, v in values.items():
+                        fields[k] = ExtractedField(v, conf, bbox)
+                elif fs.required:
+                    warnings.append(f"missing_field: {fs.keys[0]}")
+                continue
+            found = self._from_label(fs) or self._from_fallback(fs)
+            if found is None:
+                if fs.required:
+                    warnings.extend(f"missing_field: {k}" for k in fs.keys if k not in fields)
+                continue
+            reading, span = found
+            conf = self.layout.confidence(span) * reading.certainty
+            bbox = self.layout.bbox(span)
+            for k, v in reading.values.items():
+                if k not in fields:
+                    fields[k] = ExtractedField(v, conf, bbox)
+            warnings.extend(reading.warnings)
+        # A field that was found after all is not missing (a range label can fill a single-date field).
+        warnings = [w for w in warnings if not (w.startswith("missing_field: ") and w.split(": ", 1)[1] in fields)]
+        return fields, warnings
+
+
+def extract_fields(spec: DocSpec, page: Page) -> tuple[dict[str, ExtractedField], list[str]]:
+    return Extractor(spec, page).run()

@@ -1,0 +1,156 @@
+"""Field readers: from the raw text found at a label to a normalised value (or None when it is not one).
+
+Each reader both normalises and validates, so a label that points at the wrong text (a neighbour's
+cell, a line of the seal) is rejected and the next candidate is tried.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from huren import normalize as n
+from huren.domain import FieldValueType
+
+
+@dataclass(slots=True)
+class Reading:
+    values: dict[str, FieldValueType]
+    warnings: list[str] = field(default_factory=list)
+    certainty: float = 1.0  # how sure the reader is that this text is such a value
+
+
+Reader = Callable[[str, tuple[str, ...]], Reading | None]
+
+_CJK = r"\u4e00-\u9fff"
+
+
+def _one(keys: tuple[str, ...], value: FieldValueType, certainty: float = 1.0, warnings: list[str] | None = None) -> Reading:
+    return Reading({keys[0]: value}, warnings or [], certainty)
+
+
+def read_name(text: str, keys: tuple[str, ...]) -> Reading | None:
+    m = re.match(rf"[{_CJK}·•]{{2,6}}", n.squash(text))
+    if not m:
+        return None
+    name = m.group().replace("•", "·")
+    return _one(keys, name, 1.0 if len(name) <= 4 else 0.7)
+
+
+def read_text(text: str, keys: tuple[str, ...]) -> Reading | None:
+    value = n.clean_value(text)
+    value = re.sub(r"\s+", "", value) if re.search(rf"[{_CJK}]", value) else value
+    return _one(keys, value) if len(value) >= 2 else None
+
+
+def read_ethnicity(text: str, keys: tuple[str, ...]) -> Reading | None:
+    m = re.match(rf"[{_CJK}]{{1,6}}", n.squash(text))
+    return _one(keys, m.group()) if m else None
+
+
+def read_gender(text: str, keys: tuple[str, ...]) -> Reading | None:
+    gender = n.parse_gender(text[:4])
+    return _one(keys, gender) if gender else None
+
+
+def read_id_number(text: str, keys: tuple[str, ...]) -> Reading | None:
+    m = re.search(r"[0-9A-Za-z|!×]{15,20}", n.squash(text))
+    if not m:
+        return None
+    value, warnings = n.normalize_id_number(m.group())
+    if len(value) != 18:
+        return None
+    certainty = 1.0 if not warnings else (0.9 if "corrected" in warnings[0] else 0.6)
+    return _one(keys, value, certainty, warnings)
+
+
+def read_date(text: str, keys: tuple[str, ...]) -> Reading | None:
+    dates = n.find_dates(text)
+    return _one(keys, dates[0][0].isoformat()) if dates else None
+
+
+def read_date_range(text: str, keys: tuple[str, ...]) -> Reading | None:
+    start, end, open_ended = n.parse_date_range(text)
+    if start is None and end is None:
+        return None
+    values: dict[str, FieldValueType] = {}
+    if start:
+        values[keys[0]] = start.isoformat()
+    if end:
+        values[keys[1]] = end.isoformat()
+    elif open_ended:
+        values[keys[1]] = None
+    return Reading(values)
+
+
+def read_date_range_id(text: str, keys: tuple[str, ...]) -> Reading | None:
+    """An ID card's 有效期限: `2015.05.01-2035.05.01`, or `2010.03.01-长期` (no end: null)."""
+    reading = read_date_range(text, keys)
+    if reading is not None and keys[1] not in reading.values:
+        return None  # a range on an ID card always has an end, even if it is 长期
+    return reading
+
+
+def read_level(text: str, keys: tuple[str, ...]) -> Reading | None:
+    level = n.parse_level(text[:6])
+    return _one(keys, level) if level else None
+
+
+def read_categories(text: str, keys: tuple[str, ...]) -> Reading | None:
+    categories = n.parse_categories(text)
+    return _one(keys, categories) if categories else None
+
+
+def read_items(text: str, keys: tuple[str, ...]) -> Reading | None:
+    items = [i for i in n.split_items(text) if re.search(rf"[{_CJK}A-Za-z]", i)]
+    return _one(keys, items) if items else None
+
+
+_CERT_CHARS = re.compile(rf"[A-Za-z0-9\-()（）{_CJK}]+")
+
+
+def read_cert_number(text: str, keys: tuple[str, ...]) -> Reading | None:
+    m = _CERT_CHARS.search(n.squash(text).replace("—", "-").replace("_", "-"))
+    if not m:
+        return None
+    value = m.group()
+    # Letters inside runs of digits are OCR confusions (2O19 → 2019).
+    value = re.sub(r"(?<=\d)[OoDQIl|](?=\d)|(?<=\d)[OoDQIl|]$", lambda x: n.fix_digits(x.group()), value)
+    if sum(ch.isdigit() for ch in value) < 4 or len(value) > 30:
+        return None
+    return _one(keys, value)
+
+
+def read_authority(text: str, keys: tuple[str, ...]) -> Reading | None:
+    value = n.clean_value(text)
+    value = re.split(r"\s|\d{4}\s*[年.\-/]", value)[0]  # a date or stamp text after the name is not part of it
+    value = re.sub(rf"[^{_CJK}()（）]", "", value)
+    if len(value) < 4:
+        return None
+    certainty = 1.0 if re.search(r"(局|厅|委员会|分局|院|所|中心|部)$", value) else 0.6
+    return _one(keys, value, certainty)
+
+
+def read_phone(text: str, keys: tuple[str, ...]) -> Reading | None:
+    digits = re.sub(r"[^0-9\-]", "", n.fix_digits(n.squash(text)))
+    m = re.search(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}", digits)
+    return _one(keys, m.group()) if m else None
+
+
+READERS: dict[str, Reader] = {
+    "name": read_name,
+    "text": read_text,
+    "ethnicity": read_ethnicity,
+    "gender": read_gender,
+    "id_number": read_id_number,
+    "date": read_date,
+    "date_range": read_date_range,
+    "date_range_id": read_date_range_id,
+    "level": read_level,
+    "categories": read_categories,
+    "items": read_items,
+    "cert_number": read_cert_number,
+    "authority": read_authority,
+    "phone": read_phone,
+}

@@ -1,0 +1,182 @@
+"""Geometry of a page's text: rows, characters with positions, labels and the values they point at.
+
+OCR detection is inconsistent about boxes: a widely spaced label (姓　名) may come back as two boxes,
+while a label and its value (姓名：张三  性别：男) may come back as one.  So everything here works on
+*rows of characters*: each character keeps an estimated x-span and the line it came from, labels
+are searched in a row's text with spaces removed, and a value is the stretch of characters between
+one label and the next — on the same row, or in the cell below when the label stands alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from huren.domain import BBox, TextLine
+from huren.normalize import fold_width
+
+
+@dataclass(slots=True)
+class Char:
+    ch: str
+    x0: float
+    x1: float
+    line: int  # index into Layout.lines
+
+
+@dataclass(slots=True)
+class Row:
+    lines: list[int]
+    y0: float
+    y1: float
+    chars: list[Char] = field(default_factory=list)
+    key: str = ""  # the row's characters with spaces and separators dropped; index i ↔ chars[i]
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+
+@dataclass(slots=True)
+class Span:
+    """A run of characters in one row: a label occurrence or a value."""
+
+    row: int
+    start: int
+    end: int  # exclusive
+
+    def is_empty(self) -> bool:
+        return self.end <= self.start
+
+
+_DROP = re.compile(r"[\s:：]")
+
+
+class Layout:
+    """Rows of characters built from a page's lines; the coordinates stay the page's."""
+
+    def __init__(self, lines: list[TextLine]) -> None:
+        self.lines = lines
+        self.rows: list[Row] = _group_rows(lines)
+        for row in self.rows:
+            _fill_chars(row, lines)
+
+    # --- reading spans -----------------------------------------------------------------------
+
+    def text(self, span: Span, *, keep_gaps: bool = True) -> str:
+        """The span's characters; a wide gap between boxes becomes a space (cells, list items)."""
+        row = self.rows[span.row]
+        out: list[str] = []
+        prev: Char | None = None
+        gap = 0.6 * row.height
+        for c in row.chars[span.start:span.end]:
+            if keep_gaps and prev is not None and c.line != prev.line and c.x0 - prev.x1 > gap:
+                out.append(" ")
+            out.append(c.ch)
+            prev = c
+        return "".join(out)
+
+    def bbox(self, span: Span) -> BBox | None:
+        row = self.rows[span.row]
+        chars = row.chars[span.start:span.end]
+        if not chars:
+            return None
+        ys = [self.lines[c.line].bbox for c in chars]
+        return (min(c.x0 for c in chars), min(b[1] for b in ys), max(c.x1 for c in chars), max(b[3] for b in ys))
+
+    def confidence(self, span: Span) -> float:
+        row = self.rows[span.row]
+        lines = {c.line for c in row.chars[span.start:span.end]}
+        return min((self.lines[i].confidence for i in lines), default=0.0)
+
+    def x_range(self, span: Span) -> tuple[float, float]:
+        row = self.rows[span.row]
+        chars = row.chars[span.start:span.end]
+        return chars[0].x0, chars[-1].x1
+
+    # --- searching ------------------------------------------------------------------------------
+
+    def find(self, pattern: re.Pattern[str]) -> list[tuple[Span, re.Match[str]]]:
+        """Every match of `pattern` in the rows' keys (spaces and colons dropped), in reading order."""
+        found = []
+        for r, row in enumerate(self.rows):
+            for m in pattern.finditer(row.key):
+                found.append((Span(r, m.start(), m.end()), m))
+        return found
+
+    def below(self, span: Span, *, max_rows: int = 2) -> list[Span]:
+        """Spans in the next rows that sit under `span` horizontally (a value in the cell below)."""
+        x0, x1 = self.x_range(span)
+        height = self.rows[span.row].height
+        out = []
+        for r in range(span.row + 1, min(len(self.rows), span.row + 1 + max_rows)):
+            row = self.rows[r]
+            if row.y0 - self.rows[span.row].y1 > 2.5 * height:
+                break
+            idx = [i for i, c in enumerate(row.chars) if c.x1 > x0 - height and c.x0 < x1 + 6 * height]
+            if idx:
+                out.append(Span(r, idx[0], idx[-1] + 1))
+        return out
+
+    def continuation(self, span: Span, *, max_rows: int = 3) -> list[Span]:
+        """Rows that carry on a value left-aligned under its first line (a wrapped address)."""
+        if span.is_empty():
+            return []
+        x0, _ = self.x_range(span)
+        height = self.rows[span.row].height
+        out = []
+        last = self.rows[span.row]
+        for r in range(span.row + 1, min(len(self.rows), span.row + 1 + max_rows)):
+            row = self.rows[r]
+            if row.y0 - last.y1 > 1.2 * height or not row.chars:
+                break
+            idx = [i for i, c in enumerate(row.chars) if c.x0 >= x0 - 1.5 * height]
+            if not idx or abs(row.chars[idx[0]].x0 - x0) > 1.5 * height:
+                break
+            out.append(Span(r, idx[0], len(row.chars)))
+            last = row
+        return out
+
+
+def _group_rows(lines: list[TextLine]) -> list[Row]:
+    """Lines whose vertical extents overlap by half the smaller height share a row."""
+    order = sorted(range(len(lines)), key=lambda i: (lines[i].cy, lines[i].bbox[0]))
+    rows: list[Row] = []
+    for i in order:
+        b = lines[i].bbox
+        h = b[3] - b[1]
+        best: Row | None = None
+        best_overlap = 0.0
+        for row in rows[-4:]:
+            overlap = min(row.y1, b[3]) - max(row.y0, b[1])
+            ref = min(h, row.height)
+            if ref > 0 and overlap / ref > 0.5 and overlap > best_overlap:
+                best, best_overlap = row, overlap
+        if best is None:
+            rows.append(Row(lines=[i], y0=b[1], y1=b[3]))
+        else:
+            best.lines.append(i)
+            # Keep the row band at its median line, so a tall box cannot swallow the next row.
+            best.y0 = min(best.y0, b[1]) if h <= 1.5 * best.height else best.y0
+            best.y1 = max(best.y1, b[3]) if h <= 1.5 * best.height else best.y1
+    rows.sort(key=lambda r: (r.y0 + r.y1) / 2)
+    return rows
+
+
+def _fill_chars(row: Row, lines: list[TextLine]) -> None:
+    row.lines.sort(key=lambda i: lines[i].bbox[0])
+    chars: list[Char] = []
+    for i in row.lines:
+        text = fold_width(lines[i].text)
+        x0, _, x1, _ = lines[i].bbox
+        # CJK glyphs are twice as wide as ASCII ones; spread the box width accordingly.
+        weights = [2.0 if ord(ch) > 0x2E80 else 1.0 for ch in text]
+        total = sum(weights) or 1.0
+        x = x0
+        for ch, wgt in zip(text, weights, strict=True):
+            w = (x1 - x0) * wgt / total
+            if not _DROP.match(ch):
+                chars.append(Char(ch, x, x + w, i))
+            x += w
+    row.chars = chars
+    row.key = "".join(c.ch for c in chars)

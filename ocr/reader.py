@@ -1,0 +1,180 @@
+"""From page pixels to lines of text: detect once, decide the page's orientation once, recognise in batches.
+
+Plain RapidOCR classifies every line's orientation and runs its detector on a large image; Huren
+instead looks at the detected boxes to see whether the page lies on its side, recognises a handful
+of lines both ways up to tell 0° from 180°, straightens the small skew, and recognises every line
+in one batched call.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from rapidocr.utils.process_img import get_rotate_crop_image
+
+from huren.domain import Page, Quality, TextLine
+from ocr import preprocess
+from ocr.engine import OcrEngine
+from ocr.orientation import upside_down_votes
+
+MIN_LINE_CONFIDENCE = 0.3
+ORIENTATION_SAMPLE = 7
+
+
+def _box_sides(quads: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    widths = np.linalg.norm(quads[:, 1] - quads[:, 0], axis=1)
+    heights = np.linalg.norm(quads[:, 3] - quads[:, 0], axis=1)
+    return widths, heights
+
+
+def _is_sideways(quads: np.ndarray) -> bool:
+    """Most long boxes standing upright means the text runs vertically: the page lies on its side."""
+    if len(quads) == 0:
+        return False
+    xs, ys = quads[:, :, 0], quads[:, :, 1]
+    w = xs.max(axis=1) - xs.min(axis=1)
+    h = ys.max(axis=1) - ys.min(axis=1)
+    tall = float(((h > 2 * w) * h).sum())
+    wide = float(((w > 2 * h) * w).sum())
+    return tall > wide
+
+
+def _rotate_quads(quads: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    if len(quads) == 0:
+        return quads
+    pts = np.concatenate([quads.reshape(-1, 2), np.ones((quads.shape[0] * 4, 1), np.float32)], axis=1)
+    return (pts @ matrix.T).reshape(-1, 4, 2).astype(np.float32)
+
+
+def _rotate90(image: np.ndarray, quads: np.ndarray, clockwise_quarters: int) -> tuple[np.ndarray, np.ndarray]:
+    """Turn image and boxes by 90° steps clockwise, keeping the boxes' corner order (tl, tr, br, bl)."""
+    k = clockwise_quarters % 4
+    if k == 0:
+        return image, quads
+    h, w = image.shape[:2]
+    codes = {1: cv2.ROTATE_90_CLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    rotated = cv2.rotate(image, codes[k])
+    x, y = quads[..., 0], quads[..., 1]
+    if k == 1:
+        new = np.stack([h - 1 - y, x], axis=-1)
+    elif k == 2:
+        new = np.stack([w - 1 - x, h - 1 - y], axis=-1)
+    else:
+        new = np.stack([y, w - 1 - x], axis=-1)
+    return rotated, _reorder_corners(new.astype(np.float32))
+
+
+def _reorder_corners(quads: np.ndarray) -> np.ndarray:
+    """Put each quad's corners back in tl, tr, br, bl order after a rotation moved them."""
+    out = np.empty_like(quads)
+    for i, q in enumerate(quads):
+        s, d = q.sum(axis=1), q[:, 1] - q[:, 0]
+        out[i] = [q[np.argmin(s)], q[np.argmin(d)], q[np.argmax(s)], q[np.argmax(d)]]
+    return out
+
+
+def _skew_degrees(quads: np.ndarray) -> float:
+    """The page's skew from the slope of its long text boxes, weighted by their length."""
+    widths, heights = _box_sides(quads)
+    keep = widths > 3 * np.maximum(heights, 1)
+    if keep.sum() < 3:
+        return 0.0
+    v = quads[keep, 1] - quads[keep, 0]
+    angles = np.degrees(np.arctan2(v[:, 1], v[:, 0]))
+    order = np.argsort(angles)
+    weights = widths[keep][order]
+    cumulative = np.cumsum(weights)
+    return float(angles[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+
+
+def _crop(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    return get_rotate_crop_image(image, quad.copy())
+
+
+def _upside_down(image: np.ndarray, quads: np.ndarray) -> bool:
+    """Pool the direction classifier's votes over the page's longest lines."""
+    widths, heights = _box_sides(quads)
+    long_lines = np.flatnonzero(widths > 2 * heights)
+    sample = long_lines[np.argsort(-widths[long_lines])][:ORIENTATION_SAMPLE]
+    if len(sample) == 0:
+        return False
+    return upside_down_votes([_crop(image, quads[i]) for i in sample]) > 0.5
+
+
+def _clean_crop(crop: np.ndarray) -> np.ndarray:
+    """Wash out a red seal lying over black text, unless the line itself is printed in red."""
+    mask = preprocess.red_mask(crop)
+    if mask.mean() < 255 * 0.04:
+        return crop
+    washed = preprocess.remove_red(crop)
+    if (cv2.cvtColor(washed, cv2.COLOR_BGR2GRAY) < 110).mean() < 0.01:
+        return crop
+    return washed
+
+
+def read_image(engine: OcrEngine, image: np.ndarray, *, source: str = "", number: int = 1,
+               quality: Quality | None = None) -> Page:
+    """OCR one page image into an upright `Page` whose boxes are in the working image's pixels."""
+    quality = quality or Quality()
+    image, _ = preprocess.bound_resolution(image)
+    corners = preprocess.find_document(image)
+    if corners is not None:
+        image = preprocess.warp_document(image, corners)
+        quality.perspective_corrected = True
+
+    quads, _scores = engine.detect(image)
+    if _is_sideways(quads):
+        image, quads = _rotate90(image, quads, 1)
+        quality.rotation = (quality.rotation + 90) % 360
+    if len(quads) and _upside_down(image, quads):
+        image, quads = _rotate90(image, quads, 2)
+        quality.rotation = (quality.rotation + 180) % 360
+
+    skew = _skew_degrees(quads)
+    if abs(skew) > 0.3:
+        h, w = image.shape[:2]
+        matrix = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)
+        image = cv2.warpAffine(image, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        quads = _rotate_quads(quads, matrix)
+        quality.skew = round(skew, 2)
+
+    crops = [_clean_crop(_crop(image, q)) for q in quads]
+    results = engine.recognize(crops)
+    lines: list[TextLine] = []
+    for quad, (text, conf) in zip(quads, results, strict=False):
+        if not text.strip() or conf < MIN_LINE_CONFIDENCE:
+            continue
+        xs, ys = quad[:, 0], quad[:, 1]
+        lines.append(TextLine(text, (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())), conf))
+
+    preprocess.measure_quality(image, quality)
+    h, w = image.shape[:2]
+    _flag_layout_quality(lines, w, h, quality)
+    return Page(source=source, number=number, width=w, height=h, lines=lines, quality=quality,
+                marks={"red_regions": preprocess.red_regions(image)}, image=image)
+
+
+def _flag_layout_quality(lines: list[TextLine], w: int, h: int, quality: Quality) -> None:
+    if not lines:
+        quality.flags.append("no_text")
+        return
+    heights = sorted(line.height for line in lines)
+    median = heights[len(heights) // 2]
+    if median < 12:
+        quality.flags.append("low_resolution")
+    quality.mean_confidence = round(sum(ln.confidence for ln in lines) / len(lines), 4)
+    margin = max(2.0, 0.004 * max(w, h))
+    if any(ln.bbox[0] <= margin or ln.bbox[1] <= margin or ln.bbox[2] >= w - margin or ln.bbox[3] >= h - margin
+           for ln in lines):
+        quality.flags.append("cut_off")
+        quality.cut_off = True
+    if median > 0:
+        # Body text is 10–12 pt; its cap height in pixels gives the scan's resolution.
+        quality.dpi_estimate = round(median / (11 / 72) / 1.3, 0)
+
+
+def text_layer_page(lines: list[TextLine], *, source: str, number: int, width: int, height: int) -> Page:
+    """A PDF page read from its text layer: no OCR, full confidence."""
+    quality = Quality(width=width, height=height, text_layer=True, mean_confidence=1.0)
+    return Page(source=source, number=number, width=width, height=height, lines=lines, quality=quality)
+

@@ -1,0 +1,47 @@
+# Huren — the two commands of the README: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck unit samples bench clean system-deps
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev,postgres]'
+	touch $(STAMP)
+
+system-deps:
+	bash scripts/system-deps.sh
+
+## demo: set up, then run the main job on the bundled samples
+demo: $(STAMP) system-deps
+	bash scripts/demo.sh
+
+## test: set up, lint, type-check and run every test (PostgreSQL started when it can be)
+test: $(STAMP) system-deps lint typecheck unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	if [ -z "$${HUREN_TEST_POSTGRES_URL:-}" ]; then \
+	  eval "$$(bash .ci/postgres.sh 2>/dev/null)" || echo "PostgreSQL could not be started: its tests will say so"; \
+	fi; \
+	$(BIN)/pytest -q
+
+## samples: regenerate the committed sample set (deterministic)
+samples: $(STAMP) system-deps
+	$(BIN)/python -m samples.generate --out samples/documents --seed 7
+
+## bench: speed figures, run by hand
+bench: $(STAMP)
+	$(BIN)/python bench/bench_ocr.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache tests/artifacts

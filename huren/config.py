@@ -1,0 +1,41 @@
+"""One settings object, read from `HUREN_*` environment variables (pydantic-settings)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ocr.engine import EngineConfig
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HUREN_", extra="ignore")
+
+    data_dir: Path = Path("data")
+    database_url: str | None = None  # default: SQLite file under data_dir
+
+    ocr_backend: str = "rapidocr"  # rapidocr | paddle
+    ocr_threads: int = 0
+    ocr_det_side: int = 1024
+    ocr_rec_batch: int = 8
+    paddle_det_dir: str | None = None
+    paddle_rec_dir: str | None = None
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'huren.sqlite3'}"
+
+    def engine_config(self) -> EngineConfig:
+        return EngineConfig(
+            backend=self.ocr_backend,
+            threads=self.ocr_threads,
+            det_side=self.ocr_det_side,
+            rec_batch=self.ocr_rec_batch,
+            paddle_det_dir=self.paddle_det_dir,
+            paddle_rec_dir=self.paddle_rec_dir,
+        )
+
+
+def get_settings() -> Settings:
+    return Settings()

@@ -6,9 +6,11 @@ here: ISO dates, an 18-character ID number, 男/女, level 1/2, categories from 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date
+from typing import Any
 
 from huren.domain import CATEGORIES
 
@@ -20,6 +22,28 @@ _SPACES = re.compile(r"[\s\u3000\u00a0]+")
 def fold_width(text: str) -> str:
     """Full-width ASCII and punctuation to half width (ＡＢＣ１２３：→ ABC123:), ideographic space to space."""
     return unicodedata.normalize("NFKC", text)
+
+
+@functools.lru_cache(maxsize=8192)
+def simplified_char(ch: str) -> str:
+    """One character in its simplified form (長 → 长), for vocabulary and labels.
+
+    Only character by character and never for names: a recogniser that answers in traditional forms
+    is misreading a simplified document, but 乾 in a person's name is not 干.
+    """
+    out = _t2s().convert(ch) if ord(ch) > 0x2E80 else ch
+    return out if len(out) == 1 else ch
+
+
+def simplified(text: str) -> str:
+    return "".join(simplified_char(ch) for ch in text)
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
 
 
 def squash(text: str) -> str:
@@ -57,23 +81,14 @@ def fix_digits(text: str) -> str:
 
 # --- dates ------------------------------------------------------------------------------------------
 
-_CN_DIGITS = {"〇": 0, "零": 0, "O": 0, "o": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
-
-
 def _cn_number(text: str) -> int | None:
-    """二〇二三 → 2023, 十二 → 12, 二十一 → 21, 三十 → 30."""
-    if not text:
+    """二〇二三 → 2023, 十二 → 12, 二十一 → 21 (cn2an), or None when it is not a numeral."""
+    import cn2an
+
+    try:
+        return int(cn2an.cn2an(text.replace("O", "〇").replace("o", "〇"), "smart"))
+    except (ValueError, KeyError, TypeError):
         return None
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        t = _CN_DIGITS.get(tens) if tens else 1
-        o = _CN_DIGITS.get(ones) if ones else 0
-        return None if t is None or o is None else t * 10 + o
-    digits = [_CN_DIGITS.get(ch) for ch in text]
-    if any(d is None for d in digits):
-        return None
-    return int("".join(str(d) for d in digits))
 
 
 _CN_DATE = re.compile(r"([〇零一二三四五六七八九Oo]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日?")

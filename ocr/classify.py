@@ -5,7 +5,7 @@ from __future__ import annotations
 from rapidfuzz import fuzz
 
 from huren.domain import DocType
-from huren.normalize import squash
+from huren.normalize import simplified, squash
 from ocr.documents import SPECS
 
 MIN_SCORE = 3.0  # below this no document type has enough of its own words on the page
@@ -22,7 +22,7 @@ def _present(keyword: str, text: str) -> float:
 
 def classify(text: str) -> tuple[DocType, float]:
     """The document type whose identifying words best cover `text`, and how clearly it wins."""
-    key = squash(text)
+    key = simplified(squash(text))
     scores: dict[DocType, float] = {}
     for spec in SPECS:
         scores[spec.doc_type] = sum(w * _present(k, key) for k, w in spec.keywords.items() if w > 0) + sum(

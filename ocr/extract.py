@@ -17,6 +17,7 @@ from ocr.layout import Layout, Span
 from ocr.marks import MARK_READERS
 
 FALLBACK_CERTAINTY = 0.85
+AS_READ = {"name"}  # kinds whose characters are never changed to simplified forms
 
 
 @dataclass(slots=True)
@@ -76,13 +77,13 @@ class Extractor:
             cut = self._cut_at_label(cont)
             if cut is None or cut.is_empty():
                 break
-            parts.append(self.layout.text(cut))
+            parts.append(self.layout.text(cut, simplified=True))
         return "\n".join(parts)
 
     def _read(self, fs: FieldSpec, span: Span) -> Reading | None:
         if span.is_empty():
             return None
-        text = self.layout.text(span)
+        text = self.layout.text(span, simplified=fs.kind not in AS_READ)
         if fs.multiline:
             more = self._continuation_text(span)
             text = f"{text}\n{more}" if more else text

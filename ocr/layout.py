@@ -13,15 +13,16 @@ import re
 from dataclasses import dataclass, field
 
 from huren.domain import BBox, TextLine
-from huren.normalize import fold_width
+from huren.normalize import fold_width, simplified_char
 
 
 @dataclass(slots=True)
 class Char:
-    ch: str
+    ch: str  # as read
     x0: float
     x1: float
     line: int  # index into Layout.lines
+    simp: str = ""  # simplified form, for labels and vocabulary
 
 
 @dataclass(slots=True)
@@ -30,7 +31,7 @@ class Row:
     y0: float
     y1: float
     chars: list[Char] = field(default_factory=list)
-    key: str = ""  # the row's characters with spaces and separators dropped; index i ↔ chars[i]
+    key: str = ""  # the row's simplified characters, spaces and separators dropped; index i ↔ chars[i]
 
     @property
     def height(self) -> float:
@@ -63,8 +64,11 @@ class Layout:
 
     # --- reading spans -----------------------------------------------------------------------
 
-    def text(self, span: Span, *, keep_gaps: bool = True) -> str:
-        """The span's characters; a wide gap between boxes becomes a space (cells, list items)."""
+    def text(self, span: Span, *, keep_gaps: bool = True, simplified: bool = False) -> str:
+        """The span's characters; a wide gap between boxes becomes a space (cells, list items).
+
+        `simplified` gives traditional forms a recogniser produced in simplified form (not for names).
+        """
         row = self.rows[span.row]
         out: list[str] = []
         prev: Char | None = None
@@ -72,7 +76,7 @@ class Layout:
         for c in row.chars[span.start:span.end]:
             if keep_gaps and prev is not None and c.line != prev.line and c.x0 - prev.x1 > gap:
                 out.append(" ")
-            out.append(c.ch)
+            out.append(c.simp if simplified else c.ch)
             prev = c
         return "".join(out)
 
@@ -176,7 +180,7 @@ def _fill_chars(row: Row, lines: list[TextLine]) -> None:
         for ch, wgt in zip(text, weights, strict=True):
             w = (x1 - x0) * wgt / total
             if not _DROP.match(ch):
-                chars.append(Char(ch, x, x + w, i))
+                chars.append(Char(ch, x, x + w, i, simplified_char(ch)))
             x += w
     row.chars = chars
-    row.key = "".join(c.ch for c in chars)
+    row.key = "".join(c.simp for c in chars)

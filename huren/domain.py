@@ -289,3 +289,66 @@ class ConsistencyCheck:
 
     def to_json(self) -> dict[str, Any]:
         return {"check": self.check, "verdict": str(self.verdict), "detail": self.detail, "documents": self.documents}
+
+
+# --- recognition decision --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Reason:
+    """Why a decision is not a plain approval: one rule's finding about one document and field.
+
+    `severity` is "fail" (the application cannot be recognised as submitted) or "doubt" (a person must
+    look); messages name the document and the field and never hold a whole ID number.
+    """
+
+    code: str
+    severity: str  # "fail" | "doubt"
+    document: str | None  # "source#page", as matching's consistency checks name documents
+    field: str | None
+    message_zh: str
+    message_en: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "document": self.document,
+            "field": self.field,
+            "message_zh": self.message_zh,
+            "message_en": self.message_en,
+        }
+
+
+@dataclass(slots=True)
+class Decision:
+    """The outcome of one application (approve | reject | review) and everything needed to re-run it."""
+
+    outcome: str  # "approve" | "reject" | "review"
+    reasons: list[Reason]
+    as_of: date
+    rules_version: str
+    versions: dict[str, str] = field(default_factory=dict)  # OCR engine / model, huren
+    thresholds: dict[str, float] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)  # the rest of the decision configuration
+    review_fields: list[dict[str, str | None]] = field(default_factory=list)  # [{"document", "field"}]
+    decided_at: str | None = None  # ISO timestamp (UTC)
+
+    @property
+    def approved(self) -> bool:
+        return self.outcome == "approve"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "decision": self.outcome,
+            "reasons": [r.to_json() for r in self.reasons],
+            "review_fields": [dict(f) for f in self.review_fields],
+            "decision_record": {
+                "as_of": self.as_of.isoformat(),
+                "decided_at": self.decided_at,
+                "rules_version": self.rules_version,
+                "versions": dict(self.versions),
+                "thresholds": dict(self.thresholds),
+                "settings": dict(self.settings),
+            },
+        }

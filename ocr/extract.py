@@ -14,7 +14,7 @@ from huren.domain import ExtractedField, FieldValueType, Page
 from ocr.documents import DocSpec, FieldSpec
 from ocr.fields import READERS, Reading
 from ocr.layout import Layout, Span
-from ocr.marks import MARK_READERS
+from ocr.marks import LABEL_OPTIONAL_MARKS, MARK_READERS
 
 FALLBACK_CERTAINTY = 0.85
 AS_READ = {"name"}  # kinds whose characters are never changed to simplified forms
@@ -38,10 +38,21 @@ class Extractor:
         self.spec = spec
         self.page = page
         self.layout = layout or Layout(page.lines)
-        self.hits = [LabelHit(span, m.group()) for span, m in self.layout.find(_label_pattern(spec))]
+        labels = _label_pattern(spec)
+        self._label_prefix = re.compile(f"^(?:{labels.pattern})+")
+        self.hits = [LabelHit(span, m.group()) for span, m in self.layout.find(labels) if not self._is_title(span)]
         self.by_row: dict[int, list[LabelHit]] = {}
         for hit in self.hits:
             self.by_row.setdefault(hit.span.row, []).append(hit)
+
+    def _is_title(self, span: Span) -> bool:
+        """Titles are set larger than the fields and stand at the top: a label word inside one
+        (计量专业项目考核合格证) is not a label."""
+        rows = self.layout.rows
+        heights = sorted(r.height for r in rows)
+        row = rows[span.row]
+        top = rows[0].y0 + 0.3 * (rows[-1].y1 - rows[0].y0)
+        return bool(heights) and row.height > 1.6 * heights[len(heights) // 2] and row.y1 < top
 
     # --- value spans --------------------------------------------------------------------------
 
@@ -59,6 +70,14 @@ class Extractor:
             break
         return Span(row, start, end)
 
+    def _next_column(self, hit: LabelHit) -> float | None:
+        """Where the next label on the same row begins: the right edge of this label's column."""
+        later = [h for h in self.by_row.get(hit.span.row, []) if h.span.start >= hit.span.end]
+        if not later:
+            return None
+        return self.layout.x_range(min(later, key=lambda h: h.span.start).span)[0] - 0.2 * self.layout.rows[
+            hit.span.row].height
+
     def _cut_at_label(self, span: Span) -> Span | None:
         """The part of a span below a label that is a value: None if it starts with another label."""
         for other in self.by_row.get(span.row, []):
@@ -74,6 +93,8 @@ class Extractor:
     def _continuation_text(self, span: Span) -> str:
         parts = []
         for cont in self.layout.continuation(span):
+            if cont.row in self.by_row:
+                break  # a row with a label of its own is the next field, not more of this value
             cut = self._cut_at_label(cont)
             if cut is None or cut.is_empty():
                 break
@@ -91,23 +112,45 @@ class Extractor:
 
     # --- fields ---------------------------------------------------------------------------------
 
+    def _value_for(self, fs: FieldSpec, hit: LabelHit) -> tuple[Reading, Span] | None:
+        right = self._value_right(hit)
+        reading = self._read(fs, right)
+        if reading:
+            return reading, right
+        if not right.is_empty() and len(self.layout.text(right).strip()) > 2:
+            return None  # a value stood beside the label but was not one: the cell below is someone else's
+        for below in self.layout.below(hit.span, right_limit=self._next_column(hit)):
+            cut = self._cut_at_label(below)
+            if cut is None:
+                break
+            reading = self._read(fs, cut)
+            if reading:
+                return reading, cut
+        return None
+
     def _from_label(self, fs: FieldSpec) -> tuple[Reading, Span] | None:
         for hit in self.hits:
-            if hit.label not in fs.labels:
+            if hit.label in fs.labels and (found := self._value_for(fs, hit)):
+                return found
+        return None
+
+    def _from_fuzzy_label(self, fs: FieldSpec) -> tuple[Reading, Span] | None:
+        """A long label with one character misread (签发托关 for 签发机关), at the start of a row or box."""
+        variants = [label[:i] + "." + label[i + 1:] for label in fs.labels if len(label) >= 4 for i in range(len(label))]
+        if not variants:
+            return None
+        pattern = re.compile("|".join(variants))
+        for span, m in self.layout.find(pattern):
+            row = self.layout.rows[span.row]
+            at_box_start = span.start == 0 or row.chars[span.start - 1].line != row.chars[span.start].line
+            overlaps = any(h.span.start < span.end and span.start < h.span.end for h in self.by_row.get(span.row, []))
+            if not at_box_start or overlaps:
                 continue
-            right = self._value_right(hit)
-            reading = self._read(fs, right)
-            if reading:
-                return reading, right
-            if not right.is_empty() and len(self.layout.text(right).strip()) > 2:
-                continue  # a value stood beside the label but was not one: the cell below is someone else's
-            for below in self.layout.below(hit.span):
-                cut = self._cut_at_label(below)
-                if cut is None:
-                    break
-                reading = self._read(fs, cut)
-                if reading:
-                    return reading, cut
+            hit = LabelHit(span, m.group())
+            found = self._value_for(fs, hit)
+            if found:
+                found[0].certainty *= FALLBACK_CERTAINTY
+                return found
         return None
 
     def _from_fallback(self, fs: FieldSpec) -> tuple[Reading, Span] | None:
@@ -117,6 +160,7 @@ class Extractor:
         found = []
         for span, m in self.layout.find(pattern):
             text = m.group(1) if m.groups() else m.group()
+            text = self._label_prefix.sub("", text)  # a label the pattern ran over is not part of the value
             reading = READERS[fs.kind](text, fs.keys)
             if reading:
                 reading.certainty *= FALLBACK_CERTAINTY
@@ -127,11 +171,15 @@ class Extractor:
 
     def _mark(self, fs: FieldSpec) -> tuple[dict[str, FieldValueType], float, Span | None] | None:
         reader = MARK_READERS[fs.kind]
-        for hit in self.hits:
-            if hit.label in fs.labels:
-                value, certainty, span = reader(self.layout, self.page, hit.span)
-                if value is not None:
-                    return {fs.keys[0]: value}, certainty, span or hit.span
+        labelled = [hit for hit in self.hits if hit.label in fs.labels]
+        for hit in labelled:
+            value, certainty, span = reader(self.layout, self.page, hit.span)
+            if value is not None:
+                return {fs.keys[0]: value}, certainty, span or hit.span
+        if not labelled and fs.kind in LABEL_OPTIONAL_MARKS:
+            value, certainty, span = reader(self.layout, self.page, None)
+            if value is not None:
+                return {fs.keys[0]: value}, certainty * FALLBACK_CERTAINTY, span
         return None
 
     def run(self) -> tuple[dict[str, ExtractedField], list[str]]:
@@ -151,7 +199,7 @@ class Extractor:
                 elif fs.required:
                     warnings.append(f"missing_field: {fs.keys[0]}")
                 continue
-            found = self._from_label(fs) or self._from_fallback(fs)
+            found = self._from_label(fs) or self._from_fuzzy_label(fs) or self._from_fallback(fs)
             if found is None:
                 if fs.required:
                     warnings.extend(f"missing_field: {k}" for k in fs.keys if k not in fields)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from huren import normalize as n
 from huren.domain import FieldValueType
@@ -70,10 +71,31 @@ def read_date(text: str, keys: tuple[str, ...]) -> Reading | None:
     return _one(keys, dates[0][0].isoformat()) if dates else None
 
 
+_LOOSE_DATE = re.compile(r"((?:19|20)\d{2})\D{0,2}?(1[0-2]|0?[1-9])\D{1,2}([0-3]?\d)")
+
+
+def read_loose_date(text: str, keys: tuple[str, ...]) -> Reading | None:
+    """A date whose 年/月/日 may be lost (a fax of an ID card: `198112月9`); less certain."""
+    reading = read_date(text, keys)
+    if reading:
+        return reading
+    m = _LOOSE_DATE.search(n.fix_digits(n.squash(text)))
+    if not m:
+        return None
+    try:
+        value = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+    return _one(keys, value.isoformat(), 0.7)
+
+
 def read_date_range(text: str, keys: tuple[str, ...]) -> Reading | None:
+    """A validity range; a lone date after a validity label (有效期 2026年8月26日) is where it ends."""
     start, end, open_ended = n.parse_date_range(text)
     if start is None and end is None:
         return None
+    if start is not None and end is None and not open_ended and "起" not in text:
+        start, end = None, start
     values: dict[str, FieldValueType] = {}
     if start:
         values[keys[0]] = start.isoformat()
@@ -102,8 +124,14 @@ def read_categories(text: str, keys: tuple[str, ...]) -> Reading | None:
     return _one(keys, categories) if categories else None
 
 
+_ENUMERATION = re.compile(r"^(?:\(?\d{1,2}[).、．]|[①-⑳]|[一二三四五六七八九十]、)\s*")
+
+
 def read_items(text: str, keys: tuple[str, ...]) -> Reading | None:
-    items = [i for i in n.split_items(text) if re.search(rf"[{_CJK}A-Za-z]", i)]
+    """Items listed with separators or one per line, numbered or not: (1) 电子天平 / ① 砝码 / 1. 压力表."""
+    text = re.sub(r"[①-⑳]|[(（]\d{1,2}[)）]", "\n", text)
+    parts = [_ENUMERATION.sub("", i) for line in text.split("\n") for i in n.split_items(line)]
+    items = [i for i in parts if re.search(rf"[{_CJK}A-Za-z]", i) and not n.find_dates(i)]
     return _one(keys, items) if items else None
 
 
@@ -145,6 +173,7 @@ READERS: dict[str, Reader] = {
     "gender": read_gender,
     "id_number": read_id_number,
     "date": read_date,
+    "loose_date": read_loose_date,
     "date_range": read_date_range,
     "date_range_id": read_date_range_id,
     "level": read_level,

@@ -108,16 +108,20 @@ class Layout:
                 found.append((Span(r, m.start(), m.end()), m))
         return found
 
-    def below(self, span: Span, *, max_rows: int = 2) -> list[Span]:
-        """Spans in the next rows that sit under `span` horizontally (a value in the cell below)."""
+    def below(self, span: Span, *, max_rows: int = 2, right_limit: float | None = None) -> list[Span]:
+        """Spans in the next rows that sit under `span` horizontally (a value in the cell below).
+
+        `right_limit` is where the next column starts (the next label on the label's row).
+        """
         x0, x1 = self.x_range(span)
         height = self.rows[span.row].height
+        right = right_limit if right_limit is not None else x1 + 12 * height
         out = []
         for r in range(span.row + 1, min(len(self.rows), span.row + 1 + max_rows)):
             row = self.rows[r]
             if row.y0 - self.rows[span.row].y1 > 2.5 * height:
                 break
-            idx = [i for i, c in enumerate(row.chars) if c.x1 > x0 - height and c.x0 < x1 + 6 * height]
+            idx = [i for i, c in enumerate(row.chars) if c.x1 > x0 - height and (c.x0 + c.x1) / 2 < right]
             if idx:
                 out.append(Span(r, idx[0], idx[-1] + 1))
         return out
@@ -137,13 +141,19 @@ class Layout:
             idx = [i for i, c in enumerate(row.chars) if c.x0 >= x0 - 1.5 * height]
             if not idx or abs(row.chars[idx[0]].x0 - x0) > 1.5 * height:
                 break
+            if idx[0] > 0 and row.chars[idx[0] - 1].x1 > x0 - 8 * height:
+                break  # text in the label column: a new row of the table, not a wrapped value
             out.append(Span(r, idx[0], len(row.chars)))
             last = row
         return out
 
 
 def _group_rows(lines: list[TextLine]) -> list[Row]:
-    """Lines whose vertical extents overlap by half the smaller height share a row."""
+    """Lines share a row when they overlap its first line vertically by half the smaller height.
+
+    The row keeps its first line's band: extending it with every member would chain two printed
+    lines into one whenever a taller box (a label centred on both) straddles them.
+    """
     order = sorted(range(len(lines)), key=lambda i: (lines[i].cy, lines[i].bbox[0]))
     rows: list[Row] = []
     for i in order:
@@ -160,9 +170,6 @@ def _group_rows(lines: list[TextLine]) -> list[Row]:
             rows.append(Row(lines=[i], y0=b[1], y1=b[3]))
         else:
             best.lines.append(i)
-            # Keep the row band at its median line, so a tall box cannot swallow the next row.
-            best.y0 = min(best.y0, b[1]) if h <= 1.5 * best.height else best.y0
-            best.y1 = max(best.y1, b[3]) if h <= 1.5 * best.height else best.y1
     rows.sort(key=lambda r: (r.y0 + r.y1) / 2)
     return rows
 
@@ -174,7 +181,7 @@ def _fill_chars(row: Row, lines: list[TextLine]) -> None:
         text = fold_width(lines[i].text)
         x0, _, x1, _ = lines[i].bbox
         # CJK glyphs are twice as wide as ASCII ones; spread the box width accordingly.
-        weights = [2.0 if ord(ch) > 0x2E80 else 1.0 for ch in text]
+        weights = [2.0 if ord(ch) > 0x2E80 or 0x2500 <= ord(ch) <= 0x27BF else 1.0 for ch in text]
         total = sum(weights) or 1.0
         x = x0
         for ch, wgt in zip(text, weights, strict=True):

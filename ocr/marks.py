@@ -1,12 +1,14 @@
 """Marks that are not words: ticked boxes, a signature, a red seal.
 
-Where a PDF's text layer or OCR spells a box (☑ / □), the glyph decides; otherwise the pixels left
-of the option do — a ticked box has ink inside its border, an empty one does not.
+Where a PDF's text layer or OCR spells a box (☑ / □), the glyph decides; otherwise the outlined
+squares drawn in the option's row are found in the pixels and each is given to the option printed
+just right of it — a ticked box has ink inside its border, an empty one does not.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -14,35 +16,53 @@ import numpy as np
 from huren.domain import CATEGORIES, Page
 from ocr.layout import Layout, Span
 
-CHECKED = set("☑■√✓✔☒▣◼●团図区回")
+CHECKED = set("☑■█√✓✔☒▣◼●团図区回")
 UNCHECKED = set("□口☐○")
 LEVEL_OPTIONS = {"一级": 1, "二级": 2}
 
 
-def _box_ticked(image: np.ndarray, x0: float, y0: float, y1: float) -> bool | None:
-    """Look for a square box just left of an option word and say whether something is drawn inside it."""
+def _ink(gray: np.ndarray) -> np.ndarray:
+    """Pixels clearly darker than the paper around them (faded copies have grey ink on grey paper)."""
+    paper = float(np.percentile(gray, 90))
+    return gray < paper - max(40.0, 0.25 * paper)
+
+
+@dataclass(slots=True)
+class Box:
+    x0: float
+    x1: float
+    ticked: bool
+
+
+def _boxes_in_band(image: np.ndarray, x0: float, x1: float, y0: float, y1: float) -> list[Box]:
+    """Square outlines in a band of the page, each with whether something is drawn inside it."""
     h = y1 - y0
-    left, right = int(max(0, x0 - 2.0 * h)), int(max(0, x0 + 0.1 * h))
-    top, bottom = int(max(0, y0 - 0.2 * h)), int(min(image.shape[0], y1 + 0.2 * h))
+    top, bottom = int(max(0, y0 - 0.25 * h)), int(min(image.shape[0], y1 + 0.25 * h))
+    left, right = int(max(0, x0)), int(min(image.shape[1], x1))
     if right - left < 4 or bottom - top < 4:
-        return None
-    gray = cv2.cvtColor(image[top:bottom, left:right], cv2.COLOR_BGR2GRAY)
-    ink = (gray < 140).astype(np.uint8)
-    contours, _ = cv2.findContours(ink, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    best = None
-    for c in contours:
+        return []
+    ink = _ink(cv2.cvtColor(image[top:bottom, left:right], cv2.COLOR_BGR2GRAY)).astype(np.uint8)
+    # Every contour, not only outer ones: a table's cell border encloses the boxes drawn inside it.
+    contours, _ = cv2.findContours(ink, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    boxes: list[Box] = []
+    for c in sorted(contours, key=lambda c: -cv2.contourArea(c)):
         x, y, w, hh = cv2.boundingRect(c)
-        if 0.4 * h <= w <= 1.4 * h and 0.4 * h <= hh <= 1.4 * h and 0.7 < w / hh < 1.4:
-            if best is None or w * hh > best[2] * best[3]:
-                best = (x, y, w, hh)
-    if best is None:
-        return None
-    x, y, w, hh = best
-    inner = ink[y + hh // 4: y + hh - hh // 4, x + w // 4: x + w - w // 4]
-    return bool(inner.size and inner.mean() > 0.08)
+        if not (0.35 * h <= w <= 1.3 * h and 0.35 * h <= hh <= 1.3 * h and 0.75 < w / hh < 1.33):
+            continue
+        border = ink[y:y + hh, x:x + w]
+        # Each side, the better of its two outermost pixel lines (anti-aliasing and skew soften one).
+        edges = [max(border[0].mean(), border[1].mean()), max(border[-1].mean(), border[-2].mean()),
+                 max(border[:, 0].mean(), border[:, 1].mean()), max(border[:, -1].mean(), border[:, -2].mean())]
+        if min(edges) < 0.5:
+            continue  # not an outlined square: a glyph or part of one
+        if any(b.x0 - 2 <= left + x and left + x + w <= b.x1 + 2 for b in boxes):
+            continue  # the inside edge of a box already found
+        inner = ink[y + hh // 4: y + hh - hh // 4, x + w // 4: x + w - w // 4]
+        boxes.append(Box(left + x, left + x + w, bool(inner.size and inner.mean() > 0.08)))
+    return sorted(boxes, key=lambda b: b.x0)
 
 
-def _option_checked(layout: Layout, page: Page, span: Span) -> bool | None:
+def _glyph_state(layout: Layout, span: Span) -> bool | None:
     row = layout.rows[span.row]
     if span.start > 0:
         before = row.chars[span.start - 1].ch
@@ -50,64 +70,91 @@ def _option_checked(layout: Layout, page: Page, span: Span) -> bool | None:
             return True
         if before in UNCHECKED:
             return False
-    if page.image is None:
-        return None
-    x0, _ = layout.x_range(span)
-    return _box_ticked(page.image, x0, row.y0, row.y1)
+    return None
 
 
-def _options_near(layout: Layout, label: Span, options: list[str], max_rows: int = 3) -> list[tuple[str, Span]]:
+def _options_near(layout: Layout, label: Span | None, options: list[str]) -> list[tuple[str, Span]]:
+    """Options printed right of a label, on its row or rows beside it (a label centred on two rows).
+
+    Without a label (misread), every row where two or more options stand is taken.
+    """
     pattern = re.compile("|".join(map(re.escape, sorted(options, key=len, reverse=True))))
     found = []
-    band = layout.rows[label.row].height
-    for r in range(label.row, min(len(layout.rows), label.row + max_rows)):
-        if r > label.row and layout.rows[r].y0 - layout.rows[r - 1].y1 > 1.5 * band:
-            break
-        start = label.end if r == label.row else 0
-        for m in pattern.finditer(layout.rows[r].key, start):
-            found.append((m.group(), Span(r, m.start(), m.end())))
+    if label is not None:
+        lrow = layout.rows[label.row]
+        centre, band = (lrow.y0 + lrow.y1) / 2, lrow.height
+        _, label_x1 = layout.x_range(label)
+    for r, row in enumerate(layout.rows):
+        if label is not None and abs((row.y0 + row.y1) / 2 - centre) > 2.2 * band:
+            continue
+        matches = list(pattern.finditer(row.key))
+        if label is None and len(matches) < 2:
+            continue
+        for m in matches:
+            if label is None or row.chars[m.start()].x0 >= label_x1 - 0.5 * band:
+                found.append((m.group(), Span(r, m.start(), m.end())))
     return found
 
 
-def checked_options(layout: Layout, page: Page, label: Span, options: list[str]) -> tuple[list[str], float, Span | None]:
+def _states(layout: Layout, page: Page, seen: list[tuple[str, Span]]) -> list[bool | None]:
+    """Ticked or not for each option: the box glyph where OCR spelled it, else the box drawn left of it."""
+    states: list[bool | None] = [_glyph_state(layout, span) for _, span in seen]
+    if page.image is None or all(s is not None for s in states):
+        return states
+    for r in {span.row for _, span in seen}:
+        row = layout.rows[r]
+        in_row = [i for i, (_, span) in enumerate(seen) if span.row == r]
+        starts = [layout.x_range(seen[i][1])[0] for i in in_row]
+        boxes = _boxes_in_band(page.image, min(starts) - 2.5 * row.height, row.chars[-1].x1 + row.height,
+                               row.y0, row.y1)
+        for box in boxes:
+            # The option a box belongs to is the first whose text begins right of the box; OCR that
+            # dropped the box glyph puts that text's estimated start on the box itself.
+            after = [(x, i) for x, i in zip(starts, in_row, strict=True) if x >= box.x0 - 0.6 * row.height]
+            if after:
+                x, i = min(after)
+                if x - box.x1 < 2.0 * row.height and states[i] is None:
+                    states[i] = box.ticked
+    return states
+
+
+def checked_options(layout: Layout, page: Page, label: Span | None,
+                    options: list[str]) -> tuple[list[str], float, Span | None]:
     """The options ticked near `label`, how sure we are, and where the first ticked one is."""
+    seen = _options_near(layout, label, options)
+    states = _states(layout, page, seen)
     ticked: list[str] = []
     first: Span | None = None
-    unsure = 0
-    seen = _options_near(layout, label, options)
-    for word, span in seen:
-        state = _option_checked(layout, page, span)
-        if state is None:
-            unsure += 1
-        elif state and word not in ticked:
+    for (word, span), state in zip(seen, states, strict=True):
+        if state and word not in ticked:
             ticked.append(word)
             first = first or span
+    unsure = sum(state is None for state in states)
     certainty = 0.0 if not seen else 1.0 - unsure / len(seen)
     return ticked, certainty, first
 
 
-def read_checkbox_level(layout: Layout, page: Page, label: Span) -> tuple[int | None, float, Span | None]:
+def read_checkbox_level(layout: Layout, page: Page, label: Span | None) -> tuple[int | None, float, Span | None]:
     ticked, certainty, span = checked_options(layout, page, label, list(LEVEL_OPTIONS))
     if len(ticked) != 1:
         return None, 0.0, None
     return LEVEL_OPTIONS[ticked[0]], certainty, span
 
 
-def read_checkbox_categories(layout: Layout, page: Page, label: Span) -> tuple[list[str] | None, float, Span | None]:
+def read_checkbox_categories(layout: Layout, page: Page, label: Span | None) -> tuple[list[str] | None, float, Span | None]:
     ticked, certainty, span = checked_options(layout, page, label, list(CATEGORIES))
     if not ticked:
         return None, 0.0, None
     return [c for c in CATEGORIES if c in ticked], certainty, span
 
 
-def read_signed(layout: Layout, page: Page, label: Span) -> tuple[bool, float, Span | None]:
+def read_signed(layout: Layout, page: Page, label: Span | None) -> tuple[bool, float, Span | None]:
     """Something written after 申请人签字 on its row: recognised text, or ink where the name goes."""
     row = layout.rows[label.row]
     after = Span(label.row, label.end, len(row.chars))
-    text = layout.text(after).strip()
-    text = re.split(r"日期", text)[0]
-    if re.search(r"[\u4e00-\u9fff]{2,}", text):
-        return True, 0.9, after
+    text = re.split(r"日期", layout.text(after))[0]
+    if re.search(r"[\u4e00-\u9fffA-Za-z0-9]", text):
+        return True, 0.9, after  # the recogniser read something where the signature goes
     if page.image is None:
         return False, 0.5, None
     _, x1 = layout.x_range(label)
@@ -115,11 +162,11 @@ def read_signed(layout: Layout, page: Page, label: Span) -> tuple[bool, float, S
     region = page.image[int(row.y0 - 0.5 * h): int(row.y1 + 0.5 * h), int(x1 + 0.3 * h): int(x1 + 12 * h)]
     if region.size == 0:
         return False, 0.5, None
-    ink = (cv2.cvtColor(region, cv2.COLOR_BGR2GRAY) < 110).mean()
+    ink = _ink(cv2.cvtColor(region, cv2.COLOR_BGR2GRAY)).mean()
     return bool(ink > 0.01), 0.7, None
 
 
-def read_sealed(layout: Layout, page: Page, label: Span) -> tuple[bool, float, Span | None]:
+def read_sealed(layout: Layout, page: Page, label: Span | None) -> tuple[bool, float, Span | None]:
     """A red seal near the employer's opinion block (单位公章)."""
     row = layout.rows[label.row]
     h = row.height
@@ -136,6 +183,8 @@ def _is_grey(image: np.ndarray) -> bool:
     small = cv2.resize(image, (64, 64), interpolation=cv2.INTER_AREA)
     return float(cv2.cvtColor(small, cv2.COLOR_BGR2HSV)[:, :, 1].mean()) < 8
 
+
+LABEL_OPTIONAL_MARKS = {"checkbox_level", "checkbox_categories"}  # the options name themselves
 
 MARK_READERS = {
     "checkbox_level": read_checkbox_level,

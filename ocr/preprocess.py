@@ -12,16 +12,21 @@ import numpy as np
 from huren.domain import Quality
 
 MAX_WORK_SIDE = 2600  # longer side of the image OCR crops are cut from; enough for 300 dpi A4
+MIN_WORK_SIDE = 1200  # a small fax or thumbnail is enlarged to this so its strokes survive recognition
 BLUR_THRESHOLD = 60.0  # variance of the Laplacian at a normalised width; below it text is soft
 GLARE_SHARE = 0.004
 
 
-def bound_resolution(image: np.ndarray, max_side: int = MAX_WORK_SIDE) -> tuple[np.ndarray, float]:
-    """Shrink a huge photo or scan so its longer side is at most `max_side`; returns the scale used."""
+def bound_resolution(image: np.ndarray, max_side: int = MAX_WORK_SIDE,
+                     min_side: int = MIN_WORK_SIDE) -> tuple[np.ndarray, float]:
+    """Bring the longer side within [min_side, max_side]; returns the scale used."""
     h, w = image.shape[:2]
     scale = min(1.0, max_side / max(h, w))
-    if scale < 1.0:
-        image = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    if max(h, w) < min_side:
+        scale = min_side / max(h, w)
+    if scale != 1.0:
+        interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+        image = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=interpolation)
     return image, scale
 
 
@@ -78,31 +83,47 @@ def warp_document(image: np.ndarray, corners: np.ndarray) -> np.ndarray:
 
 
 def red_mask(image: np.ndarray) -> np.ndarray:
-    """Pixels of red ink (seals, stamps) as a 0/255 mask."""
+    """Pixels of red ink (seals, stamps) as a 0/255 mask; pale, faded seals included.
+
+    Red hue and clear red dominance over green: yellowed paper has a warm hue but no such margin.
+    """
     hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
-    low = cv2.inRange(hsv, (0, 70, 60), (10, 255, 255))
-    high = cv2.inRange(hsv, (165, 70, 60), (180, 255, 255))
-    return cv2.bitwise_or(low, high)
+    hue, sat = hsv[:, :, 0], hsv[:, :, 1]
+    red_dominant = image[:, :, 2].astype(np.int16) - image[:, :, 1].astype(np.int16) > 35
+    mask = ((hue <= 10) | (hue >= 165)) & (sat >= 45) & red_dominant
+    return mask.astype(np.uint8) * 255
 
 
-def red_regions(image: np.ndarray, min_area_share: float = 0.002) -> list[tuple[float, float, float, float]]:
-    """Boxes of red blobs big enough to be a seal, in image coordinates."""
-    mask = red_mask(image)
-    mask = cv2.dilate(mask, np.ones((9, 9), np.uint8))
+def red_regions(image: np.ndarray, min_side_share: float = 0.05) -> list[tuple[float, float, float, float]]:
+    """Boxes of red blobs shaped and sized like a seal, in image coordinates."""
+    scale = 800 / max(image.shape[:2])
+    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else image
+    scale = min(scale, 1.0)
+    mask = cv2.dilate(red_mask(small), np.ones((7, 7), np.uint8))
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask)
-    total = image.shape[0] * image.shape[1]
+    min_side = min_side_share * min(small.shape[:2])
     boxes = []
     for i in range(1, n):
         x, y, w, h, area = stats[i]
-        if area >= min_area_share * total and 0.5 < w / max(h, 1) < 2.0:
-            boxes.append((float(x), float(y), float(x + w), float(y + h)))
+        if w >= min_side and h >= min_side and 0.5 < w / max(h, 1) < 2.0 and area >= 0.1 * w * h:
+            boxes.append((float(x / scale), float(y / scale), float((x + w) / scale), float((y + h) / scale)))
     return boxes
 
 
-def remove_red(crop: np.ndarray) -> np.ndarray:
-    """A crop with red ink washed out: the red channel keeps black text dark and turns red seals pale."""
-    red = crop[:, :, 2]
-    return cv2.cvtColor(red, cv2.COLOR_GRAY2BGR)
+def wash_seals(image: np.ndarray, regions: list[tuple[float, float, float, float]]) -> np.ndarray:
+    """The page with red seals washed out where they lie, so the text under them can be read.
+
+    Inside a seal's box the red channel stands in for the colour image: black text stays dark, red ink
+    turns as pale as the paper.  Elsewhere (a red title, a red border) nothing changes.
+    """
+    if not regions:
+        return image
+    out = image.copy()
+    for x0, y0, x1, y1 in regions:
+        a, b, c, d = int(y0), int(y1) + 1, int(x0), int(x1) + 1
+        red = image[a:b, c:d, 2]
+        out[a:b, c:d] = red[:, :, None]
+    return out
 
 
 def measure_quality(image: np.ndarray, quality: Quality) -> Quality:

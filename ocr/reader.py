@@ -73,6 +73,12 @@ def _reorder_corners(quads: np.ndarray) -> np.ndarray:
     return out
 
 
+def _rotate_both(image: np.ndarray, work: np.ndarray, quads: np.ndarray,
+                 quarters: int) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+    rotated, new_quads = _rotate90(image, quads, quarters)
+    return (rotated, _rotate90(work, quads[:0], quarters)[0]), new_quads
+
+
 def _skew_degrees(quads: np.ndarray) -> float:
     """The page's skew from the slope of its long text boxes, weighted by their length."""
     widths, heights = _box_sides(quads)
@@ -101,17 +107,6 @@ def _upside_down(image: np.ndarray, quads: np.ndarray) -> bool:
     return upside_down_votes([_crop(image, quads[i]) for i in sample]) > 0.5
 
 
-def _clean_crop(crop: np.ndarray) -> np.ndarray:
-    """Wash out a red seal lying over black text, unless the line itself is printed in red."""
-    mask = preprocess.red_mask(crop)
-    if mask.mean() < 255 * 0.04:
-        return crop
-    washed = preprocess.remove_red(crop)
-    if (cv2.cvtColor(washed, cv2.COLOR_BGR2GRAY) < 110).mean() < 0.01:
-        return crop
-    return washed
-
-
 def read_image(engine: OcrEngine, image: np.ndarray, *, source: str = "", number: int = 1,
                quality: Quality | None = None) -> Page:
     """OCR one page image into an upright `Page` whose boxes are in the working image's pixels."""
@@ -122,24 +117,27 @@ def read_image(engine: OcrEngine, image: np.ndarray, *, source: str = "", number
         image = preprocess.warp_document(image, corners)
         quality.perspective_corrected = True
 
-    quads, _scores = engine.detect(image)
+    seals = preprocess.red_regions(image)
+    work = preprocess.wash_seals(image, seals)
+
+    quads, _scores = engine.detect(work)
     if _is_sideways(quads):
-        image, quads = _rotate90(image, quads, 1)
+        (image, work), quads = _rotate_both(image, work, quads, 1)
         quality.rotation = (quality.rotation + 90) % 360
-    if len(quads) and _upside_down(image, quads):
-        image, quads = _rotate90(image, quads, 2)
+    if len(quads) and _upside_down(work, quads):
+        (image, work), quads = _rotate_both(image, work, quads, 2)
         quality.rotation = (quality.rotation + 180) % 360
 
     skew = _skew_degrees(quads)
     if abs(skew) > 0.3:
         h, w = image.shape[:2]
         matrix = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)
-        image = cv2.warpAffine(image, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        image, work = (cv2.warpAffine(im, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+                       for im in (image, work))
         quads = _rotate_quads(quads, matrix)
         quality.skew = round(skew, 2)
 
-    crops = [_clean_crop(_crop(image, q)) for q in quads]
-    results = engine.recognize(crops)
+    results = engine.recognize([_crop(work, q) for q in quads])
     lines: list[TextLine] = []
     for quad, (text, conf) in zip(quads, results, strict=False):
         if not text.strip() or conf < MIN_LINE_CONFIDENCE:
@@ -150,8 +148,10 @@ def read_image(engine: OcrEngine, image: np.ndarray, *, source: str = "", number
     preprocess.measure_quality(image, quality)
     h, w = image.shape[:2]
     _flag_layout_quality(lines, w, h, quality)
+    if quality.rotation % 360 or quality.skew:
+        seals = preprocess.red_regions(image)  # in the upright page's coordinates
     return Page(source=source, number=number, width=w, height=h, lines=lines, quality=quality,
-                marks={"red_regions": preprocess.red_regions(image)}, image=image)
+                marks={"red_regions": seals}, image=image)
 
 
 def _flag_layout_quality(lines: list[TextLine], w: int, h: int, quality: Quality) -> None:

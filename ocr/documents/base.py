@@ -37,7 +37,7 @@ class DocSpec:
     fields: tuple[FieldSpec, ...]
     stop_labels: tuple[str, ...] = ()  # printed labels that end a value but are not fields (照片, 备注)
     filler_labels: tuple[str, ...] = ()  # sub-labels to skip at a value's start (单位名称)
-    field_labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    patterns: dict[str, float] = field(default_factory=dict)  # regular expressions → weight, for shapes
 
     @property
     def keys(self) -> tuple[str, ...]:

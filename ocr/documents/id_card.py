@@ -2,19 +2,24 @@
 
 from huren.domain import DocType
 from ocr.documents.base import DocSpec, f
+from ocr.documents.common import DATE_SHAPE, ID_NUMBER_SHAPE
 
 FRONT = DocSpec(
     doc_type=DocType.ID_CARD_FRONT,
     title="居民身份证（人像面）",
-    keywords={"公民身份号码": 5.0, "民族": 1.0, "住址": 1.5, "出生": 1.0, "性别": 0.5, "注册证": -2.0,
-              "考核合格证": -3.0, "检定员证": -3.0, "申请表": -4.0},
+    # 公民身份号码 is printed on certificates too; words an ID card never carries speak against it.
+    keywords={"公民身份号码": 3.0, "民族": 1.0, "住址": 1.5, "出生": 1.0, "性别": 0.5, "注册": -3.0,
+              "证书": -3.0, "证号": -2.0, "编号": -2.0, "考核": -3.0, "检定": -3.0, "申请表": -4.0,
+              "签发机关": -2.0, "有效期": -2.0},
+    # A blurred card loses its small printed labels first; the number and the birth line survive.
+    patterns={ID_NUMBER_SHAPE: 2.0, DATE_SHAPE: 0.5, "民族": 0.5},
     fields=(
         f("name", "name", "姓名"),
-        f("gender", "gender", "性别"),
-        f("ethnicity", "ethnicity", "民族"),
-        f("birth_date", "date", "出生", "出生日期"),
+        f("gender", "gender", "性别", fallback=r"^.{0,2}?(男|女)(?:民族|.{0,3}汉)"),
+        f("ethnicity", "ethnicity", "民族", fallback=r"民.?(?:族)?([\u4e00-\u9fff]{1,3})$"),
+        f("birth_date", "loose_date", "出生", "出生日期", fallback=r"(?:19|20)\d{2}\D{0,2}\d{1,2}\D{1,2}\d{1,2}"),
         f("address", "text", "住址", "地址", multiline=True),
-        f("id_number", "id_number", "公民身份号码", "身份号码", "身份证号码", fallback=r"[0-9]{17}[0-9Xx]"),
+        f("id_number", "id_number", "公民身份号码", "身份号码", "身份证号码", fallback=ID_NUMBER_SHAPE),
     ),
 )
 

@@ -7,7 +7,7 @@ from ocr.documents.base import DocSpec, f
 SPEC = DocSpec(
     doc_type=DocType.REGISTRATION_CERTIFICATE,
     title="注册计量师注册证",
-    keywords={"注册证": 2.0, "注册计量师": 1.5, "执业类别": 2.0, "注册专业": 2.0, "注册有效期": 1.0,
+    keywords={"注册计量师注册证": 3.0, "注册证": 2.0, "注册计量师": 1.5, "执业类别": 2.0, "注册专业": 2.0, "注册有效期": 1.0,
               "级别": 0.5, "申请表": -4.0, "考核合格证": -2.0, "检定员证": -2.0},
     fields=(
         f("name", "name", *c.NAME),

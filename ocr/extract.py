@@ -18,6 +18,7 @@ from ocr.marks import LABEL_OPTIONAL_MARKS, MARK_READERS
 
 FALLBACK_CERTAINTY = 0.85
 AS_READ = {"name"}  # kinds whose characters are never changed to simplified forms
+SEPARATORS = set("、,，;；/")
 
 
 @dataclass(slots=True)
@@ -90,43 +91,71 @@ class Extractor:
             return Span(span.row, span.start, other.span.start)
         return span
 
-    def _continuation_text(self, span: Span) -> str:
-        parts = []
-        for cont in self.layout.continuation(span):
+    def _joined(self, spans: list[Span], simplified: bool) -> str:
+        """Lines of one value: a line that runs to the column's edge wraps on (no break), any other
+        ends an entry (items listed one per line stay apart)."""
+        out = ""
+        for i, span in enumerate(spans):
+            text = self.layout.text(span, simplified=simplified)
+            if i:
+                prev = spans[i - 1]
+                height = self.layout.rows[prev.row].height
+                edge = self.layout.right_edge(self.layout.x_range(spans[0])[0], height)
+                wraps = self.layout.x_range(prev)[1] >= edge - 2 * height and out[-1:] not in SEPARATORS
+                out += "" if wraps else "\n"
+            out += text
+        return out
+
+    def _continuations(self, span: Span, label_x0: float | None) -> list[Span]:
+        spans = []
+        for cont in self.layout.continuation(span, label_x0=label_x0):
             if cont.row in self.by_row:
                 break  # a row with a label of its own is the next field, not more of this value
             cut = self._cut_at_label(cont)
             if cut is None or cut.is_empty():
                 break
-            parts.append(self.layout.text(cut, simplified=True))
-        return "\n".join(parts)
+            spans.append(cut)
+        return spans
 
-    def _read(self, fs: FieldSpec, span: Span) -> Reading | None:
+    def _read(self, fs: FieldSpec, span: Span, label_x0: float | None = None) -> Reading | None:
         if span.is_empty():
             return None
-        text = self.layout.text(span, simplified=fs.kind not in AS_READ)
-        if fs.multiline:
-            more = self._continuation_text(span)
-            text = f"{text}\n{more}" if more else text
-        return READERS[fs.kind](text, fs.keys)
+        spans = [span, *self._continuations(span, label_x0)] if fs.multiline else [span]
+        return READERS[fs.kind](self._joined(spans, fs.kind not in AS_READ), fs.keys)
+
+    def _read_below(self, fs: FieldSpec, hit: LabelHit) -> tuple[Reading, Span] | None:
+        """The cell under a label; for a list (items in a table column) every row of it."""
+        below = self.layout.below(hit.span, right_limit=self._next_column(hit), max_rows=8 if fs.multiline else 2)
+        cells: list[Span] = []
+        for span in below:
+            cut = self._cut_at_label(span)
+            if cut is None:
+                break
+            if not fs.multiline:
+                reading = self._read(fs, cut)
+                if reading:
+                    return reading, cut
+                continue
+            if cells and self.layout.rows[span.row].y0 - self.layout.rows[cells[-1].row].y1 > 1.5 * (
+                    self.layout.rows[span.row].height):
+                break
+            cells.append(cut)
+        if cells:
+            reading = READERS[fs.kind](self._joined(cells, fs.kind not in AS_READ), fs.keys)
+            if reading:
+                return reading, cells[0]
+        return None
 
     # --- fields ---------------------------------------------------------------------------------
 
     def _value_for(self, fs: FieldSpec, hit: LabelHit) -> tuple[Reading, Span] | None:
         right = self._value_right(hit)
-        reading = self._read(fs, right)
+        reading = self._read(fs, right, self.layout.x_range(hit.span)[0])
         if reading:
             return reading, right
         if not right.is_empty() and len(self.layout.text(right).strip()) > 2:
             return None  # a value stood beside the label but was not one: the cell below is someone else's
-        for below in self.layout.below(hit.span, right_limit=self._next_column(hit)):
-            cut = self._cut_at_label(below)
-            if cut is None:
-                break
-            reading = self._read(fs, cut)
-            if reading:
-                return reading, cut
-        return None
+        return self._read_below(fs, hit)
 
     def _from_label(self, fs: FieldSpec) -> tuple[Reading, Span] | None:
         for hit in self.hits:
@@ -161,6 +190,9 @@ class Extractor:
         for span, m in self.layout.find(pattern):
             text = m.group(1) if m.groups() else m.group()
             text = self._label_prefix.sub("", text)  # a label the pattern ran over is not part of the value
+            if fs.multiline:
+                more = [self.layout.text(c, simplified=True) for c in self._continuations(span, None)]
+                text = "".join([text, *more])
             reading = READERS[fs.kind](text, fs.keys)
             if reading:
                 reading.certainty *= FALLBACK_CERTAINTY

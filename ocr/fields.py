@@ -124,13 +124,14 @@ def read_categories(text: str, keys: tuple[str, ...]) -> Reading | None:
     return _one(keys, categories) if categories else None
 
 
-_ENUMERATION = re.compile(r"^(?:\(?\d{1,2}[).、．]|[①-⑳]|[一二三四五六七八九十]、)\s*")
+_ENUMERATION = re.compile(r"^(?:\(?\d{1,2}[).、．]|[①-⑳]|[一二三四五六七八九十]、|\d{1,2}\s*(?=[\u4e00-\u9fff]{2}))\s*")
+_TRAILING_NUMBER = re.compile(r"\s+\d{1,4}$")  # a date cut off by a neighbouring column
 
 
 def read_items(text: str, keys: tuple[str, ...]) -> Reading | None:
     """Items listed with separators or one per line, numbered or not: (1) 电子天平 / ① 砝码 / 1. 压力表."""
     text = re.sub(r"[①-⑳]|[(（]\d{1,2}[)）]", "\n", text)
-    parts = [_ENUMERATION.sub("", i) for line in text.split("\n") for i in n.split_items(line)]
+    parts = [_TRAILING_NUMBER.sub("", _ENUMERATION.sub("", i)) for line in text.split("\n") for i in n.split_items(line)]
     items = [i for i in parts if re.search(rf"[{_CJK}A-Za-z]", i) and not n.find_dates(i)]
     return _one(keys, items) if items else None
 

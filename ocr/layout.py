@@ -65,14 +65,14 @@ class Layout:
     # --- reading spans -----------------------------------------------------------------------
 
     def text(self, span: Span, *, keep_gaps: bool = True, simplified: bool = False) -> str:
-        """The span's characters; a wide gap between boxes becomes a space (cells, list items).
+        """The span's characters; a gap between two boxes becomes a space (cells, list items, PDF words).
 
         `simplified` gives traditional forms a recogniser produced in simplified form (not for names).
         """
         row = self.rows[span.row]
         out: list[str] = []
         prev: Char | None = None
-        gap = 0.6 * row.height
+        gap = 0.2 * row.height
         for c in row.chars[span.start:span.end]:
             if keep_gaps and prev is not None and c.line != prev.line and c.x0 - prev.x1 > gap:
                 out.append(" ")
@@ -115,23 +115,28 @@ class Layout:
         """
         x0, x1 = self.x_range(span)
         height = self.rows[span.row].height
-        right = right_limit if right_limit is not None else x1 + 12 * height
+        right = right_limit if right_limit is not None else float("inf")
         out = []
         for r in range(span.row + 1, min(len(self.rows), span.row + 1 + max_rows)):
             row = self.rows[r]
-            if row.y0 - self.rows[span.row].y1 > 2.5 * height:
+            if row.y0 - self.rows[span.row].y1 > (2.5 + 1.5 * (r - span.row - 1)) * height:
                 break
             idx = [i for i, c in enumerate(row.chars) if c.x1 > x0 - height and (c.x0 + c.x1) / 2 < right]
             if idx:
                 out.append(Span(r, idx[0], idx[-1] + 1))
         return out
 
-    def continuation(self, span: Span, *, max_rows: int = 3) -> list[Span]:
-        """Rows that carry on a value left-aligned under its first line (a wrapped address)."""
+    def continuation(self, span: Span, *, label_x0: float | None = None, max_rows: int = 6) -> list[Span]:
+        """Rows that carry on a value left-aligned under its first line (a wrapped address or list).
+
+        Text in the label's column starts a new row of the table; text further left belongs to
+        another column of the page (a booklet's title side) and is ignored.
+        """
         if span.is_empty():
             return []
         x0, _ = self.x_range(span)
         height = self.rows[span.row].height
+        column_left = (label_x0 if label_x0 is not None else x0 - 8 * height) - height
         out = []
         last = self.rows[span.row]
         for r in range(span.row + 1, min(len(self.rows), span.row + 1 + max_rows)):
@@ -141,11 +146,20 @@ class Layout:
             idx = [i for i, c in enumerate(row.chars) if c.x0 >= x0 - 1.5 * height]
             if not idx or abs(row.chars[idx[0]].x0 - x0) > 1.5 * height:
                 break
-            if idx[0] > 0 and row.chars[idx[0] - 1].x1 > x0 - 8 * height:
-                break  # text in the label column: a new row of the table, not a wrapped value
+            if any(column_left <= c.x1 and c.x0 < x0 - 1.5 * height for c in row.chars[: idx[0]]):
+                break
             out.append(Span(r, idx[0], len(row.chars)))
             last = row
         return out
+
+    def right_edge(self, x0: float, height: float) -> float:
+        """How far text reaches in the column that starts near `x0`: where a full line wraps."""
+        edges = [
+            max(c.x1 for c in row.chars if c.x0 >= x0 - 2 * height)
+            for row in self.rows
+            if any(abs(c.x0 - x0) < 2 * height for c in row.chars)
+        ]
+        return max(edges, default=x0)
 
 
 def _group_rows(lines: list[TextLine]) -> list[Row]:

@@ -2,7 +2,7 @@
 
 from huren.domain import DocType
 from ocr.documents.base import DocSpec, f
-from ocr.documents.common import DATE_SHAPE, ID_NUMBER_SHAPE
+from ocr.documents.common import ADDRESS_SHAPE, DATE_SHAPE, ID_NUMBER_SHAPE
 
 FRONT = DocSpec(
     doc_type=DocType.ID_CARD_FRONT,
@@ -12,13 +12,13 @@ FRONT = DocSpec(
               "证书": -3.0, "证号": -2.0, "编号": -2.0, "考核": -3.0, "检定": -3.0, "申请表": -4.0,
               "签发机关": -2.0, "有效期": -2.0},
     # A blurred card loses its small printed labels first; the number and the birth line survive.
-    patterns={ID_NUMBER_SHAPE: 2.0, DATE_SHAPE: 0.5, "民族": 0.5},
+    patterns={ID_NUMBER_SHAPE: 2.0, DATE_SHAPE: 0.5, "民族?[\u4e00-\u9fff]": 0.5, ADDRESS_SHAPE: 0.5},
     fields=(
-        f("name", "name", "姓名"),
+        f("name", "name", "姓名", fallback=r"^(?:姓?名)([\u4e00-\u9fff·]{2,5})$"),
         f("gender", "gender", "性别", fallback=r"^.{0,2}?(男|女)(?:民族|.{0,3}汉)"),
         f("ethnicity", "ethnicity", "民族", fallback=r"民.?(?:族)?([\u4e00-\u9fff]{1,3})$"),
         f("birth_date", "loose_date", "出生", "出生日期", fallback=r"(?:19|20)\d{2}\D{0,2}\d{1,2}\D{1,2}\d{1,2}"),
-        f("address", "text", "住址", "地址", multiline=True),
+        f("address", "text", "住址", "地址", multiline=True, fallback=rf"^(?:住址)?({ADDRESS_SHAPE}.*)$"),
         f("id_number", "id_number", "公民身份号码", "身份号码", "身份证号码", fallback=ID_NUMBER_SHAPE),
     ),
 )

@@ -14,7 +14,7 @@ SPEC = DocSpec(
         f("gender", "gender", *c.GENDER),
         f("id_number", "id_number", *c.ID_NUMBER, fallback=c.ID_NUMBER_PATTERN),
         f("cert_number", "cert_number", *c.CERT_NUMBER, "注册证号", fallback=c.CERT_NUMBER_PATTERN),
-        f("level", "level", "级别", "注册级别", "资格级别", "等级"),
+        f("level", "level", "级别", "注册级别", "资格级别", "等级", fallback=r"([一二]级)(?:注册计量师)?"),
         f("categories", "categories", "执业类别", "注册专业", "专业类别", "执业范围", "注册类别", multiline=True),
         f("issuing_authority", "authority", *c.AUTHORITY, "注册机关", "注册部门",
           fallback=c.AUTHORITY_PATTERN, fallback_last=True),

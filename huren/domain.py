@@ -45,6 +45,7 @@ class TextLine:
     text: str
     bbox: BBox
     confidence: float = 1.0
+    char_x: list[float] | None = None  # centre of each character of `text` (page x), when the reader knows
 
     @property
     def cx(self) -> float:

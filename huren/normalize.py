@@ -278,11 +278,12 @@ def parse_categories(text: str) -> list[str]:
     return [c for c in CATEGORIES if c in t]
 
 
-_ITEM_SPLIT = re.compile(r"[;；、,，/\n]+|\s{2,}")
+_ITEM_SPLIT = re.compile(r"[;；、,，/\n]+|\s{2,}|(?<=[\u4e00-\u9fff)）])\s+(?=[\u4e00-\u9fff(（])")
 
 
 def split_items(text: str) -> list[str]:
-    """Assessment items written one after another: 、 ； ， or line breaks separate them."""
+    """Items written one after another: 、 ； ， line breaks, or a space between Chinese words
+    (Chinese puts no spaces inside a name, so a space there separates two)."""
     return [clean_value(part) for part in _ITEM_SPLIT.split(fold_width(text)) if clean_value(part)]
 
 

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
@@ -34,6 +34,12 @@ class EngineConfig:
     paddle_rec_name: str = "PP-OCRv4_mobile_rec"
 
 
+class Recognized(NamedTuple):
+    text: str
+    confidence: float
+    char_pos: list[float] | None = None  # each character's centre as a fraction of the crop's width
+
+
 class OcrEngine(Protocol):
     name: str
     version: str
@@ -42,8 +48,8 @@ class OcrEngine(Protocol):
         """Quadrilaterals `(N, 4, 2)` in the coordinates of `image` (BGR), with their scores."""
         ...
 
-    def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
-        """Text and confidence for each crop of one line, in the same order."""
+    def recognize(self, crops: list[np.ndarray]) -> list[Recognized]:
+        """Text, confidence and (if known) character positions for each crop of one line, in order."""
         ...
 
 
@@ -88,13 +94,35 @@ class RapidOcrEngine:
             return np.zeros((0, 4, 2), dtype=np.float32), []
         return np.asarray(out.boxes, dtype=np.float32), [float(s) for s in (out.scores or [])]
 
-    def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
-        results: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+    def recognize(self, crops: list[np.ndarray]) -> list[Recognized]:
+        results: list[Recognized] = [Recognized("", 0.0)] * len(crops)
         for group in width_buckets(crops, self._batch):
-            out = self._rec(self._rec_input(img=[crops[i] for i in group]))
-            for i, text, score in zip(group, out.txts or (), out.scores, strict=False):
-                results[i] = (str(text), float(score))
+            out = self._rec(self._rec_input(img=[crops[i] for i in group], return_word_box=True))
+            for i, text, score, words in zip(group, out.txts or (), out.scores, out.word_results, strict=False):
+                results[i] = Recognized(str(text), float(score), _char_positions(str(text), words))
         return results
+
+
+def _char_positions(text: str, words: object) -> list[float] | None:
+    """Where CTC decoding placed each character, as a fraction of the line's width.
+
+    RapidOCR reports the output column of every non-space character and how many columns the
+    line's own pixels cover; spaces get the midpoint of their neighbours.
+    """
+    cols = [c for group in (getattr(words, "word_cols", None) or []) for c in group]
+    span = float(getattr(words, "line_txt_len", 0) or 0)
+    visible = [i for i, ch in enumerate(text) if not ch.isspace()]
+    if span <= 0 or len(cols) != len(visible):
+        return None
+    pos: list[float | None] = [None] * len(text)
+    for i, col in zip(visible, cols, strict=True):
+        pos[i] = min(1.0, (col + 0.5) / span)
+    for i, p in enumerate(pos):
+        if p is None:
+            left = next((pos[j] for j in range(i - 1, -1, -1) if pos[j] is not None), 0.0)
+            right = next((pos[j] for j in range(i + 1, len(pos)) if pos[j] is not None), 1.0)
+            pos[i] = ((left or 0.0) + (right if right is not None else 1.0)) / 2
+    return [float(p) for p in pos if p is not None]
 
 
 def width_buckets(crops: list[np.ndarray], max_batch: int, spread: float = 1.25) -> list[list[int]]:

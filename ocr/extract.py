@@ -19,6 +19,7 @@ from ocr.marks import LABEL_OPTIONAL_MARKS, MARK_READERS
 FALLBACK_CERTAINTY = 0.85
 AS_READ = {"name"}  # kinds whose characters are never changed to simplified forms
 SEPARATORS = set("、,，;；/")
+LISTS = {"items", "categories"}
 
 
 @dataclass(slots=True)
@@ -91,17 +92,22 @@ class Extractor:
             return Span(span.row, span.start, other.span.start)
         return span
 
-    def _joined(self, spans: list[Span], simplified: bool) -> str:
+    def _joined(self, spans: list[Span], simplified: bool, is_list: bool = False) -> str:
         """Lines of one value: a line that runs to the column's edge wraps on (no break), any other
-        ends an entry (items listed one per line stay apart)."""
+        ends an entry (items listed one per line stay apart).  In a list, only a line that uses
+        written separators (、，；) can wrap mid-item: with spaces or one item per line, a line's end
+        is an item's end."""
         out = ""
         for i, span in enumerate(spans):
             text = self.layout.text(span, simplified=simplified)
             if i:
                 prev = spans[i - 1]
+                prev_text = self.layout.text(prev)
                 height = self.layout.rows[prev.row].height
                 edge = self.layout.right_edge(self.layout.x_range(spans[0])[0], height)
-                wraps = self.layout.x_range(prev)[1] >= edge - 2 * height and out[-1:] not in SEPARATORS
+                wraps = self.layout.x_range(prev)[1] >= edge - 2 * height and prev_text[-1:] not in SEPARATORS
+                if is_list and not any(ch in SEPARATORS for ch in prev_text):
+                    wraps = False
                 out += "" if wraps else "\n"
             out += text
         return out
@@ -121,7 +127,7 @@ class Extractor:
         if span.is_empty():
             return None
         spans = [span, *self._continuations(span, label_x0)] if fs.multiline else [span]
-        return READERS[fs.kind](self._joined(spans, fs.kind not in AS_READ), fs.keys)
+        return READERS[fs.kind](self._joined(spans, fs.kind not in AS_READ, fs.kind in LISTS), fs.keys)
 
     def _read_below(self, fs: FieldSpec, hit: LabelHit) -> tuple[Reading, Span] | None:
         """The cell under a label; for a list (items in a table column) every row of it."""
@@ -141,7 +147,7 @@ class Extractor:
                 break
             cells.append(cut)
         if cells:
-            reading = READERS[fs.kind](self._joined(cells, fs.kind not in AS_READ), fs.keys)
+            reading = READERS[fs.kind](self._joined(cells, fs.kind not in AS_READ, fs.kind in LISTS), fs.keys)
             if reading:
                 return reading, cells[0]
         return None

@@ -23,6 +23,7 @@ class Char:
     x1: float
     line: int  # index into Layout.lines
     simp: str = ""  # simplified form, for labels and vocabulary
+    space_before: bool = False  # the reader saw a space before this character
 
 
 @dataclass(slots=True)
@@ -72,9 +73,9 @@ class Layout:
         row = self.rows[span.row]
         out: list[str] = []
         prev: Char | None = None
-        gap = 0.2 * row.height
+        gap = 0.35 * row.height
         for c in row.chars[span.start:span.end]:
-            if keep_gaps and prev is not None and c.line != prev.line and c.x0 - prev.x1 > gap:
+            if keep_gaps and prev is not None and (c.space_before or c.x0 - prev.x1 > gap):
                 out.append(" ")
             out.append(c.simp if simplified else c.ch)
             prev = c
@@ -188,20 +189,45 @@ def _group_rows(lines: list[TextLine]) -> list[Row]:
     return rows
 
 
+def _widths(text: str) -> list[float]:
+    """Relative glyph widths: CJK characters and box-drawing symbols are twice as wide as ASCII."""
+    return [2.0 if ord(ch) > 0x2E80 or 0x2500 <= ord(ch) <= 0x27BF else 1.0 for ch in text]
+
+
+def _char_spans(text: str, line: TextLine) -> list[tuple[float, float]]:
+    """Each character's x-extent: from the recogniser's character centres when it gave them,
+    else the box width spread over the characters by their glyph widths."""
+    x0, _, x1, _ = line.bbox
+    weights = _widths(text)
+    if line.char_x and len(line.char_x) == len(text) and len(text) > 1:
+        centres = line.char_x
+        pitches = [(b - a) / ((wa + wb) / 2) for a, b, wa, wb in
+                   zip(centres, centres[1:], weights, weights[1:], strict=False) if b > a]
+        unit = sorted(pitches)[len(pitches) // 2] if pitches else (x1 - x0) / sum(weights)
+        unit = min(unit, (x1 - x0) / max(1.0, sum(weights)) * 1.5)  # a space skews the pitch upwards
+        return [(c - w * unit / 2, c + w * unit / 2) for c, w in zip(centres, weights, strict=True)]
+    total = sum(weights) or 1.0
+    out, x = [], x0
+    for w in weights:
+        step = (x1 - x0) * w / total
+        out.append((x, x + step))
+        x += step
+    return out
+
+
 def _fill_chars(row: Row, lines: list[TextLine]) -> None:
     row.lines.sort(key=lambda i: lines[i].bbox[0])
     chars: list[Char] = []
     for i in row.lines:
         text = fold_width(lines[i].text)
-        x0, _, x1, _ = lines[i].bbox
-        # CJK glyphs are twice as wide as ASCII ones; spread the box width accordingly.
-        weights = [2.0 if ord(ch) > 0x2E80 or 0x2500 <= ord(ch) <= 0x27BF else 1.0 for ch in text]
-        total = sum(weights) or 1.0
-        x = x0
-        for ch, wgt in zip(text, weights, strict=True):
-            w = (x1 - x0) * wgt / total
-            if not _DROP.match(ch):
-                chars.append(Char(ch, x, x + w, i, simplified_char(ch)))
-            x += w
+        if len(text) != len(lines[i].text):
+            text = lines[i].text  # NFKC changed the length: positions must stay aligned
+        space = False
+        for ch, (a, b) in zip(text, _char_spans(text, lines[i]), strict=True):
+            if _DROP.match(ch):
+                space = space or ch.isspace()
+                continue
+            chars.append(Char(ch, a, b, i, simplified_char(ch), space))
+            space = False
     row.chars = chars
     row.key = "".join(c.simp for c in chars)

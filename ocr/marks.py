@@ -35,26 +35,32 @@ class Box:
 
 
 def _boxes_in_band(image: np.ndarray, x0: float, x1: float, y0: float, y1: float) -> list[Box]:
-    """Square outlines in a band of the page, each with whether something is drawn inside it."""
+    """Square outlines in a band of the page, each with whether something is drawn inside it.
+
+    The outlines are found among straight strokes only (morphological opening), so a tick that
+    pokes out of its box does not hide the box; whether it is ticked is then read from all ink.
+    """
     h = y1 - y0
-    top, bottom = int(max(0, y0 - 0.25 * h)), int(min(image.shape[0], y1 + 0.25 * h))
+    top, bottom = int(max(0, y0 - 0.3 * h)), int(min(image.shape[0], y1 + 0.3 * h))
     left, right = int(max(0, x0)), int(min(image.shape[1], x1))
     if right - left < 4 or bottom - top < 4:
         return []
     ink = _ink(cv2.cvtColor(image[top:bottom, left:right], cv2.COLOR_BGR2GRAY)).astype(np.uint8)
-    # Every contour, not only outer ones: a table's cell border encloses the boxes drawn inside it.
-    contours, _ = cv2.findContours(ink, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    side = max(3, int(0.3 * h))
+    frame = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, side), np.uint8)) | cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, np.ones((side, 1), np.uint8))
+    frame = cv2.dilate(frame, np.ones((2, 2), np.uint8))
+    contours, _ = cv2.findContours(frame, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     boxes: list[Box] = []
     for c in sorted(contours, key=lambda c: -cv2.contourArea(c)):
         x, y, w, hh = cv2.boundingRect(c)
-        if not (0.35 * h <= w <= 1.3 * h and 0.35 * h <= hh <= 1.3 * h and 0.75 < w / hh < 1.33):
+        if not (0.4 * h <= w <= 1.3 * h and 0.4 * h <= hh <= 1.3 * h and 0.75 < w / hh < 1.33):
             continue
-        border = ink[y:y + hh, x:x + w]
-        # Each side, the better of its two outermost pixel lines (anti-aliasing and skew soften one).
+        border = frame[y:y + hh, x:x + w]
         edges = [max(border[0].mean(), border[1].mean()), max(border[-1].mean(), border[-2].mean()),
                  max(border[:, 0].mean(), border[:, 1].mean()), max(border[:, -1].mean(), border[:, -2].mean())]
-        if min(edges) < 0.5:
-            continue  # not an outlined square: a glyph or part of one
+        if min(edges) < 0.6:
+            continue  # not a closed square outline
         if any(b.x0 - 2 <= left + x and left + x + w <= b.x1 + 2 for b in boxes):
             continue  # the inside edge of a box already found
         inner = ink[y + hh // 4: y + hh - hh // 4, x + w // 4: x + w - w // 4]
@@ -101,19 +107,22 @@ def _states(layout: Layout, page: Page, seen: list[tuple[str, Span]]) -> list[bo
     states: list[bool | None] = [_glyph_state(layout, span) for _, span in seen]
     if page.image is None or all(s is not None for s in states):
         return states
-    for r in {span.row for _, span in seen}:
-        row = layout.rows[r]
-        in_row = [i for i, (_, span) in enumerate(seen) if span.row == r]
-        starts = [layout.x_range(seen[i][1])[0] for i in in_row]
-        boxes = _boxes_in_band(page.image, min(starts) - 2.5 * row.height, row.chars[-1].x1 + row.height,
-                               row.y0, row.y1)
+    # Each printed line of options on its own: a row can hold a label centred between two lines.
+    by_line: dict[int, list[int]] = {}
+    for i, (_, span) in enumerate(seen):
+        by_line.setdefault(layout.rows[span.row].chars[span.start].line, []).append(i)
+    for line_index, members in by_line.items():
+        lx0, ly0, lx1, ly1 = layout.lines[line_index].bbox
+        height = ly1 - ly0
+        starts = [layout.x_range(seen[i][1])[0] for i in members]
+        boxes = _boxes_in_band(page.image, min(starts) - 2.5 * height, lx1 + height, ly0, ly1)
         for box in boxes:
             # The option a box belongs to is the first whose text begins right of the box; OCR that
             # dropped the box glyph puts that text's estimated start on the box itself.
-            after = [(x, i) for x, i in zip(starts, in_row, strict=True) if x >= box.x0 - 0.6 * row.height]
+            after = [(x, i) for x, i in zip(starts, members, strict=True) if x >= box.x1 - 0.3 * height]
             if after:
                 x, i = min(after)
-                if x - box.x1 < 2.0 * row.height and states[i] is None:
+                if x - box.x1 < 2.0 * height and states[i] is None:
                     states[i] = box.ticked
     return states
 

@@ -139,11 +139,13 @@ def read_image(engine: OcrEngine, image: np.ndarray, *, source: str = "", number
 
     results = engine.recognize([_crop(work, q) for q in quads])
     lines: list[TextLine] = []
-    for quad, (text, conf) in zip(quads, results, strict=False):
+    for quad, (text, conf, char_pos) in zip(quads, results, strict=False):
         if not text.strip() or conf < MIN_LINE_CONFIDENCE:
             continue
         xs, ys = quad[:, 0], quad[:, 1]
-        lines.append(TextLine(text, (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())), conf))
+        x0, x1 = float(xs.min()), float(xs.max())
+        char_x = [x0 + p * (x1 - x0) for p in char_pos] if char_pos else None
+        lines.append(TextLine(text, (x0, float(ys.min()), x1, float(ys.max())), conf, char_x))
 
     preprocess.measure_quality(image, quality)
     h, w = image.shape[:2]

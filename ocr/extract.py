@@ -30,7 +30,7 @@ class LabelHit:
 
 def _label_pattern(spec: DocSpec) -> re.Pattern[str]:
     labels = {label for fs in spec.fields for label in fs.labels} | set(spec.stop_labels) | set(spec.filler_labels)
-    return re.compile("|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True)))
+    return re.compile("|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True)), re.IGNORECASE)
 
 
 class Extractor:
@@ -41,6 +41,7 @@ class Extractor:
         self.page = page
         self.layout = layout or Layout(page.lines)
         labels = _label_pattern(spec)
+        self._synonyms = {label.lower(): i for i, fs in enumerate(spec.fields) for label in fs.labels}
         self._label_prefix = re.compile(f"^(?:{labels.pattern})+")
         self.hits = [LabelHit(span, m.group()) for span, m in self.layout.find(labels) if not self._is_title(span)]
         self.by_row: dict[int, list[LabelHit]] = {}
@@ -65,20 +66,26 @@ class Extractor:
         for other in self.by_row.get(row, []):
             if other.span.start < start:
                 continue
-            if other.span.start == start and other.label in self.spec.filler_labels:
-                start = other.span.end
+            if other.span.start == start and (
+                other.label in self.spec.filler_labels
+                or other.label.isascii()
+                or self._synonyms.get(other.label.lower()) == self._synonyms.get(hit.label.lower())
+            ):
+                start = other.span.end  # a sub-label (单位名称), or the same label again in English
                 continue
             end = other.span.start
             break
         return Span(row, start, end)
 
-    def _next_column(self, hit: LabelHit) -> float | None:
-        """Where the next label on the same row begins: the right edge of this label's column."""
-        later = [h for h in self.by_row.get(hit.span.row, []) if h.span.start >= hit.span.end]
-        if not later:
-            return None
-        return self.layout.x_range(min(later, key=lambda h: h.span.start).span)[0] - 0.2 * self.layout.rows[
-            hit.span.row].height
+    def _columns(self, hit: LabelHit) -> tuple[float | None, float | None]:
+        """Where this label's column ends on either side: midway to the labels beside it on its row."""
+        row = self.by_row.get(hit.span.row, [])
+        x0, x1 = self.layout.x_range(hit.span)
+        before = [self.layout.x_range(h.span)[1] for h in row if h.span.end <= hit.span.start]
+        after = [self.layout.x_range(h.span)[0] for h in row if h.span.start >= hit.span.end]
+        left = (max(before) + x0) / 2 if before else None
+        right = (min(after) + x1) / 2 if after else None
+        return left, right
 
     def _cut_at_label(self, span: Span) -> Span | None:
         """The part of a span below a label that is a value: None if it starts with another label."""
@@ -131,7 +138,8 @@ class Extractor:
 
     def _read_below(self, fs: FieldSpec, hit: LabelHit) -> tuple[Reading, Span] | None:
         """The cell under a label; for a list (items in a table column) every row of it."""
-        below = self.layout.below(hit.span, right_limit=self._next_column(hit), max_rows=8 if fs.multiline else 2)
+        left, right = self._columns(hit)
+        below = self.layout.below(hit.span, left_limit=left, right_limit=right, max_rows=8 if fs.multiline else 2)
         cells: list[Span] = []
         for span in below:
             cut = self._cut_at_label(span)
@@ -164,8 +172,9 @@ class Extractor:
         return self._read_below(fs, hit)
 
     def _from_label(self, fs: FieldSpec) -> tuple[Reading, Span] | None:
+        fs_labels = {label.lower() for label in fs.labels}
         for hit in self.hits:
-            if hit.label in fs.labels and (found := self._value_for(fs, hit)):
+            if hit.label.lower() in fs_labels and (found := self._value_for(fs, hit)):
                 return found
         return None
 
@@ -209,7 +218,7 @@ class Extractor:
 
     def _mark(self, fs: FieldSpec) -> tuple[dict[str, FieldValueType], float, Span | None] | None:
         reader = MARK_READERS[fs.kind]
-        labelled = [hit for hit in self.hits if hit.label in fs.labels]
+        labelled = [hit for hit in self.hits if hit.label.lower() in {lb.lower() for lb in fs.labels}]
         for hit in labelled:
             value, certainty, span = reader(self.layout, self.page, hit.span)
             if value is not None:

@@ -132,7 +132,8 @@ def read_items(text: str, keys: tuple[str, ...]) -> Reading | None:
     """Items listed with separators or one per line, numbered or not: (1) 电子天平 / ① 砝码 / 1. 压力表."""
     text = re.sub(r"[①-⑳]|[(（]\d{1,2}[)）]", "\n", text)
     parts = [_TRAILING_NUMBER.sub("", _ENUMERATION.sub("", i)) for line in text.split("\n") for i in n.split_items(line)]
-    items = [i for i in parts if re.search(rf"[{_CJK}A-Za-z]", i) and not n.find_dates(i)]
+    # An entry of Chinese numerals only is a date cut off by the next column, not an item.
+    items = [i for i in parts if re.search(r"[^\s\d〇○零一二三四五六七八九十年月日.\-]", i) and not n.find_dates(i)]
     return _one(keys, items) if items else None
 
 
@@ -146,8 +147,8 @@ def read_cert_number(text: str, keys: tuple[str, ...]) -> Reading | None:
     value = m.group()
     # Letters inside runs of digits are OCR confusions (2O19 → 2019).
     value = re.sub(r"(?<=\d)[OoDQIl|](?=\d)|(?<=\d)[OoDQIl|]$", lambda x: n.fix_digits(x.group()), value)
-    if sum(ch.isdigit() for ch in value) < 4 or len(value) > 30:
-        return None
+    if sum(ch.isdigit() for ch in value) < 4 or len(value) > 30 or n.id_number_valid(value):
+        return None  # an ID number is never a certificate's number
     return _one(keys, value)
 
 

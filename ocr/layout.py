@@ -109,22 +109,36 @@ class Layout:
                 found.append((Span(r, m.start(), m.end()), m))
         return found
 
-    def below(self, span: Span, *, max_rows: int = 2, right_limit: float | None = None) -> list[Span]:
-        """Spans in the next rows that sit under `span` horizontally (a value in the cell below).
+    def below(self, span: Span, *, max_rows: int = 2, left_limit: float | None = None,
+              right_limit: float | None = None) -> list[Span]:
+        """Spans in the next rows that sit under `span` (a value in the cell below).
 
-        `right_limit` is where the next column starts (the next label on the label's row).
+        The text under the label is taken together with whatever runs on from it without a gap, so
+        a value centred under a shorter label keeps its ends; `left_limit` and `right_limit` are the
+        neighbouring columns (the labels beside this one on its row).
         """
         x0, x1 = self.x_range(span)
         height = self.rows[span.row].height
+        left = left_limit if left_limit is not None else float("-inf")
         right = right_limit if right_limit is not None else float("inf")
         out = []
         for r in range(span.row + 1, min(len(self.rows), span.row + 1 + max_rows)):
             row = self.rows[r]
             if row.y0 - self.rows[span.row].y1 > (2.5 + 1.5 * (r - span.row - 1)) * height:
                 break
-            idx = [i for i, c in enumerate(row.chars) if c.x1 > x0 - height and (c.x0 + c.x1) / 2 < right]
-            if idx:
-                out.append(Span(r, idx[0], idx[-1] + 1))
+            chars = row.chars
+            idx = [i for i, c in enumerate(chars) if c.x1 > x0 - height and c.x0 < x1 + height
+                   and left < (c.x0 + c.x1) / 2 < right]
+            if not idx:
+                continue
+            a, b = idx[0], idx[-1]
+            gap = 0.9 * row.height
+            while a > 0 and chars[a].x0 - chars[a - 1].x1 < gap and (chars[a - 1].x0 + chars[a - 1].x1) / 2 > left:
+                a -= 1
+            while b + 1 < len(chars) and chars[b + 1].x0 - chars[b].x1 < gap and (
+                    chars[b + 1].x0 + chars[b + 1].x1) / 2 < right:
+                b += 1
+            out.append(Span(r, a, b + 1))
         return out
 
     def continuation(self, span: Span, *, label_x0: float | None = None, max_rows: int = 6) -> list[Span]:

@@ -46,7 +46,7 @@ def _boxes_in_band(image: np.ndarray, x0: float, x1: float, y0: float, y1: float
     if right - left < 4 or bottom - top < 4:
         return []
     ink = _ink(cv2.cvtColor(image[top:bottom, left:right], cv2.COLOR_BGR2GRAY)).astype(np.uint8)
-    side = max(3, int(0.3 * h))
+    side = max(3, int(0.2 * h))
     frame = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, side), np.uint8)) | cv2.morphologyEx(
         ink, cv2.MORPH_OPEN, np.ones((side, 1), np.uint8))
     frame = cv2.dilate(frame, np.ones((2, 2), np.uint8))
@@ -54,7 +54,7 @@ def _boxes_in_band(image: np.ndarray, x0: float, x1: float, y0: float, y1: float
     boxes: list[Box] = []
     for c in sorted(contours, key=lambda c: -cv2.contourArea(c)):
         x, y, w, hh = cv2.boundingRect(c)
-        if not (0.4 * h <= w <= 1.3 * h and 0.4 * h <= hh <= 1.3 * h and 0.75 < w / hh < 1.33):
+        if not (0.25 * h <= w <= 1.3 * h and 0.25 * h <= hh <= 1.3 * h and 0.75 < w / hh < 1.33):
             continue
         border = frame[y:y + hh, x:x + w]
         edges = [max(border[0].mean(), border[1].mean()), max(border[-1].mean(), border[-2].mean()),

@@ -148,10 +148,11 @@ class Extraction:
     def from_json(cls, data: dict[str, Any]) -> Extraction:
         quality = Quality(**data.get("quality", {}))
         fields = {
-            k: ExtractedField(v["value"], v["confidence"], tuple(v["bbox"]) if v.get("bbox") else None)  # type: ignore[arg-type]
+            k: ExtractedField(v["value"], v["confidence"], _bbox(v.get("bbox")))
             for k, v in data.get("fields", {}).items()
         }
-        lines = [TextLine(ln["text"], tuple(ln["bbox"]), ln.get("confidence", 1.0)) for ln in data.get("lines", [])]  # type: ignore[arg-type]
+        lines = [TextLine(ln["text"], _bbox(ln["bbox"]) or (0.0, 0.0, 0.0, 0.0), ln.get("confidence", 1.0))
+                 for ln in data.get("lines", [])]
         return cls(
             source=data["source"],
             page=data["page"],
@@ -162,6 +163,13 @@ class Extraction:
             warnings=list(data.get("warnings", [])),
             lines=lines,
         )
+
+
+def _bbox(value: Any) -> BBox | None:
+    if not value:
+        return None
+    x0, y0, x1, y1 = (float(v) for v in value)
+    return (x0, y0, x1, y1)
 
 
 @dataclass(slots=True)

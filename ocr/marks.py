@@ -47,8 +47,8 @@ def _boxes_in_band(image: np.ndarray, x0: float, x1: float, y0: float, y1: float
         return []
     ink = _ink(cv2.cvtColor(image[top:bottom, left:right], cv2.COLOR_BGR2GRAY)).astype(np.uint8)
     side = max(3, int(0.2 * h))
-    frame = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, side), np.uint8)) | cv2.morphologyEx(
-        ink, cv2.MORPH_OPEN, np.ones((side, 1), np.uint8))
+    frame = cv2.bitwise_or(cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, side), np.uint8)),
+                           cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((side, 1), np.uint8)))
     frame = cv2.dilate(frame, np.ones((2, 2), np.uint8))
     contours, _ = cv2.findContours(frame, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     boxes: list[Box] = []
@@ -159,6 +159,8 @@ def read_checkbox_categories(layout: Layout, page: Page, label: Span | None) -> 
 
 def read_signed(layout: Layout, page: Page, label: Span | None) -> tuple[bool, float, Span | None]:
     """Something written after 申请人签字 on its row: recognised text, or ink where the name goes."""
+    if label is None:
+        return False, 0.0, None
     row = layout.rows[label.row]
     after = Span(label.row, label.end, len(row.chars))
     text = re.split(r"日期", layout.text(after))[0]
@@ -177,6 +179,8 @@ def read_signed(layout: Layout, page: Page, label: Span | None) -> tuple[bool, f
 
 def read_sealed(layout: Layout, page: Page, label: Span | None) -> tuple[bool, float, Span | None]:
     """A red seal near the employer's opinion block (单位公章)."""
+    if label is None:
+        return False, 0.0, None
     row = layout.rows[label.row]
     h = row.height
     regions = page.marks.get("red_regions") or []

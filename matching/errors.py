@@ -1,0 +1,23 @@
+"""Errors of the matching package, each with a stable code users see."""
+
+from __future__ import annotations
+
+
+class MatchingError(Exception):
+    code = "matching_error"
+
+
+class RegistryFileError(MatchingError):
+    """A registry file that cannot be read at all (unknown columns, undecodable, not JSON Lines)."""
+
+    code = "registry_file_invalid"
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}")
+        self.path = path
+        self.line = line
+        self.message = message
+
+
+class RegistryStoreError(MatchingError):
+    code = "registry_store_error"

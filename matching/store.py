@@ -1,0 +1,289 @@
+"""The registry in SQL (SQLAlchemy 2 Core): SQLite by default, PostgreSQL through psycopg 3.
+
+One table, `registry_records`, unique on (cert_type, cert_number), with an indexed column per
+blocking rule (see `matching.search.BLOCKING_RULES`). Imports are idempotent upserts in a single
+transaction: either every good row of every file lands, or — on any failure — nothing does.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    Engine,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    bindparam,
+    create_engine,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import make_url
+
+from huren.domain import CertType, RecordStatus, RegistryRecord
+from matching.errors import RegistryStoreError
+from matching.files import (
+    FileFormat,
+    ParsedRow,
+    RejectedRow,
+    read_registry_file,
+    record_content,
+    record_key,
+    write_records,
+)
+from matching.search import BLOCKING_RULES, record_block_keys
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATABASE_PATH = Path("data") / "huren.sqlite3"
+DATABASE_URL_ENV = "HUREN_DATABASE_URL"
+CHUNK_SIZE = 2000
+
+metadata = MetaData()
+
+registry_records = Table(
+    "registry_records",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("cert_type", String(16), nullable=False),
+    Column("cert_number", String(64), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("id_number", String(18)),
+    Column("gender", String(4)),
+    Column("level", SmallInteger),
+    Column("categories", Text, nullable=False, default=""),
+    Column("items", Text, nullable=False, default=""),
+    Column("issuing_authority", String(128)),
+    Column("valid_from", Date),
+    Column("valid_until", Date),
+    Column("status", String(16), nullable=False),
+    Column("employer", String(256)),
+    Column("source", String(512)),
+    Column("updated_at", String(40)),
+    *(Column(rule.name, String(64)) for rule in BLOCKING_RULES),
+    UniqueConstraint("cert_type", "cert_number", name="uq_registry_records_cert"),
+)
+for _rule in BLOCKING_RULES:
+    Index(f"ix_registry_records_{_rule.name}", registry_records.c[_rule.name])
+Index("ix_registry_records_id_number", registry_records.c.id_number)
+
+def default_database_url() -> str:
+    """`HUREN_DATABASE_URL`, else a SQLite file at ./data/huren.sqlite3."""
+    return os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{DEFAULT_DATABASE_PATH}"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for a URL; `postgresql://` means psycopg 3, a SQLite file's directory is created."""
+    parsed = make_url(url)
+    if parsed.drivername in {"postgresql", "postgres"}:
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    return create_engine(parsed)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _to_row(record: RegistryRecord, updated_at: str) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "cert_type": str(record.cert_type),
+        "cert_number": record.cert_number,
+        "name": record.name,
+        "id_number": record.id_number,
+        "gender": record.gender,
+        "level": record.level,
+        "categories": ";".join(record.categories),
+        "items": ";".join(record.items),
+        "issuing_authority": record.issuing_authority,
+        "valid_from": record.valid_from,
+        "valid_until": record.valid_until,
+        "status": str(record.status),
+        "employer": record.employer,
+        "source": record.source,
+        "updated_at": updated_at,
+    }
+    row.update(record_block_keys(record))
+    return row
+
+
+def _to_record(row: Any) -> RegistryRecord:
+    m = row._mapping
+    return RegistryRecord(
+        cert_type=CertType(m["cert_type"]),
+        cert_number=m["cert_number"],
+        name=m["name"],
+        id_number=m["id_number"],
+        gender=m["gender"],
+        level=m["level"],
+        categories=[c for c in (m["categories"] or "").split(";") if c],
+        items=[c for c in (m["items"] or "").split(";") if c],
+        issuing_authority=m["issuing_authority"],
+        valid_from=m["valid_from"],
+        valid_until=m["valid_until"],
+        status=RecordStatus(m["status"]),
+        employer=m["employer"],
+        source=m["source"],
+        updated_at=m["updated_at"],
+    )
+
+
+@dataclass(slots=True)
+class ImportReport:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[RejectedRow] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": [str(r) for r in self.rejected],
+        }
+
+
+class RegistryStore:
+    """The registry in a database. Takes a URL or an Engine; creates its table on first use."""
+
+    def __init__(self, url_or_engine: str | Engine | None = None) -> None:
+        if isinstance(url_or_engine, Engine):
+            self.engine = url_or_engine
+        else:
+            self.engine = make_engine(url_or_engine or default_database_url())
+        metadata.create_all(self.engine)
+
+    # --- import ----------------------------------------------------------------------------------
+
+    def import_files(self, paths: Iterable[str | Path], fmt: FileFormat | None = None) -> ImportReport:
+        """Validate every file, then upsert all good rows in one transaction. Bad rows are reported."""
+        report = ImportReport()
+        rows: list[ParsedRow] = []
+        for path in paths:
+            parsed = read_registry_file(path, fmt)
+            report.rejected.extend(parsed.rejected)
+            rows.extend(parsed.rows)
+        self.upsert([row.record for row in rows], report=report)
+        for rejected in report.rejected:
+            log.warning("registry row rejected: %s", rejected)
+        return report
+
+    def upsert(self, records: Sequence[RegistryRecord], *, report: ImportReport | None = None) -> ImportReport:
+        """Insert new records, update changed ones, leave equal ones alone — all in one transaction.
+
+        Records repeating a key within `records` are applied in order (the last one wins).
+        """
+        report = report or ImportReport()
+        latest: dict[tuple[str, str], RegistryRecord] = {}
+        for record in records:
+            latest[record_key(record)] = record
+        pending = list(latest.values())
+        now = _now()
+        try:
+            with self.engine.begin() as conn:
+                for start in range(0, len(pending), CHUNK_SIZE):
+                    self._apply_chunk(conn, pending[start:start + CHUNK_SIZE], now, report)
+        except Exception:
+            report.inserted = report.updated = report.unchanged = 0
+            raise
+        return report
+
+    def _apply_chunk(self, conn: Connection, chunk: list[RegistryRecord], now: str, report: ImportReport) -> None:
+        t = registry_records
+        numbers = sorted({r.cert_number for r in chunk})
+        types = sorted({str(r.cert_type) for r in chunk})
+        existing: dict[tuple[str, str], Any] = {}
+        # both columns constrained, so the (cert_type, cert_number) unique index answers it
+        stmt = select(t).where(t.c.cert_type.in_(types), t.c.cert_number.in_(numbers))
+        for found in conn.execute(stmt):
+            existing[(found.cert_type, found.cert_number)] = found
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        for record in chunk:
+            old = existing.get(record_key(record))
+            if old is None:
+                inserts.append(_to_row(record, now))
+            elif record_content(_to_record(old)) == record_content(record):
+                report.unchanged += 1
+            else:
+                # bind names must differ from column names in an UPDATE … SET
+                row = {f"b_{k}": v for k, v in _to_row(record, now).items()}
+                row["b_row_id"] = old.id
+                updates.append(row)
+        if inserts:
+            conn.execute(insert(t), inserts)
+            report.inserted += len(inserts)
+        if updates:
+            values: dict[str, Any] = {k[2:]: bindparam(k) for k in updates[0] if k != "b_row_id"}
+            conn.execute(update(t).where(t.c.id == bindparam("b_row_id")).values(values), updates)
+            report.updated += len(updates)
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(registry_records)).scalar_one())
+
+    def get(self, cert_type: CertType | str, cert_number: str) -> RegistryRecord | None:
+        t = registry_records
+        stmt = select(t).where(t.c.cert_type == str(cert_type), t.c.cert_number == cert_number)
+        with self.engine.connect() as conn:
+            row = conn.execute(stmt).first()
+        return _to_record(row) if row is not None else None
+
+    def iter_records(self, *, batch_size: int = 5000) -> Iterator[RegistryRecord]:
+        """Every record in key order, streamed."""
+        t = registry_records
+        stmt = select(t).order_by(t.c.cert_type, t.c.cert_number).execution_options(yield_per=batch_size)
+        with self.engine.connect() as conn:
+            for row in conn.execute(stmt):
+                yield _to_record(row)
+
+    def export(self, out: TextIO, fmt: FileFormat = "csv") -> int:
+        return write_records(self.iter_records(), out, fmt)
+
+    def candidates(self, keys: Mapping[str, Sequence[str]], cert_type: CertType | None) -> list[RegistryRecord]:
+        t = registry_records
+        conditions = [t.c[block].in_(list(values)) for block, values in keys.items() if values and block in t.c]
+        if not conditions:
+            return []
+        # cert_type is filtered here, not in SQL: SQLite would otherwise walk the (cert_type, cert_number)
+        # index over a third of the table instead of OR-ing the blocking indexes.
+        stmt = select(t).where(or_(*conditions))
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.execute(stmt).all()
+        except Exception as exc:  # pragma: no cover - surfaced with a stable code
+            raise RegistryStoreError(f"registry lookup failed: {type(exc).__name__}") from exc
+        wanted = None if cert_type is None else str(cert_type)
+        return [_to_record(row) for row in rows if wanted is None or row.cert_type == wanted]
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def drop_all(self) -> None:
+        """Remove the table (tests)."""
+        metadata.drop_all(self.engine)
+
+
+__all__ = ["ImportReport", "RegistryStore", "default_database_url", "make_engine", "registry_records"]

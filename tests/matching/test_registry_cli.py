@@ -1,0 +1,57 @@
+"""`huren registry import|export` through Typer's test runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from matching.cli import registry_app
+
+from .test_registry_files import GOOD, HEADER, valid_id, write
+
+runner = CliRunner()
+
+
+def test_import_then_export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HUREN_DATABASE_URL", raising=False)
+    path = write(tmp_path / "r.csv", [HEADER, *GOOD], "gbk")
+    result = runner.invoke(registry_app, ["import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "inserted: 3  updated: 0  unchanged: 0  rejected: 0" in result.output
+    assert (tmp_path / "data" / "huren.sqlite3").exists(), "default SQLite file created on first use"
+
+    again = runner.invoke(registry_app, ["import", str(path)])
+    assert "inserted: 0  updated: 0  unchanged: 3  rejected: 0" in again.output
+
+    out = tmp_path / "out" / "export.jsonl"
+    exported = runner.invoke(registry_app, ["export", "--format", "jsonl", "--out", str(out)])
+    assert exported.exit_code == 0, exported.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(r["cert_number"] for r in rows) == ["沪ZC2019000123", "浙JD2003000045", "苏KH2020000007"]
+
+    csv_out = runner.invoke(registry_app, ["export"])
+    assert csv_out.stdout.splitlines()[0].startswith("cert_type,cert_number,name")
+
+
+def test_rejected_rows_exit_1_and_good_rows_land(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    bad_id = valid_id()[:-1] + ("0" if valid_id()[-1] != "0" else "1")
+    bad = f"registration,沪ZC2019000999,张伟,{bad_id},,,,,,,,,"
+    path = write(tmp_path / "r.csv", [HEADER, GOOD[0], bad, "licence,X1,张三,,,,,,,,,,"], "utf-8")
+    result = runner.invoke(registry_app, ["import", str(path), "--database-url", url])
+    assert result.exit_code == 1
+    assert "inserted: 1  updated: 0  unchanged: 0  rejected: 2" in result.output
+    assert f"{path}:3: id_number: invalid check digit" in result.output
+    assert f"{path}:4: cert_type: unknown cert_type 'licence'" in result.output
+    assert bad_id not in result.output, "ID numbers are masked"
+
+
+def test_unknown_column_is_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path / "r.csv", ["cert_type,cert_number,name,phone", "registration,A1,张三,138"], "utf-8")
+    result = runner.invoke(registry_app, ["import", str(path), "--database-url", f"sqlite:///{tmp_path / 'x.db'}"])
+    assert result.exit_code == 2
+    assert "registry_file_invalid" in result.output

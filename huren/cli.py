@@ -149,15 +149,16 @@ def evaluate(
         console.print(f"  [red]error[/red] {e.source}: {e.code} {e.message}")
 
 
-def _mount_optional() -> None:
-    try:
-        from matching.cli import registry_app
-    except ImportError:
-        return
+def _mount() -> None:
+    from matching.cli import registry_app
+    from recognition.cli import reissue_cli, verify_cli
+
     app.add_typer(registry_app, name="registry", help="发证机关登记库 / the issuing authorities' registry")
+    app.command("verify")(verify_cli)
+    app.command("reissue")(reissue_cli)
 
 
-_mount_optional()
+_mount()
 
 if __name__ == "__main__":
     app()

@@ -55,7 +55,14 @@ def read_gender(text: str, keys: tuple[str, ...]) -> Reading | None:
     return _one(keys, gender) if gender else None
 
 
+_MASKED_ID = re.compile(r"(?<![0-9A-Za-z*])[0-9]{1,6}\*{6,14}[0-9]{1,4}[0-9Xx]?(?![0-9A-Za-z*])")
+
+
 def read_id_number(text: str, keys: tuple[str, ...]) -> Reading | None:
+    masked = _MASKED_ID.search(n.squash(text))
+    if masked and len(masked.group()) == 18:
+        # Printed masked (a reissued zone certificate): kept as printed, never "corrected".
+        return _one(keys, masked.group().upper(), 1.0, ["id_number_masked: 证件号码部分隐藏 / printed masked"])
     m = re.search(r"[0-9A-Za-z|!×]{15,20}", n.squash(text))
     if not m:
         return None

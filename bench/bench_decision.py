@@ -1,0 +1,113 @@
+"""Time to decide one 4-page application end to end (OCR → evidence → decision), the model already loaded.
+
+    .venv/bin/python bench/bench_decision.py [--samples DIR] [--runs 5]
+
+Pages: a registration certificate, both sides of an ID card and the application form of one person,
+as images (the OCR path, not a PDF text layer). Taken from `samples/documents` when it exists, else
+generated once with `samples.generate` into a temporary directory. The registry is the sample set's
+`registry.csv`, in memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from huren.domain import Extraction  # noqa: E402
+from matching.registry import Registry  # noqa: E402
+from matching.verify import verify_documents  # noqa: E402
+from ocr.engine import EngineConfig, get_engine  # noqa: E402
+from ocr.pipeline import extract_file  # noqa: E402
+from recognition.decide import decide  # noqa: E402
+
+WANTED = ("registration_certificate", "id_card_front", "id_card_back", "application_form")
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff"}
+
+
+def as_image(path: Path, tmp: Path) -> Path:
+    """A PDF page rasterised with pdftoppm (200 dpi), so every page goes through OCR."""
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        return path
+    stem = tmp / path.stem
+    subprocess.run(["pdftoppm", "-r", "200", "-png", "-singlefile", str(path), str(stem)], check=True)
+    return stem.with_suffix(".png")
+
+
+def pick_application(root: Path, tmp: Path) -> list[Path]:
+    """One person's four single-page files, one of each wanted type, as images."""
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    by_file = {f["file"]: f for f in manifest["files"]}
+    for person in manifest["people"].values():
+        chosen: dict[str, Path] = {}
+        for name in person["files"]:
+            f = by_file[name]
+            if len(f["doc_types"]) == 1:
+                chosen.setdefault(f["doc_types"][0], root / name)
+        if all(t in chosen for t in WANTED):
+            return [as_image(chosen[t], tmp) for t in WANTED]
+    raise SystemExit(f"{root}: no person with all four documents as single files")
+
+
+def sample_root(given: Path | None) -> Path:
+    if given is not None:
+        return given
+    committed = ROOT / "samples" / "documents"
+    if (committed / "manifest.json").is_file():
+        return committed
+    from samples.generate import generate
+
+    out = Path(tempfile.mkdtemp(prefix="huren-bench-"))
+    generate(out, seed=5, count=6)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--samples", type=Path, default=None)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--as-of", default="2025-06-01")
+    args = ap.parse_args()
+    root = sample_root(args.samples)
+    files = pick_application(root, Path(tempfile.mkdtemp(prefix="huren-bench-pages-")))
+    registry = Registry.from_csv(root / "registry.csv")
+    as_of = date.fromisoformat(args.as_of)
+
+    t0 = time.perf_counter()
+    engine = get_engine(EngineConfig())
+    load = time.perf_counter() - t0
+
+    def once() -> tuple[float, float, str, list[str]]:
+        start = time.perf_counter()
+        pages = [p for f in files for p in extract_file(f, engine=engine) if isinstance(p, Extraction)]
+        ocr_done = time.perf_counter()
+        result = verify_documents(pages, registry, as_of)
+        decision = decide(result, as_of=as_of, versions={"ocr_engine": engine.version})
+        end = time.perf_counter()
+        return end - start, end - ocr_done, decision.outcome, [r.code for r in decision.reasons]
+
+    once()  # warm-up: first inference allocates
+    runs = [once() for _ in range(args.runs)]
+    totals = [r[0] for r in runs]
+    decide_ms = [r[1] * 1000 for r in runs]
+    print(f"samples: {root}")
+    print(f"files: {', '.join(f.name for f in files)}")
+    print(f"engine: {engine.version} (loaded in {load:.2f} s)")
+    print(f"outcome: {runs[-1][2]} {runs[-1][3]}")
+    print(f"end to end, 4 pages: median {statistics.median(totals):.2f} s, min {min(totals):.2f} s, "
+          f"max {max(totals):.2f} s over {args.runs} runs")
+    print(f"of which matching + decision: median {statistics.median(decide_ms):.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

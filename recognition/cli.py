@@ -1,0 +1,290 @@
+"""`huren verify` and `huren reissue`: plain functions plus Typer-compatible wrappers.
+
+Mount with `app.command("verify")(verify_cli)` and `app.command("reissue")(reissue_cli)`.
+
+Exit codes: 0 approve (reissue: certificate written), 1 reject (reissue: not approved, reasons
+printed), 3 review, 2 bad input (no registry, unreadable arguments, missing secret or font).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from huren.domain import CERTIFICATE_TYPES, Decision, Extraction, FileError
+from huren.normalize import mask_id_number
+from matching.errors import MatchingError
+from matching.registry import Registry
+from matching.search import RecordSource
+from matching.store import DATABASE_URL_ENV, RegistryStore, default_database_url
+from matching.verify import VerifyResult, verify_documents
+from recognition.decide import APPROVE, REJECT, decide
+from recognition.recognitions import RecognitionStore
+from recognition.rules import DOC_NAMES, DecisionConfig, doc_ref
+
+EXIT_FOR = {APPROVE: 0, REJECT: 1, "review": 3}
+EXIT_BAD_INPUT = 2
+BASE_URL_ENV = "HUREN_VERIFY_BASE_URL"
+DEFAULT_BASE_URL = "https://huren.yrd.example"
+
+
+class CliInputError(Exception):
+    """A problem with the arguments (exit 2), with a message for the user."""
+
+
+@dataclass(slots=True)
+class Verification:
+    result: VerifyResult
+    decision: Decision
+    file_errors: list[FileError] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        out = self.result.to_json()
+        out["file_errors"] = [e.to_json() for e in self.file_errors]
+        out.update(self.decision.to_json())
+        return out
+
+
+def _expand(paths: Sequence[Path]) -> list[Path]:
+    from ocr.ingest import SUPPORTED_SUFFIXES
+
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in SUPPORTED_SUFFIXES))
+        else:
+            out.append(p)
+    return out
+
+
+def open_registry(registry_csv: Path | None, database_url: str | None) -> RecordSource:
+    """The registry file (CSV / JSONL) in memory, else the SQL store at the URL / HUREN_DATABASE_URL."""
+    if registry_csv is not None:
+        if not registry_csv.is_file():
+            raise CliInputError(f"registry file not found: {registry_csv}")
+        registry = Registry.from_file(registry_csv)
+        for rejected in registry.rejected:
+            print(f"registry row rejected: {rejected}", file=sys.stderr)
+        return registry
+    return RegistryStore(database_url or default_database_url())
+
+
+def run_verification(
+    files: Sequence[Path],
+    registry: RecordSource,
+    as_of: date,
+    *,
+    config: DecisionConfig = DecisionConfig(),  # noqa: B008 - frozen
+) -> Verification:
+    """OCR every page (text layer where a PDF has one) → evidence and consistency → decision."""
+    from huren.config import get_settings
+    from ocr.engine import get_engine
+    from ocr.pipeline import extract_file
+
+    engine_config = get_settings().engine_config()
+    extractions: list[Extraction] = []
+    errors: list[FileError] = []
+    for path in _expand(files):
+        for item in extract_file(path, config=engine_config):
+            (errors if isinstance(item, FileError) else extractions).append(item)  # type: ignore[arg-type]
+    versions = {"ocr_engine": "text layer only (no OCR)"}
+    if any(not e.quality.text_layer for e in extractions):
+        versions["ocr_engine"] = get_engine(engine_config).version  # cached: the engine extract_file used
+    result = verify_documents(extractions, registry, as_of)
+    decision = decide(result, as_of=as_of, config=config, versions=versions, file_errors=errors)
+    return Verification(result, decision, errors)
+
+
+def verify_command(
+    files: list[Path],
+    registry_csv: Path | None,
+    as_of: date | None,
+    as_json: bool,
+    database_url: str | None,
+) -> Verification:
+    """Run the whole verification and print it: one JSON object, or a readable verdict in Chinese."""
+    registry = open_registry(registry_csv, database_url)
+    verification = run_verification(files, registry, as_of or date.today())
+    if as_json:
+        sys.stdout.write(json.dumps(verification.to_json(), ensure_ascii=False) + "\n")
+    else:
+        print_verdict(verification, Console())
+    return verification
+
+
+# --- the readable verdict -----------------------------------------------------------------------------
+
+OUTCOME_ZH = {
+    "approve": ("[bold green]准予互认（即办件）[/bold green]", "approved"),
+    "reject": ("[bold red]不予互认[/bold red]", "rejected"),
+    "review": ("[bold yellow]需人工复核[/bold yellow]", "needs review"),
+}
+SEVERITY_ZH = {"fail": "[red]不通过[/red]", "doubt": "[yellow]存疑[/yellow]"}
+
+
+def print_verdict(verification: Verification, console: Console) -> None:
+    decision = verification.decision
+    zh, en = OUTCOME_ZH[decision.outcome]
+    console.print(Panel(f"核验结论：{zh}  ({en})\n决定日期：{decision.as_of.isoformat()}", title="互认核验 Huren"))
+    table = Table(title="材料 documents")
+    for col in ("材料", "文件", "姓名", "身份证号", "证书编号", "登记比对得分"):
+        table.add_column(col)
+    scores = {(e.source, e.page): e for e in verification.result.evidence}
+    for d in verification.result.documents:
+        ev = scores.get((d.source, d.page))
+        score = "" if d.doc_type not in CERTIFICATE_TYPES else (
+            "查无记录" if ev is None or ev.record is None else f"{ev.score:.2f}")
+        table.add_row(
+            DOC_NAMES.get(d.doc_type, (str(d.doc_type), ""))[0],
+            f"{Path(d.source).name} 第{d.page}页",
+            str(d.value("name") or ""),
+            mask_id_number(str(d.value("id_number") or "")),
+            str(d.value("cert_number") or ""),
+            score,
+        )
+    console.print(table)
+    for error in verification.file_errors:
+        console.print(f"[red]✗[/red] {error.source}: {error.code} {error.message}")
+    if decision.reasons:
+        title = "一次性告知 — 不予互认的全部理由" if decision.outcome == REJECT else "需复核的事项"
+        console.print(f"[bold]{title}[/bold]（共{len(decision.reasons)}项）")
+        for i, reason in enumerate(decision.reasons, 1):
+            console.print(f" {i}. [{SEVERITY_ZH.get(reason.severity, reason.severity)}] {reason.message_zh}  "
+                          f"[dim]{reason.code}[/dim]")
+    if decision.review_fields:
+        fields = "；".join(f"{Path(f['document'] or '').name}·{f['field'] or '整页'}" for f in decision.review_fields)
+        console.print(f"[bold]请复核：[/bold]{fields}")
+    console.print(f"[dim]规则版本 {decision.rules_version} · OCR {decision.versions.get('ocr_engine', '')} · "
+                  f"阈值 {json.dumps(decision.thresholds)}[/dim]")
+
+
+# --- Typer wrappers -----------------------------------------------------------------------------------
+
+FilesArg = Annotated[list[Path], typer.Argument(help="images, PDFs or folders of one application")]
+RegistryOpt = Annotated[
+    Path | None, typer.Option("--registry", help="registry CSV / JSONL; default: the SQL store")
+]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="decision date YYYY-MM-DD (default today)")]
+DatabaseOpt = Annotated[
+    str | None,
+    typer.Option("--database-url", envvar=DATABASE_URL_ENV, help="SQLAlchemy URL of the registry store",
+                 show_default=False),
+]
+
+
+def _parse_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint="--as-of") from exc
+
+
+def verify_cli(
+    files: FilesArg,
+    registry: RegistryOpt = None,
+    as_of: AsOfOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object")] = False,
+    database_url: DatabaseOpt = None,
+) -> None:
+    """核验互认材料并给出结论 / verify an application: approve, reject (every reason) or review."""
+    try:
+        verification = verify_command(files, registry, _parse_date(as_of), as_json, database_url)
+    except (CliInputError, MatchingError) as exc:
+        Console(stderr=True).print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_BAD_INPUT) from exc
+    raise typer.Exit(EXIT_FOR[verification.decision.outcome])
+
+
+def reissue_command(
+    files: list[Path],
+    registry_csv: Path | None,
+    area: str,
+    out_dir: Path,
+    as_of: date | None,
+    *,
+    database_url: str | None = None,
+    base_url: str | None = None,
+    secret_key: str | None = None,
+    as_json: bool = False,
+) -> tuple[Verification, Any]:
+    """Verify, decide and — when approved — write the zone certificate and record the recognition."""
+    from recognition.reissue import reissue
+
+    registry = open_registry(registry_csv, database_url)
+    day = as_of or date.today()
+    verification = run_verification(files, registry, day)
+    console = Console()
+    if not verification.decision.approved:
+        if as_json:
+            sys.stdout.write(json.dumps(verification.to_json(), ensure_ascii=False) + "\n")
+        else:
+            print_verdict(verification, console)
+        return verification, None
+    store = RecognitionStore(database_url or default_database_url())
+    cert = reissue(
+        verification.decision, verification.result, area=area, out_dir=out_dir,
+        base_url=base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL, issued_on=day,
+        secret_key=secret_key, store=store,
+    )
+    if as_json:
+        sys.stdout.write(json.dumps({**verification.decision.to_json(), "certificate": cert.to_json()},
+                                    ensure_ascii=False) + "\n")
+    else:
+        console.print(f"[green]✓[/green] 已换发示范区统一注册证书 {cert.number} → {cert.path}")
+        console.print(f"  核验地址：{cert.verification_url}")
+    return verification, cert
+
+
+def reissue_cli(
+    files: FilesArg,
+    area: Annotated[str, typer.Option("--area", help="qingpu | wujiang | jiashan (the recognising area)")],
+    out: Annotated[Path, typer.Option("--out", help="directory for the certificate PDF")],
+    registry: RegistryOpt = None,
+    as_of: AsOfOpt = None,
+    database_url: DatabaseOpt = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", envvar=BASE_URL_ENV, help="verification site for the QR code")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """换发示范区统一注册计量师注册证书 / verify and, if approved, issue the zone certificate (PDF + QR)."""
+    from recognition.reissue import AREAS, ReissueError
+
+    if area not in AREAS:
+        raise typer.BadParameter(f"one of {', '.join(AREAS)}", param_hint="--area")
+    try:
+        _, cert = reissue_command(
+            files, registry, area, out, _parse_date(as_of), database_url=database_url, base_url=base_url,
+            as_json=as_json,
+        )
+    except (CliInputError, MatchingError, ReissueError) as exc:
+        Console(stderr=True).print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_BAD_INPUT) from exc
+    if cert is None:
+        raise typer.Exit(1)
+
+
+__all__ = [
+    "Verification",
+    "doc_ref",
+    "open_registry",
+    "print_verdict",
+    "reissue_cli",
+    "reissue_command",
+    "run_verification",
+    "verify_cli",
+    "verify_command",
+]

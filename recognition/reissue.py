@@ -1,0 +1,457 @@
+"""证书换发: the unified zone certificate for an approved application, as an A4 PDF with a QR code.
+
+Number scheme
+-------------
+    YRD-{area}-{year}-{sequence}-{check}        e.g. YRD-QP-2025-000001-2
+
+* `area` — the recognising area: QP 上海市青浦区, WJ 苏州市吴江区, JS 嘉兴市嘉善县;
+* `year` — the year of issue; `sequence` — six digits, per area and year, from 000001;
+* `check` — ISO 7064 MOD 37,36 (python-stdnum `iso7064.mod_37_36`) over `{area}{year}{sequence}`,
+  one character 0-9A-Z, so a mistyped number is caught before any lookup.
+
+The sequence comes from the `recognitions` table (`recognition.recognitions.RecognitionStore`) when
+a store is given — allocated in the transaction that records the recognition. Without a store it is
+taken from the certificates already in `out_dir` (unique in that directory only; for tests and
+one-off use).
+
+Verification code
+-----------------
+The QR code holds `{base_url}/verify/{number}?c={code}`. The code is an HMAC-SHA256 over
+`number|id_number|name` with a secret key (`secret_key=` or the `HUREN_CERT_SECRET` environment
+variable), the first 12 bytes in URL-safe base64 (16 characters, 96 bits): unguessable without the
+key, and recomputable by the verification service from the recorded recognition — nothing secret is
+stored. Changing the key invalidates every printed code, so the key must be kept.
+
+Font
+----
+A CJK TrueType font is registered with reportlab and embedded (as a subset) in the PDF: the first of
+`HUREN_CERT_FONT`, WenQuanYi Zen Hei, WenQuanYi Micro Hei, AR PL UMing that exists. Noto CJK is
+OpenType/CFF, which reportlab cannot embed. No font → `ReissueError("font_missing")`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import math
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import segno
+from reportlab.lib.colors import Color, black
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from stdnum.iso7064 import mod_37_36
+
+from huren.domain import CertType, Decision, DocType, RegistryRecord
+from matching.verify import VerifyResult
+from recognition.recognitions import Recognition, RecognitionStore
+
+SECRET_ENV = "HUREN_CERT_SECRET"
+FONT_ENV = "HUREN_CERT_FONT"
+FONT_NAME = "HurenCJK"
+FONT_CANDIDATES: tuple[tuple[str, int], ...] = (
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+    ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
+)
+
+TITLE_ZONE = "长三角生态绿色一体化发展示范区"
+TITLE_CERT = "注册计量师注册证书"
+
+
+class ReissueError(Exception):
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    key: str
+    code: str
+    name: str
+    bureau: str  # the recognising authority printed as 发证机关
+    province: str
+
+
+AREAS: dict[str, Area] = {
+    "qingpu": Area("qingpu", "QP", "上海市青浦区", "上海市青浦区市场监督管理局", "shanghai"),
+    "wujiang": Area("wujiang", "WJ", "苏州市吴江区", "苏州市吴江区市场监督管理局", "jiangsu"),
+    "jiashan": Area("jiashan", "JS", "嘉兴市嘉善县", "嘉善县市场监督管理局", "zhejiang"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReissuedCertificate:
+    number: str
+    path: Path
+    verification_code: str
+    verification_url: str
+    area: str
+    issuing_authority: str
+    issued_on: date
+    holder_name: str
+    gender: str | None
+    id_number_masked: str
+    level: int | None
+    categories: list[str]
+    valid_from: date | None
+    valid_until: date | None
+    employer: str | None
+    original_cert_number: str
+    original_authority: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "path": str(self.path),
+            "verification_url": self.verification_url,
+            "area": self.area,
+            "issuing_authority": self.issuing_authority,
+            "issued_on": self.issued_on.isoformat(),
+            "holder_name": self.holder_name,
+            "gender": self.gender,
+            "id_number": self.id_number_masked,
+            "level": self.level,
+            "categories": self.categories,
+            "valid_from": self.valid_from.isoformat() if self.valid_from else None,
+            "valid_until": self.valid_until.isoformat() if self.valid_until else None,
+            "employer": self.employer,
+            "original_cert_number": self.original_cert_number,
+            "original_authority": self.original_authority,
+        }
+
+
+# --- numbers and codes --------------------------------------------------------------------------------
+
+NUMBER_PATTERN = re.compile(r"^YRD-(QP|WJ|JS)-(\d{4})-(\d{6})-([0-9A-Z])$")
+
+
+def certificate_number(area: Area | str, year: int, sequence: int) -> str:
+    a = AREAS[area] if isinstance(area, str) else area
+    if not 0 < sequence < 1_000_000:
+        raise ReissueError(f"sequence {sequence} out of range 1–999999", code="sequence_exhausted")
+    body = f"{a.code}{year:04d}{sequence:06d}"
+    return f"YRD-{a.code}-{year:04d}-{sequence:06d}-{mod_37_36.calc_check_digit(body)}"
+
+
+def number_valid(number: str) -> bool:
+    m = NUMBER_PATTERN.match(number)
+    return bool(m) and mod_37_36.is_valid(f"{m.group(1)}{m.group(2)}{m.group(3)}{m.group(4)}") if m else False
+
+
+def verification_code(number: str, id_number: str, name: str, secret_key: bytes) -> str:
+    digest = hmac.new(secret_key, f"{number}|{id_number}|{name}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:12]).decode().rstrip("=")
+
+
+def verification_url(base_url: str, number: str, code: str) -> str:
+    return f"{base_url.rstrip('/')}/verify/{number}?c={code}"
+
+
+def mask_for_certificate(id_number: str | None) -> str:
+    """The zone prints the first 6 and last 4 characters: 310229********0016."""
+    if not id_number:
+        return ""
+    if len(id_number) <= 10:
+        return "*" * len(id_number)
+    return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
+
+
+def _secret(secret_key: bytes | str | None) -> bytes:
+    key = secret_key if secret_key is not None else os.environ.get(SECRET_ENV)
+    if not key:
+        raise ReissueError(
+            f"no secret key for verification codes: set {SECRET_ENV} (keep it: changing it voids printed codes)",
+            code="secret_missing",
+        )
+    return key.encode() if isinstance(key, str) else key
+
+
+def _sequence_from_dir(out_dir: Path, area: Area, year: int) -> int:
+    taken = [int(m.group(3)) for p in out_dir.glob(f"YRD-{area.code}-{year:04d}-*.pdf")
+             if (m := NUMBER_PATTERN.match(p.stem))]
+    return max(taken, default=0) + 1
+
+
+# --- the font -----------------------------------------------------------------------------------------
+
+
+def register_font() -> str:
+    """Register the CJK font once; its name for reportlab. Fails clearly when none is installed."""
+    if FONT_NAME in pdfmetrics.getRegisteredFontNames():
+        return FONT_NAME
+    candidates = list(FONT_CANDIDATES)
+    if env := os.environ.get(FONT_ENV):
+        font_path, _, subfont = env.partition(":")
+        candidates.insert(0, (font_path, int(subfont or 0)))
+    for path, index in candidates:
+        if Path(path).is_file():
+            pdfmetrics.registerFont(TTFont(FONT_NAME, path, subfontIndex=index))
+            return FONT_NAME
+    tried = ", ".join(p for p, _ in candidates)
+    raise ReissueError(
+        f"no CJK TrueType font found (tried {tried}); "
+        f"install fonts-wqy-zenhei or set {FONT_ENV}=/path/font.ttc[:index]",
+        code="font_missing",
+    )
+
+
+# --- what goes on the certificate ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    record: RegistryRecord
+    employer: str | None
+    former_employer: str | None
+
+
+def _holder(decision: Decision, verify_result: VerifyResult) -> Holder:
+    if not decision.approved:
+        codes = ", ".join(r.code for r in decision.reasons)
+        raise ReissueError(f"the application was not approved ({decision.outcome}: {codes})", code="not_approved")
+    found = [e for e in verify_result.evidence
+             if e.record is not None and e.record.cert_type is CertType.REGISTRATION]
+    if not found:
+        raise ReissueError("no registration certificate was verified against the registry", code="no_registration")
+    best = max(found, key=lambda e: e.score)
+    assert best.record is not None
+    form = next((d for d in verify_result.documents if d.doc_type is DocType.APPLICATION_FORM), None)
+    new_employer = form.value("current_employer") if form is not None else None
+    former = form.value("former_employer") if form is not None else None
+    return Holder(
+        best.record,
+        str(new_employer) if new_employer else best.record.employer,
+        str(former) if former else (best.record.employer if new_employer else None),
+    )
+
+
+def _cn_date(d: date | None) -> str:
+    return f"{d.year}年{d.month:02d}月{d.day:02d}日" if d else "—"
+
+
+LEVEL_ZH = {1: "一级", 2: "二级"}
+
+
+def certificate_fields(cert: ReissuedCertificate) -> list[tuple[str, str]]:
+    """The label：value rows, in print order, with the standard labels Huren's extraction knows."""
+    return [
+        ("姓名", cert.holder_name),
+        ("性别", cert.gender or "—"),
+        ("身份证号", cert.id_number_masked),
+        ("证书编号", cert.number),
+        ("级别", LEVEL_ZH.get(cert.level or 0, "—")),
+        ("执业类别", "、".join(cert.categories) or "—"),
+        ("有效期", f"{_cn_date(cert.valid_from)}至{_cn_date(cert.valid_until)}"),
+        ("执业单位", cert.employer or "—"),
+        ("发证机关", cert.issuing_authority),
+        ("发证日期", _cn_date(cert.issued_on)),
+    ]
+
+
+# --- drawing ------------------------------------------------------------------------------------------
+
+RED = Color(0.78, 0.08, 0.08)
+GOLD = Color(0.62, 0.48, 0.18)
+
+
+def _centered(c: Canvas, text: str, y: float, size: float, font: str, *, space: float = 0.0) -> None:
+    width = pdfmetrics.stringWidth(text, font, size) + space * (len(text) - 1)
+    x = (A4[0] - width) / 2
+    if space:
+        # Tc (character spacing) is graphics state and outlives the text object: save and restore it.
+        c.saveState()
+        t = c.beginText(x, y)
+        t.setFont(font, size)
+        t.setCharSpace(space)
+        t.textOut(text)
+        c.drawText(t)
+        c.restoreState()
+    else:
+        c.setFont(font, size)
+        c.drawString(x, y, text)
+
+
+def _qr(c: Canvas, data: str, x: float, y: float, size: float) -> None:
+    """The QR code as vector squares (crisp at any zoom, no image needed)."""
+    qr = segno.make(data, error="m")
+    matrix = list(qr.matrix)
+    border = 2
+    n = len(matrix) + 2 * border
+    cell = size / n
+    c.setFillColor(Color(1, 1, 1))
+    c.rect(x, y, size, size, stroke=0, fill=1)
+    c.setFillColor(black)
+    for r, row in enumerate(matrix):
+        for col, bit in enumerate(row):
+            if bit:
+                c.rect(x + (col + border) * cell, y + size - (r + border + 1) * cell, cell, cell, stroke=0, fill=1)
+
+
+def _seal(c: Canvas, text: str, cx: float, cy: float, radius: float, font: str) -> None:
+    """A round red seal: ring, star, the authority's name along the upper arc."""
+    c.saveState()
+    c.setStrokeColor(RED)
+    c.setFillColor(RED)
+    c.setLineWidth(2.2)
+    c.circle(cx, cy, radius, stroke=1, fill=0)
+    star_r = radius * 0.28
+    pts = [(cx + (star_r if i % 2 == 0 else star_r * 0.38) * math.cos(math.radians(90 + i * 36)),
+            cy + (star_r if i % 2 == 0 else star_r * 0.38) * math.sin(math.radians(90 + i * 36))) for i in range(10)]
+    path = c.beginPath()
+    path.moveTo(*pts[0])
+    for p in pts[1:]:
+        path.lineTo(*p)
+    path.close()
+    c.drawPath(path, stroke=0, fill=1)
+    size = radius * 0.22
+    span = 200.0  # degrees of arc the text covers
+    step = span / max(len(text) - 1, 1)
+    for i, ch in enumerate(text):
+        angle = 90 + span / 2 - i * step
+        rad = math.radians(angle)
+        x = cx + (radius - size * 1.0) * math.cos(rad)
+        y = cy + (radius - size * 1.0) * math.sin(rad)
+        c.saveState()
+        c.translate(x, y)
+        c.rotate(angle - 90)
+        c.setFont(font, size)
+        c.drawCentredString(0, -size * 0.35, ch)
+        c.restoreState()
+    c.setFont(font, size * 0.85)
+    c.drawCentredString(cx, cy - radius * 0.62, "互认专用章")
+    c.restoreState()
+
+
+def render_pdf(cert: ReissuedCertificate, path: Path) -> Path:
+    """Draw the certificate on one A4 page; the text is real (embedded font) so it reads back exactly."""
+    font = register_font()
+    w, h = A4
+    c = Canvas(str(path), pagesize=A4, pageCompression=1, initialFontName=font, initialFontSize=12)
+    c.setTitle(f"{TITLE_ZONE}{TITLE_CERT} {cert.number}")
+    c.setAuthor(cert.issuing_authority)
+    c.setSubject(TITLE_CERT)
+    c.setCreator("Huren 互认")
+    # frame
+    c.setStrokeColor(GOLD)
+    c.setLineWidth(3)
+    c.rect(12 * mm, 12 * mm, w - 24 * mm, h - 24 * mm)
+    c.setLineWidth(0.8)
+    c.rect(15 * mm, 15 * mm, w - 30 * mm, h - 30 * mm)
+    # titles
+    c.setFillColor(black)
+    _centered(c, TITLE_ZONE, h - 42 * mm, 20, font, space=1.5)
+    _centered(c, TITLE_CERT, h - 60 * mm, 28, font, space=6)
+    c.setFillColor(Color(0.35, 0.35, 0.35))
+    _centered(c, "（跨区域互认换发）", h - 70 * mm, 11, font)
+    # label：value rows
+    c.setFillColor(black)
+    x_colon, y = 62 * mm, h - 92 * mm
+    size, row = 14, 12 * mm
+    room = w - 24 * mm - (x_colon + 1 * mm)  # up to the inner frame
+    for label, value in certificate_fields(cert):
+        c.setFont(font, size)
+        c.drawRightString(x_colon, y, f"{label}：")
+        # a long employer's name shrinks to fit rather than run over the frame
+        fitted = min(size, size * room / max(pdfmetrics.stringWidth(value, font, size), 1.0))
+        c.setFont(font, max(fitted, 8))
+        c.drawString(x_colon + 1 * mm, y, value)
+        y -= row
+    # QR and seal
+    qr_size = 36 * mm
+    qr_x, qr_y = w - 32 * mm - qr_size, 40 * mm
+    _qr(c, cert.verification_url, qr_x, qr_y, qr_size)
+    c.setFont(font, 9)
+    c.drawCentredString(qr_x + qr_size / 2, qr_y - 5 * mm, "扫码核验真伪")
+    _seal(c, cert.issuing_authority, 62 * mm, 62 * mm, 22 * mm, font)
+    # the basis of the recognition, small, at the foot
+    c.setFillColor(Color(0.35, 0.35, 0.35))
+    c.setFont(font, 8)
+    basis = f"互认依据：原注册证书 {cert.original_cert_number}"
+    c.drawString(32 * mm, 24 * mm, basis)
+    c.drawString(32 * mm, 20 * mm, "本证书在长三角生态绿色一体化发展示范区（上海青浦、江苏吴江、浙江嘉善）范围内有效。")
+    c.showPage()
+    c.save()
+    return path
+
+
+# --- the step -----------------------------------------------------------------------------------------
+
+
+def reissue(
+    decision: Decision,
+    verify_result: VerifyResult,
+    *,
+    area: str,
+    out_dir: Path,
+    base_url: str,
+    issued_on: date,
+    secret_key: bytes | str | None = None,
+    store: RecognitionStore | None = None,
+) -> ReissuedCertificate:
+    """The unified zone certificate for an approved application; records the recognition when `store` is given."""
+    if area not in AREAS:
+        raise ReissueError(f"unknown area {area!r}; one of {', '.join(AREAS)}", code="unknown_area")
+    the_area = AREAS[area]
+    holder = _holder(decision, verify_result)
+    key = _secret(secret_key)
+    register_font()  # fail before a number is taken
+    out_dir.mkdir(parents=True, exist_ok=True)
+    record = holder.record
+
+    def make(number: str) -> ReissuedCertificate:
+        code = verification_code(number, record.id_number or "", record.name, key)
+        return ReissuedCertificate(
+            number=number,
+            path=out_dir / f"{number}.pdf",
+            verification_code=code,
+            verification_url=verification_url(base_url, number, code),
+            area=the_area.key,
+            issuing_authority=the_area.bureau,
+            issued_on=issued_on,
+            holder_name=record.name,
+            gender=record.gender,
+            id_number_masked=mask_for_certificate(record.id_number),
+            level=record.level,
+            categories=list(record.categories),
+            valid_from=record.valid_from,
+            valid_until=record.valid_until,
+            employer=holder.employer,
+            original_cert_number=record.cert_number,
+            original_authority=record.issuing_authority,
+        )
+
+    def write(recognition: Recognition) -> ReissuedCertificate:
+        assert recognition.number is not None
+        cert = make(recognition.number)
+        recognition.pdf_path = str(cert.path)
+        render_pdf(cert, cert.path)
+        return cert
+
+    if store is None:
+        number = certificate_number(the_area, issued_on.year, _sequence_from_dir(out_dir, the_area, issued_on.year))
+        cert = make(number)
+        render_pdf(cert, cert.path)
+        return cert
+    recognition = Recognition(
+        area=the_area.key, year=issued_on.year, cert_type=str(record.cert_type), cert_number=record.cert_number,
+        holder_name=record.name, recognising_authority=the_area.bureau, issued_on=issued_on,
+        decision_as_of=decision.as_of, rules_version=decision.rules_version, id_number=record.id_number,
+        level=record.level, categories=list(record.categories), valid_from=record.valid_from,
+        valid_until=record.valid_until, employer=holder.employer, former_employer=holder.former_employer,
+        original_authority=record.issuing_authority,
+    )
+    _, written = store.record(recognition, lambda seq: certificate_number(the_area, issued_on.year, seq), write)
+    assert written is not None
+    return written

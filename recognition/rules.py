@@ -1,0 +1,720 @@
+"""The recognition rules: declared checks over one application's evidence, each giving `Reason`s.
+
+A rule is data — a stable `code`, a `severity` (`fail`: the application cannot be recognised as
+submitted; `doubt`: a person must look), a Chinese and an English message template — plus a small
+finder that says where the rule fires: which document, which field, and the values the message
+names. `evaluate` runs every rule over the application and returns every finding, never only the
+first (一次性告知).
+
+Rules read what `matching.verify_documents` produced: the extractions (`documents`), one `Evidence`
+per certificate (the registry record it is and the field-by-field verdicts) and the cross-document
+`ConsistencyCheck`s. A consistency check this module does not know yet still counts: a mismatch
+becomes `consistency_check_failed`, an uncertain verdict `consistency_check_unclear`, so a check
+added to `matching` can never be silently ignored.
+
+Message templates use `str.format` with these names: `doc` / `doc_en` (the document as 注册证（reg.jpg
+第1页） / registration certificate (reg.jpg, page 1)), `field` / `field_en`, `other` / `other_en` (a
+second document), `value`, `expected`, `as_of`, plus rule-specific ones. ID numbers are masked
+before they reach a message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from dataclasses import field as dc_field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from huren.domain import (
+    CERTIFICATE_TYPES,
+    ConsistencyCheck,
+    DocType,
+    Evidence,
+    Extraction,
+    FieldValueType,
+    FileError,
+    Reason,
+    RecordStatus,
+    Verdict,
+)
+from huren.normalize import mask_id_number, parse_date
+from matching.authorities import canonical_authority
+from matching.consistency import PAIR_CHECKS
+from matching.normalize import clean_id_number
+
+Severity = Literal["fail", "doubt"]
+
+RULES_VERSION = "1.0"
+"""Bumped by hand when a rule's meaning changes; `rules_digest()` changes with any edit of the table."""
+
+ZONE_PROVINCES: tuple[str, ...] = ("shanghai", "jiangsu", "zhejiang")
+
+DOC_NAMES: dict[DocType, tuple[str, str]] = {
+    DocType.REGISTRATION_CERTIFICATE: ("注册证", "registration certificate"),
+    DocType.ASSESSMENT_CERTIFICATE: ("考核合格证", "assessment certificate"),
+    DocType.VERIFIER_CERTIFICATE: ("检定员证", "verification officer certificate"),
+    DocType.ID_CARD_FRONT: ("身份证人像面", "ID card front"),
+    DocType.ID_CARD_BACK: ("身份证国徽面", "ID card back"),
+    DocType.APPLICATION_FORM: ("互认申请表", "application form"),
+    DocType.UNKNOWN: ("未识别材料", "unrecognised document"),
+}
+
+FIELD_NAMES: dict[str, tuple[str, str]] = {
+    "name": ("姓名", "name"),
+    "gender": ("性别", "gender"),
+    "id_number": ("身份证号", "ID number"),
+    "birth_date": ("出生日期", "birth date"),
+    "cert_number": ("证书编号", "certificate number"),
+    "level": ("级别", "level"),
+    "categories": ("执业类别", "practice categories"),
+    "items": ("考核项目", "assessment items"),
+    "issuing_authority": ("发证机关", "issuing authority"),
+    "valid_from": ("有效期起始", "start of validity"),
+    "valid_until": ("有效期截止", "end of validity"),
+    "employer": ("执业单位", "employer"),
+    "current_employer": ("现执业单位", "current employer"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionConfig:
+    """Everything a decision depends on besides the evidence; recorded with every decision."""
+
+    # At least one of these certificates must be submitted (the guide: 已取得…注册计量师注册证书的申请人).
+    required_certificates: frozenset[DocType] = frozenset({DocType.REGISTRATION_CERTIFICATE})
+    require_id_card_front: bool = True
+    require_id_card_back: bool = True
+    require_application_form: bool = False
+    approve_score: float = 0.90  # every certificate's authenticity score (matching.evidence) at least this
+    min_field_confidence: float = 0.80  # OCR confidence of every key field
+    min_doc_type_confidence: float = 0.50
+    min_page_confidence: float = 0.75  # mean OCR confidence of a page's lines
+    doubtful_quality_flags: tuple[str, ...] = ("blurred", "low_resolution", "glare", "cut_off", "no_text")
+    zone_provinces: tuple[str, ...] = ZONE_PROVINCES
+    # Fields each document must show for the decision to rest on it (an unread one is a doubt).
+    key_fields: tuple[tuple[DocType, tuple[str, ...]], ...] = (
+        (DocType.ID_CARD_FRONT, ("name", "id_number")),
+        (DocType.ID_CARD_BACK, ("valid_from",)),
+        (DocType.REGISTRATION_CERTIFICATE,
+         ("name", "cert_number", "level", "categories", "issuing_authority", "valid_until")),
+        (DocType.ASSESSMENT_CERTIFICATE, ("name", "cert_number")),
+        (DocType.VERIFIER_CERTIFICATE, ("name", "cert_number")),
+        (DocType.APPLICATION_FORM, ("name", "id_number")),
+    )
+
+    def key_fields_of(self, doc_type: DocType) -> tuple[str, ...]:
+        return next((keys for t, keys in self.key_fields if t is doc_type), ())
+
+    def thresholds(self) -> dict[str, float]:
+        return {
+            "approve_score": self.approve_score,
+            "min_field_confidence": self.min_field_confidence,
+            "min_doc_type_confidence": self.min_doc_type_confidence,
+            "min_page_confidence": self.min_page_confidence,
+        }
+
+    def settings(self) -> dict[str, Any]:
+        return {
+            "required_certificates": sorted(str(t) for t in self.required_certificates),
+            "require_id_card_front": self.require_id_card_front,
+            "require_id_card_back": self.require_id_card_back,
+            "require_application_form": self.require_application_form,
+            "doubtful_quality_flags": list(self.doubtful_quality_flags),
+            "zone_provinces": list(self.zone_provinces),
+            "key_fields": {str(t): list(keys) for t, keys in self.key_fields},
+        }
+
+
+@dataclass(slots=True)
+class Facts:
+    """One application as the rules see it."""
+
+    documents: list[Extraction]
+    evidence: list[Evidence]
+    consistency: list[ConsistencyCheck]
+    as_of: date
+    config: DecisionConfig
+    file_errors: list[FileError] = dc_field(default_factory=list)
+
+    def document(self, ref: str) -> Extraction | None:
+        return next((d for d in self.documents if doc_ref(d) == ref), None)
+
+    def evidence_for(self, extraction: Extraction) -> Evidence | None:
+        return next((e for e in self.evidence if (e.source, e.page) == (extraction.source, extraction.page)), None)
+
+    def of_type(self, *types: DocType) -> list[Extraction]:
+        return [d for d in self.documents if d.doc_type in types]
+
+
+@dataclass(slots=True)
+class Finding:
+    """Where a rule fires, and the values its message names."""
+
+    document: Extraction | None = None
+    field: str | None = None
+    params: dict[str, str] = dc_field(default_factory=dict)
+    ref: str | None = None  # a document known only by name (a file that could not be read)
+    other: Extraction | None = None  # the document it was compared with, if any
+
+
+Finder = Callable[[Facts], Iterable[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    severity: Severity
+    message_zh: str
+    message_en: str
+    find: Finder
+    # A failure found on a value OCR was unsure of may be a misreading, not a fault: it becomes a doubt.
+    soften_on_low_confidence: bool = False
+
+    def severity_for(self, finding: Finding, config: DecisionConfig) -> Severity:
+        if self.severity == "fail" and self.soften_on_low_confidence and finding.field:
+            for d in (finding.document, finding.other):
+                f = d.fields.get(finding.field) if d is not None else None
+                if f is not None and f.confidence < config.min_field_confidence:
+                    return "doubt"
+        return self.severity
+
+    def reasons(self, facts: Facts) -> Iterator[Reason]:
+        for finding in self.find(facts):
+            yield self.reason(finding, facts)
+
+    def reason(self, finding: Finding, facts: Facts) -> Reason:
+        params = {"as_of": facts.as_of.isoformat(), "doc": "", "doc_en": "", "field": "", "field_en": ""}
+        ref = finding.ref
+        if finding.document is not None:
+            ref = doc_ref(finding.document)
+            params["doc"], params["doc_en"] = doc_label(finding.document)
+        elif finding.ref is not None:
+            params["doc"], params["doc_en"] = Path(finding.ref).name, Path(finding.ref).name
+        if finding.field:
+            params["field"], params["field_en"] = FIELD_NAMES.get(finding.field, (finding.field, finding.field))
+        params.update(finding.params)
+        severity = self.severity_for(finding, facts.config)
+        zh, en = self.message_zh.format(**params), self.message_en.format(**params)
+        if severity != self.severity:
+            zh += "（识别置信度低，可能为识别错误，需人工核对）"
+            en += " (read with low OCR confidence: possibly a misreading; a person must check)"
+        return Reason(self.code, severity, ref, finding.field, zh, en)
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+
+def doc_ref(extraction: Extraction) -> str:
+    return f"{extraction.source}#{extraction.page}"
+
+
+def doc_label(extraction: Extraction) -> tuple[str, str]:
+    zh, en = DOC_NAMES.get(extraction.doc_type, (str(extraction.doc_type), str(extraction.doc_type)))
+    name = Path(extraction.source).name
+    return f"{zh}（{name} 第{extraction.page}页）", f"{en} ({name}, page {extraction.page})"
+
+
+def shown(field_name: str, value: object) -> str:
+    """A value as a message shows it: ID numbers masked, lists joined, levels as 一级/二级."""
+    if value is None or value == "" or value == []:
+        return "（空）"
+    if field_name == "id_number":
+        return mask_id_number(clean_id_number(str(value)))
+    if field_name == "level" and str(value) in ("1", "2"):
+        return "一级" if str(value) == "1" else "二级"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _present(value: FieldValueType) -> bool:
+    return value is not None and value != "" and value != []
+
+
+def _as_date(value: object) -> date | None:
+    if isinstance(value, date):
+        return value
+    return parse_date(str(value)) if value else None
+
+
+# --- finders: required documents --------------------------------------------------------------------
+
+
+def _certificate_missing(facts: Facts) -> Iterator[Finding]:
+    required = facts.config.required_certificates
+    if required and not facts.of_type(*required):
+        names = "或".join(DOC_NAMES[t][0] for t in sorted(required))
+        names_en = " or ".join(DOC_NAMES[t][1] for t in sorted(required))
+        yield Finding(params={"required": names, "required_en": names_en})
+
+
+def _missing(doc_type: DocType, flag: Callable[[DecisionConfig], bool]) -> Finder:
+    def find(facts: Facts) -> Iterator[Finding]:
+        if flag(facts.config) and not facts.of_type(doc_type):
+            yield Finding()
+
+    return find
+
+
+# --- finders: readability ---------------------------------------------------------------------------
+
+
+def _file_unreadable(facts: Facts) -> Iterator[Finding]:
+    for error in facts.file_errors:
+        ref = error.source if error.page is None else f"{error.source}#{error.page}"
+        yield Finding(ref=ref, params={"error": f"{error.code}: {error.message}"})
+
+
+def _unrecognised(facts: Facts) -> Iterator[Finding]:
+    for d in facts.of_type(DocType.UNKNOWN):
+        yield Finding(d)
+
+
+def _type_uncertain(facts: Facts) -> Iterator[Finding]:
+    for d in facts.documents:
+        if d.doc_type is not DocType.UNKNOWN and d.doc_type_confidence < facts.config.min_doc_type_confidence:
+            yield Finding(d, params={"confidence": f"{d.doc_type_confidence:.2f}"})
+
+
+def _poor_scan(facts: Facts) -> Iterator[Finding]:
+    for d in facts.documents:
+        flags = [f for f in d.quality.flags if f in facts.config.doubtful_quality_flags]
+        if flags:
+            yield Finding(d, params={"flags": ", ".join(flags)})
+
+
+def _page_low_confidence(facts: Facts) -> Iterator[Finding]:
+    for d in facts.documents:
+        mean = d.quality.mean_confidence
+        if mean is not None and mean < facts.config.min_page_confidence:
+            yield Finding(d, params={"confidence": f"{mean:.2f}"})
+
+
+def _field_low_confidence(facts: Facts) -> Iterator[Finding]:
+    for d in facts.documents:
+        for key in facts.config.key_fields_of(d.doc_type):
+            f = d.fields.get(key)
+            if f is not None and _present(f.value) and f.confidence < facts.config.min_field_confidence:
+                yield Finding(d, key, {"confidence": f"{f.confidence:.2f}"})
+
+
+def _field_unread(facts: Facts) -> Iterator[Finding]:
+    for d in facts.documents:
+        for key in facts.config.key_fields_of(d.doc_type):
+            if not _present(d.value(key)):
+                yield Finding(d, key)
+
+
+# --- finders: consistency checks (matching.consistency) ----------------------------------------------
+
+_PAIR_FIELD: dict[str, str] = {p.check: p.field for p in PAIR_CHECKS}
+IDENTITY_FIELDS = ("name", "id_number", "gender")
+# Checks the rules below read directly (or recompute, to name dates in their messages).
+_HANDLED_ELSEWHERE = frozenset({"certificate_valid_at_decision_date", "id_card_valid_at_decision_date"})
+_IMPLIED_BY_ID = {"gender_matches_id_number": "gender", "birth_date_matches_id_number": "birth_date"}
+
+
+def _pair_documents(facts: Facts, check: ConsistencyCheck) -> tuple[Extraction | None, Extraction | None]:
+    """The document to blame first (a form, else a certificate, else the ID card) and the other one."""
+    docs = [d for d in (facts.document(r) for r in check.documents) if d is not None]
+    rank = {DocType.APPLICATION_FORM: 0, **dict.fromkeys(CERTIFICATE_TYPES, 1)}
+    docs.sort(key=lambda d: rank.get(d.doc_type, 2))
+    return (docs[0] if docs else None), (docs[1] if len(docs) > 1 else None)
+
+
+def _pair_finding(facts: Facts, check: ConsistencyCheck, field_name: str) -> Finding:
+    blamed, other = _pair_documents(facts, check)
+    params = {"value": "", "expected": "", "other": "", "other_en": ""}
+    if blamed is not None:
+        params["value"] = shown(field_name, blamed.value(field_name))
+    if other is not None:
+        params["other"], params["other_en"] = doc_label(other)
+        params["expected"] = shown(field_name, other.value(field_name))
+    return Finding(blamed, field_name, params, other=other)
+
+
+def _pairs(fields: Sequence[str], verdict: Verdict) -> Finder:
+    def find(facts: Facts) -> Iterator[Finding]:
+        for check in facts.consistency:
+            field_name = _PAIR_FIELD.get(check.check)
+            if field_name is not None and field_name in fields and check.verdict is verdict:
+                yield _pair_finding(facts, check, field_name)
+
+    return find
+
+
+def _form_details(verdicts: tuple[Verdict, ...]) -> Finder:
+    def find(facts: Facts) -> Iterator[Finding]:
+        for check in facts.consistency:
+            field_name = _PAIR_FIELD.get(check.check)
+            if field_name is not None and field_name not in IDENTITY_FIELDS and check.verdict in verdicts:
+                yield _pair_finding(facts, check, field_name)
+
+    return find
+
+
+def _single(check_name: str, verdict: Verdict, field_name: str) -> Finder:
+    def find(facts: Facts) -> Iterator[Finding]:
+        for check in facts.consistency:
+            if check.check == check_name and check.verdict is verdict:
+                d = facts.document(check.documents[0]) if check.documents else None
+                value = shown(field_name, d.value(field_name)) if d is not None else ""
+                yield Finding(d, field_name, {"value": value, "detail": check.detail})
+
+    return find
+
+
+def _implied_by_id(verdict: Verdict) -> Finder:
+    def find(facts: Facts) -> Iterator[Finding]:
+        for check in facts.consistency:
+            field_name = _IMPLIED_BY_ID.get(check.check)
+            if field_name is None or check.verdict is not verdict:
+                continue
+            d = facts.document(check.documents[0]) if check.documents else None
+            value = shown(field_name, d.value(field_name)) if d is not None else ""
+            yield Finding(d, field_name, {"value": value, "detail": check.detail})
+
+    return find
+
+
+def _known_check(name: str) -> bool:
+    known = name in _PAIR_FIELD or name in _IMPLIED_BY_ID or name in _HANDLED_ELSEWHERE
+    return known or name == "id_number_check_digit"
+
+
+def _unknown_checks(verdict: Verdict) -> Finder:
+    def find(facts: Facts) -> Iterator[Finding]:
+        for check in facts.consistency:
+            if not _known_check(check.check) and check.verdict is verdict:
+                d = facts.document(check.documents[0]) if check.documents else None
+                yield Finding(d, None, {"check": check.check, "detail": check.detail})
+
+    return find
+
+
+# --- finders: validity --------------------------------------------------------------------------------
+
+
+def _id_card_validity(kind: Literal["expired", "not_yet", "unread"]) -> Finder:
+    def find(facts: Facts) -> Iterator[Finding]:
+        for back in facts.of_type(DocType.ID_CARD_BACK):
+            start, end = _as_date(back.value("valid_from")), _as_date(back.value("valid_until"))
+            if kind == "expired" and end is not None and facts.as_of > end:
+                yield Finding(back, "valid_until", {"valid_until": end.isoformat()})
+            elif kind == "not_yet" and start is not None and facts.as_of < start:
+                yield Finding(back, "valid_from", {"valid_from": start.isoformat()})
+            elif kind == "unread" and start is None and end is None and (
+                _present(back.value("valid_from")) or _present(back.value("valid_until"))
+            ):
+                yield Finding(back, "valid_until")
+
+    return find
+
+
+def _certificate_dates(facts: Facts, d: Extraction) -> tuple[date | None, date | None, str]:
+    """Validity from the registry when the record is found, else as printed; and which it was."""
+    found = facts.evidence_for(d)
+    record = found.record if found else None
+    if record is not None and (record.valid_from or record.valid_until):
+        return record.valid_from, record.valid_until, "registry"
+    return _as_date(d.value("valid_from")), _as_date(d.value("valid_until")), "document"
+
+
+def _cert_validity(kind: Literal["expired", "not_yet", "unknown"]) -> Finder:
+    def find(facts: Facts) -> Iterator[Finding]:
+        for d in facts.of_type(*CERTIFICATE_TYPES):
+            start, end, source = _certificate_dates(facts, d)
+            src_zh = "登记库记录" if source == "registry" else "证面"
+            params = {"source": src_zh, "source_en": source}
+            if kind == "expired" and end is not None and facts.as_of > end:
+                yield Finding(d, "valid_until", {**params, "valid_until": end.isoformat()})
+            elif kind == "not_yet" and start is not None and facts.as_of < start:
+                yield Finding(d, "valid_from", {**params, "valid_from": start.isoformat()})
+            elif kind == "unknown" and start is None and end is None:
+                yield Finding(d, "valid_until", params)
+
+    return find
+
+
+def _cert_status(status: RecordStatus) -> Finder:
+    def find(facts: Facts) -> Iterator[Finding]:
+        for d in facts.of_type(*CERTIFICATE_TYPES):
+            found = facts.evidence_for(d)
+            if found is not None and found.record is not None and found.record.status is status:
+                yield Finding(d, "cert_number", {"value": found.record.cert_number})
+
+    return find
+
+
+# --- finders: registry (matching.evidence) -------------------------------------------------------------
+
+
+def _not_in_registry(facts: Facts) -> Iterator[Finding]:
+    for d in facts.of_type(*CERTIFICATE_TYPES):
+        found = facts.evidence_for(d)
+        if found is None or found.record is None:
+            yield Finding(d, "cert_number", {"value": shown("cert_number", d.value("cert_number"))})
+
+
+REGISTRY_FIELDS: tuple[str, ...] = (
+    "cert_number", "name", "id_number", "gender", "level", "categories", "items",
+    "issuing_authority", "valid_from", "valid_until",
+)
+"""Fields that must agree with the registry record. The employer is not among them: a change of
+employer (变更执业单位) is what the application is about."""
+
+
+def _registry_field(field_name: str, verdict: Verdict) -> Finder:
+    def find(facts: Facts) -> Iterator[Finding]:
+        for d in facts.of_type(*CERTIFICATE_TYPES):
+            found = facts.evidence_for(d)
+            if found is None or found.record is None:
+                continue
+            for fe in found.fields:
+                if fe.field == field_name and fe.verdict is verdict:
+                    params = {
+                        "value": shown(field_name, fe.extracted),
+                        "expected": shown(field_name, fe.registry),
+                        "similarity": f"{fe.similarity:.2f}",
+                    }
+                    yield Finding(d, field_name, params)
+
+    return find
+
+
+def _registry_other_field(verdict: Verdict) -> Finder:
+    """A compared field this table does not list (matching added one): a mismatch still counts."""
+    known = {*REGISTRY_FIELDS, "employer"}
+
+    def find(facts: Facts) -> Iterator[Finding]:
+        for d in facts.of_type(*CERTIFICATE_TYPES):
+            found = facts.evidence_for(d)
+            if found is None or found.record is None:
+                continue
+            for fe in found.fields:
+                if fe.field not in known and fe.verdict is verdict:
+                    yield Finding(d, fe.field, {"value": shown(fe.field, fe.extracted),
+                                                "expected": shown(fe.field, fe.registry)})
+
+    return find
+
+
+def _score_below(facts: Facts) -> Iterator[Finding]:
+    for d in facts.of_type(*CERTIFICATE_TYPES):
+        found = facts.evidence_for(d)
+        if found is not None and found.record is not None and found.score < facts.config.approve_score:
+            params = {"score": f"{found.score:.2f}", "threshold": f"{facts.config.approve_score:.2f}"}
+            yield Finding(d, None, params)
+
+
+def _authority_text(facts: Facts, d: Extraction) -> str | None:
+    value = d.value("issuing_authority")
+    if _present(value):
+        return str(value)
+    found = facts.evidence_for(d)
+    if found is not None and found.record is not None:
+        return found.record.issuing_authority
+    return None
+
+
+def _authority(kind: Literal["out_of_zone", "unrecognised"]) -> Finder:
+    def find(facts: Facts) -> Iterator[Finding]:
+        for d in facts.of_type(*CERTIFICATE_TYPES):
+            text = _authority_text(facts, d)
+            if not text:
+                continue
+            authority = canonical_authority(text)
+            if authority is None:
+                fires = kind == "unrecognised"
+            else:
+                fires = kind == "out_of_zone" and authority.province not in facts.config.zone_provinces
+            if fires:
+                yield Finding(d, "issuing_authority", {"value": text})
+
+    return find
+
+
+# --- the table ------------------------------------------------------------------------------------------
+
+
+def _registry_rules() -> list[Rule]:
+    rules: list[Rule] = []
+    for name in REGISTRY_FIELDS:
+        rules.append(Rule(
+            f"{name}_differs_from_registry", "fail",
+            "{doc}的{field}“{value}”与发证机关登记记录“{expected}”不符",
+            "{doc_en}: {field_en} '{value}' differs from the issuing authority's record '{expected}'",
+            _registry_field(name, Verdict.MISMATCH),
+        ))
+        rules.append(Rule(
+            f"{name}_unclear_against_registry", "doubt",
+            "{doc}的{field}“{value}”与登记记录“{expected}”近似但不一致（相似度{similarity}），需人工核对",
+            "{doc_en}: {field_en} '{value}' is close to but not the record's '{expected}' "
+            "(similarity {similarity}); a person must check",
+            _registry_field(name, Verdict.UNCERTAIN),
+        ))
+    return rules
+
+
+_TABLE: tuple[Rule, ...] = (
+    # 资格审核: the documents the guide asks for
+    Rule("certificate_missing", "fail",
+         "未提交{required}", "no {required_en} was submitted", _certificate_missing),
+    Rule("id_card_front_missing", "fail",
+         "未提交身份证人像面", "the front of the ID card (holder's side) is missing",
+         _missing(DocType.ID_CARD_FRONT, lambda c: c.require_id_card_front)),
+    Rule("id_card_back_missing", "fail",
+         "未提交身份证国徽面（有效期限）", "the back of the ID card (validity) is missing",
+         _missing(DocType.ID_CARD_BACK, lambda c: c.require_id_card_back)),
+    Rule("application_form_missing", "fail",
+         "未提交注册计量师注册资质互认申请表", "the application form is missing",
+         _missing(DocType.APPLICATION_FORM, lambda c: c.require_application_form)),
+    # readability
+    Rule("file_unreadable", "doubt",
+         "文件{doc}无法读取（{error}），请人工查看或重新提交", "file {doc_en} could not be read ({error})",
+         _file_unreadable),
+    Rule("document_unrecognised", "doubt",
+         "{doc}无法识别材料类型", "{doc_en}: the kind of document was not recognised", _unrecognised),
+    Rule("document_type_uncertain", "doubt",
+         "{doc}材料类型识别置信度低（{confidence}）", "{doc_en}: document type recognised with low confidence "
+         "({confidence})", _type_uncertain),
+    Rule("scan_quality_poor", "doubt",
+         "{doc}扫描质量差（{flags}），需人工核对", "{doc_en}: poor scan ({flags}); a person must check", _poor_scan),
+    Rule("page_low_confidence", "doubt",
+         "{doc}整体识别置信度低（{confidence}）", "{doc_en}: low mean OCR confidence ({confidence})",
+         _page_low_confidence),
+    Rule("field_low_confidence", "doubt",
+         "{doc}的{field}识别置信度低（{confidence}），需人工核对",
+         "{doc_en}: {field_en} read with low confidence ({confidence}); a person must check",
+         _field_low_confidence),
+    Rule("field_unread", "doubt",
+         "{doc}未能读取{field}，需人工核对", "{doc_en}: {field_en} could not be read; a person must check",
+         _field_unread),
+    # the holder: ID number, identity across documents
+    Rule("id_number_invalid", "fail",
+         "{doc}的身份证号{value}校验位不符", "{doc_en}: ID number {value} fails the GB 11643 check digit",
+         _single("id_number_check_digit", Verdict.MISMATCH, "id_number")),
+    Rule("name_disagrees", "fail",
+         "{doc}的姓名“{value}”与{other}的姓名“{expected}”不一致",
+         "{doc_en}: name '{value}' differs from '{expected}' on the {other_en}",
+         _pairs(("name",), Verdict.MISMATCH)),
+    Rule("name_unclear", "doubt",
+         "{doc}的姓名“{value}”与{other}的“{expected}”近似但不一致，需人工核对",
+         "{doc_en}: name '{value}' is close to but not '{expected}' on the {other_en}",
+         _pairs(("name",), Verdict.UNCERTAIN)),
+    Rule("id_number_disagrees", "fail",
+         "{doc}的身份证号{value}与{other}的{expected}不一致",
+         "{doc_en}: ID number {value} differs from {expected} on the {other_en}",
+         _pairs(("id_number",), Verdict.MISMATCH)),
+    Rule("id_number_unclear", "doubt",
+         "{doc}的身份证号{value}与{other}的{expected}近似但不一致，需人工核对",
+         "{doc_en}: ID number {value} is close to but not {expected} on the {other_en}",
+         _pairs(("id_number",), Verdict.UNCERTAIN)),
+    Rule("gender_disagrees", "fail",
+         "{doc}的性别“{value}”与{other}的“{expected}”不一致",
+         "{doc_en}: gender '{value}' differs from '{expected}' on the {other_en}",
+         _pairs(("gender",), Verdict.MISMATCH)),
+    Rule("gender_disagrees_with_id_number", "fail",
+         "{doc}的性别“{value}”与身份证号所示性别不符", "{doc_en}: gender '{value}' contradicts the ID number",
+         _single("gender_matches_id_number", Verdict.MISMATCH, "gender")),
+    Rule("birth_date_disagrees_with_id_number", "fail",
+         "{doc}的出生日期“{value}”与身份证号所示出生日期不符",
+         "{doc_en}: birth date '{value}' contradicts the ID number",
+         _single("birth_date_matches_id_number", Verdict.MISMATCH, "birth_date")),
+    Rule("implied_by_id_number_unclear", "doubt",
+         "{doc}的{field}“{value}”无法与身份证号核对，需人工核对",
+         "{doc_en}: {field_en} '{value}' could not be checked against the ID number",
+         _implied_by_id(Verdict.UNCERTAIN)),
+    Rule("form_differs_from_certificate", "doubt",
+         "{doc}填写的{field}“{value}”与{other}的“{expected}”不一致，需人工核对",
+         "{doc_en}: {field_en} '{value}' differs from '{expected}' on the {other_en}; a person must check",
+         _form_details((Verdict.MISMATCH, Verdict.UNCERTAIN))),
+    # ID card validity
+    Rule("id_card_expired", "fail",
+         "{doc}已于{valid_until}过期（决定日期{as_of}）", "{doc_en}: the ID card expired on {valid_until} "
+         "(decision date {as_of})", _id_card_validity("expired")),
+    Rule("id_card_not_yet_valid", "fail",
+         "{doc}自{valid_from}起才有效（决定日期{as_of}）", "{doc_en}: the ID card is valid only from {valid_from} "
+         "(decision date {as_of})", _id_card_validity("not_yet")),
+    Rule("id_card_validity_unread", "doubt",
+         "{doc}的有效期限无法识别", "{doc_en}: the validity could not be read", _id_card_validity("unread")),
+    # 信息比对: the registry
+    Rule("cert_not_in_registry", "fail",
+         "{doc}的证书编号{value}在发证机关登记库中查无记录",
+         "{doc_en}: certificate number {value} is not in the issuing authority's registry", _not_in_registry),
+    Rule("cert_revoked", "fail",
+         "{doc}（{value}）已被撤销", "{doc_en} ({value}) has been revoked", _cert_status(RecordStatus.REVOKED)),
+    Rule("cert_suspended", "fail",
+         "{doc}（{value}）已被暂停", "{doc_en} ({value}) is suspended", _cert_status(RecordStatus.SUSPENDED)),
+    Rule("cert_expired", "fail",
+         "{doc}已于{valid_until}过期（依据{source}，决定日期{as_of}）",
+         "{doc_en} expired on {valid_until} (per the {source_en}; decision date {as_of})", _cert_validity("expired")),
+    Rule("cert_not_yet_valid", "fail",
+         "{doc}自{valid_from}起才有效（依据{source}，决定日期{as_of}）",
+         "{doc_en} is valid only from {valid_from} (per the {source_en}; decision date {as_of})",
+         _cert_validity("not_yet")),
+    Rule("cert_validity_unknown", "doubt",
+         "{doc}的有效期无法确定", "{doc_en}: its validity could not be established", _cert_validity("unknown")),
+    *_registry_rules(),
+    Rule("registry_field_differs", "fail",
+         "{doc}的{field}“{value}”与登记记录“{expected}”不符",
+         "{doc_en}: {field_en} '{value}' differs from the record's '{expected}'",
+         _registry_other_field(Verdict.MISMATCH)),
+    Rule("registry_match_below_threshold", "doubt",
+         "{doc}与登记记录的比对得分{score}低于即办阈值{threshold}，需人工核对",
+         "{doc_en}: match score {score} against the record is below the on-the-spot threshold {threshold}",
+         _score_below),
+    # 实施范围: the three provinces of the zone
+    Rule("authority_out_of_zone", "fail",
+         "{doc}的发证机关“{value}”不属于示范区所在省市（上海、江苏、浙江），不在互认范围内",
+         "{doc_en}: issuing authority '{value}' is not of Shanghai, Jiangsu or Zhejiang; out of scope",
+         _authority("out_of_zone")),
+    Rule("authority_unrecognised", "doubt",
+         "{doc}的发证机关“{value}”无法识别，需人工核对",
+         "{doc_en}: issuing authority '{value}' is not recognised; a person must check", _authority("unrecognised")),
+    # checks matching adds later still count
+    Rule("consistency_check_failed", "fail",
+         "{doc}材料间核对未通过：{check}（{detail}）", "{doc_en}: cross-document check {check} failed ({detail})",
+         _unknown_checks(Verdict.MISMATCH)),
+    Rule("consistency_check_unclear", "doubt",
+         "{doc}材料间核对无法确定：{check}（{detail}）", "{doc_en}: cross-document check {check} is unclear "
+         "({detail})", _unknown_checks(Verdict.UNCERTAIN)),
+)
+SOFTENED: frozenset[str] = frozenset({
+    "id_number_invalid", "name_disagrees", "id_number_disagrees", "gender_disagrees",
+    "gender_disagrees_with_id_number", "birth_date_disagrees_with_id_number", "cert_not_in_registry",
+    "registry_field_differs", *(f"{name}_differs_from_registry" for name in REGISTRY_FIELDS),
+})
+"""Failures about a value that become doubts when that value (on either document compared) was read with
+an OCR confidence under `min_field_confidence`: a blurred 苏 read as 荔 is a misreading to look at, not a
+reason to refuse. Validity, status and missing documents never soften."""
+
+RULES: tuple[Rule, ...] = tuple(
+    replace(r, soften_on_low_confidence=True) if r.code in SOFTENED else r for r in _TABLE
+)
+RULE_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
+assert len(RULE_BY_CODE) == len(RULES), "rule codes must be unique"
+
+
+def rules_digest(rules: Sequence[Rule] = RULES) -> str:
+    """A short hash of the rule table (codes, severities, messages) recorded with each decision."""
+    text = "\n".join(f"{r.code}|{r.severity}|{r.message_zh}|{r.message_en}|{r.find.__qualname__}" for r in rules)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def evaluate(facts: Facts, rules: Sequence[Rule] = RULES) -> list[Reason]:
+    """Every reason every rule finds, in the table's order, each (code, document, field) once."""
+    seen: set[tuple[str, str | None, str | None]] = set()
+    out: list[Reason] = []
+    for rule in rules:
+        for reason in rule.reasons(facts):
+            key = (reason.code, reason.document, reason.field)
+            if key not in seen:
+                seen.add(key)
+                out.append(reason)
+    return out

@@ -1,0 +1,215 @@
+"""Generated applications, one fault each and several at once: outcome and every expected reason code."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+
+from huren.domain import Decision, DocType, FileError, Quality, RecordStatus
+from matching.registry import Registry
+from matching.verify import VerifyResult, verify_documents
+from recognition.decide import decide
+from recognition.rules import RULES, DecisionConfig, rules_digest
+
+from .builders import AS_OF, ID, OTHER_ID, Application, doc, record, registry
+
+
+@dataclass
+class Case:
+    name: str
+    change: Callable[[Application], object] = lambda a: None
+    outcome: str = "approve"
+    codes: tuple[str, ...] = ()
+    registry: Callable[[], Registry] = registry
+    as_of: date = AS_OF
+    config: DecisionConfig = field(default_factory=DecisionConfig)
+    forged: bool = False  # an altered or forged document: must never approve
+
+
+def _quality(a: Application, flags: list[str]) -> None:
+    a.extra.append(doc(DocType.UNKNOWN, "extra.jpg", {}))
+    a.extra[-1].quality = Quality(flags=flags)
+
+
+def _blurred_cert(a: Application) -> None:
+    a.confidence["cert.name"] = 0.55
+
+
+BAD_CHECK_DIGIT = ID[:-1] + ("0" if ID[-1] != "0" else "1")
+
+CASES: list[Case] = [
+    Case("clean application"),
+    Case("clean without form", lambda a: a.drop("form")),
+    # required documents
+    Case("no certificate", lambda a: a.drop("cert"), "reject", ("certificate_missing",)),
+    Case("no ID card front", lambda a: a.drop("front"), "reject", ("id_card_front_missing",)),
+    Case("no ID card back", lambda a: a.drop("back"), "reject", ("id_card_back_missing",)),
+    Case("form required and missing", lambda a: a.drop("form"), "reject", ("application_form_missing",),
+         config=DecisionConfig(require_application_form=True)),
+    Case("ID card back not required", lambda a: a.drop("back"),
+         config=DecisionConfig(require_id_card_back=False)),
+    # readability
+    Case("poor scan", lambda a: _quality(a, ["blurred"]), "review", ("scan_quality_poor", "document_unrecognised")),
+    Case("low OCR confidence on a key field", lambda a: a.confidence.update({"cert.level": 0.5}), "review",
+         ("field_low_confidence",)),
+    Case("key field unread", lambda a: a.set("cert", "level", None), "review", ("field_unread",)),
+    # the holder
+    Case("invalid ID number on the ID card", lambda a: a.set("front", "id_number", BAD_CHECK_DIGIT),
+         "reject", ("id_number_invalid", "id_number_unclear"), forged=True),
+    Case("another person's ID number on the certificate", lambda a: a.set("cert", "id_number", OTHER_ID), "reject",
+         ("id_number_differs_from_registry", "id_number_disagrees"), forged=True),
+    Case("changed name on the certificate", lambda a: a.set("cert", "name", "李明"), "reject",
+         ("name_differs_from_registry", "name_disagrees"), forged=True),
+    Case("ID card of someone else", lambda a: a.set("front", "name", "王芳").set("front", "id_number", OTHER_ID)
+         .set("front", "gender", "女").set("front", "birth_date", "1990-01-01"),
+         "reject", ("name_disagrees", "id_number_disagrees"), forged=True),
+    Case("gender contradicts ID number", lambda a: a.set("front", "gender", "女"), "reject",
+         ("gender_disagrees_with_id_number",)),
+    Case("birth date contradicts ID number", lambda a: a.set("front", "birth_date", "1985-03-21"), "reject",
+         ("birth_date_disagrees_with_id_number",)),
+    Case("ID card expired", lambda a: a.set("back", "valid_until", "2025-01-31"), "reject", ("id_card_expired",)),
+    Case("ID card long-term validity", lambda a: a.set("back", "valid_until", None)),
+    # the registry
+    Case("certificate number never issued (holder known)", lambda a: a.set("cert", "cert_number", "沪ZC2021999999")
+         .set("form", "cert_number", "沪ZC2021999999"), "reject", ("cert_number_differs_from_registry",), forged=True),
+    Case("certificate not in the registry at all", outcome="reject", codes=("cert_not_in_registry",),
+         registry=lambda: Registry(), forged=True),
+    Case("certificate revoked", outcome="reject", codes=("cert_revoked",),
+         registry=lambda: registry(record(status=RecordStatus.REVOKED))),
+    Case("certificate suspended", outcome="reject", codes=("cert_suspended",),
+         registry=lambda: registry(record(status=RecordStatus.SUSPENDED))),
+    Case("certificate expired", outcome="reject", codes=("cert_expired",), as_of=date(2026, 3, 15)),
+    Case("certificate not yet valid", outcome="reject", codes=("cert_not_yet_valid",), as_of=date(2021, 1, 4)),
+    Case("changed level", lambda a: a.set("cert", "level", 2), "reject", ("level_differs_from_registry",),
+         forged=True),
+    Case("changed categories", lambda a: a.set("cert", "categories", ["电磁", "化学"]), "reject",
+         ("categories_differs_from_registry",), forged=True),
+    Case("validity one digit off", lambda a: a.set("cert", "valid_until", "2029-02-28"), "review",
+         ("valid_until_unclear_against_registry",), forged=True),
+    Case("changed validity", lambda a: a.set("cert", "valid_until", "2031-08-31"), "reject",
+         ("valid_until_differs_from_registry",), forged=True),
+    Case("one look-alike in the certificate number", lambda a: a.set("cert", "cert_number", "沪ZC2O21000123")),
+    Case("one real digit off in the certificate number", lambda a: a.set("cert", "cert_number", "沪ZC2021000129"),
+         "review", ("cert_number_unclear_against_registry", "registry_match_below_threshold"), forged=True),
+    Case("blurred certificate name misread", lambda a: _blurred_cert(a.set("cert", "name", "张纬")), "review",
+         ("field_low_confidence",)),
+    # scope
+    Case("issued outside the three provinces", lambda a: a.set("cert", "issuing_authority", "北京市市场监督管理局"),
+         "reject", ("authority_out_of_zone",),
+         registry=lambda: registry(record(issuing_authority="北京市市场监督管理局"))),
+    Case("former bureau of a zone province", lambda a: a.set("cert", "issuing_authority", "上海市质量技术监督局")),
+    # several faults at once: every reason, not the first
+    Case("several faults at once",
+         lambda a: a.set("cert", "level", 2).set("back", "valid_until", "2024-12-31")
+         .set("front", "gender", "女").drop("form"),
+         "reject", ("level_differs_from_registry", "id_card_expired", "gender_disagrees_with_id_number",
+                    "registry_match_below_threshold"), forged=True),
+    Case("forged number, expired ID, no back",
+         lambda a: a.set("cert", "cert_number", "沪ZC2021888888").drop("back").set("cert", "name", "张卫"),
+         "reject", ("cert_number_differs_from_registry", "id_card_back_missing", "name_unclear_against_registry"),
+         forged=True),
+]
+
+
+def run(case: Case) -> tuple[VerifyResult, Decision]:
+    app = Application()
+    case.change(app)
+    result = verify_documents(app.extractions(), case.registry(), case.as_of)
+    return result, decide(result, as_of=case.as_of, config=case.config, versions={"ocr_engine": "test"})
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_case(case: Case) -> None:
+    _, decision = run(case)
+    codes = [r.code for r in decision.reasons]
+    assert decision.outcome == case.outcome, f"{case.name}: expected {case.outcome}, got {decision.outcome} {codes}"
+    missing = [c for c in case.codes if c not in codes]
+    assert not missing, f"{case.name}: reasons {missing} missing; got {codes}"
+    if case.outcome == "approve":
+        assert codes == []
+    if case.forged:
+        assert decision.outcome != "approve"
+
+
+def test_reject_lists_every_reason_with_document_and_field() -> None:
+    case = next(c for c in CASES if c.name == "several faults at once")
+    _, decision = run(case)
+    out = decision.to_json()
+    fails = [r for r in out["reasons"] if r["severity"] == "fail"]
+    assert len(fails) >= 3
+    for r in out["reasons"]:
+        assert set(r) == {"code", "severity", "document", "field", "message_zh", "message_en"}
+    level = next(r for r in fails if r["code"] == "level_differs_from_registry")
+    assert level["document"] == "reg.jpg#1" and level["field"] == "level"
+    assert "注册证（reg.jpg 第1页）" in level["message_zh"] and "二级" in level["message_zh"]
+    expired = next(r for r in fails if r["code"] == "id_card_expired")
+    assert "2024-12-31" in expired["message_zh"]
+    # fails come before doubts
+    severities = [r["severity"] for r in out["reasons"]]
+    assert severities == sorted(severities, key=lambda s: s != "fail")
+
+
+def test_messages_never_hold_a_whole_id_number() -> None:
+    for case in CASES:
+        _, decision = run(case)
+        text = json.dumps(decision.to_json(), ensure_ascii=False)
+        assert ID not in text and OTHER_ID not in text, case.name
+
+
+def test_review_lists_fields_to_look_at() -> None:
+    case = next(c for c in CASES if c.name == "low OCR confidence on a key field")
+    _, decision = run(case)
+    assert {"document": "reg.jpg#1", "field": "level"} in decision.review_fields
+
+
+def test_decision_record_is_reproducible() -> None:
+    case = CASES[0]
+    _, decision = run(case)
+    record_ = decision.to_json()["decision_record"]
+    assert record_["as_of"] == "2025-06-01"
+    assert record_["rules_version"].endswith(rules_digest())
+    assert record_["versions"]["ocr_engine"] == "test"
+    assert record_["thresholds"]["approve_score"] == 0.9
+    assert record_["settings"]["required_certificates"] == ["registration_certificate"]
+    # the same evidence, the same decision
+    _, again = run(case)
+    assert [r.code for r in again.reasons] == [r.code for r in decision.reasons]
+
+
+def test_file_error_is_a_doubt() -> None:
+    app = Application()
+    result = verify_documents(app.extractions(), registry(), AS_OF)
+    decision = decide(result, as_of=AS_OF, file_errors=[FileError("broken.pdf", "pdf_encrypted", "encrypted")])
+    assert decision.outcome == "review"
+    assert [r.code for r in decision.reasons] == ["file_unreadable"]
+
+
+def test_low_confidence_softens_a_failure_to_a_doubt() -> None:
+    app = Application().set("form", "name", "荔氟")
+    app.confidence["form.name"] = 0.6
+    result = verify_documents(app.extractions(), registry(), AS_OF)
+    decision = decide(result, as_of=AS_OF)
+    assert decision.outcome == "review"
+    name = next(r for r in decision.reasons if r.code == "name_disagrees")
+    assert name.severity == "doubt" and "识别置信度低" in name.message_zh
+
+
+def test_unknown_consistency_check_still_counts() -> None:
+    from huren.domain import ConsistencyCheck, Verdict
+
+    app = Application()
+    result = verify_documents(app.extractions(), registry(), AS_OF)
+    check = ConsistencyCheck("photo_matches_id_card", Verdict.MISMATCH, "faces differ", ["reg.jpg#1"])
+    result.consistency.append(check)
+    assert decide(result, as_of=AS_OF).outcome == "reject"
+
+
+def test_rule_codes_unique_and_messages_format() -> None:
+    assert len({r.code for r in RULES}) == len(RULES)
+    for r in RULES:
+        assert r.severity in ("fail", "doubt")
+        assert r.message_zh and r.message_en

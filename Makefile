@@ -5,7 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit samples bench clean system-deps
+PADDLE_VENV := .venv-paddle
+PADDLE_STAMP := $(PADDLE_VENV)/.installed
+
+.PHONY: demo test lint typecheck unit test-paddle samples bench clean system-deps
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -20,8 +23,9 @@ system-deps:
 demo: $(STAMP) system-deps
 	bash scripts/demo.sh
 
-## test: set up, lint, type-check and run every test (PostgreSQL started when it can be)
-test: $(STAMP) system-deps lint typecheck unit
+## test: set up, lint, type-check and run every test (PostgreSQL started when it can be),
+## the optional PaddleOCR backend's too, in a venv of its own (its OpenCV build differs).
+test: $(STAMP) system-deps lint typecheck unit test-paddle
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -33,7 +37,17 @@ unit: $(STAMP)
 	if [ -z "$${HUREN_TEST_POSTGRES_URL:-}" ]; then \
 	  eval "$$(bash .ci/postgres.sh 2>/dev/null)" || echo "PostgreSQL could not be started: its tests will say so"; \
 	fi; \
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not paddle"
+
+$(PADDLE_STAMP): pyproject.toml scripts/install-paddle.sh
+	test -d $(PADDLE_VENV) || $(PYTHON) -m venv $(PADDLE_VENV)
+	$(PADDLE_VENV)/bin/pip install -q --upgrade pip
+	$(PADDLE_VENV)/bin/pip install -q -e '.[dev,paddle]'
+	VENV=$(PADDLE_VENV) bash scripts/install-paddle.sh
+	touch $(PADDLE_STAMP)
+
+test-paddle: $(PADDLE_STAMP)
+	$(PADDLE_VENV)/bin/pytest -q -m paddle tests/ocr/test_paddle_backend.py
 
 ## samples: regenerate the committed sample set (deterministic)
 samples: $(STAMP) system-deps
@@ -44,4 +58,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_ocr.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache tests/artifacts
+	rm -rf $(VENV) $(PADDLE_VENV) .pytest_cache .mypy_cache .ruff_cache tests/artifacts

@@ -103,8 +103,10 @@ def main() -> int:
     print(f"files: {', '.join(f.name for f in files)}")
     print(f"engine: {engine.version} (loaded in {load:.2f} s)")
     print(f"outcome: {runs[-1][2]} {runs[-1][3]}")
-    print(f"end to end, 4 pages: median {statistics.median(totals):.2f} s, min {min(totals):.2f} s, "
-          f"max {max(totals):.2f} s over {args.runs} runs")
+    print(
+        f"end to end, 4 pages: median {statistics.median(totals):.2f} s, min {min(totals):.2f} s, "
+        f"max {max(totals):.2f} s over {args.runs} runs"
+    )
     print(f"of which matching + decision: median {statistics.median(decide_ms):.1f} ms")
     return 0
 

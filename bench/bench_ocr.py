@@ -38,8 +38,13 @@ def plain_rapidocr_page(ocr: object, image: np.ndarray, source: str, number: int
     if result.boxes is not None:
         for quad, text, conf in zip(result.boxes, result.txts, result.scores, strict=False):
             q = np.asarray(quad)
-            lines.append(TextLine(text, (float(q[:, 0].min()), float(q[:, 1].min()), float(q[:, 0].max()),
-                                         float(q[:, 1].max())), float(conf)))
+            lines.append(
+                TextLine(
+                    text,
+                    (float(q[:, 0].min()), float(q[:, 1].min()), float(q[:, 0].max()), float(q[:, 1].max())),
+                    float(conf),
+                )
+            )
     h, w = image.shape[:2]
     return Page(source=source, number=number, width=w, height=h, lines=lines, image=image)
 
@@ -79,9 +84,11 @@ def run(root: Path, repeat: int) -> None:
     base, ours = timings["rapidocr-defaults"], timings["huren"]
     for name, t in timings.items():
         r = reports[name]
-        print(f"{name:18s} {len(pages) / t:5.2f} pages/s  ({t:.1f} s)  doc type {r.doc_type.accuracy:.1%}  "
-              f"fields clean {r.clean.accuracy:.1%}  degraded {r.degraded.accuracy:.1%}  "
-              f"all {(r.clean.right + r.degraded.right) / max(1, r.clean.total + r.degraded.total):.1%}")
+        print(
+            f"{name:18s} {len(pages) / t:5.2f} pages/s  ({t:.1f} s)  doc type {r.doc_type.accuracy:.1%}  "
+            f"fields clean {r.clean.accuracy:.1%}  degraded {r.degraded.accuracy:.1%}  "
+            f"all {(r.clean.right + r.degraded.right) / max(1, r.clean.total + r.degraded.total):.1%}"
+        )
     print(f"ratio huren / rapidocr-defaults: {base / ours:.2f}x pages per second")
 
 

@@ -18,8 +18,11 @@ from huren.normalize import mask_id_number
 from ocr.engine import EngineConfig
 from ocr.ingest import SUPPORTED_SUFFIXES
 
-app = typer.Typer(help="互认 Huren — 注册计量师注册资质互认材料核验 / certificate verification for mutual recognition",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="互认 Huren — 注册计量师注册资质互认材料核验 / certificate verification for mutual recognition",
+    no_args_is_help=True,
+    add_completion=False,
+)
 err = Console(stderr=True)
 
 

@@ -33,7 +33,17 @@ CERTIFICATE_TYPES = frozenset(
 )
 
 CATEGORIES: tuple[str, ...] = (
-    "长度", "力学", "声学", "温度", "电磁", "无线电", "时间频率", "电离辐射", "化学", "光学", "专用类",
+    "长度",
+    "力学",
+    "声学",
+    "温度",
+    "电磁",
+    "无线电",
+    "时间频率",
+    "电离辐射",
+    "化学",
+    "光学",
+    "专用类",
 )
 """The eleven practice categories (执业类别) of a registered metrologist, in the form's order."""
 
@@ -151,8 +161,10 @@ class Extraction:
             k: ExtractedField(v["value"], v["confidence"], _bbox(v.get("bbox")))
             for k, v in data.get("fields", {}).items()
         }
-        lines = [TextLine(ln["text"], _bbox(ln["bbox"]) or (0.0, 0.0, 0.0, 0.0), ln.get("confidence", 1.0))
-                 for ln in data.get("lines", [])]
+        lines = [
+            TextLine(ln["text"], _bbox(ln["bbox"]) or (0.0, 0.0, 0.0, 0.0), ln.get("confidence", 1.0))
+            for ln in data.get("lines", [])
+        ]
         return cls(
             source=data["source"],
             page=data["page"],

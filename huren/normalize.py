@@ -61,16 +61,32 @@ def clean_value(text: str) -> str:
 
 # OCR confusions between letters and digits, used only where the result then validates.
 DIGIT_CONFUSIONS: dict[str, str] = {
-    "O": "0", "o": "0", "D": "0", "Q": "0", "〇": "0", "U": "0",
-    "I": "1", "l": "1", "i": "1", "|": "1", "L": "1", "!": "1", "J": "1",
-    "Z": "2", "z": "2",
+    "O": "0",
+    "o": "0",
+    "D": "0",
+    "Q": "0",
+    "〇": "0",
+    "U": "0",
+    "I": "1",
+    "l": "1",
+    "i": "1",
+    "|": "1",
+    "L": "1",
+    "!": "1",
+    "J": "1",
+    "Z": "2",
+    "z": "2",
     "E": "3",
-    "A": "4", "h": "4",
-    "S": "5", "s": "5",
-    "G": "6", "b": "6",
+    "A": "4",
+    "h": "4",
+    "S": "5",
+    "s": "5",
+    "G": "6",
+    "b": "6",
     "T": "7",
     "B": "8",
-    "g": "9", "q": "9",
+    "g": "9",
+    "q": "9",
 }
 
 
@@ -80,6 +96,7 @@ def fix_digits(text: str) -> str:
 
 
 # --- dates ------------------------------------------------------------------------------------------
+
 
 def _cn_number(text: str) -> int | None:
     """二〇二三 → 2023, 十二 → 12, 二十一 → 21 (cn2an), or None when it is not a numeral."""
@@ -93,7 +110,9 @@ def _cn_number(text: str) -> int | None:
         return None
 
 
-_CN_DATE = re.compile(r"([〇○◯零一二三四五六七八九Oo]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日?")
+_CN_DATE = re.compile(
+    r"([〇○◯零一二三四五六七八九Oo]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日?"
+)
 _NUM_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[.\-/．—_·,])\s*(\d{1,2})\s*(?:月|[.\-/．—_·,])\s*(\d{1,2})(?!\d)\s*日?"
 )
@@ -215,11 +234,15 @@ def normalize_id_number(raw: str) -> tuple[str, list[str]]:
         body, last = text[:17], text[17]
         fixed = fix_digits(body) + (last if last == "X" else fix_digits(last))
         if fixed != text and id_number_valid(fixed):
-            warnings.append(f"id_number_corrected: {mask_id_number(text)} → {mask_id_number(fixed)} (OCR letter/digit confusion)")
+            warnings.append(
+                f"id_number_corrected: {mask_id_number(text)} → {mask_id_number(fixed)} (OCR letter/digit confusion)"
+            )
             return fixed, warnings
         warnings.append("id_number_invalid_check_digit: 身份证号码校验位不符 / check digit does not validate")
         return text, warnings
-    warnings.append(f"id_number_bad_length: 身份证号码应为18位，读到{len(text)}位 / expected 18 characters, read {len(text)}")
+    warnings.append(
+        f"id_number_bad_length: 身份证号码应为18位，读到{len(text)}位 / expected 18 characters, read {len(text)}"
+    )
     return text, warnings
 
 

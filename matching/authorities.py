@@ -25,8 +25,16 @@ SUCCESSOR_SUFFIX = "市场监督管理局"
 
 # Every way a bureau's kind is written → the successor's name. Longest first when matching.
 SUFFIX_ALIASES: tuple[str, ...] = (
-    "质量技术监督管理局", "质量技术监督局", "技术监督局", "质量监督局", "质监局",
-    "市场监督管理局", "市场监管局", "市场监督局", "市场监管委", "工商行政管理局",
+    "质量技术监督管理局",
+    "质量技术监督局",
+    "技术监督局",
+    "质量监督局",
+    "质监局",
+    "市场监督管理局",
+    "市场监管局",
+    "市场监督局",
+    "市场监管委",
+    "工商行政管理局",
 )
 
 _FOLDED_SUFFIXES = [fold_confusables(s) for s in SUFFIX_ALIASES]
@@ -49,24 +57,86 @@ class Place:
 
 # Places in the three provinces: the zone's three areas, their cities, and the provinces themselves.
 # Abbreviations (沪/苏/浙) and bare names (青浦, 吴江) are aliases; 吴江市 is the pre-2012 name.
-_SHANGHAI_DISTRICTS = ("黄浦", "徐汇", "长宁", "静安", "普陀", "虹口", "杨浦", "闵行", "宝山", "嘉定",
-                       "浦东新", "金山", "松江", "青浦", "奉贤", "崇明")
-_JIANGSU_CITIES = ("南京", "无锡", "徐州", "常州", "苏州", "南通", "连云港", "淮安", "盐城", "扬州",
-                   "镇江", "泰州", "宿迁")
+_SHANGHAI_DISTRICTS = (
+    "黄浦",
+    "徐汇",
+    "长宁",
+    "静安",
+    "普陀",
+    "虹口",
+    "杨浦",
+    "闵行",
+    "宝山",
+    "嘉定",
+    "浦东新",
+    "金山",
+    "松江",
+    "青浦",
+    "奉贤",
+    "崇明",
+)
+_JIANGSU_CITIES = (
+    "南京",
+    "无锡",
+    "徐州",
+    "常州",
+    "苏州",
+    "南通",
+    "连云港",
+    "淮安",
+    "盐城",
+    "扬州",
+    "镇江",
+    "泰州",
+    "宿迁",
+)
 _ZHEJIANG_CITIES = ("杭州", "宁波", "温州", "嘉兴", "湖州", "绍兴", "金华", "衢州", "舟山", "台州", "丽水")
-_OTHER_PROVINCES = ("北京市", "天津市", "重庆市", "河北省", "山西省", "辽宁省", "吉林省", "黑龙江省", "安徽省",
-                    "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "海南省", "四川省",
-                    "贵州省", "云南省", "陕西省", "甘肃省", "青海省", "台湾省", "内蒙古自治区",
-                    "广西壮族自治区", "西藏自治区", "宁夏回族自治区", "新疆维吾尔自治区")
+_OTHER_PROVINCES = (
+    "北京市",
+    "天津市",
+    "重庆市",
+    "河北省",
+    "山西省",
+    "辽宁省",
+    "吉林省",
+    "黑龙江省",
+    "安徽省",
+    "福建省",
+    "江西省",
+    "山东省",
+    "河南省",
+    "湖北省",
+    "湖南省",
+    "广东省",
+    "海南省",
+    "四川省",
+    "贵州省",
+    "云南省",
+    "陕西省",
+    "甘肃省",
+    "青海省",
+    "台湾省",
+    "内蒙古自治区",
+    "广西壮族自治区",
+    "西藏自治区",
+    "宁夏回族自治区",
+    "新疆维吾尔自治区",
+)
 
 
 def _places() -> list[Place]:
     places = [
         Place("上海市青浦区", "shanghai", ("上海市青浦区", "上海青浦区", "沪青浦区", "青浦区", "青浦县", "青浦")),
-        Place("苏州市吴江区", "jiangsu", ("江苏省苏州市吴江区", "江苏省吴江市", "苏州市吴江区", "苏州吴江区",
-                                     "吴江区", "吴江市", "吴江")),
-        Place("嘉兴市嘉善县", "zhejiang", ("浙江省嘉兴市嘉善县", "浙江省嘉善县", "嘉兴市嘉善县", "嘉兴嘉善县",
-                                      "嘉善县", "嘉善")),
+        Place(
+            "苏州市吴江区",
+            "jiangsu",
+            ("江苏省苏州市吴江区", "江苏省吴江市", "苏州市吴江区", "苏州吴江区", "吴江区", "吴江市", "吴江"),
+        ),
+        Place(
+            "嘉兴市嘉善县",
+            "zhejiang",
+            ("浙江省嘉兴市嘉善县", "浙江省嘉善县", "嘉兴市嘉善县", "嘉兴嘉善县", "嘉善县", "嘉善"),
+        ),
         Place("上海市", "shanghai", ("上海市", "上海", "沪")),
         Place("江苏省", "jiangsu", ("江苏省", "江苏", "苏")),
         Place("浙江省", "zhejiang", ("浙江省", "浙江", "浙")),
@@ -113,7 +183,7 @@ def _canonical_exact(text: str) -> Authority | None:
         return Authority(NATIONAL_NAMES[text], None)
     for alias, place in _ALIASES:
         if text.startswith(alias):
-            rest = text[len(alias):]
+            rest = text[len(alias) :]
             # 沪/苏/浙 alone are ambiguous inside words (苏州 starts with 苏): only accept the
             # single-character alias when a bureau suffix follows directly.
             if len(alias) == 1 and not any(rest.startswith(s) for s in SUFFIX_ALIASES):
@@ -127,8 +197,11 @@ def _canonical_exact(text: str) -> Authority | None:
                 if rest == suffix or rest.endswith(suffix):
                     return Authority(place.canonical + SUCCESSOR_SUFFIX, place.province)
             # An OCR-damaged bureau suffix (质量技木监督局) still names the bureau.
-            if rest and process.extractOne(fold_confusables(rest), _FOLDED_SUFFIXES, scorer=fuzz.ratio,
-                                           score_cutoff=80) is not None:
+            if (
+                rest
+                and process.extractOne(fold_confusables(rest), _FOLDED_SUFFIXES, scorer=fuzz.ratio, score_cutoff=80)
+                is not None
+            ):
                 return Authority(place.canonical + SUCCESSOR_SUFFIX, place.province)
             # A place without a recognised bureau (计量所, 计量测试研究院): keep the text, know the province.
             return Authority(place.canonical + rest if rest else place.canonical, place.province)

@@ -187,10 +187,14 @@ def _certificate_validity(
         record = found.record if found else None
         refs = [doc_ref(extraction)]
         if record is not None and record.status is not RecordStatus.VALID:
-            out.append(ConsistencyCheck(
-                "certificate_valid_at_decision_date", Verdict.MISMATCH,
-                f"registry status {record.status} ({record.cert_type} {record.cert_number})", refs,
-            ))
+            out.append(
+                ConsistencyCheck(
+                    "certificate_valid_at_decision_date",
+                    Verdict.MISMATCH,
+                    f"registry status {record.status} ({record.cert_type} {record.cert_number})",
+                    refs,
+                )
+            )
             continue
         if record is not None and (record.valid_from or record.valid_until):
             verdict, detail = _validity(record.valid_from, record.valid_until, as_of, open_ended=False)

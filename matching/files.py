@@ -35,8 +35,21 @@ from matching.errors import RegistryFileError
 from matching.normalize import clean_cert_number, clean_id_number, clean_name
 
 COLUMNS: tuple[str, ...] = (
-    "cert_type", "cert_number", "name", "id_number", "gender", "level", "categories", "items",
-    "issuing_authority", "valid_from", "valid_until", "status", "employer", "source", "updated_at",
+    "cert_type",
+    "cert_number",
+    "name",
+    "id_number",
+    "gender",
+    "level",
+    "categories",
+    "items",
+    "issuing_authority",
+    "valid_from",
+    "valid_until",
+    "status",
+    "employer",
+    "source",
+    "updated_at",
 )
 REQUIRED_COLUMNS: tuple[str, ...] = ("cert_type", "cert_number", "name")
 CONTENT_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMNS if c not in ("source", "updated_at"))

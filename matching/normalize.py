@@ -23,11 +23,53 @@ CONFUSABLE_COST = 0.25
 # Latin/digit groups follow huren.normalize.DIGIT_CONFUSIONS (letter → digit); CJK groups are glyphs
 # that differ by a stroke or a stroke's length and that OCR engines swap on scans and photos.
 CJK_CONFUSABLE_GROUPS: tuple[str, ...] = (
-    "己已巳", "未末", "土士", "日曰", "人入", "大太犬", "王玉主壬", "千干于", "天夫", "刀力",
-    "戊戌戍", "贝见", "拨拔", "候侯", "折析", "睛晴", "辨辩辫", "字宇", "兔免", "鸟乌", "今令",
-    "自目", "甲申由田", "壁璧", "茶荼", "冶治", "即既", "侍待", "孑子", "淋沭", "汩汨", "祟崇",
-    "准淮", "历厉", "戎戒", "刺剌", "冒昌", "旦且", "毫亳", "徽微", "峰锋", "梁粱", "杨扬", "陈阵",
-    "华毕", "术木", "局尾",
+    "己已巳",
+    "未末",
+    "土士",
+    "日曰",
+    "人入",
+    "大太犬",
+    "王玉主壬",
+    "千干于",
+    "天夫",
+    "刀力",
+    "戊戌戍",
+    "贝见",
+    "拨拔",
+    "候侯",
+    "折析",
+    "睛晴",
+    "辨辩辫",
+    "字宇",
+    "兔免",
+    "鸟乌",
+    "今令",
+    "自目",
+    "甲申由田",
+    "壁璧",
+    "茶荼",
+    "冶治",
+    "即既",
+    "侍待",
+    "孑子",
+    "淋沭",
+    "汩汨",
+    "祟崇",
+    "准淮",
+    "历厉",
+    "戎戒",
+    "刺剌",
+    "冒昌",
+    "旦且",
+    "毫亳",
+    "徽微",
+    "峰锋",
+    "梁粱",
+    "杨扬",
+    "陈阵",
+    "华毕",
+    "术木",
+    "局尾",
 )
 
 _REPRESENTATIVE: dict[str, str] = dict(DIGIT_CONFUSIONS)
@@ -121,4 +163,3 @@ def text_similarity(a: str, b: str) -> float:
 def fold_text(raw: str) -> str:
     """Free text for comparison: width folded, no spaces."""
     return squash(fold_width(raw))
-

@@ -85,6 +85,7 @@ for _rule in BLOCKING_RULES:
     Index(f"ix_registry_records_{_rule.name}", registry_records.c[_rule.name])
 Index("ix_registry_records_id_number", registry_records.c.id_number)
 
+
 def default_database_url() -> str:
     """`HUREN_DATABASE_URL`, else a SQLite file at ./data/huren.sqlite3."""
     return os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{DEFAULT_DATABASE_PATH}"
@@ -202,7 +203,7 @@ class RegistryStore:
         try:
             with self.engine.begin() as conn:
                 for start in range(0, len(pending), CHUNK_SIZE):
-                    self._apply_chunk(conn, pending[start:start + CHUNK_SIZE], now, report)
+                    self._apply_chunk(conn, pending[start : start + CHUNK_SIZE], now, report)
         except Exception:
             report.inserted = report.updated = report.unchanged = 0
             raise

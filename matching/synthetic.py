@@ -45,7 +45,9 @@ REGIONS: dict[str, tuple[str, ...]] = {
 PROVINCES = ("shanghai", "jiangsu", "zhejiang")
 ABBR = {"shanghai": "沪", "jiangsu": "苏", "zhejiang": "浙"}
 PROVINCIAL_BUREAU = {
-    "shanghai": "上海市市场监督管理局", "jiangsu": "江苏省市场监督管理局", "zhejiang": "浙江省市场监督管理局",
+    "shanghai": "上海市市场监督管理局",
+    "jiangsu": "江苏省市场监督管理局",
+    "zhejiang": "浙江省市场监督管理局",
 }
 LOCAL_BUREAU = {
     "shanghai": ("上海市青浦区市场监督管理局", "上海市青浦区质量技术监督局"),
@@ -53,8 +55,20 @@ LOCAL_BUREAU = {
     "zhejiang": ("嘉兴市嘉善县市场监督管理局", "嘉善县质量技术监督局"),
 }
 ITEMS = (
-    "电子天平检定", "压力表检定", "出租汽车计价器检定", "电能表检定", "衡器检定", "水表检定", "燃气表检定",
-    "血压计检定", "温度计校准", "砝码检定", "加油机检定", "声级计检定", "心电图机检定", "pH计检定",
+    "电子天平检定",
+    "压力表检定",
+    "出租汽车计价器检定",
+    "电能表检定",
+    "衡器检定",
+    "水表检定",
+    "燃气表检定",
+    "血压计检定",
+    "温度计校准",
+    "砝码检定",
+    "加油机检定",
+    "声级计检定",
+    "心电图机检定",
+    "pH计检定",
 )
 EMPLOYER_KINDS = ("计量检测中心", "计量测试所", "质量技术服务有限公司", "检验检测研究院", "精密仪器有限公司")
 _TYPE_CODE = {CertType.REGISTRATION: "ZC", CertType.ASSESSMENT: "KH", CertType.VERIFIER: "JD"}
@@ -145,7 +159,8 @@ def _make_record(
         gender=person.gender,
         level=rng.choice((1, 2)) if cert_type is CertType.REGISTRATION else None,
         categories=sorted(rng.sample(CATEGORIES, rng.randint(1, 3)), key=CATEGORIES.index)
-        if cert_type is CertType.REGISTRATION else [],
+        if cert_type is CertType.REGISTRATION
+        else [],
         items=rng.sample(ITEMS, rng.randint(1, 4)) if cert_type is not CertType.REGISTRATION else [],
         issuing_authority=authority,
         valid_from=valid_from,
@@ -158,8 +173,17 @@ def _make_record(
 
 CERT_DOC_TYPE: dict[CertType, DocType] = {v: k for k, v in DOC_TYPE_TO_CERT_TYPE.items()}
 CERT_FIELDS = (
-    "cert_number", "name", "id_number", "gender", "level", "categories", "items", "issuing_authority",
-    "valid_from", "valid_until", "employer",
+    "cert_number",
+    "name",
+    "id_number",
+    "gender",
+    "level",
+    "categories",
+    "items",
+    "issuing_authority",
+    "valid_from",
+    "valid_until",
+    "employer",
 )
 
 
@@ -193,7 +217,7 @@ def noisy(text: str, rng: random.Random, *, kind: str | None = None) -> str:
     if kind == "confusable":
         for i in positions:
             if text[i] in _CONFUSABLE_OF:
-                return text[:i] + _CONFUSABLE_OF[text[i]] + text[i + 1:]
+                return text[:i] + _CONFUSABLE_OF[text[i]] + text[i + 1 :]
         kind = "substitute"
     i = positions[0]
     ch = text[i]
@@ -201,9 +225,9 @@ def noisy(text: str, rng: random.Random, *, kind: str | None = None) -> str:
         cjk = "\u4e00" <= ch <= "\u9fff"
         pool = "0123456789" if ch.isdigit() else GIVEN + SURNAMES if cjk else "ABCDEFGHJKMNPRTUVWXY"
         other = rng.choice([c for c in pool if c != ch])
-        return text[:i] + other + text[i + 1:]
+        return text[:i] + other + text[i + 1 :]
     if kind == "delete" and len(text) > 2:
-        return text[:i] + text[i + 1:]
+        return text[:i] + text[i + 1 :]
     return text[:i] + ch + text[i:]
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import functools
 import os
+import warnings
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from types import SimpleNamespace
 from typing import NamedTuple, Protocol
 
 import numpy as np
@@ -170,14 +172,16 @@ class PaddleOcrEngine:
         engine_config = {"run_mode": "mkldnn", "enable_new_ir": False, "cpu_threads": threads, "device_type": "cpu"}
         common = {"device": "cpu", "engine": "paddle_static", "engine_config": engine_config}
         try:
-            self._det = TextDetection(
-                model_name=det_name,
-                model_dir=det_dir,
-                limit_side_len=config.det_side,
-                limit_type="max",
-                **common,
-            )
-            self._rec = TextRecognition(model_name=rec_name, model_dir=rec_dir, **common)
+            with warnings.catch_warnings():  # paddle, imported from here, warns that ccache is absent
+                warnings.filterwarnings("ignore", message="No ccache found")
+                self._det = TextDetection(
+                    model_name=det_name,
+                    model_dir=det_dir,
+                    limit_side_len=config.det_side,
+                    limit_type="max",
+                    **common,
+                )
+                self._rec = TextRecognition(model_name=rec_name, model_dir=rec_dir, **common)
         except (RuntimeError, ValueError, OSError) as exc:
             raise EngineError(f"PaddleOCR could not load {det_dir} / {rec_dir}: {exc}", code="engine_error") from exc
         self._batch = config.rec_batch
@@ -199,13 +203,21 @@ class PaddleOcrEngine:
         order = self._reading_order(polys)
         return polys[order], [scores[i] for i in order]
 
-    def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
-        results: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+    def recognize(self, crops: list[np.ndarray]) -> list[Recognized]:
+        results: list[Recognized] = [Recognized("", 0.0)] * len(crops)
+        # Each width bucket is one batch, narrowest first: PaddleX pairs the batch's width ratios in
+        # that order with its results when it scales the character columns (`return_word_box`).
         for group in width_buckets(crops, self._batch):
             batch = [np.ascontiguousarray(crops[i]) for i in group]
-            outs = self._rec.predict(batch, batch_size=len(batch))
+            outs = self._rec.predict(batch, batch_size=len(batch), return_word_box=True)
             for i, res in zip(group, outs, strict=True):
-                results[i] = (str(res["rec_text"]), float(res["rec_score"]))
+                rec_text = res["rec_text"]
+                words = None
+                if isinstance(rec_text, tuple):  # (text, [line columns, words, word columns, states])
+                    rec_text, info = rec_text
+                    words = SimpleNamespace(line_txt_len=info[0], word_cols=info[2])
+                text = str(rec_text)
+                results[i] = Recognized(text, float(res["rec_score"]), _char_positions(text, words))
         return results
 
     @staticmethod

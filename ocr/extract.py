@@ -151,7 +151,8 @@ class Extractor:
                     return reading, cut
                 continue
             if cells and self.layout.rows[span.row].y0 - self.layout.rows[cells[-1].row].y1 > 1.5 * (
-                    self.layout.rows[span.row].height):
+                self.layout.rows[span.row].height
+            ):
                 break
             cells.append(cut)
         if cells:
@@ -180,7 +181,9 @@ class Extractor:
 
     def _from_fuzzy_label(self, fs: FieldSpec) -> tuple[Reading, Span] | None:
         """A long label with one character misread (签发托关 for 签发机关), at the start of a row or box."""
-        variants = [label[:i] + "." + label[i + 1:] for label in fs.labels if len(label) >= 4 for i in range(len(label))]
+        variants = [
+            label[:i] + "." + label[i + 1 :] for label in fs.labels if len(label) >= 4 for i in range(len(label))
+        ]
         if not variants:
             return None
         pattern = re.compile("|".join(variants))

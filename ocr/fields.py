@@ -27,7 +27,9 @@ Reader = Callable[[str, tuple[str, ...]], Reading | None]
 _CJK = r"\u4e00-\u9fff"
 
 
-def _one(keys: tuple[str, ...], value: FieldValueType, certainty: float = 1.0, warnings: list[str] | None = None) -> Reading:
+def _one(
+    keys: tuple[str, ...], value: FieldValueType, certainty: float = 1.0, warnings: list[str] | None = None
+) -> Reading:
     return Reading({keys[0]: value}, warnings or [], certainty)
 
 
@@ -138,7 +140,9 @@ _TRAILING_NUMBER = re.compile(r"\s+\d{1,4}$")  # a date cut off by a neighbourin
 def read_items(text: str, keys: tuple[str, ...]) -> Reading | None:
     """Items listed with separators or one per line, numbered or not: (1) 电子天平 / ① 砝码 / 1. 压力表."""
     text = re.sub(r"[①-⑳]|[(（]\d{1,2}[)）]", "\n", text)
-    parts = [_TRAILING_NUMBER.sub("", _ENUMERATION.sub("", i)) for line in text.split("\n") for i in n.split_items(line)]
+    parts = [
+        _TRAILING_NUMBER.sub("", _ENUMERATION.sub("", i)) for line in text.split("\n") for i in n.split_items(line)
+    ]
     # An entry of Chinese numerals only is a date cut off by the next column, not an item.
     items = [i for i in parts if re.search(r"[^\s\d〇○零一二三四五六七八九十年月日.\-]", i) and not n.find_dates(i)]
     return _one(keys, items) if items else None

@@ -74,7 +74,9 @@ def iter_pages(path: str | Path, *, max_pages: int | None = None, dpi: int = PDF
     if size == 0:
         raise IngestError("空文件 / the file is empty (0 bytes)", code="empty_file")
     if size > MAX_FILE_BYTES:
-        raise IngestError(f"文件过大 / file is {size // 2**20} MiB, over {MAX_FILE_BYTES // 2**20} MiB", code="file_too_large")
+        raise IngestError(
+            f"文件过大 / file is {size // 2**20} MiB, over {MAX_FILE_BYTES // 2**20} MiB", code="file_too_large"
+        )
     with p.open("rb") as fh:
         head = fh.read(2048)
     kind = sniff_kind(head)
@@ -119,7 +121,8 @@ def _iter_image(path: Path, *, max_pages: int | None) -> Iterator[RawPage]:
                 raise IngestError(f"图像像素过多 / image too large: {exc}", code="image_too_large") from exc
             except (OSError, ValueError, SyntaxError) as exc:
                 raise IngestError(
-                    f"图像已损坏或被截断 / image is truncated or corrupt (page {index + 1}): {exc}", code="corrupt_image"
+                    f"图像已损坏或被截断 / image is truncated or corrupt (page {index + 1}): {exc}",
+                    code="corrupt_image",
                 ) from exc
 
 
@@ -196,7 +199,9 @@ def _render(doc: object, index: int, dpi: int) -> np.ndarray:
         pil = bitmap.to_pil()
         return _to_bgr(pil)
     except pdfium.PdfiumError as exc:
-        raise IngestError(f"PDF第{index + 1}页无法渲染 / page {index + 1} cannot be rendered: {exc}", code="corrupt_pdf") from exc
+        raise IngestError(
+            f"PDF第{index + 1}页无法渲染 / page {index + 1} cannot be rendered: {exc}", code="corrupt_pdf"
+        ) from exc
     finally:
         page.close()
 

@@ -74,7 +74,7 @@ class Layout:
         out: list[str] = []
         prev: Char | None = None
         gap = 0.35 * row.height
-        for c in row.chars[span.start:span.end]:
+        for c in row.chars[span.start : span.end]:
             if keep_gaps and prev is not None and (c.space_before or c.x0 - prev.x1 > gap):
                 out.append(" ")
             out.append(c.simp if simplified else c.ch)
@@ -83,7 +83,7 @@ class Layout:
 
     def bbox(self, span: Span) -> BBox | None:
         row = self.rows[span.row]
-        chars = row.chars[span.start:span.end]
+        chars = row.chars[span.start : span.end]
         if not chars:
             return None
         ys = [self.lines[c.line].bbox for c in chars]
@@ -91,12 +91,12 @@ class Layout:
 
     def confidence(self, span: Span) -> float:
         row = self.rows[span.row]
-        lines = {c.line for c in row.chars[span.start:span.end]}
+        lines = {c.line for c in row.chars[span.start : span.end]}
         return min((self.lines[i].confidence for i in lines), default=0.0)
 
     def x_range(self, span: Span) -> tuple[float, float]:
         row = self.rows[span.row]
-        chars = row.chars[span.start:span.end]
+        chars = row.chars[span.start : span.end]
         return chars[0].x0, chars[-1].x1
 
     # --- searching ------------------------------------------------------------------------------
@@ -109,8 +109,9 @@ class Layout:
                 found.append((Span(r, m.start(), m.end()), m))
         return found
 
-    def below(self, span: Span, *, max_rows: int = 2, left_limit: float | None = None,
-              right_limit: float | None = None) -> list[Span]:
+    def below(
+        self, span: Span, *, max_rows: int = 2, left_limit: float | None = None, right_limit: float | None = None
+    ) -> list[Span]:
         """Spans in the next rows that sit under `span` (a value in the cell below).
 
         The text under the label is taken together with whatever runs on from it without a gap, so
@@ -127,16 +128,22 @@ class Layout:
             if row.y0 - self.rows[span.row].y1 > (2.5 + 1.5 * (r - span.row - 1)) * height:
                 break
             chars = row.chars
-            idx = [i for i, c in enumerate(chars) if c.x1 > x0 - height and c.x0 < x1 + height
-                   and left < (c.x0 + c.x1) / 2 < right]
+            idx = [
+                i
+                for i, c in enumerate(chars)
+                if c.x1 > x0 - height and c.x0 < x1 + height and left < (c.x0 + c.x1) / 2 < right
+            ]
             if not idx:
                 continue
             a, b = idx[0], idx[-1]
             gap = 0.9 * row.height
             while a > 0 and chars[a].x0 - chars[a - 1].x1 < gap and (chars[a - 1].x0 + chars[a - 1].x1) / 2 > left:
                 a -= 1
-            while b + 1 < len(chars) and chars[b + 1].x0 - chars[b].x1 < gap and (
-                    chars[b + 1].x0 + chars[b + 1].x1) / 2 < right:
+            while (
+                b + 1 < len(chars)
+                and chars[b + 1].x0 - chars[b].x1 < gap
+                and (chars[b + 1].x0 + chars[b + 1].x1) / 2 < right
+            ):
                 b += 1
             out.append(Span(r, a, b + 1))
         return out
@@ -215,8 +222,11 @@ def _char_spans(text: str, line: TextLine) -> list[tuple[float, float]]:
     weights = _widths(text)
     if line.char_x and len(line.char_x) == len(text) and len(text) > 1:
         centres = line.char_x
-        pitches = [(b - a) / ((wa + wb) / 2) for a, b, wa, wb in
-                   zip(centres, centres[1:], weights, weights[1:], strict=False) if b > a]
+        pitches = [
+            (b - a) / ((wa + wb) / 2)
+            for a, b, wa, wb in zip(centres, centres[1:], weights, weights[1:], strict=False)
+            if b > a
+        ]
         unit = sorted(pitches)[len(pitches) // 2] if pitches else (x1 - x0) / sum(weights)
         unit = min(unit, (x1 - x0) / max(1.0, sum(weights)) * 1.5)  # a space skews the pitch upwards
         return [(c - w * unit / 2, c + w * unit / 2) for c, w in zip(centres, weights, strict=True)]

@@ -47,8 +47,10 @@ def _boxes_in_band(image: np.ndarray, x0: float, x1: float, y0: float, y1: float
         return []
     ink = _ink(cv2.cvtColor(image[top:bottom, left:right], cv2.COLOR_BGR2GRAY)).astype(np.uint8)
     side = max(3, int(0.2 * h))
-    frame = cv2.bitwise_or(cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, side), np.uint8)),
-                           cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((side, 1), np.uint8)))
+    frame = cv2.bitwise_or(
+        cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, side), np.uint8)),
+        cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((side, 1), np.uint8)),
+    )
     frame = cv2.dilate(frame, np.ones((2, 2), np.uint8))
     contours, _ = cv2.findContours(frame, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     boxes: list[Box] = []
@@ -56,14 +58,18 @@ def _boxes_in_band(image: np.ndarray, x0: float, x1: float, y0: float, y1: float
         x, y, w, hh = cv2.boundingRect(c)
         if not (0.25 * h <= w <= 1.3 * h and 0.25 * h <= hh <= 1.3 * h and 0.75 < w / hh < 1.33):
             continue
-        border = frame[y:y + hh, x:x + w]
-        edges = [max(border[0].mean(), border[1].mean()), max(border[-1].mean(), border[-2].mean()),
-                 max(border[:, 0].mean(), border[:, 1].mean()), max(border[:, -1].mean(), border[:, -2].mean())]
+        border = frame[y : y + hh, x : x + w]
+        edges = [
+            max(border[0].mean(), border[1].mean()),
+            max(border[-1].mean(), border[-2].mean()),
+            max(border[:, 0].mean(), border[:, 1].mean()),
+            max(border[:, -1].mean(), border[:, -2].mean()),
+        ]
         if min(edges) < 0.6:
             continue  # not a closed square outline
         if any(b.x0 - 2 <= left + x and left + x + w <= b.x1 + 2 for b in boxes):
             continue  # the inside edge of a box already found
-        inner = ink[y + hh // 4: y + hh - hh // 4, x + w // 4: x + w - w // 4]
+        inner = ink[y + hh // 4 : y + hh - hh // 4, x + w // 4 : x + w - w // 4]
         boxes.append(Box(left + x, left + x + w, bool(inner.size and inner.mean() > 0.08)))
     return sorted(boxes, key=lambda b: b.x0)
 
@@ -112,7 +118,7 @@ def _states(layout: Layout, page: Page, seen: list[tuple[str, Span]]) -> list[bo
     for i, (_, span) in enumerate(seen):
         by_line.setdefault(layout.rows[span.row].chars[span.start].line, []).append(i)
     for line_index, members in by_line.items():
-        lx0, ly0, lx1, ly1 = layout.lines[line_index].bbox
+        _, ly0, lx1, ly1 = layout.lines[line_index].bbox
         height = ly1 - ly0
         starts = [layout.x_range(seen[i][1])[0] for i in members]
         boxes = _boxes_in_band(page.image, min(starts) - 2.5 * height, lx1 + height, ly0, ly1)
@@ -127,8 +133,9 @@ def _states(layout: Layout, page: Page, seen: list[tuple[str, Span]]) -> list[bo
     return states
 
 
-def checked_options(layout: Layout, page: Page, label: Span | None,
-                    options: list[str]) -> tuple[list[str], float, Span | None]:
+def checked_options(
+    layout: Layout, page: Page, label: Span | None, options: list[str]
+) -> tuple[list[str], float, Span | None]:
     """The options ticked near `label`, how sure we are, and where the first ticked one is."""
     seen = _options_near(layout, label, options)
     states = _states(layout, page, seen)
@@ -150,7 +157,9 @@ def read_checkbox_level(layout: Layout, page: Page, label: Span | None) -> tuple
     return LEVEL_OPTIONS[ticked[0]], certainty, span
 
 
-def read_checkbox_categories(layout: Layout, page: Page, label: Span | None) -> tuple[list[str] | None, float, Span | None]:
+def read_checkbox_categories(
+    layout: Layout, page: Page, label: Span | None
+) -> tuple[list[str] | None, float, Span | None]:
     ticked, certainty, span = checked_options(layout, page, label, list(CATEGORIES))
     if not ticked:
         return None, 0.0, None
@@ -170,7 +179,7 @@ def read_signed(layout: Layout, page: Page, label: Span | None) -> tuple[bool, f
         return False, 0.5, None
     _, x1 = layout.x_range(label)
     h = row.height
-    region = page.image[int(row.y0 - 0.5 * h): int(row.y1 + 0.5 * h), int(x1 + 0.3 * h): int(x1 + 12 * h)]
+    region = page.image[int(row.y0 - 0.5 * h) : int(row.y1 + 0.5 * h), int(x1 + 0.3 * h) : int(x1 + 12 * h)]
     if region.size == 0:
         return False, 0.5, None
     ink = _ink(cv2.cvtColor(region, cv2.COLOR_BGR2GRAY)).mean()
@@ -184,7 +193,7 @@ def read_sealed(layout: Layout, page: Page, label: Span | None) -> tuple[bool, f
     row = layout.rows[label.row]
     h = row.height
     regions = page.marks.get("red_regions") or []
-    for x0, y0, x1, y1 in regions:
+    for _, y0, _, y1 in regions:
         if y1 >= row.y0 - 8 * h and y0 <= row.y1 + 8 * h:
             return True, 0.9, label
     if page.image is not None and _is_grey(page.image):

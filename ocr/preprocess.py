@@ -17,8 +17,9 @@ BLUR_THRESHOLD = 60.0  # variance of the Laplacian at a normalised width; below 
 GLARE_SHARE = 0.004
 
 
-def bound_resolution(image: np.ndarray, max_side: int = MAX_WORK_SIDE,
-                     min_side: int = MIN_WORK_SIDE) -> tuple[np.ndarray, float]:
+def bound_resolution(
+    image: np.ndarray, max_side: int = MAX_WORK_SIDE, min_side: int = MIN_WORK_SIDE
+) -> tuple[np.ndarray, float]:
     """Bring the longer side within [min_side, max_side]; returns the scale used."""
     h, w = image.shape[:2]
     scale = min(1.0, max_side / max(h, w))

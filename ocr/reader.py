@@ -73,8 +73,9 @@ def _reorder_corners(quads: np.ndarray) -> np.ndarray:
     return out
 
 
-def _rotate_both(image: np.ndarray, work: np.ndarray, quads: np.ndarray,
-                 quarters: int) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+def _rotate_both(
+    image: np.ndarray, work: np.ndarray, quads: np.ndarray, quarters: int
+) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
     rotated, new_quads = _rotate90(image, quads, quarters)
     return (rotated, _rotate90(work, quads[:0], quarters)[0]), new_quads
 
@@ -107,8 +108,9 @@ def _upside_down(image: np.ndarray, quads: np.ndarray) -> bool:
     return upside_down_votes([_crop(image, quads[i]) for i in sample]) > 0.5
 
 
-def read_image(engine: OcrEngine, image: np.ndarray, *, source: str = "", number: int = 1,
-               quality: Quality | None = None) -> Page:
+def read_image(
+    engine: OcrEngine, image: np.ndarray, *, source: str = "", number: int = 1, quality: Quality | None = None
+) -> Page:
     """OCR one page image into an upright `Page` whose boxes are in the working image's pixels."""
     quality = quality or Quality()
     image, _ = preprocess.bound_resolution(image)
@@ -132,8 +134,10 @@ def read_image(engine: OcrEngine, image: np.ndarray, *, source: str = "", number
     if abs(skew) > 0.3:
         h, w = image.shape[:2]
         matrix = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)
-        image, work = (cv2.warpAffine(im, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-                       for im in (image, work))
+        image, work = (
+            cv2.warpAffine(im, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            for im in (image, work)
+        )
         quads = _rotate_quads(quads, matrix)
         quality.skew = round(skew, 2)
 
@@ -152,8 +156,16 @@ def read_image(engine: OcrEngine, image: np.ndarray, *, source: str = "", number
     _flag_layout_quality(lines, w, h, quality)
     if quality.rotation % 360 or quality.skew:
         seals = preprocess.red_regions(image)  # in the upright page's coordinates
-    return Page(source=source, number=number, width=w, height=h, lines=lines, quality=quality,
-                marks={"red_regions": seals}, image=image)
+    return Page(
+        source=source,
+        number=number,
+        width=w,
+        height=h,
+        lines=lines,
+        quality=quality,
+        marks={"red_regions": seals},
+        image=image,
+    )
 
 
 def _flag_layout_quality(lines: list[TextLine], w: int, h: int, quality: Quality) -> None:
@@ -166,8 +178,10 @@ def _flag_layout_quality(lines: list[TextLine], w: int, h: int, quality: Quality
         quality.flags.append("low_resolution")
     quality.mean_confidence = round(sum(ln.confidence for ln in lines) / len(lines), 4)
     margin = max(2.0, 0.004 * max(w, h))
-    if any(ln.bbox[0] <= margin or ln.bbox[1] <= margin or ln.bbox[2] >= w - margin or ln.bbox[3] >= h - margin
-           for ln in lines):
+    if any(
+        ln.bbox[0] <= margin or ln.bbox[1] <= margin or ln.bbox[2] >= w - margin or ln.bbox[3] >= h - margin
+        for ln in lines
+    ):
         quality.flags.append("cut_off")
         quality.cut_off = True
     if median > 0:
@@ -179,4 +193,3 @@ def text_layer_page(lines: list[TextLine], *, source: str, number: int, width: i
     """A PDF page read from its text layer: no OCR, full confidence."""
     quality = Quality(width=width, height=height, text_layer=True, mean_confidence=1.0)
     return Page(source=source, number=number, width=width, height=height, lines=lines, quality=quality)
-

@@ -143,8 +143,11 @@ def print_verdict(verification: Verification, console: Console) -> None:
     scores = {(e.source, e.page): e for e in verification.result.evidence}
     for d in verification.result.documents:
         ev = scores.get((d.source, d.page))
-        score = "" if d.doc_type not in CERTIFICATE_TYPES else (
-            "查无记录" if ev is None or ev.record is None else f"{ev.score:.2f}")
+        score = (
+            ""
+            if d.doc_type not in CERTIFICATE_TYPES
+            else ("查无记录" if ev is None or ev.record is None else f"{ev.score:.2f}")
+        )
         table.add_row(
             DOC_NAMES.get(d.doc_type, (str(d.doc_type), ""))[0],
             f"{Path(d.source).name} 第{d.page}页",
@@ -160,26 +163,29 @@ def print_verdict(verification: Verification, console: Console) -> None:
         title = "一次性告知 — 不予互认的全部理由" if decision.outcome == REJECT else "需复核的事项"
         console.print(f"[bold]{title}[/bold]（共{len(decision.reasons)}项）")
         for i, reason in enumerate(decision.reasons, 1):
-            console.print(f" {i}. [{SEVERITY_ZH.get(reason.severity, reason.severity)}] {reason.message_zh}  "
-                          f"[dim]{reason.code}[/dim]")
+            console.print(
+                f" {i}. [{SEVERITY_ZH.get(reason.severity, reason.severity)}] {reason.message_zh}  "
+                f"[dim]{reason.code}[/dim]"
+            )
     if decision.review_fields:
         fields = "；".join(f"{Path(f['document'] or '').name}·{f['field'] or '整页'}" for f in decision.review_fields)
         console.print(f"[bold]请复核：[/bold]{fields}")
-    console.print(f"[dim]规则版本 {decision.rules_version} · OCR {decision.versions.get('ocr_engine', '')} · "
-                  f"阈值 {json.dumps(decision.thresholds)}[/dim]")
+    console.print(
+        f"[dim]规则版本 {decision.rules_version} · OCR {decision.versions.get('ocr_engine', '')} · "
+        f"阈值 {json.dumps(decision.thresholds)}[/dim]"
+    )
 
 
 # --- Typer wrappers -----------------------------------------------------------------------------------
 
 FilesArg = Annotated[list[Path], typer.Argument(help="images, PDFs or folders of one application")]
-RegistryOpt = Annotated[
-    Path | None, typer.Option("--registry", help="registry CSV / JSONL; default: the SQL store")
-]
+RegistryOpt = Annotated[Path | None, typer.Option("--registry", help="registry CSV / JSONL; default: the SQL store")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="decision date YYYY-MM-DD (default today)")]
 DatabaseOpt = Annotated[
     str | None,
-    typer.Option("--database-url", envvar=DATABASE_URL_ENV, help="SQLAlchemy URL of the registry store",
-                 show_default=False),
+    typer.Option(
+        "--database-url", envvar=DATABASE_URL_ENV, help="SQLAlchemy URL of the registry store", show_default=False
+    ),
 ]
 
 
@@ -235,13 +241,19 @@ def reissue_command(
         return verification, None
     store = RecognitionStore(database_url or default_database_url())
     cert = reissue(
-        verification.decision, verification.result, area=area, out_dir=out_dir,
-        base_url=base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL, issued_on=day,
-        secret_key=secret_key, store=store,
+        verification.decision,
+        verification.result,
+        area=area,
+        out_dir=out_dir,
+        base_url=base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
+        issued_on=day,
+        secret_key=secret_key,
+        store=store,
     )
     if as_json:
-        sys.stdout.write(json.dumps({**verification.decision.to_json(), "certificate": cert.to_json()},
-                                    ensure_ascii=False) + "\n")
+        sys.stdout.write(
+            json.dumps({**verification.decision.to_json(), "certificate": cert.to_json()}, ensure_ascii=False) + "\n"
+        )
     else:
         console.print(f"[green]✓[/green] 已换发示范区统一注册证书 {cert.number} → {cert.path}")
         console.print(f"  核验地址：{cert.verification_url}")
@@ -267,7 +279,13 @@ def reissue_cli(
         raise typer.BadParameter(f"one of {', '.join(AREAS)}", param_hint="--area")
     try:
         _, cert = reissue_command(
-            files, registry, area, out, _parse_date(as_of), database_url=database_url, base_url=base_url,
+            files,
+            registry,
+            area,
+            out,
+            _parse_date(as_of),
+            database_url=database_url,
+            base_url=base_url,
             as_json=as_json,
         )
     except (CliInputError, MatchingError, ReissueError) as exc:

@@ -90,13 +90,26 @@ class Recognition:
 
     def to_row(self) -> dict[str, Any]:
         return {
-            "number": self.number, "area": self.area, "year": self.year, "sequence": self.sequence,
-            "cert_type": self.cert_type, "cert_number": self.cert_number, "holder_name": self.holder_name,
-            "id_number": self.id_number, "level": self.level, "categories": ";".join(self.categories),
-            "valid_from": self.valid_from, "valid_until": self.valid_until, "employer": self.employer,
-            "former_employer": self.former_employer, "original_authority": self.original_authority,
-            "recognising_authority": self.recognising_authority, "issued_on": self.issued_on,
-            "decision_as_of": self.decision_as_of, "rules_version": self.rules_version, "pdf_path": self.pdf_path,
+            "number": self.number,
+            "area": self.area,
+            "year": self.year,
+            "sequence": self.sequence,
+            "cert_type": self.cert_type,
+            "cert_number": self.cert_number,
+            "holder_name": self.holder_name,
+            "id_number": self.id_number,
+            "level": self.level,
+            "categories": ";".join(self.categories),
+            "valid_from": self.valid_from,
+            "valid_until": self.valid_until,
+            "employer": self.employer,
+            "former_employer": self.former_employer,
+            "original_authority": self.original_authority,
+            "recognising_authority": self.recognising_authority,
+            "issued_on": self.issued_on,
+            "decision_as_of": self.decision_as_of,
+            "rules_version": self.rules_version,
+            "pdf_path": self.pdf_path,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
 

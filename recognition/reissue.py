@@ -179,8 +179,11 @@ def _secret(secret_key: bytes | str | None) -> bytes:
 
 
 def _sequence_from_dir(out_dir: Path, area: Area, year: int) -> int:
-    taken = [int(m.group(3)) for p in out_dir.glob(f"YRD-{area.code}-{year:04d}-*.pdf")
-             if (m := NUMBER_PATTERN.match(p.stem))]
+    taken = [
+        int(m.group(3))
+        for p in out_dir.glob(f"YRD-{area.code}-{year:04d}-*.pdf")
+        if (m := NUMBER_PATTERN.match(p.stem))
+    ]
     return max(taken, default=0) + 1
 
 
@@ -221,8 +224,7 @@ def _holder(decision: Decision, verify_result: VerifyResult) -> Holder:
     if not decision.approved:
         codes = ", ".join(r.code for r in decision.reasons)
         raise ReissueError(f"the application was not approved ({decision.outcome}: {codes})", code="not_approved")
-    found = [e for e in verify_result.evidence
-             if e.record is not None and e.record.cert_type is CertType.REGISTRATION]
+    found = [e for e in verify_result.evidence if e.record is not None and e.record.cert_type is CertType.REGISTRATION]
     if not found:
         raise ReissueError("no registration certificate was verified against the registry", code="no_registration")
     best = max(found, key=lambda e: e.score)
@@ -307,8 +309,13 @@ def _seal(c: Canvas, text: str, cx: float, cy: float, radius: float, font: str) 
     c.setLineWidth(2.2)
     c.circle(cx, cy, radius, stroke=1, fill=0)
     star_r = radius * 0.28
-    pts = [(cx + (star_r if i % 2 == 0 else star_r * 0.38) * math.cos(math.radians(90 + i * 36)),
-            cy + (star_r if i % 2 == 0 else star_r * 0.38) * math.sin(math.radians(90 + i * 36))) for i in range(10)]
+    pts = [
+        (
+            cx + (star_r if i % 2 == 0 else star_r * 0.38) * math.cos(math.radians(90 + i * 36)),
+            cy + (star_r if i % 2 == 0 else star_r * 0.38) * math.sin(math.radians(90 + i * 36)),
+        )
+        for i in range(10)
+    ]
     path = c.beginPath()
     path.moveTo(*pts[0])
     for p in pts[1:]:
@@ -445,11 +452,22 @@ def reissue(
         render_pdf(cert, cert.path)
         return cert
     recognition = Recognition(
-        area=the_area.key, year=issued_on.year, cert_type=str(record.cert_type), cert_number=record.cert_number,
-        holder_name=record.name, recognising_authority=the_area.bureau, issued_on=issued_on,
-        decision_as_of=decision.as_of, rules_version=decision.rules_version, id_number=record.id_number,
-        level=record.level, categories=list(record.categories), valid_from=record.valid_from,
-        valid_until=record.valid_until, employer=holder.employer, former_employer=holder.former_employer,
+        area=the_area.key,
+        year=issued_on.year,
+        cert_type=str(record.cert_type),
+        cert_number=record.cert_number,
+        holder_name=record.name,
+        recognising_authority=the_area.bureau,
+        issued_on=issued_on,
+        decision_as_of=decision.as_of,
+        rules_version=decision.rules_version,
+        id_number=record.id_number,
+        level=record.level,
+        categories=list(record.categories),
+        valid_from=record.valid_from,
+        valid_until=record.valid_until,
+        employer=holder.employer,
+        former_employer=holder.former_employer,
         original_authority=record.issuing_authority,
     )
     _, written = store.record(recognition, lambda seq: certificate_number(the_area, issued_on.year, seq), write)

@@ -98,8 +98,10 @@ class DecisionConfig:
     key_fields: tuple[tuple[DocType, tuple[str, ...]], ...] = (
         (DocType.ID_CARD_FRONT, ("name", "id_number")),
         (DocType.ID_CARD_BACK, ("valid_from",)),
-        (DocType.REGISTRATION_CERTIFICATE,
-         ("name", "cert_number", "level", "categories", "issuing_authority", "valid_until")),
+        (
+            DocType.REGISTRATION_CERTIFICATE,
+            ("name", "cert_number", "level", "categories", "issuing_authority", "valid_until"),
+        ),
         (DocType.ASSESSMENT_CERTIFICATE, ("name", "cert_number")),
         (DocType.VERIFIER_CERTIFICATE, ("name", "cert_number")),
         (DocType.APPLICATION_FORM, ("name", "id_number")),
@@ -408,8 +410,11 @@ def _id_card_validity(kind: Literal["expired", "not_yet", "unread"]) -> Finder:
                 yield Finding(back, "valid_until", {"valid_until": end.isoformat()})
             elif kind == "not_yet" and start is not None and facts.as_of < start:
                 yield Finding(back, "valid_from", {"valid_from": start.isoformat()})
-            elif kind == "unread" and start is None and end is None and (
-                _present(back.value("valid_from")) or _present(back.value("valid_until"))
+            elif (
+                kind == "unread"
+                and start is None
+                and end is None
+                and (_present(back.value("valid_from")) or _present(back.value("valid_until")))
             ):
                 yield Finding(back, "valid_until")
 
@@ -462,8 +467,16 @@ def _not_in_registry(facts: Facts) -> Iterator[Finding]:
 
 
 REGISTRY_FIELDS: tuple[str, ...] = (
-    "cert_number", "name", "id_number", "gender", "level", "categories", "items",
-    "issuing_authority", "valid_from", "valid_until",
+    "cert_number",
+    "name",
+    "id_number",
+    "gender",
+    "level",
+    "categories",
+    "items",
+    "issuing_authority",
+    "valid_from",
+    "valid_until",
 )
 """Fields that must agree with the registry record. The employer is not among them: a change of
 employer (变更执业单位) is what the application is about."""
@@ -498,8 +511,9 @@ def _registry_other_field(verdict: Verdict) -> Finder:
                 continue
             for fe in found.fields:
                 if fe.field not in known and fe.verdict is verdict:
-                    yield Finding(d, fe.field, {"value": shown(fe.field, fe.extracted),
-                                                "expected": shown(fe.field, fe.registry)})
+                    yield Finding(
+                        d, fe.field, {"value": shown(fe.field, fe.extracted), "expected": shown(fe.field, fe.registry)}
+                    )
 
     return find
 
@@ -545,158 +559,302 @@ def _authority(kind: Literal["out_of_zone", "unrecognised"]) -> Finder:
 def _registry_rules() -> list[Rule]:
     rules: list[Rule] = []
     for name in REGISTRY_FIELDS:
-        rules.append(Rule(
-            f"{name}_differs_from_registry", "fail",
-            "{doc}的{field}“{value}”与发证机关登记记录“{expected}”不符",
-            "{doc_en}: {field_en} '{value}' differs from the issuing authority's record '{expected}'",
-            _registry_field(name, Verdict.MISMATCH),
-        ))
-        rules.append(Rule(
-            f"{name}_unclear_against_registry", "doubt",
-            "{doc}的{field}“{value}”与登记记录“{expected}”近似但不一致（相似度{similarity}），需人工核对",
-            "{doc_en}: {field_en} '{value}' is close to but not the record's '{expected}' "
-            "(similarity {similarity}); a person must check",
-            _registry_field(name, Verdict.UNCERTAIN),
-        ))
+        rules.append(
+            Rule(
+                f"{name}_differs_from_registry",
+                "fail",
+                "{doc}的{field}“{value}”与发证机关登记记录“{expected}”不符",
+                "{doc_en}: {field_en} '{value}' differs from the issuing authority's record '{expected}'",
+                _registry_field(name, Verdict.MISMATCH),
+            )
+        )
+        rules.append(
+            Rule(
+                f"{name}_unclear_against_registry",
+                "doubt",
+                "{doc}的{field}“{value}”与登记记录“{expected}”近似但不一致（相似度{similarity}），需人工核对",
+                "{doc_en}: {field_en} '{value}' is close to but not the record's '{expected}' "
+                "(similarity {similarity}); a person must check",
+                _registry_field(name, Verdict.UNCERTAIN),
+            )
+        )
     return rules
 
 
 _TABLE: tuple[Rule, ...] = (
     # 资格审核: the documents the guide asks for
-    Rule("certificate_missing", "fail",
-         "未提交{required}", "no {required_en} was submitted", _certificate_missing),
-    Rule("id_card_front_missing", "fail",
-         "未提交身份证人像面", "the front of the ID card (holder's side) is missing",
-         _missing(DocType.ID_CARD_FRONT, lambda c: c.require_id_card_front)),
-    Rule("id_card_back_missing", "fail",
-         "未提交身份证国徽面（有效期限）", "the back of the ID card (validity) is missing",
-         _missing(DocType.ID_CARD_BACK, lambda c: c.require_id_card_back)),
-    Rule("application_form_missing", "fail",
-         "未提交注册计量师注册资质互认申请表", "the application form is missing",
-         _missing(DocType.APPLICATION_FORM, lambda c: c.require_application_form)),
+    Rule("certificate_missing", "fail", "未提交{required}", "no {required_en} was submitted", _certificate_missing),
+    Rule(
+        "id_card_front_missing",
+        "fail",
+        "未提交身份证人像面",
+        "the front of the ID card (holder's side) is missing",
+        _missing(DocType.ID_CARD_FRONT, lambda c: c.require_id_card_front),
+    ),
+    Rule(
+        "id_card_back_missing",
+        "fail",
+        "未提交身份证国徽面（有效期限）",
+        "the back of the ID card (validity) is missing",
+        _missing(DocType.ID_CARD_BACK, lambda c: c.require_id_card_back),
+    ),
+    Rule(
+        "application_form_missing",
+        "fail",
+        "未提交注册计量师注册资质互认申请表",
+        "the application form is missing",
+        _missing(DocType.APPLICATION_FORM, lambda c: c.require_application_form),
+    ),
     # readability
-    Rule("file_unreadable", "doubt",
-         "文件{doc}无法读取（{error}），请人工查看或重新提交", "file {doc_en} could not be read ({error})",
-         _file_unreadable),
-    Rule("document_unrecognised", "doubt",
-         "{doc}无法识别材料类型", "{doc_en}: the kind of document was not recognised", _unrecognised),
-    Rule("document_type_uncertain", "doubt",
-         "{doc}材料类型识别置信度低（{confidence}）", "{doc_en}: document type recognised with low confidence "
-         "({confidence})", _type_uncertain),
-    Rule("scan_quality_poor", "doubt",
-         "{doc}扫描质量差（{flags}），需人工核对", "{doc_en}: poor scan ({flags}); a person must check", _poor_scan),
-    Rule("page_low_confidence", "doubt",
-         "{doc}整体识别置信度低（{confidence}）", "{doc_en}: low mean OCR confidence ({confidence})",
-         _page_low_confidence),
-    Rule("field_low_confidence", "doubt",
-         "{doc}的{field}识别置信度低（{confidence}），需人工核对",
-         "{doc_en}: {field_en} read with low confidence ({confidence}); a person must check",
-         _field_low_confidence),
-    Rule("field_unread", "doubt",
-         "{doc}未能读取{field}，需人工核对", "{doc_en}: {field_en} could not be read; a person must check",
-         _field_unread),
+    Rule(
+        "file_unreadable",
+        "doubt",
+        "文件{doc}无法读取（{error}），请人工查看或重新提交",
+        "file {doc_en} could not be read ({error})",
+        _file_unreadable,
+    ),
+    Rule(
+        "document_unrecognised",
+        "doubt",
+        "{doc}无法识别材料类型",
+        "{doc_en}: the kind of document was not recognised",
+        _unrecognised,
+    ),
+    Rule(
+        "document_type_uncertain",
+        "doubt",
+        "{doc}材料类型识别置信度低（{confidence}）",
+        "{doc_en}: document type recognised with low confidence ({confidence})",
+        _type_uncertain,
+    ),
+    Rule(
+        "scan_quality_poor",
+        "doubt",
+        "{doc}扫描质量差（{flags}），需人工核对",
+        "{doc_en}: poor scan ({flags}); a person must check",
+        _poor_scan,
+    ),
+    Rule(
+        "page_low_confidence",
+        "doubt",
+        "{doc}整体识别置信度低（{confidence}）",
+        "{doc_en}: low mean OCR confidence ({confidence})",
+        _page_low_confidence,
+    ),
+    Rule(
+        "field_low_confidence",
+        "doubt",
+        "{doc}的{field}识别置信度低（{confidence}），需人工核对",
+        "{doc_en}: {field_en} read with low confidence ({confidence}); a person must check",
+        _field_low_confidence,
+    ),
+    Rule(
+        "field_unread",
+        "doubt",
+        "{doc}未能读取{field}，需人工核对",
+        "{doc_en}: {field_en} could not be read; a person must check",
+        _field_unread,
+    ),
     # the holder: ID number, identity across documents
-    Rule("id_number_invalid", "fail",
-         "{doc}的身份证号{value}校验位不符", "{doc_en}: ID number {value} fails the GB 11643 check digit",
-         _single("id_number_check_digit", Verdict.MISMATCH, "id_number")),
-    Rule("name_disagrees", "fail",
-         "{doc}的姓名“{value}”与{other}的姓名“{expected}”不一致",
-         "{doc_en}: name '{value}' differs from '{expected}' on the {other_en}",
-         _pairs(("name",), Verdict.MISMATCH)),
-    Rule("name_unclear", "doubt",
-         "{doc}的姓名“{value}”与{other}的“{expected}”近似但不一致，需人工核对",
-         "{doc_en}: name '{value}' is close to but not '{expected}' on the {other_en}",
-         _pairs(("name",), Verdict.UNCERTAIN)),
-    Rule("id_number_disagrees", "fail",
-         "{doc}的身份证号{value}与{other}的{expected}不一致",
-         "{doc_en}: ID number {value} differs from {expected} on the {other_en}",
-         _pairs(("id_number",), Verdict.MISMATCH)),
-    Rule("id_number_unclear", "doubt",
-         "{doc}的身份证号{value}与{other}的{expected}近似但不一致，需人工核对",
-         "{doc_en}: ID number {value} is close to but not {expected} on the {other_en}",
-         _pairs(("id_number",), Verdict.UNCERTAIN)),
-    Rule("gender_disagrees", "fail",
-         "{doc}的性别“{value}”与{other}的“{expected}”不一致",
-         "{doc_en}: gender '{value}' differs from '{expected}' on the {other_en}",
-         _pairs(("gender",), Verdict.MISMATCH)),
-    Rule("gender_disagrees_with_id_number", "fail",
-         "{doc}的性别“{value}”与身份证号所示性别不符", "{doc_en}: gender '{value}' contradicts the ID number",
-         _single("gender_matches_id_number", Verdict.MISMATCH, "gender")),
-    Rule("birth_date_disagrees_with_id_number", "fail",
-         "{doc}的出生日期“{value}”与身份证号所示出生日期不符",
-         "{doc_en}: birth date '{value}' contradicts the ID number",
-         _single("birth_date_matches_id_number", Verdict.MISMATCH, "birth_date")),
-    Rule("implied_by_id_number_unclear", "doubt",
-         "{doc}的{field}“{value}”无法与身份证号核对，需人工核对",
-         "{doc_en}: {field_en} '{value}' could not be checked against the ID number",
-         _implied_by_id(Verdict.UNCERTAIN)),
-    Rule("form_differs_from_certificate", "doubt",
-         "{doc}填写的{field}“{value}”与{other}的“{expected}”不一致，需人工核对",
-         "{doc_en}: {field_en} '{value}' differs from '{expected}' on the {other_en}; a person must check",
-         _form_details((Verdict.MISMATCH, Verdict.UNCERTAIN))),
+    Rule(
+        "id_number_invalid",
+        "fail",
+        "{doc}的身份证号{value}校验位不符",
+        "{doc_en}: ID number {value} fails the GB 11643 check digit",
+        _single("id_number_check_digit", Verdict.MISMATCH, "id_number"),
+    ),
+    Rule(
+        "name_disagrees",
+        "fail",
+        "{doc}的姓名“{value}”与{other}的姓名“{expected}”不一致",
+        "{doc_en}: name '{value}' differs from '{expected}' on the {other_en}",
+        _pairs(("name",), Verdict.MISMATCH),
+    ),
+    Rule(
+        "name_unclear",
+        "doubt",
+        "{doc}的姓名“{value}”与{other}的“{expected}”近似但不一致，需人工核对",
+        "{doc_en}: name '{value}' is close to but not '{expected}' on the {other_en}",
+        _pairs(("name",), Verdict.UNCERTAIN),
+    ),
+    Rule(
+        "id_number_disagrees",
+        "fail",
+        "{doc}的身份证号{value}与{other}的{expected}不一致",
+        "{doc_en}: ID number {value} differs from {expected} on the {other_en}",
+        _pairs(("id_number",), Verdict.MISMATCH),
+    ),
+    Rule(
+        "id_number_unclear",
+        "doubt",
+        "{doc}的身份证号{value}与{other}的{expected}近似但不一致，需人工核对",
+        "{doc_en}: ID number {value} is close to but not {expected} on the {other_en}",
+        _pairs(("id_number",), Verdict.UNCERTAIN),
+    ),
+    Rule(
+        "gender_disagrees",
+        "fail",
+        "{doc}的性别“{value}”与{other}的“{expected}”不一致",
+        "{doc_en}: gender '{value}' differs from '{expected}' on the {other_en}",
+        _pairs(("gender",), Verdict.MISMATCH),
+    ),
+    Rule(
+        "gender_disagrees_with_id_number",
+        "fail",
+        "{doc}的性别“{value}”与身份证号所示性别不符",
+        "{doc_en}: gender '{value}' contradicts the ID number",
+        _single("gender_matches_id_number", Verdict.MISMATCH, "gender"),
+    ),
+    Rule(
+        "birth_date_disagrees_with_id_number",
+        "fail",
+        "{doc}的出生日期“{value}”与身份证号所示出生日期不符",
+        "{doc_en}: birth date '{value}' contradicts the ID number",
+        _single("birth_date_matches_id_number", Verdict.MISMATCH, "birth_date"),
+    ),
+    Rule(
+        "implied_by_id_number_unclear",
+        "doubt",
+        "{doc}的{field}“{value}”无法与身份证号核对，需人工核对",
+        "{doc_en}: {field_en} '{value}' could not be checked against the ID number",
+        _implied_by_id(Verdict.UNCERTAIN),
+    ),
+    Rule(
+        "form_differs_from_certificate",
+        "doubt",
+        "{doc}填写的{field}“{value}”与{other}的“{expected}”不一致，需人工核对",
+        "{doc_en}: {field_en} '{value}' differs from '{expected}' on the {other_en}; a person must check",
+        _form_details((Verdict.MISMATCH, Verdict.UNCERTAIN)),
+    ),
     # ID card validity
-    Rule("id_card_expired", "fail",
-         "{doc}已于{valid_until}过期（决定日期{as_of}）", "{doc_en}: the ID card expired on {valid_until} "
-         "(decision date {as_of})", _id_card_validity("expired")),
-    Rule("id_card_not_yet_valid", "fail",
-         "{doc}自{valid_from}起才有效（决定日期{as_of}）", "{doc_en}: the ID card is valid only from {valid_from} "
-         "(decision date {as_of})", _id_card_validity("not_yet")),
-    Rule("id_card_validity_unread", "doubt",
-         "{doc}的有效期限无法识别", "{doc_en}: the validity could not be read", _id_card_validity("unread")),
+    Rule(
+        "id_card_expired",
+        "fail",
+        "{doc}已于{valid_until}过期（决定日期{as_of}）",
+        "{doc_en}: the ID card expired on {valid_until} (decision date {as_of})",
+        _id_card_validity("expired"),
+    ),
+    Rule(
+        "id_card_not_yet_valid",
+        "fail",
+        "{doc}自{valid_from}起才有效（决定日期{as_of}）",
+        "{doc_en}: the ID card is valid only from {valid_from} (decision date {as_of})",
+        _id_card_validity("not_yet"),
+    ),
+    Rule(
+        "id_card_validity_unread",
+        "doubt",
+        "{doc}的有效期限无法识别",
+        "{doc_en}: the validity could not be read",
+        _id_card_validity("unread"),
+    ),
     # 信息比对: the registry
-    Rule("cert_not_in_registry", "fail",
-         "{doc}的证书编号{value}在发证机关登记库中查无记录",
-         "{doc_en}: certificate number {value} is not in the issuing authority's registry", _not_in_registry),
-    Rule("cert_revoked", "fail",
-         "{doc}（{value}）已被撤销", "{doc_en} ({value}) has been revoked", _cert_status(RecordStatus.REVOKED)),
-    Rule("cert_suspended", "fail",
-         "{doc}（{value}）已被暂停", "{doc_en} ({value}) is suspended", _cert_status(RecordStatus.SUSPENDED)),
-    Rule("cert_expired", "fail",
-         "{doc}已于{valid_until}过期（依据{source}，决定日期{as_of}）",
-         "{doc_en} expired on {valid_until} (per the {source_en}; decision date {as_of})", _cert_validity("expired")),
-    Rule("cert_not_yet_valid", "fail",
-         "{doc}自{valid_from}起才有效（依据{source}，决定日期{as_of}）",
-         "{doc_en} is valid only from {valid_from} (per the {source_en}; decision date {as_of})",
-         _cert_validity("not_yet")),
-    Rule("cert_validity_unknown", "doubt",
-         "{doc}的有效期无法确定", "{doc_en}: its validity could not be established", _cert_validity("unknown")),
+    Rule(
+        "cert_not_in_registry",
+        "fail",
+        "{doc}的证书编号{value}在发证机关登记库中查无记录",
+        "{doc_en}: certificate number {value} is not in the issuing authority's registry",
+        _not_in_registry,
+    ),
+    Rule(
+        "cert_revoked",
+        "fail",
+        "{doc}（{value}）已被撤销",
+        "{doc_en} ({value}) has been revoked",
+        _cert_status(RecordStatus.REVOKED),
+    ),
+    Rule(
+        "cert_suspended",
+        "fail",
+        "{doc}（{value}）已被暂停",
+        "{doc_en} ({value}) is suspended",
+        _cert_status(RecordStatus.SUSPENDED),
+    ),
+    Rule(
+        "cert_expired",
+        "fail",
+        "{doc}已于{valid_until}过期（依据{source}，决定日期{as_of}）",
+        "{doc_en} expired on {valid_until} (per the {source_en}; decision date {as_of})",
+        _cert_validity("expired"),
+    ),
+    Rule(
+        "cert_not_yet_valid",
+        "fail",
+        "{doc}自{valid_from}起才有效（依据{source}，决定日期{as_of}）",
+        "{doc_en} is valid only from {valid_from} (per the {source_en}; decision date {as_of})",
+        _cert_validity("not_yet"),
+    ),
+    Rule(
+        "cert_validity_unknown",
+        "doubt",
+        "{doc}的有效期无法确定",
+        "{doc_en}: its validity could not be established",
+        _cert_validity("unknown"),
+    ),
     *_registry_rules(),
-    Rule("registry_field_differs", "fail",
-         "{doc}的{field}“{value}”与登记记录“{expected}”不符",
-         "{doc_en}: {field_en} '{value}' differs from the record's '{expected}'",
-         _registry_other_field(Verdict.MISMATCH)),
-    Rule("registry_match_below_threshold", "doubt",
-         "{doc}与登记记录的比对得分{score}低于即办阈值{threshold}，需人工核对",
-         "{doc_en}: match score {score} against the record is below the on-the-spot threshold {threshold}",
-         _score_below),
+    Rule(
+        "registry_field_differs",
+        "fail",
+        "{doc}的{field}“{value}”与登记记录“{expected}”不符",
+        "{doc_en}: {field_en} '{value}' differs from the record's '{expected}'",
+        _registry_other_field(Verdict.MISMATCH),
+    ),
+    Rule(
+        "registry_match_below_threshold",
+        "doubt",
+        "{doc}与登记记录的比对得分{score}低于即办阈值{threshold}，需人工核对",
+        "{doc_en}: match score {score} against the record is below the on-the-spot threshold {threshold}",
+        _score_below,
+    ),
     # 实施范围: the three provinces of the zone
-    Rule("authority_out_of_zone", "fail",
-         "{doc}的发证机关“{value}”不属于示范区所在省市（上海、江苏、浙江），不在互认范围内",
-         "{doc_en}: issuing authority '{value}' is not of Shanghai, Jiangsu or Zhejiang; out of scope",
-         _authority("out_of_zone")),
-    Rule("authority_unrecognised", "doubt",
-         "{doc}的发证机关“{value}”无法识别，需人工核对",
-         "{doc_en}: issuing authority '{value}' is not recognised; a person must check", _authority("unrecognised")),
+    Rule(
+        "authority_out_of_zone",
+        "fail",
+        "{doc}的发证机关“{value}”不属于示范区所在省市（上海、江苏、浙江），不在互认范围内",
+        "{doc_en}: issuing authority '{value}' is not of Shanghai, Jiangsu or Zhejiang; out of scope",
+        _authority("out_of_zone"),
+    ),
+    Rule(
+        "authority_unrecognised",
+        "doubt",
+        "{doc}的发证机关“{value}”无法识别，需人工核对",
+        "{doc_en}: issuing authority '{value}' is not recognised; a person must check",
+        _authority("unrecognised"),
+    ),
     # checks matching adds later still count
-    Rule("consistency_check_failed", "fail",
-         "{doc}材料间核对未通过：{check}（{detail}）", "{doc_en}: cross-document check {check} failed ({detail})",
-         _unknown_checks(Verdict.MISMATCH)),
-    Rule("consistency_check_unclear", "doubt",
-         "{doc}材料间核对无法确定：{check}（{detail}）", "{doc_en}: cross-document check {check} is unclear "
-         "({detail})", _unknown_checks(Verdict.UNCERTAIN)),
+    Rule(
+        "consistency_check_failed",
+        "fail",
+        "{doc}材料间核对未通过：{check}（{detail}）",
+        "{doc_en}: cross-document check {check} failed ({detail})",
+        _unknown_checks(Verdict.MISMATCH),
+    ),
+    Rule(
+        "consistency_check_unclear",
+        "doubt",
+        "{doc}材料间核对无法确定：{check}（{detail}）",
+        "{doc_en}: cross-document check {check} is unclear ({detail})",
+        _unknown_checks(Verdict.UNCERTAIN),
+    ),
 )
-SOFTENED: frozenset[str] = frozenset({
-    "id_number_invalid", "name_disagrees", "id_number_disagrees", "gender_disagrees",
-    "gender_disagrees_with_id_number", "birth_date_disagrees_with_id_number", "cert_not_in_registry",
-    "registry_field_differs", *(f"{name}_differs_from_registry" for name in REGISTRY_FIELDS),
-})
+SOFTENED: frozenset[str] = frozenset(
+    {
+        "id_number_invalid",
+        "name_disagrees",
+        "id_number_disagrees",
+        "gender_disagrees",
+        "gender_disagrees_with_id_number",
+        "birth_date_disagrees_with_id_number",
+        "cert_not_in_registry",
+        "registry_field_differs",
+        *(f"{name}_differs_from_registry" for name in REGISTRY_FIELDS),
+    }
+)
 """Failures about a value that become doubts when that value (on either document compared) was read with
 an OCR confidence under `min_field_confidence`: a blurred 苏 read as 荔 is a misreading to look at, not a
 reason to refuse. Validity, status and missing documents never soften."""
 
-RULES: tuple[Rule, ...] = tuple(
-    replace(r, soften_on_low_confidence=True) if r.code in SOFTENED else r for r in _TABLE
-)
+RULES: tuple[Rule, ...] = tuple(replace(r, soften_on_low_confidence=True) if r.code in SOFTENED else r for r in _TABLE)
 RULE_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
 assert len(RULE_BY_CODE) == len(RULES), "rule codes must be unique"
 

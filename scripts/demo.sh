@@ -1,10 +1,41 @@
 #!/usr/bin/env bash
-# The demo: what Huren does today, on the bundled synthetic samples.
+# The demo: the whole product on the bundled synthetic samples, from scans to a reissued certificate.
 set -euo pipefail
 BIN=.venv/bin
+SAMPLES=samples/documents
+OUT=data/demo
+mkdir -p "$OUT"
+export HUREN_DATABASE_URL="sqlite:///$OUT/huren-demo.sqlite3"
+export HUREN_CERT_SECRET="${HUREN_CERT_SECRET:-demo-secret-change-me}"
+rm -f "$OUT/huren-demo.sqlite3"
+
 echo "== 1. 识别一份注册证 / extract one registration certificate"
-first=$(ls samples/documents/reg_* 2>/dev/null | grep -v '\.json$' | head -n 1)
+first=$(ls $SAMPLES/reg_* | grep -v '\.json$' | head -n 1)
 $BIN/huren extract "$first"
+
 echo
 echo "== 2. 全部样本的识别准确率 / extraction accuracy over every bundled sample"
-$BIN/huren eval samples/documents --show-mistakes 10
+$BIN/huren eval $SAMPLES --show-mistakes 10
+
+echo
+echo "== 3. 导入发证机关登记库 / import the issuing authorities' records"
+$BIN/huren registry import $SAMPLES/registry.csv
+
+# One applicant's documents, as the manifest of the sample set lists them.
+mapfile -t files < <($BIN/python - <<'PY'
+import json
+m = json.load(open("samples/documents/manifest.json", encoding="utf-8"))
+person = next(p for p in m["people"].values() if any(f.startswith("reg_") for f in p["files"])
+              and any(f.startswith("idf_") for f in p["files"]))
+for f in person["files"]:
+    print(f"samples/documents/{f}")
+PY
+)
+echo
+echo "== 4. 核验一份互认申请 / verify one application: ${files[*]}"
+$BIN/huren verify "${files[@]}" --as-of 2025-06-01 || true
+
+echo
+echo "== 5. 换发示范区统一证书 / reissue the zone certificate (area 吴江)"
+$BIN/huren reissue "${files[@]}" --area wujiang --out "$OUT/certificates" --as-of 2025-06-01 || true
+ls -1 "$OUT/certificates" 2>/dev/null | sed 's/^/   /' || true

@@ -7,8 +7,15 @@ from ocr.documents.base import DocSpec, f
 SPEC = DocSpec(
     doc_type=DocType.APPLICATION_FORM,
     title="注册计量师注册资质互认申请表",
-    keywords={"互认申请表": 5.0, "申请表": 3.0, "申请人声明": 2.0, "申请人签字": 1.5, "联系电话": 1.0,
-              "现执业单位": 1.0, "原执业单位": 1.0},
+    keywords={
+        "互认申请表": 5.0,
+        "申请表": 3.0,
+        "申请人声明": 2.0,
+        "申请人签字": 1.5,
+        "联系电话": 1.0,
+        "现执业单位": 1.0,
+        "原执业单位": 1.0,
+    },
     fields=(
         f("name", "name", "姓名"),
         f("title", "text", "职称"),

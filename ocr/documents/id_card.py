@@ -8,9 +8,22 @@ FRONT = DocSpec(
     doc_type=DocType.ID_CARD_FRONT,
     title="居民身份证（人像面）",
     # 公民身份号码 is printed on certificates too; words an ID card never carries speak against it.
-    keywords={"公民身份号码": 3.0, "民族": 1.0, "住址": 1.5, "出生": 1.0, "性别": 0.5, "注册": -3.0,
-              "证书": -3.0, "证号": -2.0, "编号": -2.0, "考核": -3.0, "检定": -3.0, "申请表": -4.0,
-              "签发机关": -2.0, "有效期": -2.0},
+    keywords={
+        "公民身份号码": 3.0,
+        "民族": 1.0,
+        "住址": 1.5,
+        "出生": 1.0,
+        "性别": 0.5,
+        "注册": -3.0,
+        "证书": -3.0,
+        "证号": -2.0,
+        "编号": -2.0,
+        "考核": -3.0,
+        "检定": -3.0,
+        "申请表": -4.0,
+        "签发机关": -2.0,
+        "有效期": -2.0,
+    },
     # A blurred card loses its small printed labels first; the number and the birth line survive.
     patterns={ID_NUMBER_SHAPE: 2.0, DATE_SHAPE: 0.5, "民族?[\u4e00-\u9fff]": 0.5, ADDRESS_SHAPE: 0.5},
     fields=(
@@ -26,8 +39,15 @@ FRONT = DocSpec(
 BACK = DocSpec(
     doc_type=DocType.ID_CARD_BACK,
     title="居民身份证（国徽面）",
-    keywords={"居民身份证": 2.0, "签发机关": 3.0, "有效期限": 2.0, "中华人民共和国": 0.5, "公民身份号码": -3.0,
-              "申请表": -4.0, "注册证": -2.0},
+    keywords={
+        "居民身份证": 2.0,
+        "签发机关": 3.0,
+        "有效期限": 2.0,
+        "中华人民共和国": 0.5,
+        "公民身份号码": -3.0,
+        "申请表": -4.0,
+        "注册证": -2.0,
+    },
     fields=(
         f("issuing_authority", "authority", "签发机关"),
         f(("valid_from", "valid_until"), "date_range_id", "有效期限", "有效期"),

@@ -35,8 +35,14 @@ def back(valid_from: str | None = "2015-01-01", valid_until: str | None = "2035-
 
 def form(**overrides: object) -> Extraction:
     fields: dict[str, object] = {
-        "name": "张伟", "id_number": ID, "gender": "男", "cert_number": "沪ZC2019000123", "level": 1,
-        "issuing_authority": "上海市质量技术监督局", "valid_from": "2019-03-01", "valid_until": "2024-02-28",
+        "name": "张伟",
+        "id_number": ID,
+        "gender": "男",
+        "cert_number": "沪ZC2019000123",
+        "level": 1,
+        "issuing_authority": "上海市质量技术监督局",
+        "valid_from": "2019-03-01",
+        "valid_until": "2024-02-28",
         "categories": ["长度", "力学"],
     }
     fields.update(overrides)
@@ -62,15 +68,27 @@ CASES = [
     ("form_id_number_matches_id_card", lambda: [form(), front()], lambda: [form(id_number=OTHER_ID), front()]),
     ("form_gender_matches_id_card", lambda: [form(), front()], lambda: [form(gender="女"), front()]),
     ("form_name_matches_certificate", lambda: [form(), cert()], lambda: [form(name="王芳"), cert()]),
-    ("form_cert_number_matches_registration", lambda: [form(), cert()],
-     lambda: [form(cert_number="沪ZC2019000777"), cert()]),
+    (
+        "form_cert_number_matches_registration",
+        lambda: [form(), cert()],
+        lambda: [form(cert_number="沪ZC2019000777"), cert()],
+    ),
     ("form_level_matches_registration", lambda: [form(), cert()], lambda: [form(level=2), cert()]),
-    ("form_issuing_authority_matches_registration", lambda: [form(), cert()],
-     lambda: [form(issuing_authority="北京市市场监督管理局"), cert()]),
-    ("form_valid_until_matches_registration", lambda: [form(), cert()],
-     lambda: [form(valid_until="2027-08-28"), cert()]),
-    ("form_categories_matches_registration", lambda: [form(), cert()],
-     lambda: [form(categories=["电磁", "化学"]), cert()]),
+    (
+        "form_issuing_authority_matches_registration",
+        lambda: [form(), cert()],
+        lambda: [form(issuing_authority="北京市市场监督管理局"), cert()],
+    ),
+    (
+        "form_valid_until_matches_registration",
+        lambda: [form(), cert()],
+        lambda: [form(valid_until="2027-08-28"), cert()],
+    ),
+    (
+        "form_categories_matches_registration",
+        lambda: [form(), cert()],
+        lambda: [form(categories=["电磁", "化学"]), cert()],
+    ),
     ("gender_matches_id_number", lambda: [front()], lambda: [front(gender="女")]),
     ("birth_date_matches_id_number", lambda: [front()], lambda: [front(birth_date="1985-03-21")]),
     ("id_card_valid_at_decision_date", lambda: [back()], lambda: [back(valid_until="2024-01-31")]),

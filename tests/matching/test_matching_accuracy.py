@@ -112,18 +112,14 @@ class TestForgeries:
         assert evidence.record is None and evidence.score == 0.0
         assert all(f.verdict is Verdict.MISSING for f in evidence.fields)
 
-    def test_changed_level(
-        self, synthetic_registry: Registry, synthetic_records: list[RegistryRecord]
-    ) -> None:
+    def test_changed_level(self, synthetic_registry: Registry, synthetic_records: list[RegistryRecord]) -> None:
         record = _pick(synthetic_records, CertType.REGISTRATION)
         evidence = build_evidence(certificate_extraction(record, level=2), synthetic_registry)
         assert evidence.record is record
         assert fields_of(evidence)["level"][0] is Verdict.MISMATCH
         assert evidence.score < GREY_ZONE_FLOOR
 
-    def test_extended_validity(
-        self, synthetic_registry: Registry, synthetic_records: list[RegistryRecord]
-    ) -> None:
+    def test_extended_validity(self, synthetic_registry: Registry, synthetic_records: list[RegistryRecord]) -> None:
         record = _pick(synthetic_records, CertType.REGISTRATION)
         assert record.valid_until is not None
         later = replace(record, valid_until=record.valid_until.replace(year=record.valid_until.year + 3))

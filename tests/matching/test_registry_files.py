@@ -48,8 +48,15 @@ def test_csv_encodings(tmp_path: Path, encoding: str) -> None:
 
 def test_jsonl_accepts_lists_and_strings(tmp_path: Path) -> None:
     rows = [
-        {"cert_type": "registration", "cert_number": "沪ZC2019000123", "name": "张伟", "id_number": valid_id(),
-         "level": 2, "categories": ["长度", "温度"], "valid_from": "2019-03-01"},
+        {
+            "cert_type": "registration",
+            "cert_number": "沪ZC2019000123",
+            "name": "张伟",
+            "id_number": valid_id(),
+            "level": 2,
+            "categories": ["长度", "温度"],
+            "valid_from": "2019-03-01",
+        },
         {"cert_type": "assessment", "cert_number": "苏KH2020000007", "name": "李秀英", "items": "衡器检定;水表检定"},
     ]
     path = tmp_path / "r.jsonl"

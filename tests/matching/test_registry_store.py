@@ -85,8 +85,20 @@ def test_export_round_trips(store: RegistryStore, tmp_path: Path, fmt: str) -> N
     by_key = {(str(r.cert_type), r.cert_number): r for r in records}
     for row in parsed.rows:
         original = by_key[(str(row.record.cert_type), row.record.cert_number)]
-        for field in ("name", "id_number", "gender", "level", "categories", "items", "issuing_authority",
-                      "valid_from", "valid_until", "status", "employer", "source"):
+        for field in (
+            "name",
+            "id_number",
+            "gender",
+            "level",
+            "categories",
+            "items",
+            "issuing_authority",
+            "valid_from",
+            "valid_until",
+            "status",
+            "employer",
+            "source",
+        ):
             assert getattr(row.record, field) == getattr(original, field), (field, row.record, original)
     report = store.import_files([out])
     assert (report.inserted, report.updated, report.unchanged) == (0, 0, 300)

@@ -10,9 +10,16 @@ from matching.normalize import cert_key, id_key, identifier_similarity, name_key
 
 @pytest.mark.parametrize(
     ("a", "b", "look_alike", "other"),
-    [("沪ZC2019000123", "沪ZC2O19000123", True, False), ("沪ZC2019000123", "沪ZC2019000128", False, True),
-     ("王己明", "王已明", True, False), ("王己明", "王小明", False, True), ("未来", "末来", True, False),
-     ("土木", "士木", True, False), ("5B1", "S81", True, False), ("5B1", "S8l", True, False)],
+    [
+        ("沪ZC2019000123", "沪ZC2O19000123", True, False),
+        ("沪ZC2019000123", "沪ZC2019000128", False, True),
+        ("王己明", "王已明", True, False),
+        ("王己明", "王小明", False, True),
+        ("未来", "末来", True, False),
+        ("土木", "士木", True, False),
+        ("5B1", "S81", True, False),
+        ("5B1", "S8l", True, False),
+    ],
 )
 def test_look_alikes_cost_less(a: str, b: str, look_alike: bool, other: bool) -> None:
     d = ocr_distance(a, b)
@@ -46,4 +53,3 @@ def test_verdict_thresholds_are_data() -> None:
     assert cert.verdict(0.75).value == "uncertain"
     assert cert.verdict(0.5).value == "mismatch"
     assert COMPARISON_BY_FIELD["id_number"].weight > COMPARISON_BY_FIELD["name"].weight
-

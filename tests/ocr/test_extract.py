@@ -37,17 +37,29 @@ def test_label_and_value_in_one_box_and_two_fields_on_a_row() -> None:
         box("江苏省市场监督管理局", 800, 600),
     )
     assert values(DocType.REGISTRATION_CERTIFICATE, p) == {
-        "name": "王晓明", "gender": "男", "id_number": ID, "cert_number": "苏2021-00345", "level": 1,
-        "categories": ["长度", "力学", "时间频率"], "issuing_authority": "江苏省市场监督管理局",
-        "valid_from": "2021-06-01", "valid_until": "2026-05-31", "employer": "苏州市计量测试院",
+        "name": "王晓明",
+        "gender": "男",
+        "id_number": ID,
+        "cert_number": "苏2021-00345",
+        "level": 1,
+        "categories": ["长度", "力学", "时间频率"],
+        "issuing_authority": "江苏省市场监督管理局",
+        "valid_from": "2021-06-01",
+        "valid_until": "2026-05-31",
+        "employer": "苏州市计量测试院",
     }
 
 
 def test_spaced_label_split_into_boxes_and_value_far_right() -> None:
     p = page(
-        box("姓", 100, 150), box("名", 190, 150), box("李娟", 400, 150),
-        box("性", 100, 200), box("别", 190, 200), box("女", 400, 200),
-        box("证书编号", 100, 250), box("沪计考2020-118", 400, 250),
+        box("姓", 100, 150),
+        box("名", 190, 150),
+        box("李娟", 400, 150),
+        box("性", 100, 200),
+        box("别", 190, 200),
+        box("女", 400, 200),
+        box("证书编号", 100, 250),
+        box("沪计考2020-118", 400, 250),
     )
     v = values(DocType.ASSESSMENT_CERTIFICATE, p)
     assert (v["name"], v.get("cert_number")) == ("李娟", "沪计考2020-118")
@@ -55,8 +67,10 @@ def test_spaced_label_split_into_boxes_and_value_far_right() -> None:
 
 def test_value_in_the_cell_below_its_label() -> None:
     p = page(
-        box("姓名", 100, 150), box("身份证号码", 400, 150),
-        box("陈志强", 100, 200), box(ID, 400, 200),
+        box("姓名", 100, 150),
+        box("身份证号码", 400, 150),
+        box("陈志强", 100, 200),
+        box(ID, 400, 200),
         box("检定项目", 100, 260),
         box("电子天平、砝码", 100, 310),
         box("有效期至", 100, 370),
@@ -71,31 +85,51 @@ def test_value_in_the_cell_below_its_label() -> None:
 
 def test_id_card_address_wraps_to_a_second_line() -> None:
     p = page(
-        box("姓名", 60, 60), box("张三", 160, 60),
-        box("性别", 60, 110), box("男", 160, 110), box("民族", 260, 110), box("汉", 360, 110),
-        box("出生", 60, 160), box("1988", 160, 160), box("年", 240, 160), box("3", 290, 160), box("月", 320, 160),
-        box("15", 370, 160), box("日", 420, 160),
-        box("住址", 60, 210), box("江苏省苏州市吴江区松陵镇", 160, 210),
+        box("姓名", 60, 60),
+        box("张三", 160, 60),
+        box("性别", 60, 110),
+        box("男", 160, 110),
+        box("民族", 260, 110),
+        box("汉", 360, 110),
+        box("出生", 60, 160),
+        box("1988", 160, 160),
+        box("年", 240, 160),
+        box("3", 290, 160),
+        box("月", 320, 160),
+        box("15", 370, 160),
+        box("日", 420, 160),
+        box("住址", 60, 210),
+        box("江苏省苏州市吴江区松陵镇", 160, 210),
         box("人民路100号", 160, 250),
-        box("公民身份号码", 60, 330), box(ID, 300, 330),
+        box("公民身份号码", 60, 330),
+        box(ID, 300, 330),
     )
     doc_type, _ = classify(p.text)
     assert doc_type is DocType.ID_CARD_FRONT
     assert values(DocType.ID_CARD_FRONT, p) == {
-        "name": "张三", "gender": "男", "ethnicity": "汉", "birth_date": "1988-03-15",
-        "address": "江苏省苏州市吴江区松陵镇人民路100号", "id_number": ID,
+        "name": "张三",
+        "gender": "男",
+        "ethnicity": "汉",
+        "birth_date": "1988-03-15",
+        "address": "江苏省苏州市吴江区松陵镇人民路100号",
+        "id_number": ID,
     }
 
 
 def test_id_card_back_long_term_validity_is_null() -> None:
     p = page(
-        box("中华人民共和国", 300, 40), box("居民身份证", 300, 100),
-        box("签发机关", 60, 400), box("苏州市公安局吴江分局", 220, 400),
-        box("有效期限", 60, 450), box("2010.03.01-长期", 220, 450),
+        box("中华人民共和国", 300, 40),
+        box("居民身份证", 300, 100),
+        box("签发机关", 60, 400),
+        box("苏州市公安局吴江分局", 220, 400),
+        box("有效期限", 60, 450),
+        box("2010.03.01-长期", 220, 450),
     )
     assert classify(p.text)[0] is DocType.ID_CARD_BACK
     assert values(DocType.ID_CARD_BACK, p) == {
-        "issuing_authority": "苏州市公安局吴江分局", "valid_from": "2010-03-01", "valid_until": None,
+        "issuing_authority": "苏州市公安局吴江分局",
+        "valid_from": "2010-03-01",
+        "valid_until": None,
     }
 
 
@@ -111,12 +145,21 @@ def test_invalid_check_digit_is_kept_and_warned() -> None:
 def test_application_form_checkboxes_from_glyphs() -> None:
     p = page(
         box("注册计量师注册资质互认申请表", 300, 40),
-        box("姓名", 60, 120), box("王晓明", 160, 120), box("职称", 400, 120), box("高级工程师", 500, 120),
-        box("级别", 60, 200), box("□一级 ☑二级", 160, 200),
-        box("执业类别", 60, 260), box("☑长度 □力学 □声学 ☑温度", 200, 260),
+        box("姓名", 60, 120),
+        box("王晓明", 160, 120),
+        box("职称", 400, 120),
+        box("高级工程师", 500, 120),
+        box("级别", 60, 200),
+        box("□一级 ☑二级", 160, 200),
+        box("执业类别", 60, 260),
+        box("☑长度 □力学 □声学 ☑温度", 200, 260),
         box("□电磁 □无线电 ☑时间频率", 200, 300),
-        box("现执业单位", 60, 360), box("单位名称", 240, 360), box("嘉兴市计量检定测试院", 400, 360),
-        box("原执业单位", 60, 410), box("单位名称", 240, 410), box("苏州市计量测试院", 400, 410),
+        box("现执业单位", 60, 360),
+        box("单位名称", 240, 360),
+        box("嘉兴市计量检定测试院", 400, 360),
+        box("原执业单位", 60, 410),
+        box("单位名称", 240, 410),
+        box("苏州市计量测试院", 400, 410),
     )
     assert classify(p.text)[0] is DocType.APPLICATION_FORM
     v = values(DocType.APPLICATION_FORM, p)

@@ -54,15 +54,33 @@ def _back() -> Values:
 
 
 def _cert() -> Values:
-    return {"name": "张伟", "gender": "男", "id_number": ID, "cert_number": "沪ZC2021000123", "level": 1,
-            "categories": ["长度", "力学"], "issuing_authority": "上海市市场监督管理局",
-            "valid_from": "2021-03-01", "valid_until": "2026-02-28", "employer": "上海青浦计量检测中心"}
+    return {
+        "name": "张伟",
+        "gender": "男",
+        "id_number": ID,
+        "cert_number": "沪ZC2021000123",
+        "level": 1,
+        "categories": ["长度", "力学"],
+        "issuing_authority": "上海市市场监督管理局",
+        "valid_from": "2021-03-01",
+        "valid_until": "2026-02-28",
+        "employer": "上海青浦计量检测中心",
+    }
 
 
 def _form() -> Values:
-    return {"name": "张伟", "gender": "男", "id_number": ID, "cert_number": "沪ZC2021000123", "level": 1,
-            "issuing_authority": "上海市质量技术监督局", "valid_from": "2021-03-01", "valid_until": "2026-02-28",
-            "categories": ["长度", "力学"], "current_employer": "嘉善县计量检定测试所"}
+    return {
+        "name": "张伟",
+        "gender": "男",
+        "id_number": ID,
+        "cert_number": "沪ZC2021000123",
+        "level": 1,
+        "issuing_authority": "上海市质量技术监督局",
+        "valid_from": "2021-03-01",
+        "valid_until": "2026-02-28",
+        "categories": ["长度", "力学"],
+        "current_employer": "嘉善县计量检定测试所",
+    }
 
 
 @dataclass

@@ -28,8 +28,15 @@ runner = CliRunner()
 def pdf_and_registry(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     out = tmp_path_factory.mktemp("cli")
     result = verify_documents(Application().extractions(), registry(), AS_OF)
-    cert = reissue(decide(result, as_of=AS_OF), result, area="qingpu", out_dir=out, base_url="https://x",
-                   issued_on=date(2025, 6, 2), secret_key="k")
+    cert = reissue(
+        decide(result, as_of=AS_OF),
+        result,
+        area="qingpu",
+        out_dir=out,
+        base_url="https://x",
+        issued_on=date(2025, 6, 2),
+        secret_key="k",
+    )
     csv_path = out / "registry.csv"
     with csv_path.open("w", encoding="utf-8", newline="") as fh:
         write_records([record()], fh, "csv")
@@ -66,9 +73,23 @@ def test_bad_date_and_missing_registry(pdf_and_registry: tuple[Path, Path], tmp_
 
 def test_reissue_refuses_a_rejected_application(pdf_and_registry: tuple[Path, Path], tmp_path: Path) -> None:
     pdf, csv_path = pdf_and_registry
-    res = runner.invoke(app, ["reissue", str(pdf), "--registry", str(csv_path), "--area", "jiashan",
-                              "--out", str(tmp_path / "out"), "--as-of", "2025-06-01",
-                              "--database-url", f"sqlite:///{tmp_path / 'db.sqlite3'}"])
+    res = runner.invoke(
+        app,
+        [
+            "reissue",
+            str(pdf),
+            "--registry",
+            str(csv_path),
+            "--area",
+            "jiashan",
+            "--out",
+            str(tmp_path / "out"),
+            "--as-of",
+            "2025-06-01",
+            "--database-url",
+            f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        ],
+    )
     assert res.exit_code == 1
     assert "一次性告知" in res.output
     assert not (tmp_path / "out").exists()

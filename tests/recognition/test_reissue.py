@@ -62,8 +62,9 @@ def test_only_an_approved_application_is_reissued(tmp_path: Path) -> None:
     result = verify_documents(app.extractions(), registry(), AS_OF)
     decision = decide(result, as_of=AS_OF)
     with pytest.raises(ReissueError) as err:
-        reissue(decision, result, area="qingpu", out_dir=tmp_path, base_url="https://x", issued_on=ISSUED,
-                secret_key=KEY)
+        reissue(
+            decision, result, area="qingpu", out_dir=tmp_path, base_url="https://x", issued_on=ISSUED, secret_key=KEY
+        )
     assert err.value.code == "not_approved"
     assert not list(tmp_path.iterdir())
 
@@ -81,8 +82,16 @@ def issued(tmp_path_factory: pytest.TempPathFactory) -> tuple[ReissuedCertificat
     out = tmp_path_factory.mktemp("certs")
     decision, result = _approved()
     store = RecognitionStore(f"sqlite:///{out / 'huren.sqlite3'}")
-    cert = reissue(decision, result, area="wujiang", out_dir=out, base_url="https://huren.example.cn/",
-                   issued_on=ISSUED, secret_key=KEY, store=store)
+    cert = reissue(
+        decision,
+        result,
+        area="wujiang",
+        out_dir=out,
+        base_url="https://huren.example.cn/",
+        issued_on=ISSUED,
+        secret_key=KEY,
+        store=store,
+    )
     return cert, out
 
 
@@ -95,8 +104,16 @@ def test_recognition_recorded_and_numbers_sequential(issued: tuple[ReissuedCerti
     assert saved.former_employer == "上海青浦计量检测中心"
     assert saved.recognising_authority == AREAS["wujiang"].bureau
     decision, result = _approved()
-    second = reissue(decision, result, area="wujiang", out_dir=out, base_url="https://x",
-                     issued_on=ISSUED, secret_key=KEY, store=store)
+    second = reissue(
+        decision,
+        result,
+        area="wujiang",
+        out_dir=out,
+        base_url="https://x",
+        issued_on=ISSUED,
+        secret_key=KEY,
+        store=store,
+    )
     assert second.number.startswith("YRD-WJ-2025-000002-")
     assert len(store.for_certificate("registration", "沪ZC2021000123")) == 2
 

@@ -46,8 +46,11 @@ class OcrEngine(Protocol):
     name: str
     version: str
 
-    def detect(self, image: np.ndarray) -> tuple[np.ndarray, list[float]]:
-        """Quadrilaterals `(N, 4, 2)` in the coordinates of `image` (BGR), with their scores."""
+    def detect(self, image: np.ndarray, max_side: int | None = None) -> tuple[np.ndarray, list[float]]:
+        """Quadrilaterals `(N, 4, 2)` in the coordinates of `image` (BGR), with their scores.
+
+        `max_side` overrides the configured detector size for this call (a second, finer look).
+        """
         ...
 
     def recognize(self, crops: list[np.ndarray]) -> list[Recognized]:
@@ -90,8 +93,13 @@ class RapidOcrEngine:
         det = Path(str(rapid.cfg.Det.get("model_path") or "")).name or "PP-OCRv6_det_small"
         self.version = f"rapidocr {_version('rapidocr')} / onnxruntime {_version('onnxruntime')} / {det}"
 
-    def detect(self, image: np.ndarray) -> tuple[np.ndarray, list[float]]:
-        out = self._det(image)
+    def detect(self, image: np.ndarray, max_side: int | None = None) -> tuple[np.ndarray, list[float]]:
+        configured = self._det.limit_side_len
+        try:
+            self._det.limit_side_len = max_side or configured
+            out = self._det(image)
+        finally:
+            self._det.limit_side_len = configured
         if out.boxes is None or len(out.boxes) == 0:
             return np.zeros((0, 4, 2), dtype=np.float32), []
         return np.asarray(out.boxes, dtype=np.float32), [float(s) for s in (out.scores or [])]
@@ -190,8 +198,8 @@ class PaddleOcrEngine:
             f"paddleocr {_version('paddleocr')} / paddlepaddle {_version('paddlepaddle')} / {det_name} + {rec_name}"
         )
 
-    def detect(self, image: np.ndarray) -> tuple[np.ndarray, list[float]]:
-        results = self._det.predict(image)
+    def detect(self, image: np.ndarray, max_side: int | None = None) -> tuple[np.ndarray, list[float]]:
+        results = self._det.predict(image, limit_side_len=max_side) if max_side else self._det.predict(image)
         if not results:
             return np.zeros((0, 4, 2), dtype=np.float32), []
         res = results[0]

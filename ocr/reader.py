@@ -19,6 +19,8 @@ from ocr.orientation import upside_down_votes
 
 MIN_LINE_CONFIDENCE = 0.3
 ORIENTATION_SAMPLE = 7
+SPARSE_PAGE_LINES = 6
+FINE_DETECTION_SIDE = 2048
 
 
 def _box_sides(quads: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -123,6 +125,12 @@ def read_image(
     work = preprocess.wash_seals(image, seals)
 
     quads, _scores = engine.detect(work)
+    if len(quads) < SPARSE_PAGE_LINES and max(work.shape[:2]) > FINE_DETECTION_SIDE // 2 * 1.2:
+        # Almost nothing found on a large page: small print (an ID card copied onto A4, a faint fax).
+        # Look again at twice the resolution; the cost falls only on such pages.
+        finer, _ = engine.detect(work, max_side=min(max(work.shape[:2]), FINE_DETECTION_SIDE))
+        if len(finer) > len(quads):
+            quads = finer
     if _is_sideways(quads):
         (image, work), quads = _rotate_both(image, work, quads, 1)
         quality.rotation = (quality.rotation + 90) % 360

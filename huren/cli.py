@@ -160,6 +160,10 @@ def _mount() -> None:
     app.command("verify")(verify_cli)
     app.command("reissue")(reissue_cli)
 
+    from api.cli import mount as mount_api
+
+    mount_api(app)  # serve, worker, user create, audit verify
+
 
 _mount()
 

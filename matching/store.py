@@ -87,8 +87,13 @@ Index("ix_registry_records_id_number", registry_records.c.id_number)
 
 
 def default_database_url() -> str:
-    """`HUREN_DATABASE_URL`, else a SQLite file at ./data/huren.sqlite3."""
-    return os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{DEFAULT_DATABASE_PATH}"
+    """`HUREN_DATABASE_URL`, else the SQLite file `huren.sqlite3` in `HUREN_DATA_DIR` (default ./data).
+
+    The same rule as `huren.config.Settings.resolved_database_url`, so the CLI and the service
+    always open the same database.
+    """
+    data_dir = Path(os.environ.get("HUREN_DATA_DIR") or DEFAULT_DATABASE_PATH.parent)
+    return os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{data_dir / DEFAULT_DATABASE_PATH.name}"
 
 
 def make_engine(url: str) -> Engine:

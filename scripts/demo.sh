@@ -39,3 +39,8 @@ echo
 echo "== 5. 换发示范区统一证书 / reissue the zone certificate (area 吴江)"
 $BIN/huren reissue "${files[@]}" --area wujiang --out "$OUT/certificates" --as-of 2025-06-01 || true
 ls -1 "$OUT/certificates" 2>/dev/null | sed 's/^/   /' || true
+
+echo
+echo "== 6. 通过服务办理一份申请 / one application through the service (huren serve, SQLite)"
+
+$BIN/python scripts/demo_service.py

@@ -1,0 +1,66 @@
+"""The FastAPI application: `create_app(settings)`; OpenAPI at /docs, the API under /api/v1."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+
+from api.db import open_engine
+from api.errors import ApiError, api_error_handler, validation_error_handler
+from api.routes import applications, audit, auth, documents, users, verify
+from api.settings import ApiSettings
+from api.storage import FileStore
+from api.worker import Worker
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: ApiSettings | None = None, *, start_worker: bool | None = None) -> FastAPI:
+    """The service on `settings.resolved_database_url` with files under `settings.data_dir`.
+
+    The pre-screening worker thread runs with the app's lifespan when `start_worker` (default
+    `settings.worker`); tests drive `app.state.worker.run_until_idle()` themselves.
+    """
+    settings = settings or ApiSettings()
+    data_dir = Path(settings.data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    engine = open_engine(settings.resolved_database_url)
+    files = FileStore(data_dir / "files")
+    worker = Worker(engine, settings, files)
+    run_worker = settings.worker if start_worker is None else start_worker
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if run_worker:
+            worker.start()
+        try:
+            yield
+        finally:
+            if run_worker:
+                worker.stop()
+
+    app = FastAPI(
+        title="互认 Huren",
+        description="长三角示范区注册计量师注册资质互认 / mutual recognition of registered metrologists",
+        version="1",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.files = files
+    app.state.worker = worker
+    app.add_exception_handler(ApiError, api_error_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
+    for module in (auth, users, applications, documents, audit, verify):
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(verify.router)  # /verify/{number}: the QR code's target
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,51 @@
+"""Documents of an application: upload (multipart), list, remove."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response, UploadFile
+
+from api import service
+from api.auth import Applicant, CaseReader, EngineDep
+from api.settings import ApiSettings
+
+router = APIRouter(prefix="/applications/{app_id}/documents", tags=["documents"])
+
+
+@router.post("", status_code=201)
+def upload(
+    app_id: str,
+    file: UploadFile,
+    request: Request,
+    response: Response,
+    engine: EngineDep,
+    user: Applicant,
+) -> dict[str, Any]:
+    """Attach one file (PDF, JPEG, PNG, TIFF, WEBP, BMP — checked by content). The same file twice is one
+    document (200 instead of 201); a wrong type answers 415, a file too large 413."""
+    settings: ApiSettings = request.app.state.settings
+    doc, created = service.attach(
+        engine,
+        request.app.state.files,
+        user,
+        app_id,
+        file.file,
+        file.filename or "upload",
+        max_bytes=settings.max_upload_bytes,
+        max_documents=settings.max_documents,
+    )
+    if not created:
+        response.status_code = 200
+    return doc
+
+
+@router.get("")
+def list_documents(app_id: str, engine: EngineDep, user: CaseReader) -> list[dict[str, Any]]:
+    return list(service.detail(engine, user, app_id)["documents"])
+
+
+@router.delete("/{doc_id}", status_code=204)
+def remove(app_id: str, doc_id: str, engine: EngineDep, user: Applicant) -> Response:
+    service.remove_document(engine, user, app_id, doc_id)
+    return Response(status_code=204)

@@ -1,0 +1,388 @@
+"""What the routes do with applications: create, attach, submit, decide, and the views of them.
+
+Every state change and every view of a whole ID number writes an audit entry in the same transaction.
+States: draft → queued → screening → approved | rejected | review (automatic outcome);
+review → approved | rejected | reupload_requested (reviewer); reupload_requested → queued (resubmit).
+"""
+
+from __future__ import annotations
+
+from typing import Any, BinaryIO
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from api import audit
+from api.auth import User
+from api.db import applications, documents, jobs, new_id, now_iso, screenings
+from api.errors import ApiError, not_found
+from api.models import ApplicationCreate, DecisionIn
+from api.storage import FileStore
+from huren.normalize import mask_id_number
+
+EDITABLE = ("draft", "reupload_requested")
+DECIDED = ("approved", "rejected")
+STATE_ZH = {
+    "draft": "草稿（未提交）",
+    "queued": "已提交，等待预审",
+    "screening": "预审中",
+    "review": "人工审核中",
+    "approved": "准予互认",
+    "rejected": "不予互认",
+    "reupload_requested": "请补正材料后重新提交",
+}
+OUTCOME_STATE = {"approve": "approved", "reject": "rejected", "review": "review"}
+
+
+def load(conn: Connection, app_id: str, user: User) -> Any:
+    """The application row if the user may see it; 404 otherwise (outside scope looks like absent)."""
+    row = conn.execute(select(applications).where(applications.c.id == app_id)).first()
+    if row is None:
+        raise not_found()
+    if user.role == "applicant" and row.owner_id != user.id:
+        raise not_found()
+    if user.role in ("reviewer", "admin") and row.area not in user.areas:
+        raise not_found()
+    if user.role not in ("applicant", "reviewer", "admin"):
+        raise not_found()
+    return row
+
+
+def create(engine: Engine, user: User, body: ApplicationCreate) -> dict[str, Any]:
+    app_id, now = new_id(), now_iso()
+    form = body.form.model_dump(mode="json")
+    with engine.begin() as conn:
+        conn.execute(
+            insert(applications).values(
+                id=app_id, owner_id=user.id, area=body.area, state="draft", version=1, form=form,
+                created_at=now, updated_at=now,
+            )
+        )  # fmt: skip
+        audit.append(conn, user.name, "application.create", app_id, area=body.area, state="draft")
+        return summary(conn.execute(select(applications).where(applications.c.id == app_id)).one())
+
+
+def summary(row: Any) -> dict[str, Any]:
+    """An application in a list: the ID number masked."""
+    form = dict(row.form)
+    form["id_number"] = mask_id_number(form.get("id_number"))
+    return {
+        "id": row.id,
+        "area": row.area,
+        "state": row.state,
+        "state_zh": STATE_ZH.get(row.state, row.state),
+        "version": row.version,
+        "auto_outcome": row.auto_outcome,
+        "decided_by": row.decided_by,
+        "certificate_number": row.certificate_number,
+        "form": form,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+    }
+
+
+def list_for(engine: Engine, user: User, state: str | None = None) -> list[dict[str, Any]]:
+    t = applications
+    stmt = select(t).order_by(t.c.created_at, t.c.id)
+    if user.role == "applicant":
+        stmt = stmt.where(t.c.owner_id == user.id)
+    else:
+        stmt = stmt.where(t.c.area.in_(sorted(user.areas)))
+    if state:
+        stmt = stmt.where(t.c.state == state)
+    with engine.begin() as conn:
+        rows = conn.execute(stmt).all()
+        if user.role != "applicant" and rows:
+            audit.append(conn, user.name, "application.list", None, count=len(rows), masked=True)
+    return [summary(r) for r in rows]
+
+
+def document_json(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "filename": row.filename,
+        "content_type": row.content_type,
+        "size": row.size,
+        "sha256": row.sha256,
+        "active": row.active,
+        "created_at": row.created_at,
+    }
+
+
+def active_documents(conn: Connection, app_id: str) -> list[Any]:
+    t = documents
+    stmt = select(t).where(t.c.application_id == app_id, t.c.active.is_(True)).order_by(t.c.created_at, t.c.id)
+    return list(conn.execute(stmt))
+
+
+def latest_screening(conn: Connection, app_id: str) -> Any:
+    t = screenings
+    return conn.execute(select(t).where(t.c.application_id == app_id).order_by(t.c.id.desc()).limit(1)).first()
+
+
+def detail(engine: Engine, user: User, app_id: str) -> dict[str, Any]:
+    """The whole application; a reviewer (only) sees the whole ID number, and that view is audited."""
+    with engine.begin() as conn:
+        row = load(conn, app_id, user)
+        out = summary(row)
+        if user.role == "reviewer":
+            out["form"]["id_number"] = row.form.get("id_number")
+            audit.append(conn, user.name, "application.view_personal_data", app_id, fields=["id_number"])
+        out["documents"] = [document_json(d) for d in active_documents(conn, app_id)]
+        screening = latest_screening(conn, app_id)
+        out["screening"] = None if screening is None else _masked_screening(screening.result, user)
+        out["decision"] = row.decision
+        out["reupload"] = row.reupload or []
+    return out
+
+
+def _masked_screening(result: dict[str, Any], user: User) -> dict[str, Any]:
+    """The evidence as stored; ID numbers masked unless a reviewer looks (already audited)."""
+    if user.role == "reviewer":
+        return result
+    import json
+    import re
+
+    text = json.dumps(result, ensure_ascii=False)
+    text = re.sub(r"\b(\d{4})\d{10}(\d{3}[\dX])\b", r"\1**********\2", text)
+    masked: dict[str, Any] = json.loads(text)
+    return masked
+
+
+def attach(
+    engine: Engine, files: FileStore, user: User, app_id: str, upload: BinaryIO, filename: str, *, max_bytes: int,
+    max_documents: int,
+) -> tuple[dict[str, Any], bool]:  # fmt: skip
+    """Store one upload; returns (document, created). The same content twice is the same document."""
+    with engine.connect() as conn:  # fail fast before reading the body
+        row = load(conn, app_id, user)
+        _check_editable(row)
+    stored = files.save(upload, max_bytes=max_bytes)
+    keep = False
+    try:
+        with engine.begin() as conn:
+            row = load(conn, app_id, user)
+            _check_editable(row)
+            t = documents
+            same = conn.execute(select(t).where(t.c.application_id == app_id, t.c.sha256 == stored.sha256)).first()
+            if same is not None:
+                if not same.active:
+                    conn.execute(update(t).where(t.c.id == same.id).values(active=True))
+                    audit.append(conn, user.name, "document.reactivate", app_id, document=same.id)
+                    same = conn.execute(select(t).where(t.c.id == same.id)).one()
+                return document_json(same), False
+            if len(active_documents(conn, app_id)) >= max_documents:
+                raise ApiError(
+                    422, "too_many_documents", f"每份申请最多 {max_documents} 个文件", f"at most {max_documents} files"
+                )
+            doc_id = new_id()
+            conn.execute(
+                insert(t).values(
+                    id=doc_id, application_id=app_id, sha256=stored.sha256, storage_name=stored.storage_name,
+                    filename=(filename or "upload")[:255], content_type=stored.content_type, size=stored.size,
+                    active=True, created_at=now_iso(),
+                )
+            )  # fmt: skip
+            audit.append(
+                conn, user.name, "document.add", app_id, document=doc_id, sha256=stored.sha256, size=stored.size
+            )
+            keep = True
+            return document_json(conn.execute(select(t).where(t.c.id == doc_id)).one()), True
+    finally:
+        if not keep:
+            files.discard(stored.storage_name)
+
+
+def _check_editable(row: Any) -> None:
+    if row.state not in EDITABLE:
+        raise ApiError(
+            409,
+            "not_editable",
+            f"申请当前状态为“{STATE_ZH.get(row.state, row.state)}”，不能再修改材料",
+            f"documents cannot change in state {row.state}",
+            state=row.state,
+        )
+
+
+def remove_document(engine: Engine, user: User, app_id: str, doc_id: str) -> None:
+    """A document leaves the application (kept on disk and in the log: nothing is lost)."""
+    with engine.begin() as conn:
+        row = load(conn, app_id, user)
+        _check_editable(row)
+        t = documents
+        n = conn.execute(
+            update(t).where(t.c.id == doc_id, t.c.application_id == app_id, t.c.active.is_(True)).values(active=False)
+        ).rowcount
+        if not n:
+            raise not_found("材料", "document")
+        audit.append(conn, user.name, "document.remove", app_id, document=doc_id)
+
+
+def submit(engine: Engine, user: User, app_id: str) -> dict[str, Any]:
+    with engine.begin() as conn:
+        row = load(conn, app_id, user)
+        if row.state not in EDITABLE:
+            raise ApiError(
+                409,
+                "not_submittable",
+                "申请已提交，无需重复提交",
+                f"cannot submit in state {row.state}",
+                state=row.state,
+            )
+        if not active_documents(conn, app_id):
+            raise ApiError(
+                422,
+                "no_documents",
+                "请先上传注册证、考核合格证或检定员证及身份证等材料后再提交",
+                "attach the certificates and the ID card before submitting",
+            )
+        _transition(conn, row, "queued", user.name, "application.submit")
+        conn.execute(insert(jobs).values(application_id=app_id, kind="screen", state="queued", created_at=now_iso()))
+        return summary(conn.execute(select(applications).where(applications.c.id == app_id)).one())
+
+
+def _transition(conn: Connection, row: Any, state: str, actor: str, action: str, **values: Any) -> None:
+    """Move to `state` if nobody changed the row since it was read (version check); else 409."""
+    n = conn.execute(
+        update(applications)
+        .where(applications.c.id == row.id, applications.c.version == row.version)
+        .values(state=state, version=row.version + 1, updated_at=now_iso(), **values)
+    ).rowcount
+    if n != 1:
+        raise _conflict()
+    audit.append(conn, actor, action, row.id, state_from=row.state, state=state, version=row.version + 1)
+
+
+def _conflict() -> ApiError:
+    return ApiError(
+        409, "version_conflict", "申请已被他人更新，请刷新后重试", "the application changed; reload and retry"
+    )
+
+
+def _auto_reasons(conn: Connection, app_id: str) -> list[dict[str, Any]]:
+    screening = latest_screening(conn, app_id)
+    return list(screening.result.get("reasons", [])) if screening is not None else []
+
+
+def decide(engine: Engine, user: User, app_id: str, body: DecisionIn) -> dict[str, Any]:
+    with engine.begin() as conn:
+        row = load(conn, app_id, user)
+        if body.version is not None and body.version != row.version:
+            raise _conflict()
+        record: dict[str, Any] = {
+            "action": body.action,
+            "reviewer": user.name,
+            "comment": body.comment,
+            "at": now_iso(),
+        }
+        values: dict[str, Any] = {"decided_by": user.name}
+        if body.action in ("approve", "reject"):
+            if row.state in DECIDED:
+                raise ApiError(409, "already_decided", "该申请已有结论", "the application is already decided")
+            if row.state != "review":
+                raise ApiError(409, "not_ready", "预审尚未完成", f"not ready for a decision (state {row.state})")
+            new_state = OUTCOME_STATE[body.action]
+        elif body.action == "override":
+            if row.state not in DECIDED or row.decided_by != "system":
+                raise ApiError(
+                    409, "not_overridable", "只能改变系统自动作出的结论", "only an automatic outcome can be overridden"
+                )
+            if not body.comment or body.outcome is None:
+                raise ApiError(
+                    422, "comment_required", "改变自动结论须填写结论与说明", "override needs an outcome and a comment"
+                )
+            if row.certificate_number:
+                raise ApiError(
+                    409, "certificate_issued", "证书已换发，不能改变结论", "a certificate was already issued"
+                )
+            if OUTCOME_STATE[body.outcome] == row.state:
+                raise ApiError(409, "same_outcome", "新结论与自动结论相同", "the outcome is already that")
+            new_state = OUTCOME_STATE[body.outcome]
+            record["overrides"] = row.auto_outcome
+        else:  # request_reupload
+            if row.state != "review" and not (row.state == "rejected" and row.decided_by == "system"):
+                raise ApiError(409, "already_decided", "该申请已有结论", "the application is already decided")
+            if not body.documents:
+                raise ApiError(
+                    422, "documents_required", "请指明需要重新上传的材料", "name the documents to upload again"
+                )
+            known = {d.id: d.filename for d in active_documents(conn, app_id)}
+            reupload = []
+            for d in body.documents:
+                if d.document_id is not None and d.document_id not in known:
+                    raise not_found("材料", "document")
+                name = known.get(d.document_id or "")
+                reupload.append(
+                    {"document_id": d.document_id, "filename": name, **d.model_dump(exclude={"document_id"})}
+                )
+            values["reupload"] = reupload
+            new_state = "reupload_requested"
+        if new_state == "rejected":
+            reasons = [r.model_dump() for r in body.reasons] or _auto_reasons(conn, app_id)
+            if not reasons:
+                raise ApiError(422, "reasons_required", "不予互认须一次性告知全部理由", "a refusal needs its reasons")
+            record["reasons"] = reasons
+        values["decision"] = record
+        _transition(conn, row, new_state, user.name, f"application.{body.action}", **values)
+        if new_state == "approved":
+            conn.execute(
+                insert(jobs).values(application_id=app_id, kind="reissue", state="queued", created_at=now_iso())
+            )
+        return summary(conn.execute(select(applications).where(applications.c.id == app_id)).one())
+
+
+def status(engine: Engine, user: User, app_id: str) -> dict[str, Any]:
+    """What the applicant sees: the state and, when refused or returned, every reason at once (一次性告知)."""
+    with engine.connect() as conn:
+        row = load(conn, app_id, user)
+        reasons: list[dict[str, Any]] = []
+        if row.state == "rejected":
+            reasons = (row.decision or {}).get("reasons") or _auto_reasons(conn, app_id)
+        reupload = list(row.reupload or [])
+        if row.state == "rejected" and not reupload:
+            reupload = _reupload_from_reasons(conn, app_id, reasons)
+    out = {
+        "id": row.id,
+        "state": row.state,
+        "state_zh": STATE_ZH.get(row.state, row.state),
+        "version": row.version,
+        "message_zh": [r["message_zh"] for r in reasons] + [r["message_zh"] for r in reupload],
+        "reasons": reasons,
+        "reupload": reupload,
+        "certificate": None,
+    }
+    if row.certificate_number:
+        out["certificate"] = {
+            "number": row.certificate_number,
+            "download": f"/api/v1/applications/{row.id}/certificate",
+            "verify": f"/verify/{row.certificate_number}",
+        }
+    elif row.certificate_error:
+        out["certificate"] = {"error": row.certificate_error}
+    return out
+
+
+def _reupload_from_reasons(conn: Connection, app_id: str, reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each refused document named once, with the reasons that concern it."""
+    screening = latest_screening(conn, app_id)
+    sources: dict[str, str] = screening.result.get("sources", {}) if screening is not None else {}
+    by_id = {d.id: d for d in active_documents(conn, app_id)}
+    by_label = {label: by_id[doc_id] for label, doc_id in sources.items() if doc_id in by_id}
+    out: dict[str | None, dict[str, Any]] = {}
+    for r in reasons:
+        label = (r.get("document") or "").rsplit("#", 1)[0] or None
+        doc = by_id.get(r.get("document_id") or "") or by_label.get(label or "")
+        if doc is None and not str(r.get("code", "")).endswith("_missing"):
+            continue  # not about a document: nothing to upload again
+        key = doc.id if doc is not None else None
+        entry = out.setdefault(
+            key,
+            {
+                "document_id": key,
+                "filename": doc.filename if doc is not None else None,
+                "message_zh": "请补充缺少的材料" if doc is None else f"请重新上传“{doc.filename}”",
+                "message_en": "add the missing documents" if doc is None else f"upload {doc.filename} again",
+                "reasons": [],
+            },
+        )
+        entry["reasons"].append(r.get("code"))
+    return list(out.values())

@@ -1,0 +1,329 @@
+"""Pre-screening and reissue jobs from a table, run by a worker thread (`huren serve`) or `huren worker`.
+
+A job is claimed by a conditional UPDATE (queued, or running with an expired lease) that stamps the
+worker's id and a lease; the worker renews the lease between documents. A worker killed mid-job
+stops renewing, so after `job_lease_seconds` another worker (or the restarted one) claims the job
+again. The result is written only while the claim still holds (`claimed_by` = this worker, state
+running) and `api_screenings.job_id` is unique: a job's result lands exactly once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import secrets
+import threading
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, and_, insert, or_, select, update
+
+from api import audit
+from api.db import applications, documents, jobs, now_iso, screenings
+from api.settings import ApiSettings
+from api.storage import FileStore
+from huren.domain import Extraction, FileError
+from matching.store import RegistryStore
+from matching.verify import verify_documents
+from recognition.decide import APPROVE, decide
+from recognition.recognitions import RecognitionStore
+from recognition.reissue import ReissueError, certificate_number, reissue
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 3
+
+
+class LeaseLost(Exception):
+    """Another worker took the job over (our lease expired): drop our result."""
+
+
+class Worker:
+    def __init__(self, engine: Engine, settings: ApiSettings, files: FileStore) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.files = files
+        self.id = f"w-{secrets.token_hex(6)}"
+        self.registry = RegistryStore(engine)
+        self.recognitions = RecognitionStore(engine)
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # --- claiming ---------------------------------------------------------------------------------
+
+    def _claimable(self, now: float) -> Any:
+        return or_(jobs.c.state == "queued", and_(jobs.c.state == "running", jobs.c.lease_until < now))
+
+    def claim(self) -> Any:
+        """The oldest claimable job, now ours; None when there is none."""
+        now = time.time()
+        with self.engine.begin() as conn:
+            found = conn.execute(select(jobs.c.id).where(self._claimable(now)).order_by(jobs.c.id).limit(1)).first()
+            if found is None:
+                return None
+            n = conn.execute(
+                update(jobs)
+                .where(jobs.c.id == found.id, self._claimable(now))
+                .values(
+                    state="running",
+                    claimed_by=self.id,
+                    lease_until=now + self.settings.job_lease_seconds,
+                    attempts=jobs.c.attempts + 1,
+                )
+            ).rowcount
+            if n != 1:
+                return None
+            job = conn.execute(select(jobs).where(jobs.c.id == found.id)).one()
+            if job.kind == "screen":
+                app = conn.execute(select(applications).where(applications.c.id == job.application_id)).one()
+                if app.state == "queued":
+                    conn.execute(
+                        update(applications)
+                        .where(applications.c.id == app.id)
+                        .values(state="screening", version=app.version + 1, updated_at=now_iso())
+                    )
+                    audit.append(conn, "worker", "application.screening", app.id, job=job.id, attempt=job.attempts)
+            return job
+
+    def renew(self, job: Any) -> None:
+        with self.engine.begin() as conn:
+            n = conn.execute(
+                update(jobs)
+                .where(jobs.c.id == job.id, jobs.c.claimed_by == self.id, jobs.c.state == "running")
+                .values(lease_until=time.time() + self.settings.job_lease_seconds)
+            ).rowcount
+        if n != 1:
+            raise LeaseLost(job.id)
+
+    def _finish(self, conn: Any, job: Any, state: str = "done", error: str | None = None) -> None:
+        n = conn.execute(
+            update(jobs)
+            .where(jobs.c.id == job.id, jobs.c.claimed_by == self.id, jobs.c.state == "running")
+            .values(state=state, finished_at=now_iso(), lease_until=None, error=error)
+        ).rowcount
+        if n != 1:
+            raise LeaseLost(job.id)
+
+    # --- running ----------------------------------------------------------------------------------
+
+    def run_once(self) -> bool:
+        """Claim and run one job; False when the queue is empty."""
+        job = self.claim()
+        if job is None:
+            return False
+        try:
+            if job.kind == "screen":
+                self.screen(job)
+            else:
+                self.issue(job)
+        except LeaseLost:
+            log.warning("job %s: lease lost, result dropped", job.id)
+        except Exception as exc:  # a bug or a broken file: retry, then hand over to a person
+            log.exception("job %s failed", job.id)
+            self._failed(job, f"{type(exc).__name__}: {exc}")
+        return True
+
+    def run_until_idle(self, max_jobs: int = 1000) -> int:
+        done = 0
+        while done < max_jobs and self.run_once():
+            done += 1
+        return done
+
+    def _failed(self, job: Any, error: str) -> None:
+        with self.engine.begin() as conn:
+            if job.attempts < MAX_ATTEMPTS:
+                conn.execute(
+                    update(jobs)
+                    .where(jobs.c.id == job.id, jobs.c.claimed_by == self.id)
+                    .values(state="queued", claimed_by=None, lease_until=None, error=error[:2000])
+                )
+                return
+            self._finish(conn, job, "failed", error[:2000])
+            if job.kind == "screen":
+                app = conn.execute(select(applications).where(applications.c.id == job.application_id)).one()
+                conn.execute(
+                    update(applications)
+                    .where(applications.c.id == app.id)
+                    .values(state="review", version=app.version + 1, updated_at=now_iso())
+                )
+                audit.append(conn, "worker", "application.screening_failed", app.id, job=job.id, state="review")
+
+    def as_of(self) -> date:
+        return date.fromisoformat(self.settings.as_of) if self.settings.as_of else date.today()
+
+    def screen(self, job: Any) -> None:
+        """Extraction → matching → decision for the application's documents; all evidence stored."""
+        from ocr.pipeline import extract_file
+
+        with self.engine.connect() as conn:
+            docs = list(
+                conn.execute(
+                    select(documents)
+                    .where(documents.c.application_id == job.application_id, documents.c.active.is_(True))
+                    .order_by(documents.c.created_at, documents.c.id)
+                )
+            )
+        extractions: list[Extraction] = []
+        errors: list[FileError] = []
+        sources: dict[str, str] = {}
+        config = self.settings.engine_config()
+        for doc in docs:
+            self.renew(job)
+            label = _unique_label(doc.filename, sources)
+            sources[label] = doc.id
+            for item in extract_file(self.files.path(doc.storage_name), config=config):
+                item.source = label  # reasons name the document as the applicant named it
+                (errors if isinstance(item, FileError) else extractions).append(item)  # type: ignore[arg-type]
+        versions = {"ocr_engine": "text layer only (no OCR)"}
+        if any(not e.quality.text_layer for e in extractions):
+            from ocr.engine import get_engine
+
+            versions["ocr_engine"] = get_engine(config).version
+        as_of = self.as_of()
+        result = verify_documents(extractions, self.registry, as_of)
+        decision = decide(result, as_of=as_of, versions=versions, file_errors=errors)
+        payload = {
+            **result.to_json(),
+            "file_errors": [e.to_json() for e in errors],
+            **decision.to_json(),
+            "sources": sources,
+        }
+        state = {"approve": "approved", "reject": "rejected", "review": "review"}[decision.outcome]
+        with self.engine.begin() as conn:
+            self._finish(conn, job)
+            conn.execute(
+                insert(screenings).values(
+                    application_id=job.application_id,
+                    job_id=job.id,
+                    outcome=decision.outcome,
+                    result=payload,
+                    created_at=now_iso(),
+                )
+            )
+            app = conn.execute(select(applications).where(applications.c.id == job.application_id)).one()
+            if app.state != "screening":  # changed meanwhile (cannot, documents are locked): keep the evidence only
+                return
+            conn.execute(
+                update(applications)
+                .where(applications.c.id == app.id)
+                .values(
+                    state=state,
+                    auto_outcome=decision.outcome,
+                    decided_by="system" if state != "review" else None,
+                    decision=None,
+                    reupload=None,
+                    version=app.version + 1,
+                    updated_at=now_iso(),
+                )
+            )
+            audit.append(
+                conn,
+                "worker",
+                "application.screened",
+                app.id,
+                job=job.id,
+                outcome=decision.outcome,
+                state=state,
+                reasons=[r.code for r in decision.reasons],
+            )
+            if state == "approved":
+                conn.execute(
+                    insert(jobs).values(application_id=app.id, kind="reissue", state="queued", created_at=now_iso())
+                )
+
+    def issue(self, job: Any) -> None:
+        """The zone certificate for an approved application (reviewer approvals stand over the rules)."""
+        with self.engine.connect() as conn:
+            app = conn.execute(select(applications).where(applications.c.id == job.application_id)).one()
+            screening = conn.execute(
+                select(screenings).where(screenings.c.application_id == app.id).order_by(screenings.c.id.desc())
+            ).first()
+        if app.state != "approved" or app.certificate_number or screening is None:
+            with self.engine.begin() as conn:
+                self._finish(conn, job)
+            return
+        as_of = date.fromisoformat(screening.result["decision_record"]["as_of"])
+        extractions = [Extraction.from_json(d) for d in screening.result["documents"]]
+        result = verify_documents(extractions, self.registry, as_of)
+        decision = decide(result, as_of=as_of)
+        if decision.outcome != APPROVE:  # a reviewer approved what the rules doubted or refused
+            decision = dataclasses.replace(decision, outcome=APPROVE, reasons=[])
+        number: str | None = None
+        error: str | None = None
+        try:
+            number = (
+                self._already_issued(app.area, result, as_of)
+                or reissue(
+                    decision,
+                    result,
+                    area=app.area,
+                    out_dir=Path(self.settings.data_dir) / "certificates",
+                    base_url=self.settings.verify_base_url,
+                    issued_on=date.today(),
+                    secret_key=self.settings.cert_secret,
+                    store=self.recognitions,
+                ).number
+            )
+        except ReissueError as exc:
+            error = exc.code
+        with self.engine.begin() as conn:
+            self._finish(conn, job, "done" if number else "failed", error)
+            conn.execute(
+                update(applications)
+                .where(applications.c.id == app.id)
+                .values(certificate_number=number, certificate_error=error, updated_at=now_iso())
+            )
+            action = "certificate.issue" if number else "certificate.failed"
+            audit.append(conn, "worker", action, app.id, job=job.id, number=number, error=error)
+
+    def _already_issued(self, area: str, result: Any, as_of: date) -> str | None:
+        """A recognition recorded by an earlier run of this job that died before finishing it."""
+        for ev in result.evidence:
+            if ev.record is None or str(ev.record.cert_type) != "registration":
+                continue
+            for rec in self.recognitions.for_certificate("registration", ev.record.cert_number):
+                if rec.area == area and rec.decision_as_of == as_of and rec.number:
+                    return rec.number
+        return None
+
+    # --- the thread -------------------------------------------------------------------------------
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name=f"huren-worker-{self.id}", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                busy = self.run_once()
+            except Exception:  # database away: wait and retry
+                log.exception("worker loop")
+                busy = False
+            if not busy:
+                self._wake.wait(self.settings.worker_poll_seconds)
+                self._wake.clear()
+
+
+def _unique_label(filename: str, taken: dict[str, str]) -> str:
+    name = Path(filename).name or "upload"
+    if name not in taken:
+        return name
+    stem, suffix = Path(name).stem, Path(name).suffix
+    n = 2
+    while f"{stem}({n}){suffix}" in taken:
+        n += 1
+    return f"{stem}({n}){suffix}"
+
+
+__all__ = ["Worker", "certificate_number"]

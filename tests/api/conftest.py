@@ -1,0 +1,163 @@
+"""The service on SQLite (always) and PostgreSQL (when HUREN_TEST_POSTGRES_URL is set), worker driven by hand."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from api import auth
+from api.app import create_app
+from api.db import metadata as api_metadata
+from api.settings import ApiSettings
+from api.worker import Worker
+from matching.store import RegistryStore
+from matching.store import metadata as registry_metadata
+from recognition.recognitions import metadata as recognition_metadata
+
+from ..conftest import SAMPLES
+
+POSTGRES_URL_ENV = "HUREN_TEST_POSTGRES_URL"
+AS_OF = "2025-06-01"
+SECRET = "test-secret"
+
+# P003 韦秀旻: bundle_001.pdf (registration certificate + ID card, text layer) is approved as it is;
+# idf_004.pdf alone (someone's ID card front, text layer) is refused: no certificate, no ID card back.
+APPROVABLE = SAMPLES / "bundle_001.pdf"
+REFUSED = SAMPLES / "idf_004.pdf"
+FORM: dict[str, Any] = {
+    "name": "韦秀旻",
+    "gender": "女",
+    "id_number": "330106198805233941",
+    "title": "工程师",
+    "education": "本科",
+    "phone": "13800000000",
+    "cert_number": "沪注计20233781",
+    "level": 2,
+    "issuing_authority": "上海市市场监督管理局",
+    "valid_from": "2023-06-22",
+    "valid_until": "2028-06-21",
+    "categories": ["力学"],
+    "current_employer": "嘉善示范计量服务有限公司",
+    "former_employer": "上海青松计量技术服务有限公司",
+}
+
+
+def _drop(engine: Engine) -> None:
+    for md in (api_metadata, recognition_metadata, registry_metadata):
+        md.drop_all(engine)
+
+
+@dataclass
+class Service:
+    app: FastAPI
+    client: TestClient
+    engine: Engine
+    worker: Worker
+    settings: ApiSettings
+    tokens: dict[str, str]
+
+    def headers(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+    def user(self, name: str, role: str, **scope: Any) -> str:
+        with self.engine.begin() as conn:
+            _, token = auth.create_user(conn, name, role, **scope)
+        self.tokens[name] = token
+        return token
+
+    def new_application(self, who: str = "alice", area: str = "qingpu", **form: Any) -> str:
+        r = self.client.post(
+            "/api/v1/applications", json={"area": area, "form": {**FORM, **form}}, headers=self.headers(who)
+        )
+        assert r.status_code == 201, r.text
+        return str(r.json()["id"])
+
+    def upload(self, app_id: str, path: Path, who: str = "alice", name: str | None = None) -> Any:
+        with path.open("rb") as fh:
+            return self.client.post(
+                f"/api/v1/applications/{app_id}/documents",
+                files={"file": (name or path.name, fh, "application/octet-stream")},
+                headers=self.headers(who),
+            )
+
+    def submitted(self, path: Path, who: str = "alice", area: str = "qingpu") -> str:
+        """An application with one document, submitted and screened."""
+        app_id = self.new_application(who, area)
+        assert self.upload(app_id, path, who).status_code == 201
+        assert self.client.post(f"/api/v1/applications/{app_id}/submit", headers=self.headers(who)).status_code == 202
+        self.worker.run_until_idle()
+        return app_id
+
+    def status(self, app_id: str, who: str = "alice") -> dict[str, Any]:
+        r = self.client.get(f"/api/v1/applications/{app_id}/status", headers=self.headers(who))
+        assert r.status_code == 200, r.text
+        return dict(r.json())
+
+
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=[
+                pytest.mark.postgres,
+                pytest.mark.skipif(not os.environ.get(POSTGRES_URL_ENV), reason=f"{POSTGRES_URL_ENV} not set"),
+            ],
+        ),
+    ]
+)
+def make_service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., Service]]:
+    """A factory: the service over one database and data directory (call it again to 'restart')."""
+    url = f"sqlite:///{tmp_path / 'huren.sqlite3'}" if request.param == "sqlite" else os.environ[POSTGRES_URL_ENV]
+    made: list[Service] = []
+    tokens: dict[str, str] = {}
+
+    def make(**overrides: Any) -> Service:
+        settings = ApiSettings(
+            data_dir=tmp_path / "data",
+            database_url=url,
+            cert_secret=SECRET,
+            as_of=AS_OF,
+            worker=False,
+            **overrides,
+        )
+        app = create_app(settings, start_worker=False)
+        engine = app.state.engine
+        if not made:
+            if request.param == "postgresql":
+                _drop(engine)
+                app = create_app(settings, start_worker=False)
+                engine = app.state.engine
+            RegistryStore(engine).import_files([SAMPLES / "registry.csv"])
+        service = Service(app, TestClient(app), engine, app.state.worker, settings, tokens)
+        if not made:
+            service.user("alice", "applicant")
+            service.user("bob", "applicant")
+            service.user("rita", "reviewer", area="qingpu")
+            service.user("ruth", "reviewer", province="shanghai")
+            service.user("wu", "reviewer", area="wujiang")
+            service.user("ada", "admin")
+            service.user("otto", "auditor")
+        made.append(service)
+        return service
+
+    yield make
+    for s in made:
+        s.client.close()
+    if request.param == "postgresql" and made:
+        _drop(made[0].engine)
+    for s in made:
+        s.engine.dispose()
+
+
+@pytest.fixture
+def service(make_service: Callable[..., Service]) -> Service:
+    return make_service()

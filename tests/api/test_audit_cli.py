@@ -1,0 +1,106 @@
+"""The hash-chained audit log, `huren user create`, `huren audit verify`, and the worker thread."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import delete, func, select, update
+from typer.testing import CliRunner
+
+from api import audit
+from api.db import audit_log
+from huren.cli import app as huren_cli
+
+from .conftest import APPROVABLE, Service
+
+
+def test_every_state_change_is_logged_and_the_chain_verifies(service: Service) -> None:
+    app_id = service.submitted(APPROVABLE)
+    actions = [e["action"] for e in audit.entries(service.engine, limit=1000) if e["target"] == app_id]
+    for expected in ("application.create", "document.add", "application.submit", "application.screening",
+                     "application.screened", "certificate.issue"):  # fmt: skip
+        assert expected in actions, expected
+    r = service.client.get("/api/v1/audit/verify", headers=service.headers("otto"))
+    assert r.json()["ok"] is True, r.json()
+    assert service.client.get("/api/v1/audit", headers=service.headers("alice")).status_code == 403
+
+
+def test_a_changed_or_deleted_entry_is_detected(service: Service) -> None:
+    service.new_application()
+    service.new_application()
+    assert audit.verify(service.engine).ok
+    with service.engine.begin() as conn:
+        conn.execute(update(audit_log).where(audit_log.c.seq == 3).values(actor="mallory"))
+    report = audit.verify(service.engine)
+    assert not report.ok and any("entry 3: content changed" in p for p in report.problems)
+    with service.engine.begin() as conn:
+        conn.execute(delete(audit_log).where(audit_log.c.seq == 3))
+    assert any("entry 3 missing" in p for p in audit.verify(service.engine).problems)
+
+
+def test_a_deleted_last_entry_is_detected(service: Service) -> None:
+    service.new_application()
+    with service.engine.begin() as conn:
+        last = conn.execute(select(func.max(audit_log.c.seq))).scalar_one()
+        conn.execute(delete(audit_log).where(audit_log.c.seq == last))
+    assert not audit.verify(service.engine).ok
+
+
+def test_cli_user_create_prints_a_working_token_and_audit_verify(service: Service, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("HUREN_DATABASE_URL", service.settings.resolved_database_url)
+    monkeypatch.setenv("HUREN_DATA_DIR", str(service.settings.data_dir))
+    runner = CliRunner()
+    result = runner.invoke(huren_cli, ["user", "create", "qian", "--role", "reviewer", "--area", "jiashan"])
+    assert result.exit_code == 0, result.output
+    token = result.output.strip().splitlines()[-1]
+    me = service.client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).json()
+    assert (me["role"], me["areas"]) == ("reviewer", ["jiashan"])
+    bad = runner.invoke(huren_cli, ["user", "create", "zed", "--role", "reviewer"])
+    assert bad.exit_code == 2
+    assert runner.invoke(huren_cli, ["audit", "verify"]).exit_code == 0
+    with service.engine.begin() as conn:
+        conn.execute(update(audit_log).where(audit_log.c.seq == 1).values(action="nothing"))
+    broken = runner.invoke(huren_cli, ["audit", "verify"])
+    assert broken.exit_code == 1 and "entry 1" in broken.output
+
+
+def test_password_login(service: Service) -> None:
+    r = service.client.post("/api/v1/auth/register", json={"name": "carol", "password": "correct horse"})
+    assert r.status_code == 201
+    wrong = service.client.post("/api/v1/auth/login", json={"name": "carol", "password": "wrong password"})
+    assert (wrong.status_code, wrong.json()["code"]) == (401, "login_failed")
+    token = service.client.post("/api/v1/auth/login", json={"name": "carol", "password": "correct horse"}).json()
+    me = service.client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token['access_token']}"})
+    assert me.json()["role"] == "applicant"
+    made = service.client.post(
+        "/api/v1/users",
+        json={"name": "dora", "role": "reviewer", "province": "zhejiang"},
+        headers=service.headers("ada"),
+    )
+    assert made.status_code == 201 and made.json()["access_token"]
+
+
+def test_worker_thread_runs_with_the_app_lifespan(service: Service) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    settings = service.settings.model_copy(update={"worker_poll_seconds": 0.05})
+    with TestClient(create_app(settings, start_worker=True)) as client:
+        headers = service.headers("alice")
+        from .conftest import FORM
+
+        app_id = client.post("/api/v1/applications", json={"area": "qingpu", "form": FORM}, headers=headers).json()[
+            "id"
+        ]
+        with APPROVABLE.open("rb") as fh:
+            client.post(f"/api/v1/applications/{app_id}/documents", files={"file": ("b.pdf", fh)}, headers=headers)
+        assert client.post(f"/api/v1/applications/{app_id}/submit", headers=headers).status_code == 202
+        deadline = time.time() + 30
+        state = ""
+        while time.time() < deadline:
+            state = client.get(f"/api/v1/applications/{app_id}/status", headers=headers).json()["state"]
+            if state == "approved":
+                break
+            time.sleep(0.1)
+        assert state == "approved"

@@ -18,7 +18,7 @@ class Settings(BaseSettings):
     ocr_backend: str = "rapidocr"  # rapidocr | paddle
     ocr_threads: int = 0
     ocr_det_side: int = 1024
-    ocr_rec_batch: int = 8
+    ocr_rec_batch: int = 1
     paddle_det_dir: str | None = None
     paddle_rec_dir: str | None = None
 

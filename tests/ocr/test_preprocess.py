@@ -1,0 +1,70 @@
+"""OpenCV preprocessing on synthetic pictures: the document in a photo, quality signals, seals."""
+
+import cv2
+import numpy as np
+
+from huren.domain import Quality
+from ocr import preprocess
+
+
+def _page(w: int = 1200, h: int = 850) -> np.ndarray:
+    img = np.full((h, w, 3), 245, np.uint8)
+    for y in range(100, h - 100, 60):
+        cv2.putText(img, "HUREN 2025 metrology", (80, y), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (20, 20, 20), 2)
+    return img
+
+
+def test_document_found_and_flattened_in_a_desk_photo() -> None:
+    page = _page()
+    desk = np.full((1400, 1800, 3), (60, 80, 110), np.uint8)
+    src = np.float32([[0, 0], [1199, 0], [1199, 849], [0, 849]])
+    dst = np.float32([[300, 200], [1500, 260], [1450, 1150], [250, 1080]])
+    warped = cv2.warpPerspective(page, cv2.getPerspectiveTransform(src, dst), (1800, 1400))
+    mask = cv2.warpPerspective(np.full((850, 1200), 255, np.uint8), cv2.getPerspectiveTransform(src, dst), (1800, 1400))
+    photo = np.where(mask[:, :, None] > 0, warped, desk)
+    corners = preprocess.find_document(photo)
+    assert corners is not None
+    assert np.abs(corners - dst).max() < 25
+    flat = preprocess.warp_document(photo, corners)
+    h, w = flat.shape[:2]
+    assert abs(w / h - 1200 / 850) < 0.08
+
+
+def test_a_flatbed_scan_is_left_alone() -> None:
+    assert preprocess.find_document(_page()) is None
+
+
+def test_blur_is_flagged_and_sharp_is_not() -> None:
+    sharp = preprocess.measure_quality(_page(), Quality())
+    blurred = preprocess.measure_quality(cv2.GaussianBlur(_page(), (0, 0), 6), Quality())
+    assert "blurred" not in sharp.flags
+    assert "blurred" in blurred.flags
+    assert blurred.blur is not None and sharp.blur is not None and blurred.blur < sharp.blur
+
+
+def test_glare_on_a_darker_photo_is_flagged() -> None:
+    photo = (_page().astype(np.float32) * 0.7).astype(np.uint8)
+    cv2.circle(photo, (600, 400), 120, (255, 255, 255), -1)
+    assert "glare" in preprocess.measure_quality(photo, Quality()).flags
+    assert "glare" not in preprocess.measure_quality(_page(), Quality()).flags
+
+
+def test_resolution_is_bounded_both_ways() -> None:
+    big, scale = preprocess.bound_resolution(np.zeros((6000, 4000, 3), np.uint8))
+    assert max(big.shape[:2]) == preprocess.MAX_WORK_SIDE and scale < 1
+    small, scale = preprocess.bound_resolution(np.zeros((300, 450, 3), np.uint8))
+    assert max(small.shape[:2]) == preprocess.MIN_WORK_SIDE and scale > 1
+
+
+def test_seal_found_and_washed_out_over_black_text() -> None:
+    page = _page()
+    cv2.circle(page, (600, 420), 150, (40, 40, 220), 10)  # red ring (BGR)
+    cv2.putText(page, "SEAL", (520, 440), cv2.FONT_HERSHEY_SIMPLEX, 1.5, (40, 40, 220), 4)
+    regions = preprocess.red_regions(page)
+    assert len(regions) >= 1
+    x0, y0, x1, y1 = max(regions, key=lambda r: (r[2] - r[0]) * (r[3] - r[1]))
+    assert x0 < 460 and x1 > 740 and y0 < 280 and y1 > 560
+    washed = preprocess.wash_seals(page, regions)
+    assert preprocess.red_mask(washed).mean() < preprocess.red_mask(page).mean() / 10
+    # Black text inside the seal's box stays dark.
+    assert (cv2.cvtColor(washed[380:440, 450:750], cv2.COLOR_BGR2GRAY) < 80).any()

@@ -36,41 +36,55 @@ def _order_corners(pts: np.ndarray) -> np.ndarray:
     return np.array([pts[np.argmin(s)], pts[np.argmin(d)], pts[np.argmax(s)], pts[np.argmax(d)]], dtype=np.float32)
 
 
+def _quad_from(contour: np.ndarray) -> np.ndarray:
+    hull = cv2.convexHull(contour)
+    for eps in (0.02, 0.03, 0.05, 0.08):
+        approx = cv2.approxPolyDP(hull, eps * cv2.arcLength(hull, True), True)
+        if len(approx) == 4:
+            return approx.reshape(4, 2).astype(np.float32)
+    return cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float32)
+
+
+def _sheet_candidates(gray: np.ndarray) -> list[np.ndarray]:
+    """Outlines of a bright sheet: from a brightness threshold (fails where a shadow darkens a corner)
+    and from edges (fails where the desk is as bright as the paper); the caller keeps the best."""
+    out = []
+    _, mask = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    edges = cv2.dilate(cv2.Canny(gray, 30, 90), np.ones((5, 5), np.uint8))
+    for binary in (mask, edges):
+        contours, _ = cv2.findContours(binary, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        if contours:
+            out.append(_quad_from(max(contours, key=cv2.contourArea)))
+    return out
+
+
 def find_document(image: np.ndarray) -> np.ndarray | None:
     """The four corners of a sheet of paper photographed on a darker background, or None.
 
-    Only a clear quadrilateral that covers a good part of the picture but not all of it counts: a
-    flatbed scan is already the document and is left alone.
+    A candidate counts only if it covers a good part of the picture but not all of it, and what lies
+    outside it is clearly darker than the sheet: a flatbed scan is already the document and is left
+    alone (its margins are as white as its paper).
     """
     h, w = image.shape[:2]
     small_scale = 800 / max(h, w)
     small = cv2.resize(image, (round(w * small_scale), round(h * small_scale)), interpolation=cv2.INTER_AREA)
-    gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
-    gray = cv2.GaussianBlur(gray, (5, 5), 0)
-    # Paper is the bright, low-saturation region; Otsu separates it from a desk.
-    _, mask = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    if not contours:
-        return None
-    area_total = small.shape[0] * small.shape[1]
-    contour = max(contours, key=cv2.contourArea)
-    area = cv2.contourArea(contour)
-    if not 0.2 * area_total < area < 0.93 * area_total:
-        return None
-    hull = cv2.convexHull(contour)
-    quad = None
-    for eps in (0.02, 0.03, 0.05, 0.08):
-        approx = cv2.approxPolyDP(hull, eps * cv2.arcLength(hull, True), True)
-        if len(approx) == 4:
-            quad = approx.reshape(4, 2).astype(np.float32)
-            break
-    if quad is None:
-        rect = cv2.minAreaRect(hull)
-        quad = cv2.boxPoints(rect).astype(np.float32)
-    if cv2.contourArea(quad) < 0.85 * area:
-        return None
-    return _order_corners(quad / small_scale)
+    gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (5, 5), 0)
+    total = gray.shape[0] * gray.shape[1]
+    best: tuple[float, np.ndarray] | None = None
+    for quad in _sheet_candidates(gray):
+        area = cv2.contourArea(quad)
+        if not 0.2 * total < area < 0.93 * total:
+            continue
+        inside = np.zeros_like(gray)
+        cv2.fillConvexPoly(inside, quad.astype(np.int32), 255)
+        paper = float(np.median(gray[inside > 0]))
+        desk = float(np.median(gray[inside == 0]))
+        if paper - desk < 25:
+            continue
+        if best is None or area > best[0]:
+            best = (area, quad)
+    return None if best is None else _order_corners(best[1] / small_scale)
 
 
 def warp_document(image: np.ndarray, corners: np.ndarray) -> np.ndarray:

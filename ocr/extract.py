@@ -20,6 +20,7 @@ FALLBACK_CERTAINTY = 0.85
 AS_READ = {"name"}  # kinds whose characters are never changed to simplified forms
 SEPARATORS = set("、,，;；/")
 LISTS = {"items", "categories"}
+ENUMERATED = re.compile(r"^\s*(?:\(?\d{1,2}[).、．]|[①-⑳]|[一二三四五六七八九十]、)")
 
 
 @dataclass(slots=True)
@@ -113,8 +114,8 @@ class Extractor:
                 height = self.layout.rows[prev.row].height
                 edge = self.layout.right_edge(self.layout.x_range(spans[0])[0], height)
                 wraps = self.layout.x_range(prev)[1] >= edge - 2 * height and prev_text[-1:] not in SEPARATORS
-                if is_list and not any(ch in SEPARATORS for ch in prev_text):
-                    wraps = False
+                if is_list and (not any(ch in SEPARATORS for ch in prev_text[2:]) or ENUMERATED.match(text)):
+                    wraps = False  # one item per line, or the next line is numbered: a new item
                 out += "" if wraps else "\n"
             out += text
         return out
@@ -170,6 +171,10 @@ class Extractor:
             return reading, right
         if not right.is_empty() and len(self.layout.text(right).strip()) > 2:
             return None  # a value stood beside the label but was not one: the cell below is someone else's
+        for beside in self.layout.beside(hit.span):
+            cut = self._cut_at_label(beside)
+            if cut is not None and (reading := self._read(fs, cut)):
+                return reading, cut
         return self._read_below(fs, hit)
 
     def _from_label(self, fs: FieldSpec) -> tuple[Reading, Span] | None:
@@ -179,21 +184,28 @@ class Extractor:
                 return found
         return None
 
-    def _from_fuzzy_label(self, fs: FieldSpec) -> tuple[Reading, Span] | None:
-        """A long label with one character misread (签发托关 for 签发机关), at the start of a row or box."""
+    def _fuzzy_hits(self, fs: FieldSpec) -> list[LabelHit]:
+        """A long label with one character misread (签发托关 for 签发机关) or its last one lost
+        (单位公 for 单位公章), at the start of a row or box and not over another label."""
+        long_labels = [label for label in fs.labels if len(label) >= 4 and not label.isascii()]
         variants = [
-            label[:i] + "." + label[i + 1 :] for label in fs.labels if len(label) >= 4 for i in range(len(label))
+            re.escape(label[:i]) + "." + re.escape(label[i + 1 :]) for label in long_labels for i in range(len(label))
         ]
+        variants += [re.escape(label[:-1]) + r"(?=\)|$)" for label in long_labels]
         if not variants:
-            return None
-        pattern = re.compile("|".join(variants))
-        for span, m in self.layout.find(pattern):
+            return []
+        hits = []
+        for span, m in self.layout.find(re.compile("|".join(variants))):
             row = self.layout.rows[span.row]
             at_box_start = span.start == 0 or row.chars[span.start - 1].line != row.chars[span.start].line
+            after_bracket = span.start > 0 and row.chars[span.start - 1].ch in "(（"
             overlaps = any(h.span.start < span.end and span.start < h.span.end for h in self.by_row.get(span.row, []))
-            if not at_box_start or overlaps:
-                continue
-            hit = LabelHit(span, m.group())
+            if (at_box_start or after_bracket) and not overlaps:
+                hits.append(LabelHit(span, m.group()))
+        return hits
+
+    def _from_fuzzy_label(self, fs: FieldSpec) -> tuple[Reading, Span] | None:
+        for hit in self._fuzzy_hits(fs):
             found = self._value_for(fs, hit)
             if found:
                 found[0].certainty *= FALLBACK_CERTAINTY
@@ -222,6 +234,7 @@ class Extractor:
     def _mark(self, fs: FieldSpec) -> tuple[dict[str, FieldValueType], float, Span | None] | None:
         reader = MARK_READERS[fs.kind]
         labelled = [hit for hit in self.hits if hit.label.lower() in {lb.lower() for lb in fs.labels}]
+        labelled = labelled or self._fuzzy_hits(fs)
         for hit in labelled:
             value, certainty, span = reader(self.layout, self.page, hit.span)
             if value is not None:

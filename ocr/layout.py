@@ -148,6 +148,23 @@ class Layout:
             out.append(Span(r, a, b + 1))
         return out
 
+    def beside(self, span: Span) -> list[Span]:
+        """Text to the right of a label on a neighbouring row it partly overlaps (a cell's value set a
+        little higher or lower than its label, or a photo's remaining tilt), most overlapping first."""
+        lrow = self.rows[span.row]
+        x0, x1 = self.x_range(span)
+        found = []
+        for r, row in enumerate(self.rows):
+            overlap = min(row.y1, lrow.y1) - max(row.y0, lrow.y0)
+            if r == span.row or overlap < 0.4 * min(row.height, lrow.height):
+                continue
+            if any(c.x1 > x0 and c.x0 < x1 for c in row.chars):
+                continue  # text right under or over the label: that row is a row of its own
+            idx = [i for i, c in enumerate(row.chars) if c.x0 >= x1 - 0.3 * lrow.height]
+            if idx and row.chars[idx[0]].x0 - x1 < 6 * lrow.height:
+                found.append((overlap, Span(r, idx[0], len(row.chars))))
+        return [s for _, s in sorted(found, key=lambda t: -t[0])]
+
     def continuation(self, span: Span, *, label_x0: float | None = None, max_rows: int = 6) -> list[Span]:
         """Rows that carry on a value left-aligned under its first line (a wrapped address or list).
 

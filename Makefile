@@ -13,7 +13,7 @@ PADDLE_STAMP := $(PADDLE_VENV)/.installed
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev,postgres]'
+	$(BIN)/pip install -q -e '.[dev,postgres,ray]'
 	touch $(STAMP)
 
 system-deps:

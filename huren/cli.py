@@ -153,6 +153,7 @@ def evaluate(
 
 
 def _mount() -> None:
+    from digitize.cli import digitize_app
     from matching.cli import registry_app
     from recognition.cli import reissue_cli, verify_cli
 
@@ -163,6 +164,7 @@ def _mount() -> None:
     from api.cli import mount as mount_api
 
     mount_api(app)  # serve, worker, user create, audit verify
+    app.add_typer(digitize_app, name="digitize", help="纸质证书批量数字化 / batch digitisation of paper certificates")
 
 
 _mount()

@@ -1,0 +1,199 @@
+"""Flags, the correction queue, and the export `huren registry import` loads."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from digitize import outdir
+from digitize.records import REGISTRY_COLUMNS, rows_from_entries
+from digitize.run import RunOptions, run
+from huren.cli import app
+from huren.domain import CertType, RegistryRecord
+from matching import RegistryStore
+
+runner = CliRunner()
+
+VALID_ID = "330106198805233941"  # synthetic, valid check digit
+
+
+def _field(value: Any, confidence: float = 1.0) -> dict[str, Any]:
+    return {"value": value, "confidence": confidence, "bbox": [10.0, 10.0, 200.0, 40.0]}
+
+
+def _entry(page: int, **fields: dict[str, Any]) -> dict[str, Any]:
+    base = {
+        "name": _field("韦秀旻"),
+        "cert_number": _field(f"沪注计2023{page:04d}"),
+        "id_number": _field(VALID_ID),
+        "level": _field(2),
+        "issuing_authority": _field("上海市市场监督管理局"),
+        "valid_from": _field("2023-06-22"),
+        "valid_until": _field("2028-06-21"),
+    }
+    base.update(fields)
+    return {
+        "key": f"{'a' * 32}:{page}",
+        "source": "/box/a.pdf",
+        "page": page,
+        "file_sha256": "a" * 64,
+        "status": "ok",
+        "doc_type": "registration_certificate",
+        "fields": base,
+    }
+
+
+class _Registry:
+    def get(self, cert_type: CertType | str, cert_number: str) -> RegistryRecord | None:
+        if cert_number == "沪注计20230009":
+            return RegistryRecord(CertType.REGISTRATION, cert_number, "某人")
+        return None
+
+
+def test_review_reasons() -> None:
+    entries = [
+        _entry(1),
+        _entry(2, name=_field("韦秀旻", 0.41)),
+        _entry(3, id_number=_field("330106198805233940")),
+        _entry(4, issuing_authority=_field("火星市计量局")),
+        {**_entry(5), "fields": {k: v for k, v in _entry(5)["fields"].items() if k != "name"}},
+        _entry(6, cert_number=_field("沪注计20230001")),  # the same certificate as page 1
+        _entry(9),
+        {**_entry(7), "doc_type": "id_card_front"},  # not a certificate: no row
+        {**_entry(8), "status": "failed"},
+    ]
+    rows = rows_from_entries({e["key"]: e for e in entries}, registry=_Registry())
+    got = {r.page: [str(f).split("(")[0] for f in r.flags] for r in rows}
+    assert got == {
+        1: [],
+        2: ["name:low_confidence"],
+        3: ["id_number:invalid_id_check_digit"],
+        4: ["issuing_authority:unknown_authority"],
+        5: ["name:missing_required"],
+        6: ["cert_number:duplicate_row"],
+        9: ["cert_number:duplicate_registry"],
+    }, got
+
+
+def test_legacy_verifier_without_id_number_needs_no_review() -> None:
+    entry = {
+        **_entry(1),
+        "doc_type": "verifier_certificate",
+        "fields": {
+            "name": _field("孙艳"),
+            "cert_number": _field("苏检1403375"),
+            "issuing_authority": _field("江苏省质量技术监督局"),
+            "items": _field(["电子汽车衡", "血压计"]),
+        },
+    }
+    (row,) = rows_from_entries({entry["key"]: entry})
+    assert row.flags == [] and row.values["items"] == "电子汽车衡;血压计" and row.values["cert_type"] == "verifier"
+
+
+@pytest.fixture()
+def finished_run(text_folder: Path, tmp_path: Path) -> Path:
+    """A run whose one registration certificate has a field a person must look at."""
+    out = tmp_path / "out"
+    run(RunOptions(inputs=[text_folder], out=out, min_confidence=0.9))  # 上海…局 is read at 0.85
+    return out
+
+
+def _records(out: Path) -> list[dict[str, str]]:
+    with (out / outdir.RECORDS).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_review_set_and_confirm(finished_run: Path) -> None:
+    out = finished_run
+    flagged = [r for r in _records(out) if r["needs_review"] == "true"]
+    assert flagged, _records(out)
+    row = flagged[0]
+    assert "issuing_authority:low_confidence" in row["review_reasons"]
+
+    listed = runner.invoke(app, ["digitize", "review", str(out), "--list"])
+    assert listed.exit_code == 0, listed.output
+    assert row["row_id"] in listed.output and "crop" in listed.output
+    crop = out / "crops" / f"{row['row_id']}_issuing_authority.png"
+    assert crop.exists() and crop.stat().st_size > 100
+
+    result = runner.invoke(
+        app,
+        [
+            "digitize", "review", str(out),
+            "--set", f"{row['row_id']}:employer=上海青松计量技术服务有限公司（更正）",
+            "--confirm", f"{row['row_id']}:issuing_authority",
+            "--reviewer", "王审核",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    corrections = list(outdir.read_jsonl(out / outdir.CORRECTIONS))
+    assert [c["action"] for c in corrections] == ["correct", "confirm"]
+    assert corrections[0]["reviewer"] == "王审核" and corrections[0]["at"]
+    assert corrections[0]["ocr_value"] == row["employer"]
+
+    after = next(r for r in _records(out) if r["row_id"] == row["row_id"])
+    assert after["employer"].endswith("（更正）")
+    assert after["needs_review"] == "false"
+
+
+def test_review_interactive(finished_run: Path) -> None:
+    out = finished_run
+    result = runner.invoke(
+        app, ["digitize", "review", str(out), "--no-crops"], input="李审核\n上海市市场监督管理局\n\n"
+    )
+    assert result.exit_code == 0, result.output
+    c1, c2 = list(outdir.read_jsonl(out / outdir.CORRECTIONS))
+    assert (c1["reviewer"], c1["field"], c1["action"]) == ("李审核", "issuing_authority", "confirm")
+    assert c2["action"] == "confirm" and c2["value"] == "江苏省市场监督管理局"
+    assert all(r["needs_review"] == "false" for r in _records(out))
+
+
+def test_review_rejects_unknown_row_and_field(finished_run: Path) -> None:
+    bad_row = runner.invoke(app, ["digitize", "review", str(finished_run), "--set", "999:name=x", "--reviewer", "a"])
+    assert bad_row.exit_code == 2 and "row_not_found" in bad_row.output
+    bad_field = runner.invoke(app, ["digitize", "review", str(finished_run), "--set", "1:colour=x", "--reviewer", "a"])
+    assert bad_field.exit_code == 2 and "unknown_field" in bad_field.output
+
+
+def test_export_loads_with_registry_import(finished_run: Path, tmp_path: Path) -> None:
+    out = finished_run
+    export = tmp_path / "registry.csv"
+    held = runner.invoke(app, ["digitize", "export", str(out), "--out", str(export)])
+    assert held.exit_code == 0, held.output
+    with export.open(encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        assert tuple(reader.fieldnames or ()) == REGISTRY_COLUMNS
+        assert len(list(reader)) == 1  # the two flagged rows are held back until reviewed
+
+    confirms = [f"{r['row_id']}:issuing_authority" for r in _records(out) if r["needs_review"] == "true"]
+    assert len(confirms) == 2
+    args = [a for c in confirms for a in ("--confirm", c)]
+    assert runner.invoke(app, ["digitize", "review", str(out), *args, "--reviewer", "王"]).exit_code == 0
+    assert runner.invoke(app, ["digitize", "export", str(out), "--out", str(export)]).exit_code == 0
+
+    url = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
+    imported = runner.invoke(app, ["registry", "import", str(export), "--database-url", url])
+    assert imported.exit_code == 0, imported.output
+    store = RegistryStore(url)
+    assert store.count() == 3
+    record = store.get("assessment", "苏E计考20225436")
+    assert record is not None and record.name == "陶阳頔" and record.items == ["电磁流量计", "砝码", "电子计价秤"]
+    store.dispose()
+
+
+def test_registry_duplicates_from_a_registry_file(text_folder: Path, tmp_path: Path) -> None:
+    registry = tmp_path / "known.csv"
+    registry.write_text("cert_type,cert_number,name\nregistration,沪注计20233781,韦秀旻\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["digitize", "run", str(text_folder), "--out", str(out), "--registry", str(registry)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / outdir.SUMMARY).read_text(encoding="utf-8"))
+    assert summary["review_reasons"].get("duplicate_registry") == 1
+    # review and export remember the registry of the run
+    export = runner.invoke(app, ["digitize", "export", str(out)])
+    assert "沪注计20233781" not in export.stdout

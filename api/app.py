@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 
 from api.db import open_engine
 from api.errors import ApiError, api_error_handler, validation_error_handler
-from api.routes import applications, audit, auth, documents, users, verify
+from api.routes import applications, audit, auth, documents, followup, users, verify
 from api.settings import ApiSettings
 from api.storage import FileStore
 from api.worker import Worker
@@ -55,7 +55,7 @@ def create_app(settings: ApiSettings | None = None, *, start_worker: bool | None
     app.state.worker = worker
     app.add_exception_handler(ApiError, api_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
-    for module in (auth, users, applications, documents, audit, verify):
+    for module in (auth, users, applications, documents, audit, followup, verify):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(verify.router)  # /verify/{number}: the QR code's target
 

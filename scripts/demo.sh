@@ -44,3 +44,10 @@ echo
 echo "== 6. 通过服务办理一份申请 / one application through the service (huren serve, SQLite)"
 
 $BIN/python scripts/demo_service.py
+
+echo
+echo "== 7. 纸质证书批量数字化 / batch digitisation of a box of legacy certificates (2 workers)"
+rm -rf "$OUT/digitize"
+mapfile -t box < <(ls $SAMPLES/ver_* $SAMPLES/asm_* $SAMPLES/unk_* | grep -v '\.json$')
+$BIN/huren digitize "${box[@]}" --out "$OUT/digitize" --workers 2 --registry $SAMPLES/registry.csv || true
+echo "   rows: $OUT/digitize/records.csv · review: huren digitize review $OUT/digitize"

@@ -8,12 +8,15 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
 
 from api.db import open_engine
 from api.errors import ApiError, api_error_handler, validation_error_handler
 from api.routes import applications, audit, auth, documents, followup, users, verify
 from api.settings import ApiSettings
 from api.storage import FileStore
+from api.web import STATIC_DIR
+from api.web import routes as web_routes
 from api.worker import Worker
 
 API_PREFIX = "/api/v1"
@@ -58,6 +61,8 @@ def create_app(settings: ApiSettings | None = None, *, start_worker: bool | None
     for module in (auth, users, applications, documents, audit, followup, verify):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(verify.router)  # /verify/{number}: the QR code's target
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")  # the review pages' CSS and JS
+    app.include_router(web_routes.router)  # the review pages under /
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -386,3 +386,13 @@ def _reupload_from_reasons(conn: Connection, app_id: str, reasons: list[dict[str
         )
         entry["reasons"].append(r.get("code"))
     return list(out.values())
+
+
+def trail(engine: Engine, user: User, app_id: str) -> list[dict[str, Any]]:
+    """The audit entries about one application, oldest first, for those who may see the application."""
+    from api.db import audit_log
+
+    with engine.connect() as conn:
+        load(conn, app_id, user)
+        stmt = select(audit_log).where(audit_log.c.target == app_id).order_by(audit_log.c.seq)
+        return [dict(r._mapping) for r in conn.execute(stmt)]

@@ -31,12 +31,11 @@ from ocr.pipeline import extract_file  # noqa: E402
 from recognition.decide import decide  # noqa: E402
 
 WANTED = ("registration_certificate", "id_card_front", "id_card_back", "application_form")
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff"}
 
 
 def as_image(path: Path, tmp: Path) -> Path:
     """A PDF page rasterised with pdftoppm (200 dpi), so every page goes through OCR."""
-    if path.suffix.lower() in IMAGE_SUFFIXES:
+    if path.suffix.lower() != ".pdf":  # every image kind Huren reads goes in as it is
         return path
     stem = tmp / path.stem
     subprocess.run(["pdftoppm", "-r", "200", "-png", "-singlefile", str(path), str(stem)], check=True)

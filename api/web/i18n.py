@@ -1,0 +1,272 @@
+"""The pages' words in Chinese (the default) and English (`?lang=en`, kept in a cookie).
+
+Messages that come from the service (reasons, errors) already carry `message_zh` and `message_en`;
+this table holds only what the pages themselves say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+LANGS = ("zh", "en")
+
+TEXT: dict[str, tuple[str, str]] = {
+    "app_title": ("长三角示范区注册计量师互认审核", "YRD zone metrologist recognition review"),
+    "queue": ("待办队列", "Queue"),
+    "my_applications": ("我的申请", "My applications"),
+    "sign_in": ("登录", "Sign in"),
+    "sign_out": ("退出", "Sign out"),
+    "user_name": ("用户名", "User name"),
+    "password": ("密码", "Password"),
+    "signed_in_as": ("当前用户", "Signed in as"),
+    "session_expired": ("登录已过期，请重新登录", "Your session expired; please sign in again"),
+    "role_reviewer": ("审核人员", "reviewer"),
+    "role_admin": ("管理员", "admin"),
+    "role_auditor": ("审计人员（只读）", "auditor (read only)"),
+    "role_applicant": ("申请人", "applicant"),
+    "state": ("状态", "State"),
+    "auto_outcome": ("自动结论", "Automatic outcome"),
+    "area": ("互认地区", "Area"),
+    "age": ("已等待", "Age"),
+    "open_doubts": ("待核疑点", "Open doubts"),
+    "name": ("姓名", "Name"),
+    "cert_number": ("证书编号", "Certificate no."),
+    "id_number": ("身份证号码", "ID number"),
+    "submitted": ("创建时间", "Created"),
+    "search": ("搜索", "Search"),
+    "search_hint": ("姓名或证书编号", "name or certificate number"),
+    "all": ("全部", "all"),
+    "date_from": ("起始日期", "from"),
+    "date_to": ("截止日期", "to"),
+    "filter": ("筛选", "Filter"),
+    "reset": ("清除", "Reset"),
+    "no_applications": ("没有符合条件的申请", "No applications match"),
+    "page_of": ("第 {page} / {pages} 页，共 {total} 件", "page {page} of {pages}, {total} in all"),
+    "previous": ("上一页", "Previous"),
+    "next": ("下一页", "Next"),
+    "open": ("打开", "Open"),
+    "documents": ("材料", "Documents"),
+    "page_n": ("第 {n} 页", "page {n}"),
+    "field": ("字段", "Field"),
+    "extracted": ("识别值", "Extracted"),
+    "registry": ("登记记录", "Registry"),
+    "similarity": ("相似度", "Similarity"),
+    "confidence": ("置信度", "Confidence"),
+    "verdict": ("判定", "Verdict"),
+    "no_registry_record": ("登记库中未找到该证书", "no registry record found"),
+    "zoom_in": ("放大", "Zoom in"),
+    "zoom_out": ("缩小", "Zoom out"),
+    "zoom_fit": ("适应宽度", "Fit width"),
+    "rotate": ("旋转 90°", "Rotate 90°"),
+    "boxes": ("显示识别框", "Show boxes"),
+    "quality_warnings": ("质量提示", "Quality warnings"),
+    "page_unreadable": ("该文件无法读取", "This file could not be read"),
+    "no_screening": ("尚无预审结果", "No pre-screening result yet"),
+    "consistency": ("跨材料核对", "Cross-document checks"),
+    "check": ("核对项", "Check"),
+    "detail": ("说明", "Detail"),
+    "reasons": ("全部理由", "All reasons"),
+    "no_reasons": ("无疑点，符合即办条件", "No doubts: eligible for immediate approval"),
+    "severity_fail": ("不符合", "fails"),
+    "severity_doubt": ("需核对", "to check"),
+    "actions": ("审核操作", "Decision"),
+    "approve": ("准予互认", "Approve"),
+    "reject": ("不予互认…", "Reject…"),
+    "reject_title": (
+        "不予互认：选择并编辑理由（一次性告知申请人）",
+        "Reject: pick and edit the reasons (all sent at once)",
+    ),
+    "add_reason": ("增加一条理由", "Add a reason"),
+    "new_reason_hint": ("其他理由（可留空）", "another reason (optional)"),
+    "confirm_reject": ("确认不予互认", "Confirm rejection"),
+    "cancel": ("取消", "Cancel"),
+    "reupload": ("要求重新上传…", "Ask for a re-upload…"),
+    "reupload_title": ("要求申请人重新上传一份材料", "Ask the applicant to upload one document again"),
+    "reupload_doc": ("材料", "Document"),
+    "reupload_missing": ("（缺少的材料）", "(a missing document)"),
+    "reupload_message": ("告知申请人", "Message to the applicant"),
+    "reupload_default": ("请重新上传清晰、完整的材料", "please upload a clear and complete copy"),
+    "confirm_reupload": ("发送补正要求", "Send the request"),
+    "override": ("改变自动结论…", "Override…"),
+    "override_title": ("改变系统自动作出的结论（须说明理由）", "Override the automatic outcome (comment required)"),
+    "new_outcome": ("新结论", "New outcome"),
+    "comment": ("说明", "Comment"),
+    "confirm_override": ("确认改变结论", "Confirm override"),
+    "read_only": ("只读：您的角色不能作出决定", "Read only: your role cannot decide"),
+    "no_action_in_state": ("当前状态下无可执行的操作", "Nothing to decide in this state"),
+    "shortcuts": ("快捷键：a 准予　r 不予　j/n 下一件　k 上一件", "Keys: a approve · r reject · j/n next · k previous"),
+    "next_application": ("下一件", "Next"),
+    "previous_application": ("上一件", "Previous"),
+    "decision_record": ("审核记录", "Decision"),
+    "decided_by": ("决定人", "Decided by"),
+    "certificate": ("互认证书", "Certificate"),
+    "open_certificate": ("打开互认证书（PDF）", "Open the certificate (PDF)"),
+    "certificate_pending": ("证书生成中，请稍候…", "The certificate is being issued…"),
+    "certificate_failed": ("证书生成失败", "The certificate could not be issued"),
+    "audit_trail": ("审计记录", "Audit trail"),
+    "at": ("时间", "At"),
+    "actor": ("操作人", "Actor"),
+    "action": ("操作", "Action"),
+    "full_id_audited": (
+        "完整身份证号码仅向本件审核人员显示，本次查看已记入审计日志",
+        "The full ID number is shown to this application's reviewer only; this view is in the audit log",
+    ),
+    "done_approve": ("已准予互认，正在换发证书", "Approved; the certificate is being issued"),
+    "done_reject": (
+        "已作出不予互认决定，理由已一次性告知申请人",
+        "Rejected; all reasons were sent to the applicant at once",
+    ),
+    "done_override": ("已改变自动结论", "The automatic outcome was overridden"),
+    "done_request_reupload": ("已要求申请人重新上传材料", "The applicant was asked to upload again"),
+    "status_title": ("互认申请办理状态", "Application status"),
+    "status_reasons": ("不予互认的全部理由", "Every reason for the refusal"),
+    "status_reupload": ("请重新上传以下材料", "Please upload these documents again"),
+    "status_none": ("暂无需要您处理的事项", "Nothing for you to do now"),
+    "application_no": ("申请编号", "Application no."),
+    "verify_certificate": ("证书核验", "Verify the certificate"),
+    "download_certificate": ("下载互认证书", "Download the certificate"),
+    "error": ("出错了", "Something went wrong"),
+    "back_to_queue": ("返回队列", "Back to the queue"),
+    "forbidden_title": ("无权访问", "Forbidden"),
+    "forbidden_app": ("该申请不在您的审核范围内", "This application is outside your scope"),
+    "csrf_failed": (
+        "页面已过期或表单被篡改，请刷新页面后重试",
+        "The form expired or was tampered with; reload and retry",
+    ),
+    "not_found": ("页面不存在", "Not found"),
+    "login_failed": ("用户名或密码错误", "Wrong name or password"),
+    "invalid_form": ("提交的内容不符合要求", "The form is not valid"),
+    "switch_lang": ("English", "中文"),
+    "low_confidence": ("低置信度", "low confidence"),
+    "flagged": ("需核对", "check"),
+    "documents_of": ("份材料", "documents"),
+    "status_page": ("申请人状态页", "Applicant's status page"),
+}
+
+FIELD: dict[str, tuple[str, str]] = {
+    "name": ("姓名", "name"),
+    "gender": ("性别", "gender"),
+    "id_number": ("身份证号码", "ID number"),
+    "cert_number": ("证书编号", "certificate no."),
+    "level": ("级别", "level"),
+    "categories": ("执业类别", "categories"),
+    "items": ("考核项目", "items"),
+    "issuing_authority": ("发证机关", "issuing authority"),
+    "issue_date": ("发证日期", "issue date"),
+    "valid_from": ("有效期起", "valid from"),
+    "valid_until": ("有效期至", "valid until"),
+    "employer": ("执业单位", "employer"),
+    "ethnicity": ("民族", "ethnicity"),
+    "birth_date": ("出生日期", "birth date"),
+    "address": ("住址", "address"),
+    "title": ("职称", "title"),
+    "education": ("学历", "education"),
+    "phone": ("联系电话", "phone"),
+    "current_employer": ("现执业单位", "current employer"),
+    "former_employer": ("原执业单位", "former employer"),
+    "application_date": ("申请日期", "application date"),
+    "applicant_signed": ("申请人签字", "signed"),
+    "employer_sealed": ("单位盖章", "sealed"),
+}
+
+DOC_TYPE: dict[str, tuple[str, str]] = {
+    "registration_certificate": ("注册证", "registration certificate"),
+    "assessment_certificate": ("考核合格证", "assessment certificate"),
+    "verifier_certificate": ("计量检定员证", "verifier certificate"),
+    "id_card_front": ("身份证人像面", "ID card, front"),
+    "id_card_back": ("身份证国徽面", "ID card, back"),
+    "application_form": ("互认申请表", "application form"),
+    "unknown": ("未识别的材料", "unrecognised document"),
+}
+
+VERDICT: dict[str, tuple[str, str, str]] = {  # (zh, en, icon): never colour alone
+    "match": ("一致", "match", "✓"),
+    "mismatch": ("不一致", "mismatch", "✗"),
+    "missing": ("缺失", "missing", "?"),
+    "uncertain": ("存疑", "uncertain", "!"),
+    "low_confidence": ("低置信度", "low confidence", "⚠"),
+    "read": ("已识别", "read", "·"),
+}
+
+STATE_EN: dict[str, str] = {
+    "draft": "draft",
+    "queued": "submitted, waiting for pre-screening",
+    "screening": "pre-screening",
+    "review": "in review",
+    "approved": "approved",
+    "rejected": "rejected",
+    "reupload_requested": "re-upload requested",
+}
+
+OUTCOME: dict[str, tuple[str, str]] = {
+    "approve": ("准予（即办）", "approve"),
+    "reject": ("不予互认", "reject"),
+    "review": ("人工审核", "review"),
+}
+
+QUALITY_FLAG: dict[str, tuple[str, str]] = {
+    "blurred": ("图像模糊", "blurred"),
+    "glare": ("有反光", "glare"),
+    "cut_off": ("边缘被裁切", "cut off at the edge"),
+    "low_resolution": ("分辨率过低", "low resolution"),
+    "no_text": ("未识别到文字", "no text found"),
+}
+
+CHECK: dict[str, tuple[str, str]] = {
+    "id_card_name_matches_certificate": ("身份证姓名与证书一致", "ID card name matches the certificate"),
+    "id_card_id_number_matches_certificate": ("身份证号码与证书一致", "ID card number matches the certificate"),
+    "form_name_matches_id_card": ("申请表姓名与身份证一致", "form name matches the ID card"),
+    "form_id_number_matches_id_card": ("申请表身份证号码与身份证一致", "form ID number matches the ID card"),
+    "form_gender_matches_id_card": ("申请表性别与身份证一致", "form gender matches the ID card"),
+    "form_name_matches_certificate": ("申请表姓名与证书一致", "form name matches the certificate"),
+    "form_id_number_matches_certificate": ("申请表身份证号码与证书一致", "form ID number matches the certificate"),
+    "form_cert_number_matches_registration": ("申请表证书编号与注册证一致", "form certificate no. matches"),
+    "form_level_matches_registration": ("申请表级别与注册证一致", "form level matches the registration"),
+    "form_issuing_authority_matches_registration": ("申请表发证机关与注册证一致", "form authority matches"),
+    "form_valid_from_matches_registration": ("申请表有效期起与注册证一致", "form valid-from matches"),
+    "form_valid_until_matches_registration": ("申请表有效期至与注册证一致", "form valid-until matches"),
+    "form_categories_matches_registration": ("申请表执业类别与注册证一致", "form categories match"),
+    "gender_matches_id_number": ("性别与身份证号码相符", "gender agrees with the ID number"),
+    "birth_date_matches_id_number": ("出生日期与身份证号码相符", "birth date agrees with the ID number"),
+    "id_card_valid_at_decision_date": ("身份证在决定日有效", "ID card valid on the decision date"),
+    "certificate_valid_at_decision_date": ("证书在决定日有效", "certificate valid on the decision date"),
+}
+
+ACTION: dict[str, tuple[str, str]] = {
+    "application.create": ("创建申请", "created"),
+    "application.submit": ("提交", "submitted"),
+    "application.screening": ("开始预审", "screening started"),
+    "application.screened": ("预审完成", "screened"),
+    "application.screening_failed": ("预审失败，转人工", "screening failed"),
+    "application.view_personal_data": ("查看完整身份证号码", "viewed the full ID number"),
+    "application.approve": ("准予互认", "approved"),
+    "application.reject": ("不予互认", "rejected"),
+    "application.override": ("改变自动结论", "overrode the outcome"),
+    "application.request_reupload": ("要求重新上传", "asked for a re-upload"),
+    "document.add": ("上传材料", "document added"),
+    "document.remove": ("移除材料", "document removed"),
+    "document.reactivate": ("恢复材料", "document restored"),
+    "certificate.issue": ("换发证书", "certificate issued"),
+    "certificate.failed": ("证书换发失败", "certificate failed"),
+    "certificate.download": ("下载证书", "certificate downloaded"),
+}
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """`t(key, **values)` for the templates: the page's words in `lang`, the key itself if unknown."""
+    index = 1 if lang == "en" else 0
+
+    def t(key: str, **values: object) -> str:
+        pair = TEXT.get(key)
+        text = pair[index] if pair else key
+        return text.format(**values) if values else text
+
+    return t
+
+
+def pick(table: dict[str, tuple[str, str]], key: str | None, lang: str) -> str:
+    """A label from one of the tables above; the raw key when the table does not know it."""
+    if key is None:
+        return ""
+    pair = table.get(key)
+    return (pair[1] if lang == "en" else pair[0]) if pair else key

@@ -1,0 +1,313 @@
+"""What the templates show, built from what `api.service` returns (no rule is decided here).
+
+The queue filters and pages the service's scoped, masked list; the application page turns the stored
+screening (extractions with boxes, registry evidence, cross-document checks, reasons) into one table
+and one set of boxes per page, with each field's verdict spelled out by colour *and* icon.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Engine
+
+from api import service
+from api.auth import User
+from api.web.i18n import CHECK, DOC_TYPE, FIELD, OUTCOME, QUALITY_FLAG, STATE_EN, VERDICT, pick
+from recognition.reissue import AREAS
+
+PAGE_SIZE = 20
+DEFAULT_MIN_CONFIDENCE = 0.80  # the decision's min_field_confidence when the record lacks it
+BAD_VERDICTS = ("mismatch", "missing", "uncertain")
+
+
+def reader(user: User) -> User:
+    """The user the service reads as: auditors read what an admin reads (masked), and never act.
+
+    The service admits applicants, reviewers and admins to applications; auditors read everything
+    (the issue), so their reads go through the admin's masked view under their own name in the log.
+    """
+    return dataclasses.replace(user, role="admin") if user.role == "auditor" else user
+
+
+def area_label(key: str | None, lang: str) -> str:
+    if not key:
+        return ""
+    area = AREAS.get(key)
+    if area is None:
+        return key
+    return key.capitalize() if lang == "en" else area.name
+
+
+def state_label(state: str, lang: str) -> str:
+    return STATE_EN.get(state, state) if lang == "en" else service.STATE_ZH.get(state, state)
+
+
+def age_label(created_at: str, lang: str, now: datetime | None = None) -> str:
+    then = datetime.fromisoformat(created_at)
+    seconds = max(0.0, ((now or datetime.now(UTC)) - then).total_seconds())
+    days, hours, minutes = int(seconds // 86400), int(seconds // 3600), int(seconds // 60)
+    if lang == "en":
+        return f"{days} d" if days else f"{hours} h" if hours else f"{minutes} min"
+    return f"{days}天" if days else f"{hours}小时" if hours else f"{minutes}分钟"
+
+
+def show_value(value: Any, lang: str = "zh") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return ("yes" if value else "no") if lang == "en" else ("是" if value else "否")
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def document_ref(ref: str | None, lang: str) -> str:
+    """ "bundle.pdf#2" as a person reads it."""
+    if not ref:
+        return ""
+    source, _, page = ref.rpartition("#")
+    if not source:
+        return ref
+    return f"{source} page {page}" if lang == "en" else f"{source} 第{page}页"
+
+
+# --- the queue -------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class QueueFilters:
+    state: str = ""
+    outcome: str = ""
+    area: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    q: str = ""
+    page: int = 1
+
+    def query(self, **change: Any) -> dict[str, Any]:
+        """The filters as query parameters (empty ones left out), with `change` applied."""
+        values = {**dataclasses.asdict(self), **change}
+        return {k: v for k, v in values.items() if v not in ("", None) and not (k == "page" and v == 1)}
+
+
+@dataclass(slots=True)
+class QueuePage:
+    rows: list[dict[str, Any]]
+    total: int
+    page: int
+    pages: int
+    filters: QueueFilters
+    areas: list[str] = field(default_factory=list)
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def queue(engine: Engine, user: User, filters: QueueFilters, lang: str) -> QueuePage:
+    """The service's list for this user (scoped, ID numbers masked, audited), filtered and paged."""
+    items = service.list_for(engine, reader(user), filters.state or None)
+    q = filters.q.strip().lower()
+    start, end = _day(filters.date_from), _day(filters.date_to)
+    kept = []
+    for item in items:
+        form = item["form"]
+        if filters.outcome and item["auto_outcome"] != filters.outcome:
+            continue
+        if filters.area and item["area"] != filters.area:
+            continue
+        created = date.fromisoformat(item["created_at"][:10])
+        if (start and created < start) or (end and created > end):
+            continue
+        if q and q not in str(form.get("name", "")).lower() and q not in str(form.get("cert_number", "")).lower():
+            continue
+        kept.append(item)
+    pages = max(1, math.ceil(len(kept) / PAGE_SIZE))
+    page = min(max(1, filters.page), pages)
+    shown = kept[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    doubts = _open_doubts(engine, [i["id"] for i in shown if i["state"] == "review"])
+    rows = [
+        {
+            "id": i["id"],
+            "name": i["form"].get("name", ""),
+            "cert_number": i["form"].get("cert_number", ""),
+            "id_number": i["form"].get("id_number", ""),
+            "area": area_label(i["area"], lang),
+            "state": i["state"],
+            "state_label": state_label(i["state"], lang),
+            "outcome": i["auto_outcome"] or "",
+            "outcome_label": pick(OUTCOME, i["auto_outcome"], lang),
+            "age": age_label(i["created_at"], lang),
+            "created_at": i["created_at"][:16].replace("T", " "),
+            "doubts": doubts.get(i["id"], 0),
+        }
+        for i in shown
+    ]
+    return QueuePage(rows, len(kept), page, pages, dataclasses.replace(filters, page=page), sorted(user.areas))
+
+
+def _open_doubts(engine: Engine, app_ids: list[str]) -> dict[str, int]:
+    """The reasons of the latest screening of the applications that wait for a person."""
+    out: dict[str, int] = {}
+    with engine.connect() as conn:
+        for app_id in app_ids:
+            screening = service.latest_screening(conn, app_id)
+            out[app_id] = len(screening.result.get("reasons", [])) if screening is not None else 0
+    return out
+
+
+# --- the application page --------------------------------------------------------------------------
+
+
+def _verdict(verdict: str, lang: str) -> dict[str, str]:
+    zh, en, icon = VERDICT.get(verdict, (verdict, verdict, "?"))
+    css = "ok" if verdict == "match" else "bad" if verdict in ("mismatch", "missing") else "neutral"
+    if verdict in ("uncertain", "low_confidence"):
+        css = "warn"
+    return {"key": verdict, "label": en if lang == "en" else zh, "icon": icon, "css": css}
+
+
+def page_view(
+    app_id: str, doc_id: str, label: str, extraction: dict[str, Any], screening: dict[str, Any], lang: str
+) -> dict[str, Any]:
+    """One page: its image, its boxes, its field table and the warnings that concern it."""
+    page = int(extraction["page"])
+    ref = f"{label}#{page}"
+    quality = extraction.get("quality") or {}
+    thresholds = (screening.get("decision_record") or {}).get("thresholds") or {}
+    min_conf = float(thresholds.get("min_field_confidence", DEFAULT_MIN_CONFIDENCE))
+    evidence = next(
+        (e for e in screening.get("evidence", []) if e.get("source") == label and int(e.get("page", 0)) == page), None
+    )
+    reasons = [r for r in screening.get("reasons", []) if r.get("document") == ref]
+    review = {f.get("field") for f in screening.get("review_fields", []) if f.get("document") == ref}
+    fields: dict[str, dict[str, Any]] = extraction.get("fields") or {}
+    compared = {f["field"]: f for f in (evidence or {}).get("fields", [])}
+    order = list(compared) + [k for k in fields if k not in compared]
+    box_id = f"b-{doc_id[:8]}-{page}"
+    rows, boxes = [], []
+    for key in order:
+        got = fields.get(key) or {}
+        ev = compared.get(key)
+        confidence = got.get("confidence")
+        low = confidence is not None and float(confidence) < min_conf
+        verdict = str(ev["verdict"]) if ev else ("low_confidence" if low else "read")
+        field_reasons = [r for r in reasons if r.get("field") == key]
+        flagged = verdict in BAD_VERDICTS or low or key in review or bool(field_reasons)
+        v = _verdict(verdict, lang)
+        if flagged and v["css"] in ("ok", "neutral"):
+            v = {**_verdict("low_confidence" if low else "uncertain", lang)}
+        row = {
+            "key": key,
+            "box": f"{box_id}-{key}",
+            "label": pick(FIELD, key, lang),
+            "extracted": show_value(ev["extracted"] if ev else got.get("value"), lang),
+            "registry": show_value(ev["registry"], lang) if ev else "",
+            "compared": ev is not None,
+            "similarity": f"{float(ev['similarity']):.2f}" if ev else "",
+            "confidence": f"{float(confidence):.2f}" if confidence is not None else "",
+            "low": low,
+            "verdict": v,
+            "flagged": flagged,
+            "reasons": [r["message_en"] if lang == "en" else r["message_zh"] for r in field_reasons],
+            "has_box": bool(got.get("bbox")),
+        }
+        rows.append(row)
+        if got.get("bbox"):
+            x0, y0, x1, y1 = (float(c) for c in got["bbox"])
+            boxes.append(
+                {
+                    "id": row["box"],
+                    "key": key,
+                    "label": row["label"],
+                    "x": x0,
+                    "y": y0,
+                    "w": max(1.0, x1 - x0),
+                    "h": max(1.0, y1 - y0),
+                    "css": v["css"],
+                    "flagged": flagged,
+                }
+            )
+    warnings = [pick(QUALITY_FLAG, flag, lang) for flag in quality.get("flags", [])]
+    warnings += [w for w in extraction.get("warnings", []) if not str(w).startswith("quality: ")]
+    warnings += [r["message_en"] if lang == "en" else r["message_zh"] for r in reasons if not r.get("field")]
+    return {
+        "ref": ref,
+        "number": page,
+        "doc_type": pick(DOC_TYPE, extraction.get("doc_type"), lang),
+        "doc_type_confidence": f"{float(extraction.get('doc_type_confidence', 0)):.2f}",
+        "width": float(quality.get("width") or 1000),
+        "height": float(quality.get("height") or 1414),
+        "image": f"/applications/{app_id}/documents/{doc_id}/pages/{page}.png",
+        "box_id": box_id,
+        "rows": rows,
+        "boxes": boxes,
+        "warnings": warnings,
+        "record_found": evidence is None or evidence.get("record") is not None,
+        "score": f"{float(evidence['score']):.2f}" if evidence else "",
+        "text_layer": bool(quality.get("text_layer")),
+    }
+
+
+def documents_view(detail: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """Each active document with its pages as the latest screening read them."""
+    screening: dict[str, Any] = detail.get("screening") or {}
+    labels = {doc_id: label for label, doc_id in (screening.get("sources") or {}).items()}
+    out = []
+    for doc in detail["documents"]:
+        label = labels.get(doc["id"], doc["filename"])
+        pages = [
+            page_view(detail["id"], doc["id"], label, e, screening, lang)
+            for e in screening.get("documents", [])
+            if e.get("source") == label
+        ]
+        errors = [e["error"] for e in screening.get("file_errors", []) if e.get("source") == label]
+        out.append({"id": doc["id"], "filename": doc["filename"], "label": label, "pages": pages, "errors": errors})
+    return out
+
+
+def checks_view(screening: dict[str, Any] | None, lang: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": pick(CHECK, c.get("check"), lang),
+            "verdict": _verdict(str(c.get("verdict")), lang),
+            "detail": c.get("detail", ""),
+            "documents": "，".join(document_ref(d, lang) for d in c.get("documents", [])),
+        }
+        for c in (screening or {}).get("consistency", [])
+    ]
+
+
+def reasons_view(
+    reasons: list[dict[str, Any]], lang: str, sources: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Reasons to show; `document_id` found from the reason's "label#page" so a kept reason still names it."""
+    sources = sources or {}
+    return [
+        {
+            **r,
+            "message": (r.get("message_en") or r["message_zh"]) if lang == "en" else r["message_zh"],
+            "severity_key": "severity_fail" if r.get("severity") == "fail" else "severity_doubt",
+            "document_id": r.get("document_id") or sources.get(str(r.get("document") or "").rpartition("#")[0]),
+        }
+        for r in reasons
+    ]
+
+
+def actions(detail: dict[str, Any]) -> dict[str, bool]:
+    """Which buttons to offer; mirrors `service.decide`, which checks the same again and has the last word."""
+    state, system = detail["state"], detail["decided_by"] == "system"
+    return {
+        "approve": state == "review",
+        "reject": state == "review",
+        "reupload": state == "review" or (state == "rejected" and system),
+        "override": state in service.DECIDED and system and not detail["certificate_number"],
+    }

@@ -24,6 +24,7 @@ from api import audit
 from api.db import applications, documents, jobs, now_iso, screenings
 from api.settings import ApiSettings
 from api.storage import FileStore
+from api.typed_form import typed_form
 from huren.domain import Extraction, FileError
 from matching.store import RegistryStore
 from matching.verify import verify_documents
@@ -165,7 +166,8 @@ class Worker:
                     .order_by(documents.c.created_at, documents.c.id)
                 )
             )
-        extractions: list[Extraction] = []
+            form = conn.execute(select(applications.c.form).where(applications.c.id == job.application_id)).scalar()
+        extractions: list[Extraction] = [typed_form(form or {})]  # what was declared, checked against the scans
         errors: list[FileError] = []
         sources: dict[str, str] = {}
         config = self.settings.engine_config()

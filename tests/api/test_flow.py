@@ -62,3 +62,27 @@ def test_lists_mask_id_numbers_and_reviewer_detail_is_audited(service: Service) 
     log = service.client.get("/api/v1/audit?limit=1000", headers=service.headers("otto")).json()
     views = [e for e in log if e["action"] == "application.view_personal_data"]
     assert [(e["actor"], e["target"]) for e in views] == [("rita", app_id)]
+
+
+def test_typed_form_is_checked_against_the_scans(service: Service) -> None:
+    """The portal form declares level 1 and another certificate number; the scans say otherwise."""
+    app_id = service.new_application(level=1, cert_number="沪注计20233782")
+    assert service.upload(app_id, APPROVABLE).status_code == 201
+    assert (
+        service.client.post(f"/api/v1/applications/{app_id}/submit", headers=service.headers("alice")).status_code
+        == 202
+    )
+    service.worker.run_until_idle()
+    assert service.status(app_id)["state"] != "approved"
+    detail = service.client.get(f"/api/v1/applications/{app_id}", headers=service.headers("rita")).json()
+    screening = detail["screening"]
+    form_checks = {
+        c["check"]: c["verdict"]
+        for c in screening["consistency"]
+        if any(d.startswith("网上申请表") for d in c["documents"])
+    }
+    assert form_checks["form_level_matches_registration"] == "mismatch", form_checks
+    assert form_checks["form_cert_number_matches_registration"] != "match", form_checks
+    assert form_checks["form_name_matches_id_card"] == "match", form_checks
+    codes = {r["code"] for r in screening["reasons"] if str(r["document"]).startswith("网上申请表")}
+    assert codes, screening["reasons"]

@@ -16,6 +16,7 @@ from api.routes import applications, audit, auth, documents, followup, users, ve
 from api.settings import ApiSettings
 from api.storage import FileStore
 from api.web import STATIC_DIR
+from api.web import digitize as web_digitize
 from api.web import routes as web_routes
 from api.worker import Worker
 
@@ -63,6 +64,7 @@ def create_app(settings: ApiSettings | None = None, *, start_worker: bool | None
     app.include_router(verify.router)  # /verify/{number}: the QR code's target
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")  # the review pages' CSS and JS
     app.include_router(web_routes.router)  # the review pages under /
+    app.include_router(web_digitize.router)  # the digitisation correction queue under /digitize
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -15,6 +15,7 @@ class ApiSettings(Settings):
     job_lease_seconds: float = 300.0  # a job whose worker stopped renewing is run again after this
     cert_secret: str | None = None  # HMAC key of the certificates' verification codes (HUREN_CERT_SECRET)
     verify_base_url: str = "https://huren.yrd.example"  # the QR code's target site
+    digitize_root: str | None = None  # batch digitisation runs reviewed in the web pages; default DATA_DIR/digitize
     as_of: str | None = None  # fixed decision date YYYY-MM-DD (tests, re-runs); default today
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import sys
 from dataclasses import replace
@@ -19,8 +18,8 @@ from typer.core import TyperGroup
 
 from digitize import outdir
 from digitize.errors import DigitizeError
-from digitize.records import MIN_CONFIDENCE, REASONS, RecordLookup, write_registry_csv
-from digitize.run import RunOptions, finalize, load_state, run
+from digitize.records import MIN_CONFIDENCE, REASONS, write_registry_csv
+from digitize.run import RunOptions, finalize, load_state, registry_lookup, run, saved_options
 
 
 class _RunByDefault(TyperGroup):
@@ -51,25 +50,6 @@ def _engine_config(workers: int, threads: int | None) -> Any:
     if not threads:  # n workers × all cores each would only fight over the CPU
         threads = max(1, (os.cpu_count() or 1) // max(1, workers))
     return replace(base, threads=threads)
-
-
-def _lookup(registry: Path | None, database_url: str | None) -> RecordLookup | None:
-    from matching import Registry, RegistryStore
-
-    if registry is not None:
-        return Registry.from_file(registry)
-    if database_url:
-        return RegistryStore(database_url)
-    return None
-
-
-def _saved_options(out: Path) -> tuple[RecordLookup | None, float]:
-    try:
-        data = json.loads((out / outdir.SETTINGS).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return None, MIN_CONFIDENCE
-    registry = Path(data["registry"]) if data.get("registry") else None
-    return _lookup(registry, data.get("database_url")), float(data.get("min_confidence", MIN_CONFIDENCE))
 
 
 def _print_error(code: str, message: str) -> None:
@@ -112,7 +92,7 @@ def run_command(
         engine=engine,
         ray_address=ray_address,
         config=_engine_config(workers, threads),
-        registry=_lookup(registry, database_url),
+        registry=registry_lookup(registry, database_url),
         min_confidence=min_confidence,
         registry_source={"registry": str(registry.absolute()) if registry else None, "database_url": database_url},
     )
@@ -211,7 +191,7 @@ def review_command(
     """人工复核 / confirm or correct the flagged fields (interactive, or --set/--confirm for scripts)."""
     from digitize.review import correction, find_row, flagged, record_corrections, save_crop
 
-    lookup, min_confidence = _saved_options(out)
+    lookup, min_confidence = saved_options(out)
     _, rows = load_state(out, registry=lookup, min_confidence=min_confidence)
     scripted = bool(set_values or confirm)
     try:
@@ -287,7 +267,7 @@ def export_command(
     """导出登记库CSV / the reviewed rows in exactly the `huren registry import` columns."""
     from matching.files import RowError, parse_record
 
-    lookup, min_confidence = _saved_options(out_dir)
+    lookup, min_confidence = saved_options(out_dir)
     _, rows = load_state(out_dir, registry=lookup, min_confidence=min_confidence)
     held = [r for r in rows if r.needs_review and not include_unreviewed]
     ready = []

@@ -237,3 +237,24 @@ def summarize(journal: dict[str, dict[str, Any]], rows: list[Row]) -> dict[str, 
         ],
         "exit_code": 1 if failed else 0,
     }
+
+
+def registry_lookup(registry: Path | None, database_url: str | None) -> RecordLookup | None:
+    """The registry a run checks duplicates against: a file, a database, or none."""
+    from matching import Registry, RegistryStore
+
+    if registry is not None:
+        return Registry.from_file(registry)
+    if database_url:
+        return RegistryStore(database_url)
+    return None
+
+
+def saved_options(out: Path) -> tuple[RecordLookup | None, float]:
+    """The registry and threshold the run in `out` used, so review flags rows the way the run did."""
+    try:
+        data = json.loads((out / outdir.SETTINGS).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None, MIN_CONFIDENCE
+    registry = Path(data["registry"]) if data.get("registry") else None
+    return registry_lookup(registry, data.get("database_url")), float(data.get("min_confidence", MIN_CONFIDENCE))

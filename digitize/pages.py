@@ -66,23 +66,7 @@ def file_sha256(path: str | Path, *, chunk: int = 1 << 20) -> str:
 
 
 def _check_file(p: Path) -> str:
-    if not p.exists():
-        raise IngestError(f"文件不存在 / file not found: {p}", code="file_not_found")
-    if p.is_dir():
-        raise IngestError(f"这是一个目录 / is a directory: {p}", code="is_directory")
-    size = p.stat().st_size
-    if size == 0:
-        raise IngestError("空文件 / the file is empty (0 bytes)", code="empty_file")
-    if size > MAX_BATCH_FILE_BYTES:
-        raise IngestError(f"文件过大 / file is {size // 2**20} MiB", code="file_too_large")
-    with p.open("rb") as fh:
-        kind = ingest.sniff_kind(fh.read(2048))
-    if kind is None:
-        raise IngestError(
-            f"不是受支持的图像或PDF / not a supported image or PDF (suffix {p.suffix or 'none'})",
-            code="unsupported_format",
-        )
-    return kind
+    return ingest.check_file(p, max_bytes=MAX_BATCH_FILE_BYTES)
 
 
 def probe(path: str | Path) -> FileInfo:
@@ -94,14 +78,7 @@ def probe(path: str | Path) -> FileInfo:
     except OSError as exc:
         raise IngestError(f"文件无法读取 / cannot read the file: {exc}", code="unreadable_file") from exc
     if kind == "pdf":
-        import pypdfium2 as pdfium
-
-        try:
-            doc = pdfium.PdfDocument(str(p))
-        except pdfium.PdfiumError as exc:
-            if "password" in str(exc).lower():
-                raise IngestError("PDF已加密 / the PDF is encrypted", code="encrypted_pdf") from exc
-            raise IngestError(f"PDF已损坏 / the PDF is corrupt: {exc}", code="corrupt_pdf") from exc
+        doc = ingest.open_pdf(p)
         try:
             n = len(doc)
         finally:
@@ -134,16 +111,10 @@ class _OpenPdf:
 
     def __init__(self, path: Path) -> None:
         import pdfplumber
-        import pypdfium2 as pdfium
 
         stat = path.stat()
         self.key = (str(path), stat.st_size, stat.st_mtime_ns)
-        try:
-            self.doc = pdfium.PdfDocument(str(path))
-        except pdfium.PdfiumError as exc:
-            if "password" in str(exc).lower():
-                raise IngestError("PDF已加密 / the PDF is encrypted", code="encrypted_pdf") from exc
-            raise IngestError(f"PDF已损坏 / the PDF is corrupt: {exc}", code="corrupt_pdf") from exc
+        self.doc = ingest.open_pdf(path)
         try:
             self.plumber: Any = pdfplumber.open(str(path))
         except Exception:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -63,9 +64,9 @@ def sniff_kind(head: bytes) -> str | None:
     return None
 
 
-def iter_pages(path: str | Path, *, max_pages: int | None = None, dpi: int = PDF_RENDER_DPI) -> Iterator[RawPage]:
-    """Yield the pages of an image, multi-page TIFF or PDF file."""
-    p = Path(path)
+def check_file(p: Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """The file's kind (pdf, jpeg, …) from its first bytes; `IngestError` with a code when it is
+    missing, a folder, empty, larger than `max_bytes` or of a kind Huren does not read."""
     if not p.exists():
         raise IngestError(f"文件不存在 / file not found: {p}", code="file_not_found")
     if p.is_dir():
@@ -73,9 +74,9 @@ def iter_pages(path: str | Path, *, max_pages: int | None = None, dpi: int = PDF
     size = p.stat().st_size
     if size == 0:
         raise IngestError("空文件 / the file is empty (0 bytes)", code="empty_file")
-    if size > MAX_FILE_BYTES:
+    if size > max_bytes:
         raise IngestError(
-            f"文件过大 / file is {size // 2**20} MiB, over {MAX_FILE_BYTES // 2**20} MiB", code="file_too_large"
+            f"文件过大 / file is {size // 2**20} MiB, over {max_bytes // 2**20} MiB", code="file_too_large"
         )
     with p.open("rb") as fh:
         head = fh.read(2048)
@@ -86,6 +87,13 @@ def iter_pages(path: str | Path, *, max_pages: int | None = None, dpi: int = PDF
             "JPEG, PNG, TIFF, BMP, WebP and PDF are read)",
             code="unsupported_format",
         )
+    return kind
+
+
+def iter_pages(path: str | Path, *, max_pages: int | None = None, dpi: int = PDF_RENDER_DPI) -> Iterator[RawPage]:
+    """Yield the pages of an image, multi-page TIFF or PDF file."""
+    p = Path(path)
+    kind = check_file(p)
     if kind == "pdf":
         yield from _iter_pdf(p, max_pages=max_pages, dpi=dpi)
     else:
@@ -146,18 +154,23 @@ def _to_bgr(img: Image.Image) -> np.ndarray:
     return np.ascontiguousarray(rgb[:, :, ::-1])
 
 
-def _iter_pdf(path: Path, *, max_pages: int | None, dpi: int) -> Iterator[RawPage]:
-    import pdfplumber
+def open_pdf(path: Path) -> Any:
+    """A `pypdfium2.PdfDocument`; an encrypted or corrupt file is an `IngestError` with its code."""
     import pypdfium2 as pdfium
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
 
     try:
-        doc = pdfium.PdfDocument(str(path))
+        return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
-        text = str(exc).lower()
-        if "password" in text:
+        if "password" in str(exc).lower():
             raise IngestError("PDF已加密 / the PDF is encrypted (password protected)", code="encrypted_pdf") from exc
         raise IngestError(f"PDF已损坏 / the PDF is corrupt: {exc}", code="corrupt_pdf") from exc
+
+
+def _iter_pdf(path: Path, *, max_pages: int | None, dpi: int) -> Iterator[RawPage]:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    doc = open_pdf(path)
     try:
         n_pages = len(doc)
         if n_pages == 0:

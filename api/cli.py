@@ -14,6 +14,8 @@ import typer
 from api.settings import ApiSettings
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from sqlalchemy import Engine
 
     from api.errors import ApiError
@@ -101,19 +103,27 @@ def audit_verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
 
 
 @contextmanager
-def _followup_engine() -> Iterator[Engine]:
-    """The service's database with the registry's and the recognitions' tables there too."""
+def _followup(area: str | None, province: str | None, as_of: str | None) -> Iterator[tuple[Engine, list[str], date]]:
+    """The service's database (with the registry's and the recognitions' tables), the areas asked
+    for and the as-of date; a bad parameter or a refusal inside ends the command with its code."""
+    from api import followup
     from api.db import open_engine
+    from api.errors import ApiError
     from matching.store import RegistryStore
     from recognition.recognitions import RecognitionStore
 
-    engine = open_engine(ApiSettings().resolved_database_url)
     try:
-        RegistryStore(engine)
-        RecognitionStore(engine)
-        yield engine
-    finally:
-        engine.dispose()
+        areas = followup.scope_areas(None, area=area, province=province)
+        when = followup.as_of_date(as_of, ApiSettings().as_of)
+        engine = open_engine(ApiSettings().resolved_database_url)
+        try:
+            RegistryStore(engine)
+            RecognitionStore(engine)
+            yield engine, areas, when
+        finally:
+            engine.dispose()
+    except ApiError as exc:
+        raise _fail(exc) from exc
 
 
 def _fail(exc: ApiError) -> typer.Exit:
@@ -134,15 +144,9 @@ def recognitions_export(
 ) -> None:
     """导出互认人员名单 / export the recognised metrologists (CSV with a BOM for Excel, or JSON); audited."""
     from api import followup
-    from api.errors import ApiError
 
-    try:
-        areas = followup.scope_areas(None, area=area, province=province)
-        when = followup.as_of_date(as_of, ApiSettings().as_of)
-        with _followup_engine() as engine:
-            result = followup.export(engine, "cli", areas, fmt=fmt, as_of=when, full_id_numbers=full_id_numbers)
-    except ApiError as exc:
-        raise _fail(exc) from exc
+    with _followup(area, province, as_of) as (engine, areas, when):
+        result = followup.export(engine, "cli", areas, fmt=fmt, as_of=when, full_id_numbers=full_id_numbers)
     if out is None:
         typer.echo(result.content.decode("utf-8"), nl=False)
     else:
@@ -160,16 +164,10 @@ def recognitions_expiring(
 ) -> None:
     """即将到期的互认证书 / recognitions whose zone certificate expires within N days (revoked ones left out)."""
     from api import followup
-    from api.errors import ApiError
 
-    try:
+    with _followup(area, province, as_of) as (engine, areas, when):
         followup.check_days(days)
-        areas = followup.scope_areas(None, area=area, province=province)
-        when = followup.as_of_date(as_of, ApiSettings().as_of)
-        with _followup_engine() as engine:
-            result = followup.expiring(engine, "cli", areas, days=days, as_of=when)
-    except ApiError as exc:
-        raise _fail(exc) from exc
+        result = followup.expiring(engine, "cli", areas, days=days, as_of=when)
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False))
         return
@@ -192,15 +190,9 @@ def inspections_sample(
 ) -> None:
     """双随机抽查 / draw recognitions in force for inspection; the seed and selection go to the audit log."""
     from api import followup
-    from api.errors import ApiError
 
-    try:
-        areas = followup.scope_areas(None, area=area, province=province)
-        when = followup.as_of_date(as_of, ApiSettings().as_of)
-        with _followup_engine() as engine:
-            result = followup.sample(engine, "cli", areas, size=size, seed=seed, as_of=when)
-    except ApiError as exc:
-        raise _fail(exc) from exc
+    with _followup(area, province, as_of) as (engine, areas, when):
+        result = followup.sample(engine, "cli", areas, size=size, seed=seed, as_of=when)
     for warning in result["warnings"]:
         typer.echo(f"warning: {warning['message_zh']} / {warning['message_en']}", err=True)
     if as_json:

@@ -21,6 +21,7 @@ from typing import Any
 
 from PIL import Image
 
+from matching.files import CONTENT_COLUMNS
 from samples import degrade, layouts
 from samples.fonts import FAMILIES, HOLDOUT_FONTS, NORMAL_FONTS, check_fonts, covers
 from samples.layouts import Built
@@ -36,21 +37,7 @@ from samples.people import (
 )
 from samples.render import MM_PER_INCH, PdfPage, render_raster, write_pdf
 
-REGISTRY_COLUMNS = (
-    "cert_type",
-    "cert_number",
-    "name",
-    "id_number",
-    "gender",
-    "level",
-    "categories",
-    "items",
-    "issuing_authority",
-    "valid_from",
-    "valid_until",
-    "status",
-    "employer",
-)
+REGISTRY_COLUMNS = CONTENT_COLUMNS  # exactly what `huren registry import` reads
 DOC_TYPE_OF_CERT = {
     "registration": "registration_certificate",
     "assessment": "assessment_certificate",

@@ -792,8 +792,17 @@ def _certificate(
 CARD_W, CARD_H = 85.6, 54.0
 
 
-def _id_front(c: Composer, p: Person, ox: float, oy: float, k: float, mono: bool) -> None:
-    label = (90, 90, 90) if mono else (45, 110, 170)
+def _card_base(
+    c: Composer,
+    ox: float,
+    oy: float,
+    k: float,
+    mono: bool,
+    *,
+    paper: tuple[int, int, int],
+    guilloche: tuple[int, int, int],
+) -> None:
+    """The card's rounded outline and its guilloche background; the two sides differ only in tint."""
     c.rect(
         ox,
         oy,
@@ -801,7 +810,7 @@ def _id_front(c: Composer, p: Person, ox: float, oy: float, k: float, mono: bool
         oy + CARD_H * k,
         width=0.3 * k,
         color=(170, 170, 170),
-        fill=(238, 238, 238) if mono else (243, 241, 232),
+        fill=(238, 238, 238) if mono else paper,
         radius=3.2 * k,
     )
     c.sprite(
@@ -810,8 +819,13 @@ def _id_front(c: Composer, p: Person, ox: float, oy: float, k: float, mono: bool
         oy + 1 * k,
         ox + (CARD_W - 1) * k,
         oy + (CARD_H - 1) * k,
-        color=(150, 150, 150) if mono else (120, 170, 205),
+        color=(150, 150, 150) if mono else guilloche,
     )
+
+
+def _id_front(c: Composer, p: Person, ox: float, oy: float, k: float, mono: bool) -> None:
+    label = (90, 90, 90) if mono else (45, 110, 170)
+    _card_base(c, ox, oy, k, mono, paper=(243, 241, 232), guilloche=(120, 170, 205))
 
     def L(x: float, y: float, t: str, spacing: float = 0.0) -> None:
         c.text(ox + x * k, oy + y * k, t, 2.6 * k, color=label, spacing=spacing)
@@ -849,24 +863,7 @@ def _id_front(c: Composer, p: Person, ox: float, oy: float, k: float, mono: bool
 
 def _id_back(c: Composer, p: Person, ox: float, oy: float, k: float, mono: bool) -> None:
     label = (90, 90, 90) if mono else (45, 110, 170)
-    c.rect(
-        ox,
-        oy,
-        ox + CARD_W * k,
-        oy + CARD_H * k,
-        width=0.3 * k,
-        color=(170, 170, 170),
-        fill=(238, 238, 238) if mono else (241, 238, 226),
-        radius=3.2 * k,
-    )
-    c.sprite(
-        "guilloche",
-        ox + 1 * k,
-        oy + 1 * k,
-        ox + (CARD_W - 1) * k,
-        oy + (CARD_H - 1) * k,
-        color=(150, 150, 150) if mono else (215, 170, 120),
-    )
+    _card_base(c, ox, oy, k, mono, paper=(241, 238, 226), guilloche=(215, 170, 120))
     c.sprite("emblem", ox + 6 * k, oy + 4.5 * k, ox + 22 * k, oy + 20.5 * k, mono=mono)
     c.text(ox + 28 * k, oy + 7.5 * k, "中华人民共和国", 4.6 * k, bold=True, spacing=0.35)
     c.text(ox + 26 * k, oy + 16 * k, "居民身份证", 7.0 * k, bold=True, spacing=0.3)

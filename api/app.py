@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 
 from api.db import open_engine
+from api.docs import mount_api_docs
 from api.errors import ApiError, api_error_handler, validation_error_handler
 from api.routes import applications, audit, auth, documents, followup, users, verify
 from api.settings import ApiSettings
@@ -19,6 +20,7 @@ from api.web import STATIC_DIR
 from api.web import digitize as web_digitize
 from api.web import routes as web_routes
 from api.worker import Worker
+from huren import __version__
 
 API_PREFIX = "/api/v1"
 
@@ -50,7 +52,9 @@ def create_app(settings: ApiSettings | None = None, *, start_worker: bool | None
     app = FastAPI(
         title="互认 Huren",
         description="长三角示范区注册计量师注册资质互认 / mutual recognition of registered metrologists",
-        version="1",
+        version=__version__,
+        docs_url=None,  # served below from packaged assets: nothing from a CDN
+        redoc_url=None,
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -63,6 +67,7 @@ def create_app(settings: ApiSettings | None = None, *, start_worker: bool | None
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(verify.router)  # /verify/{number}: the QR code's target
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")  # the review pages' CSS and JS
+    mount_api_docs(app)
     app.include_router(web_routes.router)  # the review pages under /
     app.include_router(web_digitize.router)  # the digitisation correction queue under /digitize
 

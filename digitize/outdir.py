@@ -10,13 +10,14 @@ one, never half of one.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+
+from filelock import FileLock, Timeout
 
 from digitize.errors import DigitizeError
 
@@ -119,12 +120,12 @@ def check_writable(out: Path) -> None:
 @contextlib.contextmanager
 def locked(out: Path) -> Iterator[None]:
     """One run per output folder: a second one at the same time would interleave the journal."""
-    fh = (out / LOCK).open("a")
+    lock = FileLock(out / LOCK, timeout=0)  # an OS lock (flock or msvcrt): released if the run dies
     try:
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise DigitizeError(f"另一个任务正在使用 {out} / another run is using {out}", code="output_locked") from exc
+        lock.acquire()
+    except Timeout as exc:
+        raise DigitizeError(f"另一个任务正在使用 {out} / another run is using {out}", code="output_locked") from exc
+    try:
         yield
     finally:
-        fh.close()
+        lock.release()

@@ -26,6 +26,23 @@ app = typer.Typer(
 err = Console(stderr=True)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from huren import __version__
+
+        typer.echo(f"huren {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="版本 / print the version")
+    ] = False,
+) -> None:
+    """互认 Huren — 注册计量师注册资质互认材料核验 / certificate verification for mutual recognition"""
+
+
 def _engine_config(backend: str | None, det_side: int | None, threads: int | None) -> EngineConfig:
     settings = get_settings()
     base = settings.engine_config()

@@ -42,11 +42,13 @@ digitize_app = typer.Typer(
 err = Console(stderr=True)
 
 
-def _engine_config(workers: int, threads: int | None) -> Any:
+def _engine_config(workers: int, threads: int | None, engine: str = "local") -> Any:
     from huren.config import get_settings
 
     base = get_settings().engine_config()
     threads = threads if threads is not None else base.threads
+    if not threads and engine == "ray":
+        return replace(base, threads=0)  # each actor sizes itself from the CPUs Ray gave it on its node
     if not threads:  # n workers × all cores each would only fight over the CPU
         threads = max(1, (os.cpu_count() or 1) // max(1, workers))
     return replace(base, threads=threads)
@@ -91,7 +93,7 @@ def run_command(
         resume=resume,
         engine=engine,
         ray_address=ray_address,
-        config=_engine_config(workers, threads),
+        config=_engine_config(workers, threads, engine),
         registry=registry_lookup(registry, database_url),
         min_confidence=min_confidence,
         registry_source={"registry": str(registry.absolute()) if registry else None, "database_url": database_url},
@@ -157,6 +159,12 @@ def print_summary(summary: dict[str, Any], out: Path) -> None:
         for f in summary["failures"]:
             table.add_row(f["source"], str(f["page"] or "–"), f["code"], f["message"])
         console.print(table)
+    for note in info.get("notes") or []:
+        console.print(f"[yellow]note[/yellow]: {note}")
+    if len(summary.get("workers_by_node") or {}) > 1:
+        console.print(
+            "pages by node: " + ", ".join(f"{node[:12]}… {n}" for node, n in summary["workers_by_node"].items())
+        )
     for d in summary["duplicates"]:
         console.print(f"duplicate scan: {d['source']} = {d['duplicate_of']} (not processed again)")
     console.print(f"→ {out / outdir.PAGES}, {out / outdir.RECORDS}")

@@ -180,7 +180,8 @@ def run(options: RunOptions, progress: Progress | None = None) -> dict[str, Any]
                 engine.close()
         run_info = {
             "engine": options.engine,
-            "workers": options.workers,
+            "workers": engine.workers if engine is not None else options.workers,
+            "notes": list(engine.notes) if engine is not None else [],
             "pages_processed": processed,
             "pages_skipped": the_plan.skipped,
             "seconds": round(time.perf_counter() - started, 2),
@@ -235,6 +236,7 @@ def summarize(journal: dict[str, dict[str, Any]], rows: list[Row]) -> dict[str, 
         "duplicates": [
             {"source": e["source"], "duplicate_of": e["duplicate_of"], "pages": e.get("pages")} for e in duplicates
         ],
+        "workers_by_node": dict(Counter(str(e["worker"]["node"]) for e in ok if e.get("worker")).most_common()),
         "exit_code": 1 if failed else 0,
     }
 

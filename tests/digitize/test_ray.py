@@ -37,6 +37,8 @@ def test_ray_engine_equals_local_engine(tmp_path: Path) -> None:
     for key in a:
         assert {k: a[key][k] for k in COMPARED} == {k: b[key][k] for k in COMPARED}, key
     assert {e["engine"] for e in b.values()} == {"ray"}
+    assert list(ray_summary["workers_by_node"].values()) == [len(b)], "one local node did every page"
     for s in (local_summary, ray_summary):
         s.pop("run")
+        s.pop("workers_by_node")
     assert local_summary == ray_summary

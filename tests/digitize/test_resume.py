@@ -26,6 +26,8 @@ class _CrashingEngine:
     """Runs pages in-process and dies (Ctrl-C) after `crash_after` results; counts every page it runs."""
 
     name = "fake"
+    workers = 1
+    notes: list[str] = []
 
     def __init__(self, ran: list[str], crash_after: int | None) -> None:
         self.ran = ran

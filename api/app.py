@@ -10,9 +10,11 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 
+from api import observability
 from api.db import open_engine
 from api.docs import mount_api_docs
 from api.errors import ApiError, api_error_handler, validation_error_handler
+from api.observability import RequestIdMiddleware
 from api.routes import applications, audit, auth, documents, followup, users, verify
 from api.settings import ApiSettings
 from api.storage import FileStore
@@ -70,6 +72,9 @@ def create_app(settings: ApiSettings | None = None, *, start_worker: bool | None
     mount_api_docs(app)
     app.include_router(web_routes.router)  # the review pages under /
     app.include_router(web_digitize.router)  # the digitisation correction queue under /digitize
+
+    app.add_middleware(RequestIdMiddleware)
+    app.include_router(observability.router)  # /metrics, /readyz
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -41,8 +41,16 @@ def serve(
     import uvicorn
 
     from api.app import create_app
+    from api.observability import configure_logging, logging_config
 
-    uvicorn.run(create_app(ApiSettings(), start_worker=worker), host=host, port=port)
+    settings = ApiSettings()
+    configure_logging(settings.log_format, settings.log_level)
+    uvicorn.run(
+        create_app(settings, start_worker=worker),
+        host=host,
+        port=port,
+        log_config=logging_config(settings.log_format, settings.log_level),
+    )
 
 
 def run_worker() -> None:
@@ -50,10 +58,12 @@ def run_worker() -> None:
     import time
 
     from api.db import open_engine
+    from api.observability import configure_logging
     from api.storage import FileStore
     from api.worker import Worker
 
     settings = ApiSettings()
+    configure_logging(settings.log_format, settings.log_level)
     w = Worker(open_engine(settings.resolved_database_url), settings, FileStore(settings.data_dir / "files"))
     typer.echo(f"worker {w.id} polling every {settings.worker_poll_seconds}s")
     while True:

@@ -16,6 +16,8 @@ class ApiSettings(Settings):
     cert_secret: str | None = None  # HMAC key of the certificates' verification codes (HUREN_CERT_SECRET)
     verify_base_url: str = "https://huren.yrd.example"  # the QR code's target site
     digitize_root: str | None = None  # batch digitisation runs reviewed in the web pages; default DATA_DIR/digitize
+    log_format: str = "text"  # text | json (one JSON object per line) — HUREN_LOG_FORMAT
+    log_level: str = "INFO"
     as_of: str | None = None  # fixed decision date YYYY-MM-DD (tests, re-runs); default today
 
 

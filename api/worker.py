@@ -22,6 +22,7 @@ from sqlalchemy import Engine, and_, insert, or_, select, update
 
 from api import audit
 from api.db import applications, documents, jobs, now_iso, screenings
+from api.observability import DECISIONS, SCREENING_SECONDS_PER_PAGE
 from api.settings import ApiSettings
 from api.storage import FileStore
 from api.typed_form import typed_form
@@ -171,6 +172,7 @@ class Worker:
         errors: list[FileError] = []
         sources: dict[str, str] = {}
         config = self.settings.engine_config()
+        started = time.perf_counter()
         for doc in docs:
             self.renew(job)
             label = _unique_label(doc.filename, sources)
@@ -186,6 +188,10 @@ class Worker:
         as_of = self.as_of()
         result = verify_documents(extractions, self.registry, as_of)
         decision = decide(result, as_of=as_of, versions=versions, file_errors=errors)
+        pages = len(extractions) - 1  # the first is the typed form, not a page
+        if pages:
+            SCREENING_SECONDS_PER_PAGE.observe((time.perf_counter() - started) / pages)
+        DECISIONS.labels(decision.outcome).inc()
         payload = {
             **result.to_json(),
             "file_errors": [e.to_json() for e in errors],

@@ -27,9 +27,9 @@ class _CrashingEngine:
 
     name = "fake"
     workers = 1
-    notes: list[str] = []
 
     def __init__(self, ran: list[str], crash_after: int | None) -> None:
+        self.notes: list[str] = []
         self.ran = ran
         self.crash_after = crash_after
 

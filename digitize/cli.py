@@ -6,6 +6,7 @@ import io
 import os
 import sys
 from dataclasses import replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -264,6 +265,31 @@ def review_command(
         raise typer.Exit(2) from exc
 
 
+class ExportFormat(StrEnum):
+    registry = "registry"
+    ppocrlabel = "ppocrlabel"
+    labelstudio = "labelstudio"
+
+
+def _export_training(fmt: str, out_dir: Path, rows: list[Any], dest: Path | None) -> None:
+    from digitize import training
+
+    if dest is None:
+        _print_error("out_required", f"--format {fmt} writes a folder: name it with --out")
+        raise typer.Exit(2)
+    try:
+        count, failed = training.write(fmt, out_dir, rows, dest)
+    except DigitizeError as exc:
+        _print_error(exc.code, exc.message)
+        raise typer.Exit(2) from exc
+    except OSError as exc:
+        _print_error("export_not_writable", f"cannot write {dest}: {exc}")
+        raise typer.Exit(2) from exc
+    for problem in failed:
+        err.print(f"[yellow]skipped[/yellow] [{problem.code}] {problem.message}")
+    err.print(f"exported {count} reviewed crop(s) as {fmt} → {dest} · skipped: {len(failed)}")
+
+
 @digitize_app.command("export")
 def export_command(
     out_dir: Annotated[Path, typer.Argument(help="the output folder of a run", exists=True, file_okay=False)],
@@ -271,12 +297,23 @@ def export_command(
     include_unreviewed: Annotated[
         bool, typer.Option("--include-unreviewed", help="also rows still needing review")
     ] = False,
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            help="registry: the CSV `huren registry import` loads; ppocrlabel | labelstudio: the reviewed "
+            "crops with their confirmed text, as training data (--out names a folder)",
+        ),
+    ] = ExportFormat.registry,
 ) -> None:
-    """导出登记库CSV / the reviewed rows in exactly the `huren registry import` columns."""
+    """导出登记库CSV或训练数据 / the reviewed rows as registry CSV, or the reviewed crops as training data."""
     from matching.files import RowError, parse_record
 
     lookup, min_confidence = saved_options(out_dir)
     _, rows = load_state(out_dir, registry=lookup, min_confidence=min_confidence)
+    if fmt is not ExportFormat.registry:
+        _export_training(fmt.value, out_dir, rows, out)
+        return
     held = [r for r in rows if r.needs_review and not include_unreviewed]
     ready = []
     invalid = 0

@@ -54,8 +54,13 @@ def serve(
 
 
 def run_worker() -> None:
-    """只运行预审任务 / run the pre-screening worker alone (with `huren serve --no-worker`)."""
-    import time
+    """只运行预审任务 / run the pre-screening worker alone (with `huren serve --no-worker`).
+
+    Any number of these, on any number of machines, share one PostgreSQL queue (each job is claimed
+    by one worker, under a lease it renews; a worker that dies leaves its job to another when the
+    lease runs out). SIGTERM or Ctrl-C: the job in hand is finished, then the worker exits.
+    """
+    import signal
 
     from api.db import open_engine
     from api.observability import configure_logging
@@ -65,10 +70,16 @@ def run_worker() -> None:
     settings = ApiSettings()
     configure_logging(settings.log_format, settings.log_level)
     w = Worker(open_engine(settings.resolved_database_url), settings, FileStore(settings.data_dir / "files"))
-    typer.echo(f"worker {w.id} polling every {settings.worker_poll_seconds}s")
-    while True:
-        if not w.run_once():
-            time.sleep(settings.worker_poll_seconds)
+
+    def stop(signum: int, _frame: object) -> None:
+        typer.echo(f"worker {w.id}: {signal.Signals(signum).name}, finishing the job in hand", err=True)
+        w.stop_soon()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    typer.echo(f"worker {w.id} polling every {settings.worker_poll_seconds}s", err=True)
+    w.serve()
+    typer.echo(f"worker {w.id} stopped", err=True)
 
 
 @user_app.command("create")

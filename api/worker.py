@@ -62,7 +62,15 @@ class Worker:
         """The oldest claimable job, now ours; None when there is none."""
         now = time.time()
         with self.engine.begin() as conn:
-            found = conn.execute(select(jobs.c.id).where(self._claimable(now)).order_by(jobs.c.id).limit(1)).first()
+            # PostgreSQL: each worker locks a different row (SKIP LOCKED) instead of queueing behind the same
+            # one; SQLite has one writer at a time anyway (BEGIN IMMEDIATE) and renders no FOR UPDATE
+            found = conn.execute(
+                select(jobs.c.id)
+                .where(self._claimable(now))
+                .order_by(jobs.c.id)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            ).first()
             if found is None:
                 return None
             n = conn.execute(
@@ -312,15 +320,33 @@ class Worker:
             self._thread.join(timeout)
 
     def _loop(self) -> None:
-        while not self._stop.is_set():
+        self.serve()
+
+    def serve(self, stop: threading.Event | None = None) -> None:
+        """Run jobs until `stop` is set; the job in hand is finished first (SIGTERM in `huren worker`).
+
+        An empty queue is polled every `worker_poll_seconds` (or woken at once by `wake()` in the same
+        process); a database that went away is retried with a growing pause, up to a minute.
+        """
+        stop = stop or self._stop
+        failures = 0
+        while not stop.is_set():
             try:
                 busy = self.run_once()
+                failures = 0
             except Exception:  # database away: wait and retry
-                log.exception("worker loop")
-                busy = False
+                failures += 1
+                log.exception("worker loop (failure %d in a row)", failures)
+                stop.wait(min(60.0, 2.0**failures))
+                continue
             if not busy:
                 self._wake.wait(self.settings.worker_poll_seconds)
                 self._wake.clear()
+
+    def stop_soon(self) -> None:
+        """Ask `serve` to return after the job in hand (a signal handler may call this)."""
+        self._stop.set()
+        self._wake.set()
 
 
 def _unique_label(filename: str, taken: dict[str, str]) -> str:

@@ -10,7 +10,7 @@ from ocr.engine import EngineConfig
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="HUREN_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="HUREN_", extra="ignore", env_ignore_empty=True)  # VAR= is unset
 
     data_dir: Path = Path("data")
     database_url: str | None = None  # default: SQLite file under data_dir

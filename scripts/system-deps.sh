@@ -2,9 +2,9 @@
 # Debian packages Huren needs beyond Python wheels: CJK fonts (sample generator, reissued
 # certificates), poppler-utils (pdftoppm, to look at PDFs), chromium (the review pages' browser
 # tests drive it), iproute2 (`ip netns`: the Ray cluster test keeps every listener on loopback).
-# Idempotent and quiet when all present.
+# systemd (`systemd-analyze verify` checks the deploy units). Idempotent and quiet when all present.
 set -euo pipefail
-want=(fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-ukai fonts-arphic-uming fonts-noto-cjk poppler-utils chromium iproute2)
+want=(fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-ukai fonts-arphic-uming fonts-noto-cjk poppler-utils chromium iproute2 systemd)
 missing=()
 for p in "${want[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -42,8 +42,10 @@ from huren.domain import (
 )
 from huren.normalize import mask_id_number, parse_date
 from matching.authorities import canonical_authority
-from matching.consistency import PAIR_CHECKS
-from matching.normalize import clean_id_number
+from matching.consistency import PAIR_CHECKS, odd_one_out
+from matching.evidence import read_by_ocr
+from matching.normalize import clean_id_number, clean_name, name_key
+from recognition.notices import applicant_notice
 
 Severity = Literal["fail", "doubt"]
 
@@ -189,21 +191,31 @@ class Rule:
 
     def reason(self, finding: Finding, facts: Facts) -> Reason:
         params = {"as_of": facts.as_of.isoformat(), "doc": "", "doc_en": "", "field": "", "field_en": ""}
+        # the applicant's text names documents by kind only, and never a value (recognition.notices)
+        public = {"as_of": params["as_of"], "doc": "材料", "doc_en": "document"}
         ref = finding.ref
         if finding.document is not None:
             ref = doc_ref(finding.document)
             params["doc"], params["doc_en"] = doc_label(finding.document)
+            public["doc"], public["doc_en"] = doc_kind(finding.document)
         elif finding.ref is not None:
             params["doc"], params["doc_en"] = Path(finding.ref).name, Path(finding.ref).name
         if finding.field:
             params["field"], params["field_en"] = FIELD_NAMES.get(finding.field, (finding.field, finding.field))
+            public["field"], public["field_en"] = params["field"], params["field_en"]
+        if finding.other is not None:
+            public["other"], public["other_en"] = doc_kind(finding.other)
         params.update(finding.params)
+        for key in ("required", "required_en"):
+            if key in finding.params:
+                public[key] = finding.params[key]
         severity = self.severity_for(finding, facts.config)
         zh, en = self.message_zh.format(**params), self.message_en.format(**params)
         if severity != self.severity:
             zh += "（识别置信度低，可能为识别错误，需人工核对）"
             en += " (read with low OCR confidence: possibly a misreading; a person must check)"
-        return Reason(self.code, severity, ref, finding.field, zh, en)
+        told_zh, told_en = applicant_notice(self.code, public)
+        return Reason(self.code, severity, ref, finding.field, zh, en, told_zh, told_en)
 
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -211,6 +223,11 @@ class Rule:
 
 def doc_ref(extraction: Extraction) -> str:
     return f"{extraction.source}#{extraction.page}"
+
+
+def doc_kind(extraction: Extraction) -> tuple[str, str]:
+    """The kind of document as an applicant reads it: 身份证人像面, 注册证."""
+    return DOC_NAMES.get(extraction.doc_type, (str(extraction.doc_type), str(extraction.doc_type)))
 
 
 def doc_label(extraction: Extraction) -> tuple[str, str]:
@@ -321,16 +338,24 @@ _HANDLED_ELSEWHERE = frozenset({"certificate_valid_at_decision_date", "id_card_v
 _IMPLIED_BY_ID = {"gender_matches_id_number": "gender", "birth_date_matches_id_number": "birth_date"}
 
 
-def _pair_documents(facts: Facts, check: ConsistencyCheck) -> tuple[Extraction | None, Extraction | None]:
-    """The document to blame first (a form, else a certificate, else the ID card) and the other one."""
+def _pair_documents(
+    facts: Facts, check: ConsistencyCheck, field_name: str
+) -> tuple[Extraction | None, Extraction | None]:
+    """The document to blame and the other one: the odd one out against the registry and the other
+    documents (`matching.consistency.odd_one_out`); when the evidence cannot tell, a form, else a
+    certificate, else the ID card."""
     docs = [d for d in (facts.document(r) for r in check.documents) if d is not None]
     rank = {DocType.APPLICATION_FORM: 0, **dict.fromkeys(CERTIFICATE_TYPES, 1)}
     docs.sort(key=lambda d: rank.get(d.doc_type, 2))
+    odd = odd_one_out(field_name, docs, facts.documents, facts.evidence)
+    if odd is not None:
+        docs.remove(odd)
+        docs.insert(0, odd)
     return (docs[0] if docs else None), (docs[1] if len(docs) > 1 else None)
 
 
 def _pair_finding(facts: Facts, check: ConsistencyCheck, field_name: str) -> Finding:
-    blamed, other = _pair_documents(facts, check)
+    blamed, other = _pair_documents(facts, check, field_name)
     params = {"value": "", "expected": "", "other": "", "other_en": ""}
     if blamed is not None:
         params["value"] = shown(field_name, blamed.value(field_name))
@@ -348,6 +373,54 @@ def _pairs(fields: Sequence[str], verdict: Verdict) -> Finder:
                 yield _pair_finding(facts, check, field_name)
 
     return find
+
+
+def _name_sources(facts: Facts) -> dict[str, dict[str, list[Extraction | None]]]:
+    """Every name the application shows (documents; registry records as None), grouped by what they
+    read after folding look-alikes, then by exact spelling."""
+    sources: list[tuple[str, Extraction | None]] = [
+        (clean_name(str(d.value("name"))), d) for d in facts.documents if _present(d.value("name"))
+    ]
+    records = {(str(e.record.cert_type), e.record.cert_number): e.record for e in facts.evidence if e.record}
+    sources += [(clean_name(r.name), None) for r in records.values() if r.name]
+    groups: dict[str, dict[str, list[Extraction | None]]] = {}
+    for exact, d in sources:
+        if exact:
+            groups.setdefault(name_key(exact) or exact, {}).setdefault(exact, []).append(d)
+    return groups
+
+
+def _name_agrees_only_after_folding(facts: Facts) -> Iterator[Finding]:
+    """Spellings of a name that agree only once look-alikes (峰/锋, 杨/扬) are folded.
+
+    Folding forgives what OCR may have misread, so it explains a difference only when the odd spelling
+    is a single OCR-read document and the spelling it should have been is borne out by at least two
+    other sources (the registry and the ID card, say). A typed look-alike, or two spellings each borne
+    out, is a different name until a person looks: never an on-the-spot approval.
+    """
+    for spellings in _name_sources(facts).values():
+        if len(spellings) < 2:
+            continue
+        ranked = sorted(spellings.items(), key=lambda kv: -len(kv[1]))
+        top_name, top = ranked[0]
+        established = len(top) >= 2 and len(ranked[1][1]) < len(top)
+        misread = [len(docs) == 1 and docs[0] is not None and read_by_ocr(docs[0]) for _, docs in ranked[1:]]
+        if established and all(misread):
+            continue
+        if not established:  # no spelling prevails: the registry's (if any) is the reference
+            top_name, top = next(((n, ds) for n, ds in ranked if None in ds), ranked[0])
+        other = next((d for d in top if d is not None), None)
+        if other is not None:
+            other_zh, other_en = doc_label(other)
+        else:
+            other_zh, other_en = "发证机关登记记录", "the issuing authority's record"
+        for name, docs in ranked:
+            if name == top_name:
+                continue
+            for d in docs:
+                if d is not None:
+                    params = {"value": name, "expected": top_name, "other": other_zh, "other_en": other_en}
+                    yield Finding(d, "name", params, other=other)
 
 
 def _form_details(verdicts: tuple[Verdict, ...]) -> Finder:
@@ -676,6 +749,14 @@ _TABLE: tuple[Rule, ...] = (
         "{doc}的姓名“{value}”与{other}的“{expected}”近似但不一致，需人工核对",
         "{doc_en}: name '{value}' is close to but not '{expected}' on the {other_en}",
         _pairs(("name",), Verdict.UNCERTAIN),
+    ),
+    Rule(
+        "name_agrees_only_after_folding",
+        "doubt",
+        "{doc}的姓名“{value}”与{other}的“{expected}”仅在归并形近字后一致，不能即办，需人工核对",
+        "{doc_en}: name '{value}' agrees with '{expected}' on the {other_en} only after folding look-alike "
+        "characters; not approved on the spot, a person must check",
+        _name_agrees_only_after_folding,
     ),
     Rule(
         "id_number_disagrees",

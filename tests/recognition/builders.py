@@ -93,6 +93,7 @@ class Application:
     form: Values | None = field(default_factory=_form)
     extra: list[Extraction] = field(default_factory=list)
     confidence: dict[str, float] = field(default_factory=dict)  # "cert.name" → OCR confidence
+    typed: set[str] = field(default_factory=set)  # documents not read by OCR ("form": typed on the portal)
 
     def set(self, where: str, key: str, value: FieldValueType) -> Application:
         values = getattr(self, where)
@@ -101,6 +102,12 @@ class Application:
             values.pop(key, None)
         else:
             values[key] = value
+        return self
+
+    def name_everywhere(self, name: str) -> Application:
+        for where in ("front", "cert", "form"):
+            if getattr(self, where) is not None:
+                self.set(where, "name", name)
         return self
 
     def drop(self, where: str) -> Application:
@@ -119,6 +126,7 @@ class Application:
             if values is None:
                 continue
             d = doc(doc_type, source, values)
+            d.quality.text_layer = where in self.typed
             for key, conf in self.confidence.items():
                 w, _, k = key.partition(".")
                 if w == where and k in d.fields:

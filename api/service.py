@@ -49,7 +49,7 @@ def load(conn: Connection, app_id: str, user: User) -> Any:
 
 def create(engine: Engine, user: User, body: ApplicationCreate) -> dict[str, Any]:
     app_id, now = new_id(), now_iso()
-    form = body.form.model_dump(mode="json")
+    form = {**body.form.model_dump(mode="json"), "target_area": body.area}  # screening checks the employer's area
     with engine.begin() as conn:
         conn.execute(
             insert(applications).values(

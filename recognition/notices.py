@@ -169,9 +169,9 @@ NOTICES: dict[str, tuple[str, str]] = {
         "申请表未加盖现执业单位公章。请由现执业单位加盖公章后重新上传申请表。",
         "The application form bears no seal of your current employer. Please have it sealed and upload it again.",
     ),
-    "form_employer_missing": (
-        "申请表未填写现执业单位。请填写后重新提交。",
-        "The form does not name your current employer. Please fill it in and submit again.",
+    "current_employer_differs_from_form": (
+        "网上填写的现执业单位与所上传申请表上的不一致。请核对并按加盖公章的申请表如实填写。",
+        "The current employer you typed differs from the one on the uploaded form. Please correct it.",
     ),
     "employer_outside_area": (
         "现执业单位需在所申请的互认地区内，工作人员将与您核实。",

@@ -220,7 +220,29 @@ class Holder:
     former_employer: str | None
 
 
-def _holder(decision: Decision, verify_result: VerifyResult) -> Holder:
+def verified_employer(
+    verify_result: VerifyResult, record: RegistryRecord, confirmed: str | None = None
+) -> tuple[str | None, str | None]:
+    """(current, former) employer as the certificate may print them: only what something vouches for.
+
+    The reviewer's confirmation first; else the current employer of a scanned form that bears the
+    employer's seal (单位公章); else the authority's record. What was only typed on the portal is never
+    printed on its own word (issue 15: a 青浦 certificate printed a 浙江 employer no document showed).
+    """
+    current = confirmed.strip() if confirmed and confirmed.strip() else None
+    if current is None:
+        for form in verify_result.documents:
+            if form.doc_type is DocType.APPLICATION_FORM and not form.quality.text_layer:
+                seen = form.value("current_employer")
+                if seen and form.value("employer_sealed") is True:
+                    current = str(seen)
+                    break
+    if current is None:
+        return record.employer, None
+    return current, (record.employer if record.employer and record.employer != current else None)
+
+
+def _holder(decision: Decision, verify_result: VerifyResult, confirmed_employer: str | None = None) -> Holder:
     if not decision.approved:
         codes = ", ".join(r.code for r in decision.reasons)
         raise ReissueError(f"the application was not approved ({decision.outcome}: {codes})", code="not_approved")
@@ -229,14 +251,8 @@ def _holder(decision: Decision, verify_result: VerifyResult) -> Holder:
         raise ReissueError("no registration certificate was verified against the registry", code="no_registration")
     best = max(found, key=lambda e: e.score)
     assert best.record is not None
-    form = next((d for d in verify_result.documents if d.doc_type is DocType.APPLICATION_FORM), None)
-    new_employer = form.value("current_employer") if form is not None else None
-    former = form.value("former_employer") if form is not None else None
-    return Holder(
-        best.record,
-        str(new_employer) if new_employer else best.record.employer,
-        str(former) if former else (best.record.employer if new_employer else None),
-    )
+    employer, former = verified_employer(verify_result, best.record, confirmed_employer)
+    return Holder(best.record, employer, former)
 
 
 def _cn_date(d: date | None) -> str:
@@ -406,12 +422,15 @@ def reissue(
     issued_on: date,
     secret_key: bytes | str | None = None,
     store: RecognitionStore | None = None,
+    confirmed_employer: str | None = None,
 ) -> ReissuedCertificate:
-    """The unified zone certificate for an approved application; records the recognition when `store` is given."""
+    """The unified zone certificate for an approved application; records the recognition when `store` is given.
+
+    `confirmed_employer`: the current employer a reviewer confirmed (else only a sealed form or the record's)."""
     if area not in AREAS:
         raise ReissueError(f"unknown area {area!r}; one of {', '.join(AREAS)}", code="unknown_area")
     the_area = AREAS[area]
-    holder = _holder(decision, verify_result)
+    holder = _holder(decision, verify_result, confirmed_employer)
     key = _secret(secret_key)
     register_font()  # fail before a number is taken
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -43,7 +43,7 @@ from huren.domain import (
 from huren.normalize import mask_id_number, parse_date
 from matching.authorities import canonical_authority
 from matching.consistency import PAIR_CHECKS, odd_one_out
-from matching.evidence import read_by_ocr
+from matching.evidence import COMPARISON_BY_FIELD, read_by_ocr
 from matching.normalize import clean_id_number, clean_name, name_key
 from recognition.notices import applicant_notice
 
@@ -96,6 +96,14 @@ class DecisionConfig:
     min_page_confidence: float = 0.75  # mean OCR confidence of a page's lines
     doubtful_quality_flags: tuple[str, ...] = ("blurred", "low_resolution", "glare", "cut_off", "no_text")
     zone_provinces: tuple[str, ...] = ZONE_PROVINCES
+    # The area applied for (else the typed form's `target_area`), and the place names an employer of each
+    # area bears: an employer that names none of them is a point for the reviewer.
+    target_area: str | None = None
+    area_places: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("qingpu", ("青浦",)),
+        ("wujiang", ("吴江",)),
+        ("jiashan", ("嘉善",)),
+    )
     # Fields each document must show for the decision to rest on it (an unread one is a doubt).
     key_fields: tuple[tuple[DocType, tuple[str, ...]], ...] = (
         (DocType.ID_CARD_FRONT, ("name", "id_number")),
@@ -128,6 +136,7 @@ class DecisionConfig:
             "require_application_form": self.require_application_form,
             "doubtful_quality_flags": list(self.doubtful_quality_flags),
             "zone_provinces": list(self.zone_provinces),
+            "target_area": self.target_area,
             "key_fields": {str(t): list(keys) for t, keys in self.key_fields},
         }
 
@@ -472,6 +481,59 @@ def _unknown_checks(verdict: Verdict) -> Finder:
     return find
 
 
+# --- finders: the form's employer (guide: 现执业单位 with its 单位公章) ----------------------------------
+
+
+def _typed_forms(facts: Facts) -> list[Extraction]:
+    return [d for d in facts.of_type(DocType.APPLICATION_FORM) if not read_by_ocr(d)]
+
+
+def _scanned_forms(facts: Facts) -> list[Extraction]:
+    return [d for d in facts.of_type(DocType.APPLICATION_FORM) if read_by_ocr(d)]
+
+
+def _form_unsealed(facts: Facts) -> Iterator[Finding]:
+    """A scanned form without its employer's seal (单位公章): the new employer is not vouched for."""
+    for d in _scanned_forms(facts):
+        if d.value("employer_sealed") is not True:
+            yield Finding(d, "employer_sealed")
+
+
+def _employer_differs_from_scan(facts: Facts) -> Iterator[Finding]:
+    """The employer typed on the portal against the one the scanned (sealed) form shows."""
+    comparison = COMPARISON_BY_FIELD["employer"]
+    for typed in _typed_forms(facts):
+        value = typed.value("current_employer")
+        for scan in _scanned_forms(facts):
+            seen = scan.value("current_employer")
+            if not _present(value) or not _present(seen):
+                continue
+            if comparison.verdict(comparison.comparator(value, seen, fold=True)) is not Verdict.MATCH:
+                params = {"value": str(value), "expected": str(seen)}
+                params["other"], params["other_en"] = doc_label(scan)
+                yield Finding(typed, "current_employer", params, other=scan)
+
+
+def target_area(facts: Facts) -> str | None:
+    if facts.config.target_area:
+        return facts.config.target_area
+    typed = next((str(d.value("target_area")) for d in _typed_forms(facts) if _present(d.value("target_area"))), None)
+    return typed
+
+
+def _employer_outside_area(facts: Facts) -> Iterator[Finding]:
+    area = target_area(facts)
+    places = dict(facts.config.area_places).get(area or "")
+    if not places:
+        return
+    for d in facts.of_type(DocType.APPLICATION_FORM):
+        employer = d.value("current_employer")
+        if _present(employer) and not any(p in str(employer) for p in places):
+            yield Finding(
+                d, "current_employer", {"value": str(employer), "places": "、".join(places), "area": area or ""}
+            )
+
+
 # --- finders: validity --------------------------------------------------------------------------------
 
 
@@ -806,6 +868,28 @@ _TABLE: tuple[Rule, ...] = (
         "{doc}填写的{field}“{value}”与{other}的“{expected}”不一致，需人工核对",
         "{doc_en}: {field_en} '{value}' differs from '{expected}' on the {other_en}; a person must check",
         _form_details((Verdict.MISMATCH, Verdict.UNCERTAIN)),
+    ),
+    # the form's employer: the guide asks for the current employer's seal on the form
+    Rule(
+        "form_employer_unsealed",
+        "doubt",
+        "{doc}未见现执业单位公章（单位公章），新执业单位未经单位确认，需人工核对",
+        "{doc_en}: no seal of the current employer (单位公章) was found; a person must check",
+        _form_unsealed,
+    ),
+    Rule(
+        "current_employer_differs_from_form",
+        "doubt",
+        "{doc}填写的现执业单位“{value}”与{other}的“{expected}”不一致，需人工核对",
+        "{doc_en}: current employer '{value}' differs from '{expected}' on the {other_en}; a person must check",
+        _employer_differs_from_scan,
+    ),
+    Rule(
+        "employer_outside_area",
+        "doubt",
+        "{doc}的现执业单位“{value}”名称中未见“{places}”，是否在申请互认的地区执业需人工核对",
+        "{doc_en}: current employer '{value}' does not name {places}, the area applied for; a person must check",
+        _employer_outside_area,
     ),
     # ID card validity
     Rule(

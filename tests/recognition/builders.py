@@ -80,6 +80,7 @@ def _form() -> Values:
         "valid_until": "2026-02-28",
         "categories": ["长度", "力学"],
         "current_employer": "嘉善县计量检定测试所",
+        "employer_sealed": True,  # the guide asks for the current employer's seal on the form
     }
 
 

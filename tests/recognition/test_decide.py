@@ -405,3 +405,25 @@ def test_two_spellings_each_borne_out_go_to_a_person() -> None:
     decision = _decide(app, reg)
     assert decision.outcome != "approve"
     assert "name_agrees_only_after_folding" in [r.code for r in decision.reasons]
+
+
+def test_form_without_the_employers_seal_goes_to_a_person() -> None:
+    decision = _decide(Application().set("form", "employer_sealed", False))
+    assert decision.outcome == "review"
+    assert [(r.code, r.field) for r in decision.reasons] == [("form_employer_unsealed", "employer_sealed")]
+
+
+def test_typed_employer_checked_against_the_scanned_form_and_the_area() -> None:
+    typed = doc(DocType.APPLICATION_FORM, "网上申请表", {"name": "张伟", "current_employer": "浙江某某计量有限公司"})
+    typed.quality.text_layer = True
+    app = Application(extra=[typed])
+    decision = _decide(app)
+    codes = [r.code for r in decision.reasons]
+    assert "current_employer_differs_from_form" in codes and decision.outcome == "review"
+    # the area applied for: 嘉善县计量检定测试所 sits in 嘉善, not in 青浦
+    assert _decide(Application()).outcome == "approve"
+    result = verify_documents(Application().extractions(), registry(), AS_OF)
+    outside = decide(result, as_of=AS_OF, config=DecisionConfig(target_area="qingpu"))
+    assert [r.code for r in outside.reasons] == ["employer_outside_area"]
+    inside = decide(result, as_of=AS_OF, config=DecisionConfig(target_area="jiashan"))
+    assert inside.outcome == "approve"

@@ -168,3 +168,21 @@ def test_round_trip_through_hurens_own_extraction(issued: tuple[ReissuedCertific
     # the ID number is printed masked (first 6 + ******** + last 4): read back as printed, flagged
     assert got.value("id_number") == cert.id_number_masked
     assert any(w.startswith("id_number_masked") for w in got.warnings)
+
+
+def test_certificate_prints_only_a_vouched_employer(tmp_path: Path) -> None:
+    """Issue 15.3: a typed employer alone is never printed; a sealed form or the reviewer vouches for one."""
+
+    def employer(app: Application, **kw: str) -> str | None:
+        result = verify_documents(app.extractions(), registry(), AS_OF)
+        decision = decide(result, as_of=AS_OF)
+        assert decision.outcome == "approve", [r.code for r in decision.reasons]
+        out = tmp_path / str(len(list(tmp_path.iterdir())))
+        cert = reissue(decision, result, area="qingpu", out_dir=out, base_url="https://x", issued_on=ISSUED,
+                       secret_key=KEY, **kw)  # fmt: skip
+        return cert.employer
+
+    typed = Application(typed={"form"}).set("form", "current_employer", "浙江某某计量有限公司")
+    assert employer(typed) == record().employer  # the authority's record, not the typed words
+    assert employer(typed, confirmed_employer="上海青浦示范计量所") == "上海青浦示范计量所"
+    assert employer(Application()) == "嘉善县计量检定测试所"  # the scanned form bears the employer's seal

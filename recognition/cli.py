@@ -106,6 +106,14 @@ def run_verification(
     return Verification(result, decision, errors)
 
 
+def _local_today() -> date:
+    """Today in the configured zone (北京时间 by default): the service's worker dates decisions the same way."""
+    from huren import clock
+    from huren.config import get_settings
+
+    return clock.today(get_settings().timezone)
+
+
 def verify_command(
     files: list[Path],
     registry_csv: Path | None,
@@ -115,7 +123,7 @@ def verify_command(
 ) -> Verification:
     """Run the whole verification and print it: one JSON object, or a readable verdict in Chinese."""
     registry = open_registry(registry_csv, database_url)
-    verification = run_verification(files, registry, as_of or date.today())
+    verification = run_verification(files, registry, as_of or _local_today())
     if as_json:
         sys.stdout.write(json.dumps(verification.to_json(), ensure_ascii=False) + "\n")
     else:
@@ -230,7 +238,7 @@ def reissue_command(
     from recognition.reissue import reissue
 
     registry = open_registry(registry_csv, database_url)
-    day = as_of or date.today()
+    day = as_of or _local_today()
     verification = run_verification(files, registry, day)
     console = Console()
     if not verification.decision.approved:

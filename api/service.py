@@ -409,6 +409,7 @@ def _reupload_from_reasons(conn: Connection, app_id: str, reasons: list[dict[str
     sources: dict[str, str] = screening.result.get("sources", {}) if screening is not None else {}
     by_id = {d.id: d for d in active_documents(conn, app_id)}
     by_label = {label: by_id[doc_id] for label, doc_id in sources.items() if doc_id in by_id}
+    doc_label = {doc_id: label for label, doc_id in sources.items()}
     out: dict[str | None, dict[str, Any]] = {}
     for r in reasons:
         label = (r.get("document") or "").rsplit("#", 1)[0] or None
@@ -423,7 +424,7 @@ def _reupload_from_reasons(conn: Connection, app_id: str, reasons: list[dict[str
                 "filename": doc.filename if doc is not None else None,
                 "message_zh": "请补充缺少的材料"
                 if doc is None
-                else f"请重新上传{_kind_zh(conn, app_id, label)}“{doc.filename}”",
+                else f"请重新上传{_kind_zh(conn, app_id, doc_label.get(doc.id))}“{doc.filename}”",
                 "message_en": "add the missing documents" if doc is None else f"upload {doc.filename} again",
                 "reasons": [],
             },

@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from huren.domain import CERTIFICATE_TYPES, Decision, Extraction, FileError
+from huren.domain import CERTIFICATE_TYPES, Decision, DocType, Extraction, FileError
 from huren.normalize import mask_id_number
 from matching.errors import MatchingError
 from matching.registry import Registry
@@ -248,6 +248,10 @@ def reissue_command(
             print_verdict(verification, console)
         return verification, None
     store = RecognitionStore(database_url or default_database_url())
+    from recognition.holder_photo import photo_from_file
+
+    fronts = [d for d in verification.result.documents if d.doc_type is DocType.ID_CARD_FRONT]
+    photo = next((p for p in map(photo_from_file, fronts) if p), None)
     cert = reissue(
         verification.decision,
         verification.result,
@@ -257,6 +261,7 @@ def reissue_command(
         issued_on=day,
         secret_key=secret_key,
         store=store,
+        holder_photo=photo,
     )
     if as_json:
         sys.stdout.write(

@@ -163,6 +163,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "documents_of": ("份材料", "documents"),
     "status_page": ("申请人状态页", "Applicant's status page"),
     "reject_outcome": ("不予互认", "Reject"),
+    "pages": ("翻页", "Pages"),
     "approve_title": ("准予互认：请核对后确认", "Approve: check and confirm"),
     "approve_summary": ("将换发示范区统一注册证书，证书载明：", "The zone certificate will be issued with:"),
     "approve_doubts": (

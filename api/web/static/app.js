@@ -174,7 +174,7 @@
             window.location.assign(status.url);
           } else if (status && status.error) {
             var p = document.getElementById("certificate-pending");
-            if (p) { p.textContent = "✗ " + status.error; p.className = "notice bad"; }
+            if (p) { p.textContent = "✗ " + meta.dataset.failed + " (" + status.error + ")"; p.className = "notice bad"; }
           } else if (tries < 120) {
             setTimeout(tick, 1000);
           }

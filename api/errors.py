@@ -69,7 +69,11 @@ ERROR_ZH: dict[str, str] = {
 async def validation_error_handler(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "msg_zh": ERROR_ZH.get(e.get("type", ""), "不符合要求")}
+        {
+            "loc": list(e.get("loc", ())),
+            "msg": e.get("msg", ""),
+            "msg_zh": ERROR_ZH.get(e.get("type", ""), "不符合要求"),
+        }
         for e in exc.errors()
     ]
     body = {

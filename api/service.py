@@ -130,7 +130,14 @@ def detail(engine: Engine, user: User, app_id: str) -> dict[str, Any]:
             audit.append(conn, user.name, "application.view_personal_data", app_id, fields=["id_number"])
         out["documents"] = [document_json(d) for d in active_documents(conn, app_id)]
         screening = latest_screening(conn, app_id)
-        out["screening"] = None if screening is None else _masked_screening(screening.result, user)
+        if screening is None:
+            out["screening"] = None
+        elif user.role == "applicant":  # the outcome and the applicant's texts: no evidence, no record values
+            result = screening.result
+            fails = [for_applicant(r) for r in result.get("reasons", []) if r.get("severity") == "fail"]
+            out["screening"] = {"decision": result.get("decision"), "reasons": fails}
+        else:
+            out["screening"] = _masked_screening(screening.result, user)
         out["decision"] = row.decision
         out["reupload"] = row.reupload or []
     return out

@@ -210,3 +210,16 @@ def test_an_automatic_approval_can_be_reopened_with_a_reason(site: Site) -> None
             select(audit_log).where(audit_log.c.target == app_id, audit_log.c.action == "application.reopen")
         ).one()
     assert entry.detail["comment"] == "抽查：执业单位需核实"
+
+
+def test_the_applicants_view_of_an_application_holds_no_record_values(site: Site, apps: dict[str, str]) -> None:
+    """Issue 14.3 through the API: an applicant reading the application sees no evidence and no record."""
+    for app_id in (apps["review"], apps["foreign"]):
+        r = site.api.get(f"/api/v1/applications/{app_id}", headers=site.headers("alice"))
+        assert r.status_code == 200
+        body = r.json()
+        assert set(body["screening"]) == {"decision", "reasons"}
+        text = r.text
+        assert REGISTRY_NAME not in text and "韦慧丽" not in text and "similarity" not in text
+    reviewer = site.api.get(f"/api/v1/applications/{apps['review']}", headers=site.headers("rita")).text
+    assert REGISTRY_NAME in reviewer  # reviewers keep seeing the record

@@ -99,10 +99,14 @@ class DecisionConfig:
     # The area applied for (else the typed form's `target_area`), and the place names an employer of each
     # area bears: an employer that names none of them is a point for the reviewer.
     target_area: str | None = None
+    # The district and its towns (镇/街道): an employer's name often bears only its town (上海朱家角…).
     area_places: tuple[tuple[str, tuple[str, ...]], ...] = (
-        ("qingpu", ("青浦",)),
-        ("wujiang", ("吴江",)),
-        ("jiashan", ("嘉善",)),
+        (
+            "qingpu",
+            ("青浦", "朱家角", "金泽", "练塘", "赵巷", "徐泾", "华新", "重固", "白鹤", "夏阳", "盈浦", "香花桥"),
+        ),
+        ("wujiang", ("吴江", "松陵", "同里", "黎里", "平望", "盛泽", "震泽", "七都", "桃源", "汾湖", "横扇", "八坼")),
+        ("jiashan", ("嘉善", "魏塘", "西塘", "姚庄", "陶庄", "天凝", "干窑", "大云", "罗星", "惠民")),
     )
     # Fields each document must show for the decision to rest on it (an unread one is a doubt).
     key_fields: tuple[tuple[DocType, tuple[str, ...]], ...] = (
@@ -529,9 +533,7 @@ def _employer_outside_area(facts: Facts) -> Iterator[Finding]:
     for d in facts.of_type(DocType.APPLICATION_FORM):
         employer = d.value("current_employer")
         if _present(employer) and not any(p in str(employer) for p in places):
-            yield Finding(
-                d, "current_employer", {"value": str(employer), "places": "、".join(places), "area": area or ""}
-            )
+            yield Finding(d, "current_employer", {"value": str(employer), "places": places[0], "area": area or ""})
 
 
 # --- finders: validity --------------------------------------------------------------------------------
@@ -887,8 +889,9 @@ _TABLE: tuple[Rule, ...] = (
     Rule(
         "employer_outside_area",
         "doubt",
-        "{doc}的现执业单位“{value}”名称中未见“{places}”，是否在申请互认的地区执业需人工核对",
-        "{doc_en}: current employer '{value}' does not name {places}, the area applied for; a person must check",
+        "{doc}的现执业单位“{value}”名称中未见“{places}”或其所辖镇名，是否在申请互认的地区执业需人工核对",
+        "{doc_en}: current employer '{value}' names neither {places} (the area applied for) nor one of its towns; "
+        "a person must check",
         _employer_outside_area,
     ),
     # ID card validity

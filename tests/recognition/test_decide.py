@@ -427,3 +427,11 @@ def test_typed_employer_checked_against_the_scanned_form_and_the_area() -> None:
     assert [r.code for r in outside.reasons] == ["employer_outside_area"]
     inside = decide(result, as_of=AS_OF, config=DecisionConfig(target_area="jiashan"))
     assert inside.outcome == "approve"
+
+
+def test_an_employer_named_by_its_town_sits_in_its_area() -> None:
+    app = Application().set("form", "current_employer", "上海朱家角精密仪器校准有限公司")
+    result = verify_documents(app.extractions(), registry(), AS_OF)
+    assert decide(result, as_of=AS_OF, config=DecisionConfig(target_area="qingpu")).outcome == "approve"
+    elsewhere = decide(result, as_of=AS_OF, config=DecisionConfig(target_area="wujiang"))
+    assert [r.code for r in elsewhere.reasons] == ["employer_outside_area"]

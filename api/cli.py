@@ -95,7 +95,8 @@ def user_create(
     from api.db import open_engine
     from api.errors import ApiError
 
-    secret = typer.prompt("password", hide_input=True, confirmation_prompt=True) if password else None
+    # prompts go to stderr: stdout carries only the token, which scripts capture
+    secret = typer.prompt("password", hide_input=True, confirmation_prompt=True, err=True) if password else None
     engine = open_engine(ApiSettings().resolved_database_url)
     try:
         with engine.begin() as conn:

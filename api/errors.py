@@ -42,9 +42,40 @@ async def api_error_handler(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 
 
+ERROR_ZH: dict[str, str] = {
+    "missing": "缺少此项",
+    "string_too_short": "内容过短或为空",
+    "string_too_long": "内容过长",
+    "string_pattern_mismatch": "格式不符合要求",
+    "string_type": "应为文字",
+    "literal_error": "不是允许的取值",
+    "enum": "不是允许的取值",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "bool_parsing": "应为是或否",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "list_type": "应为列表",
+    "json_invalid": "不是有效的 JSON",
+    "model_attributes_type": "应为对象",
+    "dict_type": "应为对象",
+    "greater_than": "数值过小",
+    "less_than_equal": "数值过大",
+    "value_error": "取值不符合要求",
+}
+"""pydantic's error types as a Chinese reader is told them (`msg_zh` beside pydantic's English `msg`)."""
+
+
 async def validation_error_handler(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
+    errors = [
+        {
+            "loc": list(e.get("loc", ())),
+            "msg": e.get("msg", ""),
+            "msg_zh": ERROR_ZH.get(e.get("type", ""), "不符合要求"),
+        }
+        for e in exc.errors()
+    ]
     body = {
         "code": "invalid_request",
         "message_zh": "请求内容不符合要求",

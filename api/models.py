@@ -49,12 +49,13 @@ class ReuploadIn(BaseModel):
 
 
 class DecisionIn(BaseModel):
-    action: Literal["approve", "reject", "override", "request_reupload"]
+    action: Literal["approve", "reject", "override", "request_reupload", "reopen"]
     version: int | None = None  # the version the reviewer looked at; a newer one answers 409
     outcome: Literal["approve", "reject"] | None = None  # for override
     reasons: list[ReasonIn] = Field(default_factory=list)  # reject: the final list (default: the automatic one)
     documents: list[ReuploadIn] = Field(default_factory=list)  # request_reupload
     comment: str | None = Field(default=None, max_length=2000)
+    confirmed_employer: str | None = Field(default=None, max_length=256)  # approve: what the certificate prints
 
 
 class UserCreate(BaseModel):

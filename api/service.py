@@ -17,6 +17,7 @@ from api.db import applications, documents, jobs, new_id, now_iso, screenings
 from api.errors import ApiError, not_found
 from api.models import ApplicationCreate, DecisionIn
 from api.storage import FileStore
+from huren.domain import DocType
 from huren.normalize import mask_id_number
 
 EDITABLE = ("draft", "reupload_requested")
@@ -49,7 +50,7 @@ def load(conn: Connection, app_id: str, user: User) -> Any:
 
 def create(engine: Engine, user: User, body: ApplicationCreate) -> dict[str, Any]:
     app_id, now = new_id(), now_iso()
-    form = body.form.model_dump(mode="json")
+    form = {**body.form.model_dump(mode="json"), "target_area": body.area}  # screening checks the employer's area
     with engine.begin() as conn:
         conn.execute(
             insert(applications).values(
@@ -129,7 +130,14 @@ def detail(engine: Engine, user: User, app_id: str) -> dict[str, Any]:
             audit.append(conn, user.name, "application.view_personal_data", app_id, fields=["id_number"])
         out["documents"] = [document_json(d) for d in active_documents(conn, app_id)]
         screening = latest_screening(conn, app_id)
-        out["screening"] = None if screening is None else _masked_screening(screening.result, user)
+        if screening is None:
+            out["screening"] = None
+        elif user.role == "applicant":  # the outcome and the applicant's texts: no evidence, no record values
+            result = screening.result
+            fails = [for_applicant(r) for r in result.get("reasons", []) if r.get("severity") == "fail"]
+            out["screening"] = {"decision": result.get("decision"), "reasons": fails}
+        else:
+            out["screening"] = _masked_screening(screening.result, user)
         out["decision"] = row.decision
         out["reupload"] = row.reupload or []
     return out
@@ -240,8 +248,12 @@ def submit(engine: Engine, user: User, app_id: str) -> dict[str, Any]:
         return summary(conn.execute(select(applications).where(applications.c.id == app_id)).one())
 
 
-def _transition(conn: Connection, row: Any, state: str, actor: str, action: str, **values: Any) -> None:
-    """Move to `state` if nobody changed the row since it was read (version check); else 409."""
+def _transition(
+    conn: Connection, row: Any, state: str, actor: str, action: str, noted: dict[str, Any] | None = None, **values: Any
+) -> None:
+    """Move to `state` if nobody changed the row since it was read (version check); else 409.
+
+    `noted`: more for the audit entry (a reopening's reason)."""
     n = conn.execute(
         update(applications)
         .where(applications.c.id == row.id, applications.c.version == row.version)
@@ -249,7 +261,9 @@ def _transition(conn: Connection, row: Any, state: str, actor: str, action: str,
     ).rowcount
     if n != 1:
         raise _conflict()
-    audit.append(conn, actor, action, row.id, state_from=row.state, state=state, version=row.version + 1)
+    audit.append(
+        conn, actor, action, row.id, state_from=row.state, state=state, version=row.version + 1, **(noted or {})
+    )
 
 
 def _conflict() -> ApiError:
@@ -275,7 +289,25 @@ def decide(engine: Engine, user: User, app_id: str, body: DecisionIn) -> dict[st
             "at": now_iso(),
         }
         values: dict[str, Any] = {"decided_by": user.name}
-        if body.action in ("approve", "reject"):
+        if body.action == "approve" and body.confirmed_employer:
+            record["confirmed_employer"] = body.confirmed_employer  # the certificate may print it
+        if body.action == "reopen":  # an automatic approval back to a person, with a reason, audited
+            if row.state != "approved" or row.decided_by != "system":
+                raise ApiError(
+                    409,
+                    "not_reopenable",
+                    "只能重新审核系统自动准予的申请",
+                    "only an automatic approval can be reopened",
+                )
+            if not body.comment:
+                raise ApiError(422, "comment_required", "重新审核须说明理由", "reopening needs a reason")
+            if row.certificate_number:
+                raise ApiError(
+                    409, "certificate_issued", "证书已换发，须先撤销证书", "a certificate was already issued"
+                )
+            record["overrides"] = row.auto_outcome
+            new_state = "review"
+        elif body.action in ("approve", "reject"):
             if row.state in DECIDED:
                 raise ApiError(409, "already_decided", "该申请已有结论", "the application is already decided")
             if row.state != "review":
@@ -317,12 +349,17 @@ def decide(engine: Engine, user: User, app_id: str, body: DecisionIn) -> dict[st
             values["reupload"] = reupload
             new_state = "reupload_requested"
         if new_state == "rejected":
-            reasons = [r.model_dump() for r in body.reasons] or _auto_reasons(conn, app_id)
+            automatic = [for_applicant(r) for r in _auto_reasons(conn, app_id) if r.get("severity") == "fail"]
+            reasons = [r.model_dump() for r in body.reasons] or automatic
             if not reasons:
                 raise ApiError(422, "reasons_required", "不予互认须一次性告知全部理由", "a refusal needs its reasons")
             record["reasons"] = reasons
         values["decision"] = record
-        _transition(conn, row, new_state, user.name, f"application.{body.action}", **values)
+        noted: dict[str, Any] = {}
+        if body.action == "reopen":
+            values["decided_by"] = None
+            noted["comment"] = body.comment
+        _transition(conn, row, new_state, user.name, f"application.{body.action}", noted, **values)
         if new_state == "approved":
             conn.execute(
                 insert(jobs).values(application_id=app_id, kind="reissue", state="queued", created_at=now_iso())
@@ -336,7 +373,8 @@ def status(engine: Engine, user: User, app_id: str) -> dict[str, Any]:
         row = load(conn, app_id, user)
         reasons: list[dict[str, Any]] = []
         if row.state == "rejected":
-            reasons = (row.decision or {}).get("reasons") or _auto_reasons(conn, app_id)
+            chosen = (row.decision or {}).get("reasons")  # the reviewer's: written for the applicant already
+            reasons = chosen or [for_applicant(r) for r in _auto_reasons(conn, app_id) if r.get("severity") == "fail"]
         reupload = list(row.reupload or [])
         if row.state == "rejected" and not reupload:
             reupload = _reupload_from_reasons(conn, app_id, reasons)
@@ -361,12 +399,24 @@ def status(engine: Engine, user: User, app_id: str) -> dict[str, Any]:
     return out
 
 
+def for_applicant(reason: dict[str, Any]) -> dict[str, Any]:
+    """An automatic reason as the applicant reads it: its applicant's text, never the reviewer's note
+    (which names the registry's values). A reason stored before there were two texts says only its kind."""
+    zh = reason.get("applicant_zh") or "材料未通过核验，请联系受理窗口了解需要补正的内容。"
+    en = reason.get("applicant_en") or "A document did not pass the check; please contact the office."
+    kept: dict[str, Any] = {
+        k: reason[k] for k in ("code", "severity", "document", "field", "document_id") if k in reason
+    }
+    return {**kept, "message_zh": zh, "message_en": en}
+
+
 def _reupload_from_reasons(conn: Connection, app_id: str, reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each refused document named once, with the reasons that concern it."""
     screening = latest_screening(conn, app_id)
     sources: dict[str, str] = screening.result.get("sources", {}) if screening is not None else {}
     by_id = {d.id: d for d in active_documents(conn, app_id)}
     by_label = {label: by_id[doc_id] for label, doc_id in sources.items() if doc_id in by_id}
+    doc_label = {doc_id: label for label, doc_id in sources.items()}
     out: dict[str | None, dict[str, Any]] = {}
     for r in reasons:
         label = (r.get("document") or "").rsplit("#", 1)[0] or None
@@ -379,13 +429,26 @@ def _reupload_from_reasons(conn: Connection, app_id: str, reasons: list[dict[str
             {
                 "document_id": key,
                 "filename": doc.filename if doc is not None else None,
-                "message_zh": "请补充缺少的材料" if doc is None else f"请重新上传“{doc.filename}”",
+                "message_zh": "请补充缺少的材料"
+                if doc is None
+                else f"请重新上传{_kind_zh(conn, app_id, doc_label.get(doc.id))}“{doc.filename}”",
                 "message_en": "add the missing documents" if doc is None else f"upload {doc.filename} again",
                 "reasons": [],
             },
         )
         entry["reasons"].append(r.get("code"))
     return list(out.values())
+
+
+def _kind_zh(conn: Connection, app_id: str, label: str | None) -> str:
+    """What a stored document is (注册证, 身份证人像面), as the latest screening classified it."""
+    from recognition.rules import DOC_NAMES
+
+    screening = latest_screening(conn, app_id)
+    docs = screening.result.get("documents", []) if screening is not None else []
+    kinds = list(dict.fromkeys(str(d.get("doc_type")) for d in docs if d.get("source") == label))
+    names = [DOC_NAMES[DocType(k)][0] for k in kinds if k in DocType.__members__.values()]
+    return "、".join(names)
 
 
 def trail(engine: Engine, user: User, app_id: str) -> list[dict[str, Any]]:

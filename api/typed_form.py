@@ -33,6 +33,7 @@ FIELDS = (
     "categories",
     "current_employer",
     "former_employer",
+    "target_area",  # the area applied for (api.service stores it with the form): its employer should be there
 )
 
 

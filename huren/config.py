@@ -14,6 +14,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("data")
     database_url: str | None = None  # default: SQLite file under data_dir
+    timezone: str = "Asia/Shanghai"  # times shown and "today" of decisions and certificates (北京时间)
 
     ocr_backend: str = "rapidocr"  # rapidocr | paddle
     ocr_threads: int = 0

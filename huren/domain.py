@@ -320,7 +320,9 @@ class Reason:
     """Why a decision is not a plain approval: one rule's finding about one document and field.
 
     `severity` is "fail" (the application cannot be recognised as submitted) or "doubt" (a person must
-    look); messages name the document and the field and never hold a whole ID number.
+    look); messages name the document and the field and never hold a whole ID number. `message_*` is
+    what a reviewer reads (values, registry values, confidences); `applicant_*` what the applicant is
+    told: plain words, what to do, never a value of the authority's record.
     """
 
     code: str
@@ -329,6 +331,8 @@ class Reason:
     field: str | None
     message_zh: str
     message_en: str
+    applicant_zh: str = ""
+    applicant_en: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -338,6 +342,8 @@ class Reason:
             "field": self.field,
             "message_zh": self.message_zh,
             "message_en": self.message_en,
+            "applicant_zh": self.applicant_zh,
+            "applicant_en": self.applicant_en,
         }
 
 

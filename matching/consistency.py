@@ -22,6 +22,7 @@ from huren.domain import (
     Extraction,
     FieldValueType,
     RecordStatus,
+    RegistryRecord,
     Verdict,
 )
 from huren.normalize import (
@@ -32,7 +33,7 @@ from huren.normalize import (
     parse_date,
     parse_gender,
 )
-from matching.evidence import COMPARISON_BY_FIELD
+from matching.evidence import COMPARISON_BY_FIELD, read_by_ocr
 from matching.normalize import clean_id_number
 
 
@@ -96,12 +97,57 @@ def _pair_checks(extractions: Sequence[Extraction]) -> list[ConsistencyCheck]:
                     absent = doc_ref(left) if not _present(a) else doc_ref(right)
                     out.append(ConsistencyCheck(spec.check, Verdict.MISSING, f"{spec.field} absent on {absent}", refs))
                     continue
-                similarity = comparison.comparator(a, b)
+                # look-alikes are forgiven only where OCR read one of the two (issue 15: never typed vs typed)
+                similarity = comparison.comparator(a, b, fold=read_by_ocr(left) or read_by_ocr(right))
                 verdict = comparison.verdict(similarity)
                 shown = f"{_shown(spec.field, a)} vs {_shown(spec.field, b)}"
                 detail = f"{spec.field}: {shown} (similarity {similarity:.2f})"
                 out.append(ConsistencyCheck(spec.check, verdict, detail, refs))
     return out
+
+
+def _record_value(record: RegistryRecord, field: str) -> FieldValueType:
+    value = getattr(record, field, None)
+    if isinstance(value, date):
+        return value.isoformat()
+    return list(value) if isinstance(value, list) else value
+
+
+def support(field: str, document: Extraction, extractions: Sequence[Extraction], evidence: Sequence[Evidence]) -> int:
+    """How many other sources agree with `document` on `field`: the other documents that show it, and
+    the registry records the certificates were found to be (each record once)."""
+    value = document.value(field)
+    if not _present(value) or field not in COMPARISON_BY_FIELD:
+        return 0
+    comparison = COMPARISON_BY_FIELD[field]
+    others: list[tuple[FieldValueType, bool]] = [
+        (e.value(field), read_by_ocr(e)) for e in extractions if e is not document and _present(e.value(field))
+    ]
+    records = {(str(ev.record.cert_type), ev.record.cert_number): ev.record for ev in evidence if ev.record}
+    others += [(_record_value(r, field), False) for r in records.values() if _present(_record_value(r, field))]
+    agreeing = 0
+    for other, other_ocr in others:
+        fold = read_by_ocr(document) or other_ocr
+        if comparison.verdict(comparison.comparator(value, other, fold=fold)) is Verdict.MATCH:
+            agreeing += 1
+    return agreeing
+
+
+def odd_one_out(
+    field: str, compared: Sequence[Extraction], extractions: Sequence[Extraction], evidence: Sequence[Evidence]
+) -> Extraction | None:
+    """Of the documents a check found disagreeing on `field`, the one the rest of the application bears out
+    least (the other documents and the registry); None when they are borne out equally.
+
+    Another person's ID card among a holder's certificate and form agrees with nothing, while the
+    certificate agrees with its registry record and the form: the ID card is the odd one out.
+    """
+    if len(compared) < 2:
+        return None
+    scored = sorted(((support(field, d, extractions, evidence), i) for i, d in enumerate(compared)))
+    if scored[0][0] == scored[1][0]:
+        return None
+    return compared[scored[0][1]]
 
 
 def _implied_by_id_number(extractions: Sequence[Extraction]) -> list[ConsistencyCheck]:

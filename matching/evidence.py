@@ -25,9 +25,10 @@ certificate number one digit away cannot outscore the record that shares the ide
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from huren.domain import (
     DOC_TYPE_TO_CERT_TYPE,
@@ -50,22 +51,31 @@ from matching.normalize import (
 )
 from matching.search import Query, RecordSource, find_candidates
 
-Comparator = Callable[[FieldValueType, FieldValueType], float]
+
+class Comparator(Protocol):
+    """(value a, value b) → similarity in [0, 1]; `fold=False` when neither value was read by OCR."""
+
+    def __call__(self, a: FieldValueType, b: FieldValueType, /, *, fold: bool = True) -> float: ...
+
+
+def read_by_ocr(extraction: Extraction) -> bool:
+    """Whether the page's values were read by OCR (look-alikes possible), not typed or a PDF text layer."""
+    return not extraction.quality.text_layer
 
 
 # --- comparators: (extracted, registry) → similarity in [0, 1] ------------------------------------
 
 
-def cert_number_similarity(a: FieldValueType, b: FieldValueType) -> float:
-    return identifier_similarity(clean_cert_number(str(a)), clean_cert_number(str(b)))
+def cert_number_similarity(a: FieldValueType, b: FieldValueType, /, *, fold: bool = True) -> float:
+    return identifier_similarity(clean_cert_number(str(a)), clean_cert_number(str(b)), fold=fold)
 
 
-def id_number_similarity(a: FieldValueType, b: FieldValueType) -> float:
-    return identifier_similarity(clean_id_number(str(a)), clean_id_number(str(b)))
+def id_number_similarity(a: FieldValueType, b: FieldValueType, /, *, fold: bool = True) -> float:
+    return identifier_similarity(clean_id_number(str(a)), clean_id_number(str(b)), fold=fold)
 
 
-def name_similarity(a: FieldValueType, b: FieldValueType) -> float:
-    return text_similarity(clean_name(str(a)), clean_name(str(b)))
+def name_similarity(a: FieldValueType, b: FieldValueType, /, *, fold: bool = True) -> float:
+    return text_similarity(clean_name(str(a)), clean_name(str(b)), fold=fold)
 
 
 def _as_date(value: FieldValueType | date) -> date | None:
@@ -79,21 +89,21 @@ def _as_date(value: FieldValueType | date) -> date | None:
         return parse_date(str(value))
 
 
-def date_similarity(a: FieldValueType, b: FieldValueType) -> float:
+def date_similarity(a: FieldValueType, b: FieldValueType, /, *, fold: bool = True) -> float:
     """Dates as YYYYMMDD identifiers: a misread digit is one edit, a look-alike a quarter."""
     da, db = _as_date(a), _as_date(b)
     if da is None or db is None:
-        return identifier_similarity(fold_text(str(a)), fold_text(str(b)))
-    return identifier_similarity(da.strftime("%Y%m%d"), db.strftime("%Y%m%d"))
+        return identifier_similarity(fold_text(str(a)), fold_text(str(b)), fold=fold)
+    return identifier_similarity(da.strftime("%Y%m%d"), db.strftime("%Y%m%d"), fold=fold)
 
 
-def level_similarity(a: FieldValueType, b: FieldValueType) -> float:
+def level_similarity(a: FieldValueType, b: FieldValueType, /, *, fold: bool = True) -> float:
     la = a if isinstance(a, int) else parse_level(str(a))
     lb = b if isinstance(b, int) else parse_level(str(b))
     return 1.0 if la is not None and la == lb else 0.0
 
 
-def gender_similarity(a: FieldValueType, b: FieldValueType) -> float:
+def gender_similarity(a: FieldValueType, b: FieldValueType, /, *, fold: bool = True) -> float:
     ga, gb = parse_gender(str(a)), parse_gender(str(b))
     return 1.0 if ga is not None and ga == gb else 0.0
 
@@ -104,7 +114,7 @@ def _as_list(value: FieldValueType) -> list[str]:
     return [p for p in str(value).replace("；", ";").split(";") if p] if value else []
 
 
-def categories_similarity(a: FieldValueType, b: FieldValueType) -> float:
+def categories_similarity(a: FieldValueType, b: FieldValueType, /, *, fold: bool = True) -> float:
     """Jaccard index of the two sets of practice categories."""
     sa = set(parse_categories("、".join(_as_list(a))))
     sb = set(parse_categories("、".join(_as_list(b))))
@@ -113,7 +123,7 @@ def categories_similarity(a: FieldValueType, b: FieldValueType) -> float:
     return len(sa & sb) / len(sa | sb)
 
 
-def items_similarity(a: FieldValueType, b: FieldValueType) -> float:
+def items_similarity(a: FieldValueType, b: FieldValueType, /, *, fold: bool = True) -> float:
     """Each item's best OCR-aware match on the other side, averaged both ways (lists differ in order)."""
     la = [fold_text(clean_value(x)) for x in _as_list(a)]
     lb = [fold_text(clean_value(x)) for x in _as_list(b)]
@@ -121,12 +131,12 @@ def items_similarity(a: FieldValueType, b: FieldValueType) -> float:
         return 1.0 if la == lb else 0.0
 
     def best(xs: list[str], ys: list[str]) -> float:
-        return sum(max(text_similarity(x, y) for y in ys) for x in xs) / len(xs)
+        return sum(max(text_similarity(x, y, fold=fold) for y in ys) for x in xs) / len(xs)
 
     return min(best(la, lb), best(lb, la))
 
 
-def authority_similarity(a: FieldValueType, b: FieldValueType) -> float:
+def authority_similarity(a: FieldValueType, b: FieldValueType, /, *, fold: bool = True) -> float:
     """1 for the same bureau under any of its names, ½ for another bureau of the same province."""
     ca, cb = canonical_authority(str(a)), canonical_authority(str(b))
     if ca is not None and cb is not None:
@@ -134,12 +144,12 @@ def authority_similarity(a: FieldValueType, b: FieldValueType) -> float:
             return 1.0
         if ca.province is not None and ca.province == cb.province:
             return 0.5
-        return text_similarity(ca.canonical, cb.canonical) * 0.5
-    return text_similarity(fold_text(str(a)), fold_text(str(b)))
+        return text_similarity(ca.canonical, cb.canonical, fold=fold) * 0.5
+    return text_similarity(fold_text(str(a)), fold_text(str(b)), fold=fold)
 
 
-def text_field_similarity(a: FieldValueType, b: FieldValueType) -> float:
-    return text_similarity(fold_text(clean_value(str(a))), fold_text(clean_value(str(b))))
+def text_field_similarity(a: FieldValueType, b: FieldValueType, /, *, fold: bool = True) -> float:
+    return text_similarity(fold_text(clean_value(str(a))), fold_text(clean_value(str(b))), fold=fold)
 
 
 # --- the comparisons --------------------------------------------------------------------------------
@@ -220,6 +230,7 @@ def score_record(
     fields: list[FieldEvidence] = []
     total = weights = 0.0
     cap = 1.0
+    fold = read_by_ocr(extraction)  # the registry is typed: look-alikes are forgiven only on an OCR'd page
     for comparison in comparisons:
         extracted = extraction.value(comparison.field)
         registry = _registry_value(record, comparison.field)
@@ -228,7 +239,7 @@ def score_record(
         if not _present(extracted) or not _present(registry):
             fields.append(FieldEvidence(comparison.field, extracted, registry, 0.0, Verdict.MISSING))
             continue
-        similarity = comparison.comparator(extracted, registry)
+        similarity = comparison.comparator(extracted, registry, fold=fold)
         verdict = comparison.verdict(similarity)
         fields.append(FieldEvidence(comparison.field, extracted, registry, similarity, verdict))
         total += comparison.weight * similarity

@@ -131,33 +131,37 @@ def name_key(raw: str | None) -> str | None:
     return fold_confusables(clean_name(raw)) or None
 
 
-def ocr_distance(a: str, b: str) -> float:
+def ocr_distance(a: str, b: str, *, fold: bool = True) -> float:
     """Weighted edit distance: indels and substitutions cost 1, a look-alike substitution `CONFUSABLE_COST`.
 
     Computed as d_folded + CONFUSABLE_COST · (d_raw − d_folded): the edits that folding removes are
     exactly the look-alike substitutions. Both distances come from rapidfuzz (C), so this is cheap.
+    `fold=False` when neither value was read by OCR (typed, a PDF's text layer, the registry): a
+    look-alike a person typed is another character, not a misreading.
     """
     if a == b:
         return 0.0
     raw = Levenshtein.distance(a, b)
+    if not fold:
+        return float(raw)
     folded = Levenshtein.distance(fold_confusables(a), fold_confusables(b))
     return folded + CONFUSABLE_COST * max(0, raw - folded)
 
 
-def identifier_similarity(a: str, b: str) -> float:
+def identifier_similarity(a: str, b: str, *, fold: bool = True) -> float:
     """Similarity of two identifiers in [0, 1], independent of their length: 1 − distance / 4.
 
     1.0 identical; 0.9375 one look-alike; 0.75 one real error; 0.5 two; 0 four or more. A certificate
     number one digit apart is another certificate, so identifiers are judged by edits, not by ratio.
     """
-    return max(0.0, 1.0 - ocr_distance(a, b) / 4.0)
+    return max(0.0, 1.0 - ocr_distance(a, b, fold=fold) / 4.0)
 
 
-def text_similarity(a: str, b: str) -> float:
+def text_similarity(a: str, b: str, *, fold: bool = True) -> float:
     """Length-normalised similarity in [0, 1] for names and free text: 1 − distance / longer length."""
     if not a and not b:
         return 1.0
-    return max(0.0, 1.0 - ocr_distance(a, b) / max(len(a), len(b)))
+    return max(0.0, 1.0 - ocr_distance(a, b, fold=fold) / max(len(a), len(b)))
 
 
 def fold_text(raw: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from huren.domain import ExtractedField, FieldValueType, Page
+from huren.domain import BBox, ExtractedField, FieldValueType, Page
 from ocr.documents import DocSpec, FieldSpec
 from ocr.fields import READERS, Reading
 from ocr.layout import Layout, Span
@@ -245,6 +245,19 @@ class Extractor:
                 return {fs.keys[0]: value}, certainty * FALLBACK_CERTAINTY, span
         return None
 
+    def _value_bbox(self, fs: FieldSpec, span: Span, reading: Reading) -> BBox | None:
+        """The box of a value, over every line of a value that runs on (an address, an employer)."""
+        box = self.layout.bbox(span)
+        if not fs.multiline or box is None:
+            return box
+        text = "".join(str(v) for v in reading.values.values() if isinstance(v, str))
+        for cont in self._continuations(span, None):
+            piece, more = self.layout.text(cont, simplified=True), self.layout.bbox(cont)
+            if not piece or more is None or piece not in text:
+                break
+            box = (min(box[0], more[0]), min(box[1], more[1]), max(box[2], more[2]), max(box[3], more[3]))
+        return box
+
     def run(self) -> tuple[dict[str, ExtractedField], list[str]]:
         fields: dict[str, ExtractedField] = {}
         warnings: list[str] = []
@@ -269,7 +282,7 @@ class Extractor:
                 continue
             reading, span = found
             conf = self.layout.confidence(span) * reading.certainty
-            bbox = self.layout.bbox(span)
+            bbox = self._value_bbox(fs, span, reading)
             for k, v in reading.values.items():
                 if k not in fields:
                     fields[k] = ExtractedField(v, conf, bbox)

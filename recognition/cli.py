@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from huren.domain import CERTIFICATE_TYPES, Decision, Extraction, FileError
+from huren.domain import CERTIFICATE_TYPES, Decision, DocType, Extraction, FileError
 from huren.normalize import mask_id_number
 from matching.errors import MatchingError
 from matching.registry import Registry
@@ -106,6 +106,14 @@ def run_verification(
     return Verification(result, decision, errors)
 
 
+def _local_today() -> date:
+    """Today in the configured zone (北京时间 by default): the service's worker dates decisions the same way."""
+    from huren import clock
+    from huren.config import get_settings
+
+    return clock.today(get_settings().timezone)
+
+
 def verify_command(
     files: list[Path],
     registry_csv: Path | None,
@@ -115,7 +123,7 @@ def verify_command(
 ) -> Verification:
     """Run the whole verification and print it: one JSON object, or a readable verdict in Chinese."""
     registry = open_registry(registry_csv, database_url)
-    verification = run_verification(files, registry, as_of or date.today())
+    verification = run_verification(files, registry, as_of or _local_today())
     if as_json:
         sys.stdout.write(json.dumps(verification.to_json(), ensure_ascii=False) + "\n")
     else:
@@ -230,7 +238,7 @@ def reissue_command(
     from recognition.reissue import reissue
 
     registry = open_registry(registry_csv, database_url)
-    day = as_of or date.today()
+    day = as_of or _local_today()
     verification = run_verification(files, registry, day)
     console = Console()
     if not verification.decision.approved:
@@ -240,6 +248,10 @@ def reissue_command(
             print_verdict(verification, console)
         return verification, None
     store = RecognitionStore(database_url or default_database_url())
+    from recognition.holder_photo import photo_from_file
+
+    fronts = [d for d in verification.result.documents if d.doc_type is DocType.ID_CARD_FRONT]
+    photo = next((p for p in map(photo_from_file, fronts) if p), None)
     cert = reissue(
         verification.decision,
         verification.result,
@@ -249,6 +261,7 @@ def reissue_command(
         issued_on=day,
         secret_key=secret_key,
         store=store,
+        holder_photo=photo,
     )
     if as_json:
         sys.stdout.write(

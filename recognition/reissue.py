@@ -110,6 +110,10 @@ class ReissuedCertificate:
     employer: str | None
     original_cert_number: str
     original_authority: str | None
+    # the holder's own credential (issue 15.11): the whole ID number as official credentials carry it
+    # (to_json, logs and public pages keep the masked one) and the photo from the ID card front
+    id_number_full: str | None = None
+    photo_png: bytes | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -220,7 +224,29 @@ class Holder:
     former_employer: str | None
 
 
-def _holder(decision: Decision, verify_result: VerifyResult) -> Holder:
+def verified_employer(
+    verify_result: VerifyResult, record: RegistryRecord, confirmed: str | None = None
+) -> tuple[str | None, str | None]:
+    """(current, former) employer as the certificate may print them: only what something vouches for.
+
+    The reviewer's confirmation first; else the current employer of a scanned form that bears the
+    employer's seal (单位公章); else the authority's record. What was only typed on the portal is never
+    printed on its own word (issue 15: a 青浦 certificate printed a 浙江 employer no document showed).
+    """
+    current = confirmed.strip() if confirmed and confirmed.strip() else None
+    if current is None:
+        for form in verify_result.documents:
+            if form.doc_type is DocType.APPLICATION_FORM and not form.quality.text_layer:
+                seen = form.value("current_employer")
+                if seen and form.value("employer_sealed") is True:
+                    current = str(seen)
+                    break
+    if current is None:
+        return record.employer, None
+    return current, (record.employer if record.employer and record.employer != current else None)
+
+
+def _holder(decision: Decision, verify_result: VerifyResult, confirmed_employer: str | None = None) -> Holder:
     if not decision.approved:
         codes = ", ".join(r.code for r in decision.reasons)
         raise ReissueError(f"the application was not approved ({decision.outcome}: {codes})", code="not_approved")
@@ -229,14 +255,8 @@ def _holder(decision: Decision, verify_result: VerifyResult) -> Holder:
         raise ReissueError("no registration certificate was verified against the registry", code="no_registration")
     best = max(found, key=lambda e: e.score)
     assert best.record is not None
-    form = next((d for d in verify_result.documents if d.doc_type is DocType.APPLICATION_FORM), None)
-    new_employer = form.value("current_employer") if form is not None else None
-    former = form.value("former_employer") if form is not None else None
-    return Holder(
-        best.record,
-        str(new_employer) if new_employer else best.record.employer,
-        str(former) if former else (best.record.employer if new_employer else None),
-    )
+    employer, former = verified_employer(verify_result, best.record, confirmed_employer)
+    return Holder(best.record, employer, former)
 
 
 def _cn_date(d: date | None) -> str:
@@ -251,7 +271,7 @@ def certificate_fields(cert: ReissuedCertificate) -> list[tuple[str, str]]:
     return [
         ("姓名", cert.holder_name),
         ("性别", cert.gender or "—"),
-        ("身份证号", cert.id_number_masked),
+        ("身份证号", cert.id_number_full or cert.id_number_masked),
         ("证书编号", cert.number),
         ("级别", LEVEL_ZH.get(cert.level or 0, "—")),
         ("执业类别", "、".join(cert.categories) or "—"),
@@ -260,6 +280,61 @@ def certificate_fields(cert: ReissuedCertificate) -> list[tuple[str, str]]:
         ("发证机关", cert.issuing_authority),
         ("发证日期", _cn_date(cert.issued_on)),
     ]
+
+
+# --- drawing: the serif body face and the holder's photo (issue 15.11) ----------------------------------
+
+SERIF_NAME = "HurenSerif"
+SERIF_CANDIDATES: tuple[tuple[str, int], ...] = (
+    # AR PL UMing: a Ming (宋体) face from Debian's fonts-arphic-uming, TrueType so reportlab embeds it
+    ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
+)
+SERIF_ENV = "HUREN_CERT_SERIF_FONT"
+
+
+def register_serif() -> str | None:
+    """The serif (宋体-style) face for the certificate's body, once; None when none is installed."""
+    if SERIF_NAME in pdfmetrics.getRegisteredFontNames():
+        return SERIF_NAME
+    candidates = list(SERIF_CANDIDATES)
+    if env := os.environ.get(SERIF_ENV):
+        font_path, _, subfont = env.partition(":")
+        candidates.insert(0, (font_path, int(subfont or 0)))
+    for path, index in candidates:
+        if Path(path).is_file():
+            pdfmetrics.registerFont(TTFont(SERIF_NAME, path, subfontIndex=index))
+            return SERIF_NAME
+    return None
+
+
+def body_font(text: str, serif: str | None, fallback: str) -> str:
+    """The serif face when it has every character of `text` (a rare name's glyph may be missing), else
+    the fallback face, so that nothing prints as an empty box."""
+    if serif is None:
+        return fallback
+    face = pdfmetrics.getFont(serif).face
+    widths = getattr(face, "charToGlyph", None)
+    if widths is None or all(ord(ch) in widths for ch in text if not ch.isspace()):
+        return serif
+    return fallback
+
+
+def draw_photo(c: Canvas, png: bytes, x: float, y: float, width: float, height: float) -> None:
+    """The holder's portrait in a thin frame, scaled to fit the box (aspect kept), centred."""
+    from io import BytesIO
+
+    from reportlab.lib.utils import ImageReader
+
+    image = ImageReader(BytesIO(png))
+    iw, ih = image.getSize()
+    scale = min(width / iw, height / ih)
+    w, h = iw * scale, ih * scale
+    c.drawImage(image, x + (width - w) / 2, y + (height - h) / 2, w, h)
+    c.saveState()
+    c.setStrokeColor(Color(0.55, 0.55, 0.55))
+    c.setLineWidth(0.6)
+    c.rect(x + (width - w) / 2, y + (height - h) / 2, w, h)
+    c.restoreState()
 
 
 # --- drawing ------------------------------------------------------------------------------------------
@@ -358,8 +433,9 @@ def render_pdf(cert: ReissuedCertificate, path: Path) -> Path:
     c.rect(15 * mm, 15 * mm, w - 30 * mm, h - 30 * mm)
     # titles
     c.setFillColor(black)
-    _centered(c, TITLE_ZONE, h - 42 * mm, 20, font, space=1.5)
-    _centered(c, TITLE_CERT, h - 60 * mm, 28, font, space=6)
+    title_font = body_font(TITLE_ZONE + TITLE_CERT, register_serif(), font)
+    _centered(c, TITLE_ZONE, h - 42 * mm, 20, title_font, space=1.5)
+    _centered(c, TITLE_CERT, h - 60 * mm, 28, title_font, space=6)
     c.setFillColor(Color(0.35, 0.35, 0.35))
     _centered(c, "（跨区域互认换发）", h - 70 * mm, 11, font)
     # label：value rows
@@ -367,12 +443,17 @@ def render_pdf(cert: ReissuedCertificate, path: Path) -> Path:
     x_colon, y = 62 * mm, h - 92 * mm
     size, row = 14, 12 * mm
     room = w - 24 * mm - (x_colon + 1 * mm)  # up to the inner frame
-    for label, value in certificate_fields(cert):
-        c.setFont(font, size)
+    serif = register_serif()
+    if cert.photo_png:  # the photo at the right of the first rows; the values keep clear of it
+        draw_photo(c, cert.photo_png, w - 24 * mm - 30 * mm, h - 92 * mm - 36 * mm, 30 * mm, 40 * mm)
+    for i, (label, value) in enumerate(certificate_fields(cert)):
+        face = body_font(label + value, serif, font)
+        c.setFont(face, size)
         c.drawRightString(x_colon, y, f"{label}：")
-        # a long employer's name shrinks to fit rather than run over the frame
-        fitted = min(size, size * room / max(pdfmetrics.stringWidth(value, font, size), 1.0))
-        c.setFont(font, max(fitted, 8))
+        # a long employer's name shrinks to fit rather than run over the frame (or the photo)
+        space = room - (33 * mm if cert.photo_png and i < 4 else 0)
+        fitted = min(size, size * space / max(pdfmetrics.stringWidth(value, face, size), 1.0))
+        c.setFont(face, max(fitted, 8))
         c.drawString(x_colon + 1 * mm, y, value)
         y -= row
     # QR and seal
@@ -406,12 +487,17 @@ def reissue(
     issued_on: date,
     secret_key: bytes | str | None = None,
     store: RecognitionStore | None = None,
+    confirmed_employer: str | None = None,
+    holder_photo: bytes | None = None,
 ) -> ReissuedCertificate:
-    """The unified zone certificate for an approved application; records the recognition when `store` is given."""
+    """The unified zone certificate for an approved application; records the recognition when `store` is given.
+
+    `confirmed_employer`: the current employer a reviewer confirmed (else only a sealed form or the record's);
+    `holder_photo`: PNG of the holder's portrait from the ID card front (`recognition.holder_photo`)."""
     if area not in AREAS:
         raise ReissueError(f"unknown area {area!r}; one of {', '.join(AREAS)}", code="unknown_area")
     the_area = AREAS[area]
-    holder = _holder(decision, verify_result)
+    holder = _holder(decision, verify_result, confirmed_employer)
     key = _secret(secret_key)
     register_font()  # fail before a number is taken
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -437,6 +523,8 @@ def reissue(
             employer=holder.employer,
             original_cert_number=record.cert_number,
             original_authority=record.issuing_authority,
+            id_number_full=record.id_number,
+            photo_png=holder_photo,
         )
 
     def write(recognition: Recognition) -> ReissuedCertificate:

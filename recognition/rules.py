@@ -42,8 +42,10 @@ from huren.domain import (
 )
 from huren.normalize import mask_id_number, parse_date
 from matching.authorities import canonical_authority
-from matching.consistency import PAIR_CHECKS
-from matching.normalize import clean_id_number
+from matching.consistency import PAIR_CHECKS, odd_one_out
+from matching.evidence import COMPARISON_BY_FIELD, read_by_ocr
+from matching.normalize import clean_id_number, clean_name, name_key
+from recognition.notices import applicant_notice
 
 Severity = Literal["fail", "doubt"]
 
@@ -94,6 +96,18 @@ class DecisionConfig:
     min_page_confidence: float = 0.75  # mean OCR confidence of a page's lines
     doubtful_quality_flags: tuple[str, ...] = ("blurred", "low_resolution", "glare", "cut_off", "no_text")
     zone_provinces: tuple[str, ...] = ZONE_PROVINCES
+    # The area applied for (else the typed form's `target_area`), and the place names an employer of each
+    # area bears: an employer that names none of them is a point for the reviewer.
+    target_area: str | None = None
+    # The district and its towns (镇/街道): an employer's name often bears only its town (上海朱家角…).
+    area_places: tuple[tuple[str, tuple[str, ...]], ...] = (
+        (
+            "qingpu",
+            ("青浦", "朱家角", "金泽", "练塘", "赵巷", "徐泾", "华新", "重固", "白鹤", "夏阳", "盈浦", "香花桥"),
+        ),
+        ("wujiang", ("吴江", "松陵", "同里", "黎里", "平望", "盛泽", "震泽", "七都", "桃源", "汾湖", "横扇", "八坼")),
+        ("jiashan", ("嘉善", "魏塘", "西塘", "姚庄", "陶庄", "天凝", "干窑", "大云", "罗星", "惠民")),
+    )
     # Fields each document must show for the decision to rest on it (an unread one is a doubt).
     key_fields: tuple[tuple[DocType, tuple[str, ...]], ...] = (
         (DocType.ID_CARD_FRONT, ("name", "id_number")),
@@ -126,6 +140,7 @@ class DecisionConfig:
             "require_application_form": self.require_application_form,
             "doubtful_quality_flags": list(self.doubtful_quality_flags),
             "zone_provinces": list(self.zone_provinces),
+            "target_area": self.target_area,
             "key_fields": {str(t): list(keys) for t, keys in self.key_fields},
         }
 
@@ -189,21 +204,31 @@ class Rule:
 
     def reason(self, finding: Finding, facts: Facts) -> Reason:
         params = {"as_of": facts.as_of.isoformat(), "doc": "", "doc_en": "", "field": "", "field_en": ""}
+        # the applicant's text names documents by kind only, and never a value (recognition.notices)
+        public = {"as_of": params["as_of"], "doc": "材料", "doc_en": "document"}
         ref = finding.ref
         if finding.document is not None:
             ref = doc_ref(finding.document)
             params["doc"], params["doc_en"] = doc_label(finding.document)
+            public["doc"], public["doc_en"] = doc_kind(finding.document)
         elif finding.ref is not None:
             params["doc"], params["doc_en"] = Path(finding.ref).name, Path(finding.ref).name
         if finding.field:
             params["field"], params["field_en"] = FIELD_NAMES.get(finding.field, (finding.field, finding.field))
+            public["field"], public["field_en"] = params["field"], params["field_en"]
+        if finding.other is not None:
+            public["other"], public["other_en"] = doc_kind(finding.other)
         params.update(finding.params)
+        for key in ("required", "required_en"):
+            if key in finding.params:
+                public[key] = finding.params[key]
         severity = self.severity_for(finding, facts.config)
         zh, en = self.message_zh.format(**params), self.message_en.format(**params)
         if severity != self.severity:
             zh += "（识别置信度低，可能为识别错误，需人工核对）"
             en += " (read with low OCR confidence: possibly a misreading; a person must check)"
-        return Reason(self.code, severity, ref, finding.field, zh, en)
+        told_zh, told_en = applicant_notice(self.code, public)
+        return Reason(self.code, severity, ref, finding.field, zh, en, told_zh, told_en)
 
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -211,6 +236,11 @@ class Rule:
 
 def doc_ref(extraction: Extraction) -> str:
     return f"{extraction.source}#{extraction.page}"
+
+
+def doc_kind(extraction: Extraction) -> tuple[str, str]:
+    """The kind of document as an applicant reads it: 身份证人像面, 注册证."""
+    return DOC_NAMES.get(extraction.doc_type, (str(extraction.doc_type), str(extraction.doc_type)))
 
 
 def doc_label(extraction: Extraction) -> tuple[str, str]:
@@ -321,16 +351,24 @@ _HANDLED_ELSEWHERE = frozenset({"certificate_valid_at_decision_date", "id_card_v
 _IMPLIED_BY_ID = {"gender_matches_id_number": "gender", "birth_date_matches_id_number": "birth_date"}
 
 
-def _pair_documents(facts: Facts, check: ConsistencyCheck) -> tuple[Extraction | None, Extraction | None]:
-    """The document to blame first (a form, else a certificate, else the ID card) and the other one."""
+def _pair_documents(
+    facts: Facts, check: ConsistencyCheck, field_name: str
+) -> tuple[Extraction | None, Extraction | None]:
+    """The document to blame and the other one: the odd one out against the registry and the other
+    documents (`matching.consistency.odd_one_out`); when the evidence cannot tell, a form, else a
+    certificate, else the ID card."""
     docs = [d for d in (facts.document(r) for r in check.documents) if d is not None]
     rank = {DocType.APPLICATION_FORM: 0, **dict.fromkeys(CERTIFICATE_TYPES, 1)}
     docs.sort(key=lambda d: rank.get(d.doc_type, 2))
+    odd = odd_one_out(field_name, docs, facts.documents, facts.evidence)
+    if odd is not None:
+        docs.remove(odd)
+        docs.insert(0, odd)
     return (docs[0] if docs else None), (docs[1] if len(docs) > 1 else None)
 
 
 def _pair_finding(facts: Facts, check: ConsistencyCheck, field_name: str) -> Finding:
-    blamed, other = _pair_documents(facts, check)
+    blamed, other = _pair_documents(facts, check, field_name)
     params = {"value": "", "expected": "", "other": "", "other_en": ""}
     if blamed is not None:
         params["value"] = shown(field_name, blamed.value(field_name))
@@ -348,6 +386,54 @@ def _pairs(fields: Sequence[str], verdict: Verdict) -> Finder:
                 yield _pair_finding(facts, check, field_name)
 
     return find
+
+
+def _name_sources(facts: Facts) -> dict[str, dict[str, list[Extraction | None]]]:
+    """Every name the application shows (documents; registry records as None), grouped by what they
+    read after folding look-alikes, then by exact spelling."""
+    sources: list[tuple[str, Extraction | None]] = [
+        (clean_name(str(d.value("name"))), d) for d in facts.documents if _present(d.value("name"))
+    ]
+    records = {(str(e.record.cert_type), e.record.cert_number): e.record for e in facts.evidence if e.record}
+    sources += [(clean_name(r.name), None) for r in records.values() if r.name]
+    groups: dict[str, dict[str, list[Extraction | None]]] = {}
+    for exact, d in sources:
+        if exact:
+            groups.setdefault(name_key(exact) or exact, {}).setdefault(exact, []).append(d)
+    return groups
+
+
+def _name_agrees_only_after_folding(facts: Facts) -> Iterator[Finding]:
+    """Spellings of a name that agree only once look-alikes (峰/锋, 杨/扬) are folded.
+
+    Folding forgives what OCR may have misread, so it explains a difference only when the odd spelling
+    is a single OCR-read document and the spelling it should have been is borne out by at least two
+    other sources (the registry and the ID card, say). A typed look-alike, or two spellings each borne
+    out, is a different name until a person looks: never an on-the-spot approval.
+    """
+    for spellings in _name_sources(facts).values():
+        if len(spellings) < 2:
+            continue
+        ranked = sorted(spellings.items(), key=lambda kv: -len(kv[1]))
+        top_name, top = ranked[0]
+        established = len(top) >= 2 and len(ranked[1][1]) < len(top)
+        misread = [len(docs) == 1 and docs[0] is not None and read_by_ocr(docs[0]) for _, docs in ranked[1:]]
+        if established and all(misread):
+            continue
+        if not established:  # no spelling prevails: the registry's (if any) is the reference
+            top_name, top = next(((n, ds) for n, ds in ranked if None in ds), ranked[0])
+        other = next((d for d in top if d is not None), None)
+        if other is not None:
+            other_zh, other_en = doc_label(other)
+        else:
+            other_zh, other_en = "发证机关登记记录", "the issuing authority's record"
+        for name, docs in ranked:
+            if name == top_name:
+                continue
+            for d in docs:
+                if d is not None:
+                    params = {"value": name, "expected": top_name, "other": other_zh, "other_en": other_en}
+                    yield Finding(d, "name", params, other=other)
 
 
 def _form_details(verdicts: tuple[Verdict, ...]) -> Finder:
@@ -397,6 +483,57 @@ def _unknown_checks(verdict: Verdict) -> Finder:
                 yield Finding(d, None, {"check": check.check, "detail": check.detail})
 
     return find
+
+
+# --- finders: the form's employer (guide: 现执业单位 with its 单位公章) ----------------------------------
+
+
+def _typed_forms(facts: Facts) -> list[Extraction]:
+    return [d for d in facts.of_type(DocType.APPLICATION_FORM) if not read_by_ocr(d)]
+
+
+def _scanned_forms(facts: Facts) -> list[Extraction]:
+    return [d for d in facts.of_type(DocType.APPLICATION_FORM) if read_by_ocr(d)]
+
+
+def _form_unsealed(facts: Facts) -> Iterator[Finding]:
+    """A scanned form without its employer's seal (单位公章): the new employer is not vouched for."""
+    for d in _scanned_forms(facts):
+        if d.value("employer_sealed") is not True:
+            yield Finding(d, "employer_sealed")
+
+
+def _employer_differs_from_scan(facts: Facts) -> Iterator[Finding]:
+    """The employer typed on the portal against the one the scanned (sealed) form shows."""
+    comparison = COMPARISON_BY_FIELD["employer"]
+    for typed in _typed_forms(facts):
+        value = typed.value("current_employer")
+        for scan in _scanned_forms(facts):
+            seen = scan.value("current_employer")
+            if not _present(value) or not _present(seen):
+                continue
+            if comparison.verdict(comparison.comparator(value, seen, fold=True)) is not Verdict.MATCH:
+                params = {"value": str(value), "expected": str(seen)}
+                params["other"], params["other_en"] = doc_label(scan)
+                yield Finding(typed, "current_employer", params, other=scan)
+
+
+def target_area(facts: Facts) -> str | None:
+    if facts.config.target_area:
+        return facts.config.target_area
+    typed = next((str(d.value("target_area")) for d in _typed_forms(facts) if _present(d.value("target_area"))), None)
+    return typed
+
+
+def _employer_outside_area(facts: Facts) -> Iterator[Finding]:
+    area = target_area(facts)
+    places = dict(facts.config.area_places).get(area or "")
+    if not places:
+        return
+    for d in facts.of_type(DocType.APPLICATION_FORM):
+        employer = d.value("current_employer")
+        if _present(employer) and not any(p in str(employer) for p in places):
+            yield Finding(d, "current_employer", {"value": str(employer), "places": places[0], "area": area or ""})
 
 
 # --- finders: validity --------------------------------------------------------------------------------
@@ -678,6 +815,14 @@ _TABLE: tuple[Rule, ...] = (
         _pairs(("name",), Verdict.UNCERTAIN),
     ),
     Rule(
+        "name_agrees_only_after_folding",
+        "doubt",
+        "{doc}的姓名“{value}”与{other}的“{expected}”仅在归并形近字后一致，不能即办，需人工核对",
+        "{doc_en}: name '{value}' agrees with '{expected}' on the {other_en} only after folding look-alike "
+        "characters; not approved on the spot, a person must check",
+        _name_agrees_only_after_folding,
+    ),
+    Rule(
         "id_number_disagrees",
         "fail",
         "{doc}的身份证号{value}与{other}的{expected}不一致",
@@ -725,6 +870,29 @@ _TABLE: tuple[Rule, ...] = (
         "{doc}填写的{field}“{value}”与{other}的“{expected}”不一致，需人工核对",
         "{doc_en}: {field_en} '{value}' differs from '{expected}' on the {other_en}; a person must check",
         _form_details((Verdict.MISMATCH, Verdict.UNCERTAIN)),
+    ),
+    # the form's employer: the guide asks for the current employer's seal on the form
+    Rule(
+        "form_employer_unsealed",
+        "doubt",
+        "{doc}未见现执业单位公章（单位公章），新执业单位未经单位确认，需人工核对",
+        "{doc_en}: no seal of the current employer (单位公章) was found; a person must check",
+        _form_unsealed,
+    ),
+    Rule(
+        "current_employer_differs_from_form",
+        "doubt",
+        "{doc}填写的现执业单位“{value}”与{other}的“{expected}”不一致，需人工核对",
+        "{doc_en}: current employer '{value}' differs from '{expected}' on the {other_en}; a person must check",
+        _employer_differs_from_scan,
+    ),
+    Rule(
+        "employer_outside_area",
+        "doubt",
+        "{doc}的现执业单位“{value}”名称中未见“{places}”或其所辖镇名，是否在申请互认的地区执业需人工核对",
+        "{doc_en}: current employer '{value}' names neither {places} (the area applied for) nor one of its towns; "
+        "a person must check",
+        _employer_outside_area,
     ),
     # ID card validity
     Rule(

@@ -162,6 +162,47 @@ TEXT: dict[str, tuple[str, str]] = {
     "flagged": ("需核对", "check"),
     "documents_of": ("份材料", "documents"),
     "status_page": ("申请人状态页", "Applicant's status page"),
+    "reject_outcome": ("不予互认", "Reject"),
+    "pages": ("翻页", "Pages"),
+    "approve_title": ("准予互认：请核对后确认", "Approve: check and confirm"),
+    "approve_summary": ("将换发示范区统一注册证书，证书载明：", "The zone certificate will be issued with:"),
+    "approve_doubts": (
+        "本件尚有 {n} 条待核事项，确认即表示已逐条核实。",
+        "{n} points are still open; confirming means you checked each of them.",
+    ),
+    "confirm_approve": ("确认准予互认并换发证书", "Confirm: approve and issue"),
+    "confirm_employer": ("已核实现执业单位，证书载明：", "I checked the current employer; print:"),
+    "employer_unconfirmed": (
+        "未勾选时，证书仅载明经核实的执业单位（加盖公章的申请表或登记记录）",
+        "Unticked, the certificate prints only a verified employer (sealed form or the record)",
+    ),
+    "typed_form": ("网上申请表（申请人填写）", "Form typed by the applicant"),
+    "typed_value": ("填写内容", "Typed"),
+    "typed_checks": ("核对", "Checks"),
+    "no_check": ("未核对", "not checked"),
+    "printed_note": (
+        "证书仅打印经核实或经审核人员确认的内容",
+        "The certificate prints only what was verified or confirmed by a reviewer",
+    ),
+    "reason_for_reviewer": ("审核人员看到的", "For the reviewer"),
+    "reason_for_applicant": ("告知申请人", "Told to the applicant"),
+    "reject_hint": (
+        "默认只勾选不予互认的理由；“需核对”事项是给审核人员的提示，确有必要时再勾选。告知申请人的文字不含登记记录内容。",
+        "Only refusal grounds are ticked; points to check are notes for you. The applicant's text never shows "
+        "the record's values.",
+    ),
+    "jump_to_field": ("定位到该字段", "Show the field"),
+    "reasons_count": ("{n} 条", "{n}"),
+    "uploaded_as": ("上传文件", "File"),
+    "reopen": ("重新审核…", "Reopen…"),
+    "reopen_title": ("重新审核系统自动准予的申请（须说明理由）", "Reopen an automatic approval (reason required)"),
+    "reopen_reason": ("理由", "Reason"),
+    "confirm_reopen": ("确认转人工审核", "Confirm: back to review"),
+    "done_reopen": ("已转为人工审核", "Back in review"),
+    "waiting_since": ("等待自", "Waiting since"),
+    "trail_sentence": ("经过", "What happened"),
+    "reviewer_note": ("审核人员提示", "Note for the reviewer"),
+    "status_what_to_do": ("请按以下事项一次补正后重新提交", "Please fix all of the following, then submit again"),
 }
 
 FIELD: dict[str, tuple[str, str]] = {
@@ -187,7 +228,8 @@ FIELD: dict[str, tuple[str, str]] = {
     "former_employer": ("原执业单位", "former employer"),
     "application_date": ("申请日期", "application date"),
     "applicant_signed": ("申请人签字", "signed"),
-    "employer_sealed": ("单位盖章", "sealed"),
+    "employer_sealed": ("单位公章", "employer's seal"),
+    "target_area": ("申请互认地区", "area applied for"),
 }
 
 DOC_TYPE: dict[str, tuple[str, str]] = {
@@ -270,6 +312,7 @@ ACTION: dict[str, tuple[str, str]] = {
     "certificate.issue": ("换发证书", "certificate issued"),
     "certificate.failed": ("证书换发失败", "certificate failed"),
     "certificate.download": ("下载证书", "certificate downloaded"),
+    "application.reopen": ("转人工审核", "reopened"),
 }
 
 
@@ -291,3 +334,79 @@ def pick(table: dict[str, tuple[str, str]], key: str | None, lang: str) -> str:
         return ""
     pair = table.get(key)
     return (pair[1] if lang == "en" else pair[0]) if pair else key
+
+
+TRAIL: dict[str, tuple[str, str]] = {
+    "application.create": ("{actor} 创建了申请（互认地区：{area}）", "{actor} created the application (area {area})"),
+    "application.submit": ("{actor} 提交了申请", "{actor} submitted the application"),
+    "application.screening": ("{actor} 开始预审", "{actor} started pre-screening"),
+    "application.screened": (
+        "{actor} 完成预审：自动结论为“{outcome}”，{n_reasons} 条理由",
+        "{actor} pre-screened it: {outcome}, {n_reasons} reasons",
+    ),
+    "application.screening_failed": ("{actor} 预审失败，已转人工审核", "{actor}: pre-screening failed, sent to review"),
+    "application.view_personal_data": (
+        "{actor} 查看完整身份证号码 {count} 次（{first} 至 {last}）",
+        "{actor} viewed the full ID number {count} times ({first} to {last})",
+    ),
+    "application.view": ("{actor} 查看本件 {count} 次（{first} 至 {last}）", "{actor} viewed it {count} times"),
+    "application.list": ("{actor} 在列表中查看 {count} 次", "{actor} listed it {count} times"),
+    "application.approve": ("{actor} 准予互认", "{actor} approved"),
+    "application.reject": ("{actor} 作出不予互认决定", "{actor} rejected"),
+    "application.override": (
+        "{actor} 改变了自动结论：{state_from} → {state}",
+        "{actor} overrode: {state_from} → {state}",
+    ),
+    "application.reopen": ("{actor} 将自动准予的申请转为人工审核", "{actor} reopened the automatic approval"),
+    "application.request_reupload": ("{actor} 要求申请人重新上传材料", "{actor} asked for a re-upload"),
+    "document.add": ("{actor} 上传了一份材料（{size}）", "{actor} added a document ({size})"),
+    "document.remove": ("{actor} 移除了一份材料", "{actor} removed a document"),
+    "document.reactivate": ("{actor} 恢复了一份材料", "{actor} restored a document"),
+    "certificate.issue": ("{actor} 换发了证书 {number}", "{actor} issued certificate {number}"),
+    "certificate.failed": ("{actor} 换发证书失败（{error}）", "{actor}: the certificate failed ({error})"),
+    "certificate.download": ("{actor} 下载了证书", "{actor} downloaded the certificate"),
+}
+"""The audit trail as sentences; `{actor}` and the entry's details fill them in."""
+
+DETAIL_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"^registry: (?P<rest>.*)$", "登记库：{rest}"),
+    (r"^document: (?P<rest>.*)$", "证面：{rest}"),
+    (r"^(?P<field>\w+) absent on (?P<doc>.+)$", "{field}缺失（{doc}）"),
+    (r"^(?P<field>\w+): (?P<a>.*) vs (?P<b>.*) \(similarity (?P<s>[\d.]+)\)$", "{field}：{a} 与 {b}（相似度 {s}）"),
+    (r"^(?P<v>\S+) does not pass the GB 11643 check digit$", "{v} 校验位不符"),
+    (r"^(?P<field>\w+) (?P<v>.*) not understood$", "{field} {v} 无法识别"),
+    (
+        r"^(?P<field>\w+): document says (?P<got>.*), ID number implies (?P<exp>.*)$",
+        "{field}：证件记载 {got}，身份证号码显示 {exp}",
+    ),
+    (r"^no validity dates$", "无有效期"),
+    (r"^not valid before (?P<d>\S+) \(decision date (?P<a>\S+)\)$", "{d}前尚未生效（决定日期 {a}）"),
+    (r"^valid from (?P<d>\S+), 长期 \(no end\)$", "自 {d} 起长期有效"),
+    (r"^end of validity not read$", "未能读取有效期截止日期"),
+    (r"^expired on (?P<d>\S+) \(decision date (?P<a>\S+)\)$", "已于 {d} 过期（决定日期 {a}）"),
+    (r"^valid until (?P<d>\S+) \(decision date (?P<a>\S+)\)$", "有效期至 {d}（决定日期 {a}）"),
+    (r"^no ID card back \(有效期限\) supplied$", "未提交身份证国徽面（有效期限）"),
+    (r"^registry status (?P<st>\w+) \((?P<t>\w+) (?P<n>.+)\)$", "登记状态：{st}（{n}）"),
+)
+"""The cross-document checks' English details (matching.consistency) as Chinese pages say them."""
+
+STATUS_ZH = {"revoked": "已撤销", "suspended": "已暂停", "valid": "有效"}
+
+
+def detail_zh(detail: str) -> str:
+    """A check's detail in Chinese; field names through `FIELD`; unknown shapes stay as they are."""
+    import re
+
+    for pattern, template in DETAIL_PATTERNS:
+        m = re.match(pattern, detail)
+        if m is None:
+            continue
+        values = dict(m.groupdict())
+        if "field" in values:
+            values["field"] = pick(FIELD, values["field"], "zh")
+        if "st" in values:
+            values["st"] = STATUS_ZH.get(values["st"], values["st"])
+        if "rest" in values:
+            values["rest"] = detail_zh(values["rest"])
+        return template.format(**values)
+    return detail

@@ -133,6 +133,12 @@ class WebRoute(APIRoute):
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 
+def _zone(request: Request) -> str | None:
+    """The zone times are shown in (`HUREN_TIMEZONE`, 北京时间 by default)."""
+    settings = getattr(request.app.state, "settings", None)
+    return getattr(settings, "timezone", None)
+
+
 def _engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
@@ -228,7 +234,7 @@ def queue(
         return RedirectResponse("/my", status_code=303)
     lang = lang_of(request)
     filters = views.QueueFilters(state, outcome, area, date_from, date_to, q[:64], page)
-    result = views.queue(_engine(request), web.user, filters, lang)
+    result = views.queue(_engine(request), web.user, filters, lang, _zone(request))
     states = [(s, views.state_label(s, lang)) for s in service.STATE_ZH]
     outcomes = [(o, pick(OUTCOME, o, lang)) for o in OUTCOME]
     areas = [(a, views.area_label(a, lang)) for a in result.areas]
@@ -269,17 +275,17 @@ def application_page(
     engine = _engine(request)
     detail = service.detail(engine, views.reader(web.user), app_id)
     screening = detail.get("screening")
-    reasons = views.reasons_view((screening or {}).get("reasons", []), lang, (screening or {}).get("sources"))
-    decision = detail.get("decision") or {}
-    trail = [
-        {
-            "at": e["at"][:19].replace("T", " "),
-            "actor": e["actor"],
-            "action": pick(ACTION, e["action"], lang),
-            "detail": e["detail"],
-        }
-        for e in service.trail(engine, views.reader(web.user), app_id)
-    ]
+    zone = _zone(request)
+    documents = views.documents_view(detail, lang)
+    rows = {r["box"] for d in documents for p in d["pages"] for r in p["rows"]}
+    sources = (screening or {}).get("sources")
+    reasons = views.reasons_view((screening or {}).get("reasons", []), lang, sources, rows)
+    decision = dict(detail.get("decision") or {})
+    if decision:
+        decision["action_label"] = pick(ACTION, f"application.{decision.get('action')}", lang)
+        decision["at_label"] = views.when(decision.get("at"), lang, zone)
+    trail = views.trail_view(service.trail(engine, views.reader(web.user), app_id), lang, zone)
+    form = views.form_view(detail, lang)
     t = translator(lang)
     return render(
         request,
@@ -289,15 +295,20 @@ def application_page(
             "area": views.area_label(detail["area"], lang),
             "state_label": views.state_label(detail["state"], lang),
             "outcome_label": pick(OUTCOME, detail["auto_outcome"], lang),
-            "documents": views.documents_view(detail, lang),
-            "checks": views.checks_view(screening, lang),
+            "documents": documents,
+            "typed_form": form,
+            "reupload_default": views.reupload_default(documents),
+            "checks": views.checks_view(screening, lang, zone),
             "reasons": reasons,
+            "fail_count": sum(1 for r in reasons if r.get("severity") == "fail"),
             "decision": decision,
             "decision_reasons": views.reasons_view(decision.get("reasons") or [], lang),
             "actions": views.actions(detail) if web.can_decide else {},
             "trail": trail,
             "error": error,
-            "done": t(f"done_{done}") if done in ("approve", "reject", "override", "request_reupload") else "",
+            "done": t(f"done_{done}")
+            if done in ("approve", "reject", "override", "request_reupload", "reopen")
+            else "",
             "done_action": done,
             "full_id": web.user.role == "reviewer",
             "show_value": views.show_value,
@@ -403,6 +414,8 @@ def _decision_from_form(form: Any) -> DecisionIn:
         body["documents"] = [ReuploadIn(document_id=doc, message_zh=message[:500])] if message else []
     elif action == "override":
         body["outcome"] = form.get("outcome") or None
+    elif action == "approve":
+        body["confirmed_employer"] = str(form.get("confirm_employer", "")).strip()[:256] or None
     return DecisionIn.model_validate(body)
 
 

@@ -17,12 +17,38 @@ from sqlalchemy import Engine
 
 from api import service
 from api.auth import User
-from api.web.i18n import CHECK, DOC_TYPE, FIELD, OUTCOME, QUALITY_FLAG, STATE_EN, VERDICT, pick
+from api.web.i18n import (
+    ACTION,
+    CHECK,
+    DOC_TYPE,
+    FIELD,
+    OUTCOME,
+    QUALITY_FLAG,
+    STATE_EN,
+    TRAIL,
+    VERDICT,
+    detail_zh,
+    pick,
+)
+from huren import clock
 from recognition.reissue import AREAS
 
 PAGE_SIZE = 20
 DEFAULT_MIN_CONFIDENCE = 0.80  # the decision's min_field_confidence when the record lacks it
 BAD_VERDICTS = ("mismatch", "missing", "uncertain")
+NOWRAP_FIELDS = frozenset(
+    {"id_number", "cert_number", "phone", "valid_from", "valid_until", "issue_date", "birth_date"}
+)
+DOC_ORDER = (
+    "registration_certificate",
+    "assessment_certificate",
+    "verifier_certificate",
+    "id_card_front",
+    "id_card_back",
+    "application_form",
+    "unknown",
+)
+"""How the application page orders documents (after the flagged ones): certificate, ID card, form."""
 
 
 def reader(user: User) -> User:
@@ -45,6 +71,11 @@ def area_label(key: str | None, lang: str) -> str:
 
 def state_label(state: str, lang: str) -> str:
     return STATE_EN.get(state, state) if lang == "en" else service.STATE_ZH.get(state, state)
+
+
+def when(iso: str | None, lang: str, zone: str | None = None) -> str:
+    """A stored UTC timestamp as a person reads it: 北京时间 (or the configured zone), Chinese on Chinese pages."""
+    return clock.shown(iso, lang, zone)
 
 
 def age_label(created_at: str, lang: str, now: datetime | None = None) -> str:
@@ -112,9 +143,24 @@ def _day(value: str) -> date | None:
         return None
 
 
-def queue(engine: Engine, user: User, filters: QueueFilters, lang: str) -> QueuePage:
-    """The service's list for this user (scoped, ID numbers masked, audited), filtered and paged."""
-    items = service.list_for(engine, reader(user), filters.state or None)
+PENDING_STATES = ("review", "reupload_requested", "queued", "screening", "draft")
+"""What still waits for someone; decided applications come after."""
+
+
+def queue_order(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Pending first, the longest waiting first (since its last change); then the decided, latest first."""
+
+    def since(item: dict[str, Any]) -> str:
+        return str(item.get("updated_at") or item["created_at"])
+
+    pending = sorted((i for i in items if i["state"] in PENDING_STATES), key=lambda i: (since(i), i["id"]))
+    done = sorted((i for i in items if i["state"] not in PENDING_STATES), key=since, reverse=True)
+    return pending + done
+
+
+def queue(engine: Engine, user: User, filters: QueueFilters, lang: str, zone: str | None = None) -> QueuePage:
+    """The service's list for this user (scoped, ID numbers masked, audited), filtered, ordered and paged."""
+    items = queue_order(service.list_for(engine, reader(user), filters.state or None))
     q = filters.q.strip().lower()
     start, end = _day(filters.date_from), _day(filters.date_to)
     kept = []
@@ -146,7 +192,8 @@ def queue(engine: Engine, user: User, filters: QueueFilters, lang: str) -> Queue
             "outcome": i["auto_outcome"] or "",
             "outcome_label": pick(OUTCOME, i["auto_outcome"], lang),
             "age": age_label(i["created_at"], lang),
-            "created_at": i["created_at"][:16].replace("T", " "),
+            "created_at": when(i["created_at"], lang, zone),
+            "pending": i["state"] in PENDING_STATES,
             "doubts": doubts.get(i["id"], 0),
         }
         for i in shown
@@ -203,7 +250,9 @@ def page_view(
         field_reasons = [r for r in reasons if r.get("field") == key]
         flagged = verdict in BAD_VERDICTS or low or key in review or bool(field_reasons)
         v = _verdict(verdict, lang)
-        if flagged and v["css"] in ("ok", "neutral"):
+        if any(r.get("severity") == "fail" for r in field_reasons):
+            v = _verdict("mismatch", lang)  # the pill says what the reason says: 不一致 beside 不符合
+        elif flagged and v["css"] in ("ok", "neutral"):
             v = {**_verdict("low_confidence" if low else "uncertain", lang)}
         row = {
             "key": key,
@@ -219,6 +268,7 @@ def page_view(
             "flagged": flagged,
             "reasons": [r["message_en"] if lang == "en" else r["message_zh"] for r in field_reasons],
             "has_box": bool(got.get("bbox")),
+            "nowrap": key in NOWRAP_FIELDS,
         }
         rows.append(row)
         if got.get("bbox"):
@@ -257,49 +307,190 @@ def page_view(
     }
 
 
+def _doc_rank(doc_type: str | None) -> int:
+    return DOC_ORDER.index(doc_type) if doc_type in DOC_ORDER else len(DOC_ORDER)
+
+
 def documents_view(detail: dict[str, Any], lang: str) -> list[dict[str, Any]]:
-    """Each active document with its pages as the latest screening read them."""
+    """Each active document with its pages as the latest screening read them: flagged ones first, then
+    certificate, ID card front, back, form; each named by what it is (注册证), not by its file name."""
     screening: dict[str, Any] = detail.get("screening") or {}
     labels = {doc_id: label for label, doc_id in (screening.get("sources") or {}).items()}
+    reasons = screening.get("reasons", [])
     out = []
-    for doc in detail["documents"]:
+    for i, doc in enumerate(detail["documents"]):
         label = labels.get(doc["id"], doc["filename"])
-        pages = [
-            page_view(detail["id"], doc["id"], label, e, screening, lang)
-            for e in screening.get("documents", [])
-            if e.get("source") == label
-        ]
+        extractions = [e for e in screening.get("documents", []) if e.get("source") == label]
+        pages = [page_view(detail["id"], doc["id"], label, e, screening, lang) for e in extractions]
         errors = [e["error"] for e in screening.get("file_errors", []) if e.get("source") == label]
-        out.append({"id": doc["id"], "filename": doc["filename"], "label": label, "pages": pages, "errors": errors})
+        types = list(dict.fromkeys(str(e.get("doc_type")) for e in extractions))
+        title = "、".join(pick(DOC_TYPE, t, lang) for t in types) or pick(DOC_TYPE, "unknown", lang)
+        blamed = any(str(r.get("document") or "").rpartition("#")[0] == label for r in reasons)
+        fails = any(
+            str(r.get("document") or "").rpartition("#")[0] == label and r.get("severity") == "fail" for r in reasons
+        )
+        flagged = blamed or bool(errors) or any(row["flagged"] for p in pages for row in p["rows"])
+        rank = min((_doc_rank(t) for t in types), default=len(DOC_ORDER))
+        out.append(
+            {
+                "id": doc["id"],
+                "filename": doc["filename"],
+                "label": label,
+                "title": title,
+                "pages": pages,
+                "errors": errors,
+                "flagged": flagged,
+                "blamed": blamed,
+                "fails": fails,
+                "order": (0 if fails else 1 if blamed else 2 if flagged else 3, rank, i),
+            }
+        )
+    out.sort(key=lambda d: d["order"])
     return out
 
 
-def checks_view(screening: dict[str, Any] | None, lang: str) -> list[dict[str, Any]]:
+def reupload_default(documents: list[dict[str, Any]]) -> str:
+    """The document the re-upload dialog offers first: the one the reasons blame, else the first flagged."""
+    for key in ("fails", "blamed", "flagged"):
+        doc = next((d for d in documents if d[key]), None)
+        if doc is not None:
+            return str(doc["id"])
+    return ""
+
+
+TYPED_FORM_SOURCE = "网上申请表"
+TYPED_FORM_FIELDS = (
+    "name",
+    "gender",
+    "id_number",
+    "phone",
+    "title",
+    "education",
+    "cert_number",
+    "level",
+    "issuing_authority",
+    "valid_from",
+    "valid_until",
+    "categories",
+    "current_employer",
+    "former_employer",
+    "target_area",
+)
+
+
+def form_view(detail: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The form the applicant typed, each field beside the checks made on it (the scans, the area)."""
+    from matching.consistency import PAIR_CHECKS
+
+    screening: dict[str, Any] = detail.get("screening") or {}
+    field_of = {p.check: p.field for p in PAIR_CHECKS}
+    ref = f"{TYPED_FORM_SOURCE}#1"
+    labels = {label: doc_id for label, doc_id in (screening.get("sources") or {}).items()}
+    kinds = {f"{e.get('source')}#{e.get('page')}": str(e.get("doc_type")) for e in screening.get("documents", [])}
+    checks: dict[str, list[dict[str, Any]]] = {}
+    for c in screening.get("consistency", []):
+        docs = list(c.get("documents") or [])
+        if ref not in docs or c.get("check") not in field_of:
+            continue
+        other = next((d for d in docs if d != ref), "")
+        source, _, page = other.rpartition("#")
+        checks.setdefault(field_of[c["check"]], []).append(
+            {
+                "other": pick(DOC_TYPE, kinds.get(other), lang),
+                "target": f"page-b-{labels[source][:8]}-{page}" if source in labels else "",
+                "verdict": _verdict(str(c.get("verdict")), lang),
+            }
+        )
+    reasons = [r for r in screening.get("reasons", []) if r.get("document") == ref]
+    form: dict[str, Any] = detail.get("form") or {}
+    rows = []
+    for key in TYPED_FORM_FIELDS:
+        value = form.get(key)
+        if key == "target_area":
+            value = area_label(detail.get("area"), lang)
+        field_reasons = [r for r in reasons if r.get("field") == key]
+        row_checks = checks.get(key, [])
+        verdicts = {c["verdict"]["key"] for c in row_checks}
+        flagged = bool(field_reasons) or bool(verdicts & {"mismatch", "uncertain"})
+        rows.append(
+            {
+                "key": key,
+                "id": f"form-row-{key}",
+                "label": pick(FIELD, key, lang),
+                "value": show_value(value, lang),
+                "checks": row_checks,
+                "reasons": [r["message_en"] if lang == "en" else r["message_zh"] for r in field_reasons],
+                "flagged": flagged,
+                "fails": any(r.get("severity") == "fail" for r in field_reasons),
+                "nowrap": key in NOWRAP_FIELDS,
+            }
+        )
+    return {"rows": rows, "flagged": any(r["flagged"] for r in rows), "employer": form.get("current_employer") or ""}
+
+
+def checks_view(screening: dict[str, Any] | None, lang: str, zone: str | None = None) -> list[dict[str, Any]]:
+    """The cross-document checks, documents named by kind, details in the page's language."""
+    kinds = {
+        f"{e.get('source')}#{e.get('page')}": str(e.get("doc_type")) for e in (screening or {}).get("documents", [])
+    }
+
+    def named(ref: str) -> str:
+        kind = kinds.get(ref)
+        return pick(DOC_TYPE, kind, lang) if kind else document_ref(ref, lang)
+
     return [
         {
             "label": pick(CHECK, c.get("check"), lang),
             "verdict": _verdict(str(c.get("verdict")), lang),
-            "detail": c.get("detail", ""),
-            "documents": "，".join(document_ref(d, lang) for d in c.get("documents", [])),
+            "detail": detail_zh(str(c.get("detail", ""))) if lang != "en" else c.get("detail", ""),
+            "documents": ("，" if lang != "en" else ", ").join(named(d) for d in c.get("documents", [])),
         }
         for c in (screening or {}).get("consistency", [])
     ]
 
 
+def reason_target(reason: dict[str, Any], sources: dict[str, str], fields: set[str]) -> tuple[str, str]:
+    """(element id, box id) a reason jumps to: its field's row on its page, else the page, else nothing."""
+    source, _, page = str(reason.get("document") or "").rpartition("#")
+    field = reason.get("field")
+    if source == TYPED_FORM_SOURCE:
+        return (f"form-row-{field}" if field in TYPED_FORM_FIELDS else "typed-form"), ""
+    doc_id = sources.get(source)
+    if not doc_id:
+        return "", ""
+    box = f"b-{doc_id[:8]}-{page}"
+    if field and f"{box}-{field}" in fields:
+        return f"row-{box}-{field}", f"{box}-{field}"
+    return f"page-{box}", ""
+
+
 def reasons_view(
-    reasons: list[dict[str, Any]], lang: str, sources: dict[str, str] | None = None
+    reasons: list[dict[str, Any]],
+    lang: str,
+    sources: dict[str, str] | None = None,
+    rows: set[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Reasons to show; `document_id` found from the reason's "label#page" so a kept reason still names it."""
+    """Reasons to show; `document_id` found from the reason's "label#page" so a kept reason still names it.
+
+    `message` is the reviewer's text; `applicant_zh` / `applicant_en` what the applicant would be told
+    (falling back to the reviewer's text only for reasons a reviewer wrote, which are written for them)."""
     sources = sources or {}
-    return [
-        {
-            **r,
-            "message": (r.get("message_en") or r["message_zh"]) if lang == "en" else r["message_zh"],
-            "severity_key": "severity_fail" if r.get("severity") == "fail" else "severity_doubt",
-            "document_id": r.get("document_id") or sources.get(str(r.get("document") or "").rpartition("#")[0]),
-        }
-        for r in reasons
-    ]
+    out = []
+    for r in reasons:
+        target, box = reason_target(r, sources, rows or set())
+        out.append(
+            {
+                **r,
+                "message": (r.get("message_en") or r["message_zh"]) if lang == "en" else r["message_zh"],
+                "severity_key": "severity_fail" if r.get("severity") == "fail" else "severity_doubt",
+                "document_id": r.get("document_id") or sources.get(str(r.get("document") or "").rpartition("#")[0]),
+                "applicant_zh": r.get("applicant_zh") or r["message_zh"],
+                "applicant_en": r.get("applicant_en") or r.get("message_en") or "",
+                "target": target,
+                "box": box,
+            }
+        )
+    return out
 
 
 def actions(detail: dict[str, Any]) -> dict[str, bool]:
@@ -310,4 +501,61 @@ def actions(detail: dict[str, Any]) -> dict[str, bool]:
         "reject": state == "review",
         "reupload": state == "review" or (state == "rejected" and system),
         "override": state in service.DECIDED and system and not detail["certificate_number"],
+        "reopen": state == "approved" and system and not detail["certificate_number"],
     }
+
+
+# --- the audit trail as sentences --------------------------------------------------------------------
+
+FOLDED_ACTIONS = frozenset({"application.view_personal_data", "application.view", "application.list"})
+"""Reads fold into one sentence per reader: who looked, how often, first and last time."""
+
+
+def _trail_values(entry: dict[str, Any], lang: str) -> dict[str, str]:
+    detail = entry.get("detail") or {}
+    values = {k: show_value(v, lang) for k, v in detail.items() if not isinstance(v, dict)}
+    values["actor"] = str(entry.get("actor") or "")
+    values["state"] = state_label(str(detail.get("state") or ""), lang)
+    values["state_from"] = state_label(str(detail.get("state_from") or ""), lang)
+    values["outcome"] = pick(OUTCOME, detail.get("outcome"), lang)
+    values["area"] = area_label(detail.get("area"), lang)
+    values["n_reasons"] = str(len(detail.get("reasons") or []))
+    values["size"] = f"{int(detail.get('size') or 0) / 1024:.0f} KB"
+    return values
+
+
+def trail_view(entries: list[dict[str, Any]], lang: str, zone: str | None = None) -> list[dict[str, str]]:
+    """Each audit entry as a sentence (创建了申请, 提交了申请 …); views of personal data folded per reader."""
+    out: list[dict[str, str]] = []
+    folded: dict[tuple[str, str], dict[str, Any]] = {}
+    for entry in entries:
+        action = str(entry.get("action"))
+        if action in FOLDED_ACTIONS:
+            key = (str(entry.get("actor")), action)
+            group = folded.get(key)
+            if group is None:
+                group = folded[key] = {"first": entry["at"], "last": entry["at"], "count": 0, "row": {}}
+                out.append(group["row"])
+            group["count"] += 1
+            group["last"] = entry["at"]
+            zh, en = TRAIL.get(action, ("{actor} {action}", "{actor} {action}"))
+            values = {"actor": str(entry.get("actor")), "count": str(group["count"]), "action": action}
+            values["first"], values["last"] = when(group["first"], lang, zone), when(group["last"], lang, zone)
+            group["row"].update(
+                {"at": values["first"], "sentence": (en if lang == "en" else zh).format(**values), "folded": "1"}
+            )
+            continue
+        values = _trail_values(entry, lang)
+        values["action"] = pick(ACTION, action, lang)
+        zh, en = TRAIL.get(action, ("{actor} {action}", "{actor}: {action}"))
+        try:
+            sentence = (en if lang == "en" else zh).format_map(_Blank(values))
+        except (KeyError, ValueError, IndexError):
+            sentence = f"{values['actor']} {values['action']}"
+        out.append({"at": when(entry.get("at"), lang, zone), "sentence": sentence, "folded": ""})
+    return out
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""

@@ -45,7 +45,7 @@ FORM: dict[str, Any] = {
     "valid_from": "2023-06-22",
     "valid_until": "2028-06-21",
     "categories": ["力学"],
-    "current_employer": "嘉善示范计量服务有限公司",
+    "current_employer": "上海青浦示范计量服务有限公司",  # in the area applied for (qingpu)
     "former_employer": "上海青松计量技术服务有限公司",
 }
 

@@ -80,6 +80,7 @@ def _form() -> Values:
         "valid_until": "2026-02-28",
         "categories": ["长度", "力学"],
         "current_employer": "嘉善县计量检定测试所",
+        "employer_sealed": True,  # the guide asks for the current employer's seal on the form
     }
 
 
@@ -93,6 +94,7 @@ class Application:
     form: Values | None = field(default_factory=_form)
     extra: list[Extraction] = field(default_factory=list)
     confidence: dict[str, float] = field(default_factory=dict)  # "cert.name" → OCR confidence
+    typed: set[str] = field(default_factory=set)  # documents not read by OCR ("form": typed on the portal)
 
     def set(self, where: str, key: str, value: FieldValueType) -> Application:
         values = getattr(self, where)
@@ -101,6 +103,12 @@ class Application:
             values.pop(key, None)
         else:
             values[key] = value
+        return self
+
+    def name_everywhere(self, name: str) -> Application:
+        for where in ("front", "cert", "form"):
+            if getattr(self, where) is not None:
+                self.set(where, "name", name)
         return self
 
     def drop(self, where: str) -> Application:
@@ -119,6 +127,7 @@ class Application:
             if values is None:
                 continue
             d = doc(doc_type, source, values)
+            d.quality.text_layer = where in self.typed
             for key, conf in self.confidence.items():
                 w, _, k = key.partition(".")
                 if w == where and k in d.fields:

@@ -239,7 +239,16 @@ def test_reject_lists_every_reason_with_document_and_field() -> None:
     fails = [r for r in out["reasons"] if r["severity"] == "fail"]
     assert len(fails) >= 3
     for r in out["reasons"]:
-        assert set(r) == {"code", "severity", "document", "field", "message_zh", "message_en"}
+        assert set(r) == {
+            "code",
+            "severity",
+            "document",
+            "field",
+            "message_zh",
+            "message_en",
+            "applicant_zh",
+            "applicant_en",
+        }
     level = next(r for r in fails if r["code"] == "level_differs_from_registry")
     assert level["document"] == "reg.jpg#1" and level["field"] == "level"
     assert "注册证（reg.jpg 第1页）" in level["message_zh"] and "二级" in level["message_zh"]
@@ -310,3 +319,119 @@ def test_rule_codes_unique_and_messages_format() -> None:
     for r in RULES:
         assert r.severity in ("fail", "doubt")
         assert r.message_zh and r.message_en
+
+
+# --- issue 15: the odd document out, the applicant's texts, look-alikes only for what OCR read -------
+
+
+def _decide(app: Application, reg: Registry | None = None) -> Decision:
+    result = verify_documents(app.extractions(), reg or registry(), AS_OF)
+    return decide(result, as_of=AS_OF)
+
+
+def test_another_persons_id_card_is_the_document_blamed() -> None:
+    app = Application()
+    app.front = {"name": "王芳", "gender": "女", "birth_date": "1990-01-01", "id_number": OTHER_ID}
+    decision = _decide(app)
+    pair = [r for r in decision.reasons if r.code in ("name_disagrees", "id_number_disagrees")]
+    assert {r.code for r in pair} == {"name_disagrees", "id_number_disagrees"}
+    assert {r.document for r in pair} == {"id_front.jpg#1"}, [(r.code, r.document) for r in pair]
+    assert not [r for r in decision.reasons if r.document == "reg.jpg#1"]  # the certificate matched its record
+
+
+def test_a_changed_certificate_is_blamed_not_the_id_card() -> None:
+    decision = _decide(Application().set("cert", "name", "李明"))
+    name = next(r for r in decision.reasons if r.code == "name_disagrees")
+    assert name.document == "reg.jpg#1"
+
+
+def test_applicant_texts_never_show_the_records_values() -> None:
+    """Issue 14 item 3: reviewers see the record's values; the applicant is told what does not match."""
+    secret = record(name="赵敏", gender="女", categories=["电离辐射", "光学"], id_number=OTHER_ID)
+    app = Application()
+    for where in ("front", "cert", "form"):
+        app.set(where, "cert_number", "沪ZC2021000123")
+    decision = _decide(app, registry(secret))
+    assert decision.outcome == "reject"
+    reviewer = " ".join(r.message_zh for r in decision.reasons)
+    assert "赵敏" in reviewer  # the reviewer sees the record's name
+    for r in decision.reasons:
+        told = r.applicant_zh + " " + r.applicant_en
+        assert r.applicant_zh and r.applicant_en, r.code
+        for leaked in ("赵敏", "电离辐射", "光学", OTHER_ID[:4], OTHER_ID[-4:], "女", ID[-4:]):
+            assert leaked not in told, f"{r.code}: {leaked} in {told}"
+        assert "请" in r.applicant_zh, f"{r.code}: says nothing to do: {r.applicant_zh}"
+
+
+def test_every_rule_has_an_applicant_text_that_formats() -> None:
+    from recognition.notices import NOTICES, applicant_notice
+
+    for rule in RULES:
+        zh, en = applicant_notice(rule.code, {"doc": "注册证", "doc_en": "certificate", "field": "姓名"})
+        assert "{" not in zh + en and zh and en, rule.code
+    assert set(NOTICES) >= {r.code for r in RULES if not r.code.endswith("_registry")}
+
+
+def test_a_typed_look_alike_name_is_never_approved_on_the_spot() -> None:
+    """许锋东 typed on the form, 许峰东 on the certificate and in the registry: another name, not OCR noise."""
+    reg = registry(record(name="杨伟"))
+    app = Application(typed={"form"}).name_everywhere("杨伟").set("form", "name", "扬伟")
+    decision = _decide(app, reg)
+    assert decision.outcome == "review", [r.code for r in decision.reasons]
+    fold = next(r for r in decision.reasons if r.code == "name_agrees_only_after_folding")
+    assert fold.document == "form.pdf#1"
+
+
+def test_typed_against_text_layer_compares_without_folding() -> None:
+    reg = registry(record(name="杨伟"))
+    app = Application(typed={"form", "cert"}).name_everywhere("杨伟").set("form", "name", "扬伟")
+    result = verify_documents(app.extractions(), reg, AS_OF)
+    check = next(c for c in result.consistency if c.check == "form_name_matches_certificate")
+    assert check.verdict != "match", check.detail
+    assert decide(result, as_of=AS_OF).outcome != "approve"
+
+
+def test_an_ocr_look_alike_borne_out_by_registry_and_id_card_still_approves() -> None:
+    reg = registry(record(name="杨伟"))
+    app = Application(typed={"form"}).name_everywhere("杨伟").set("cert", "name", "扬伟")
+    decision = _decide(app, reg)
+    assert decision.outcome == "approve", [r.message_zh for r in decision.reasons]
+
+
+def test_two_spellings_each_borne_out_go_to_a_person() -> None:
+    """The form and an ID card say 扬伟, the certificate and the registry 杨伟: two people, not a misreading."""
+    reg = registry(record(name="杨伟"))
+    app = Application().name_everywhere("杨伟").set("form", "name", "扬伟").set("front", "name", "扬伟")
+    decision = _decide(app, reg)
+    assert decision.outcome != "approve"
+    assert "name_agrees_only_after_folding" in [r.code for r in decision.reasons]
+
+
+def test_form_without_the_employers_seal_goes_to_a_person() -> None:
+    decision = _decide(Application().set("form", "employer_sealed", False))
+    assert decision.outcome == "review"
+    assert [(r.code, r.field) for r in decision.reasons] == [("form_employer_unsealed", "employer_sealed")]
+
+
+def test_typed_employer_checked_against_the_scanned_form_and_the_area() -> None:
+    typed = doc(DocType.APPLICATION_FORM, "网上申请表", {"name": "张伟", "current_employer": "浙江某某计量有限公司"})
+    typed.quality.text_layer = True
+    app = Application(extra=[typed])
+    decision = _decide(app)
+    codes = [r.code for r in decision.reasons]
+    assert "current_employer_differs_from_form" in codes and decision.outcome == "review"
+    # the area applied for: 嘉善县计量检定测试所 sits in 嘉善, not in 青浦
+    assert _decide(Application()).outcome == "approve"
+    result = verify_documents(Application().extractions(), registry(), AS_OF)
+    outside = decide(result, as_of=AS_OF, config=DecisionConfig(target_area="qingpu"))
+    assert [r.code for r in outside.reasons] == ["employer_outside_area"]
+    inside = decide(result, as_of=AS_OF, config=DecisionConfig(target_area="jiashan"))
+    assert inside.outcome == "approve"
+
+
+def test_an_employer_named_by_its_town_sits_in_its_area() -> None:
+    app = Application().set("form", "current_employer", "上海朱家角精密仪器校准有限公司")
+    result = verify_documents(app.extractions(), registry(), AS_OF)
+    assert decide(result, as_of=AS_OF, config=DecisionConfig(target_area="qingpu")).outcome == "approve"
+    elsewhere = decide(result, as_of=AS_OF, config=DecisionConfig(target_area="wujiang"))
+    assert [r.code for r in elsewhere.reasons] == ["employer_outside_area"]

@@ -27,6 +27,7 @@ from recognition.reissue import (
     verification_code,
 )
 
+from ..conftest import ARTIFACTS, SAMPLES
 from .builders import AS_OF, ID, Application, record, registry
 
 KEY = "test-secret"
@@ -165,6 +166,62 @@ def test_round_trip_through_hurens_own_extraction(issued: tuple[ReissuedCertific
         assert got.value(key) == value, f"{key}: expected {value!r}, got {got.value(key)!r}"
     authority = canonical_authority(str(got.value("issuing_authority")))
     assert authority is not None and authority == canonical_authority(AREAS["wujiang"].bureau)
-    # the ID number is printed masked (first 6 + ******** + last 4): read back as printed, flagged
-    assert got.value("id_number") == cert.id_number_masked
-    assert any(w.startswith("id_number_masked") for w in got.warnings)
+    # the holder's own credential carries the whole ID number, as official credentials do (issue 15.11);
+    # what the certificate reports elsewhere (to_json, the records, public pages) stays masked
+    assert got.value("id_number") == ID
+    assert cert.to_json()["id_number"] == cert.id_number_masked
+
+
+def test_certificate_prints_only_a_vouched_employer(tmp_path: Path) -> None:
+    """Issue 15.3: a typed employer alone is never printed; a sealed form or the reviewer vouches for one."""
+
+    def employer(app: Application, **kw: str) -> str | None:
+        result = verify_documents(app.extractions(), registry(), AS_OF)
+        decision = decide(result, as_of=AS_OF)
+        assert decision.outcome == "approve", [r.code for r in decision.reasons]
+        out = tmp_path / str(len(list(tmp_path.iterdir())))
+        cert = reissue(decision, result, area="qingpu", out_dir=out, base_url="https://x", issued_on=ISSUED,
+                       secret_key=KEY, **kw)  # fmt: skip
+        return cert.employer
+
+    typed = Application(typed={"form"}).set("form", "current_employer", "浙江某某计量有限公司")
+    assert employer(typed) == record().employer  # the authority's record, not the typed words
+    assert employer(typed, confirmed_employer="上海青浦示范计量所") == "上海青浦示范计量所"
+    assert employer(Application()) == "嘉善县计量检定测试所"  # the scanned form bears the employer's seal
+
+
+def test_certificate_body_is_serif_and_carries_the_holders_photo(tmp_path: Path) -> None:
+    """Issue 15.11: a Ming (宋体-style) face from Debian's fonts for the body, the whole ID number, and
+    the holder's portrait cut from the ID card front (found from the card's boxes, not coordinates)."""
+    from recognition.holder_photo import photo_from_file
+
+    front = next(
+        p
+        for p in extract_file(SAMPLES / "bundle_001.pdf")
+        if isinstance(p, Extraction) and p.doc_type is DocType.ID_CARD_FRONT
+    )
+    photo = photo_from_file(front)
+    assert photo is not None
+    import cv2
+    import numpy as np
+
+    portrait = cv2.imdecode(np.frombuffer(photo, np.uint8), cv2.IMREAD_COLOR)
+    ph, pw = portrait.shape[:2]
+    name_box = front.fields["name"].bbox
+    assert name_box is not None and ph > pw > 60  # a portrait, upright
+    assert pw < (name_box[2] - name_box[0]) * 4  # not the whole card
+    decision, result = _approved()
+    cert = reissue(decision, result, area="qingpu", out_dir=tmp_path, base_url="https://x", issued_on=ISSUED,
+                   secret_key=KEY, holder_photo=photo)  # fmt: skip
+    with pdfplumber.open(cert.path) as pdf:
+        page = pdf.pages[0]
+        body = [ch for ch in page.chars if ch["text"] in "张伟"]
+        assert body and all("UMing" in ch["fontname"] for ch in body), {ch["fontname"] for ch in body}
+        assert len(page.images) == 1  # the photo
+        image = page.images[0]
+        assert image["x0"] > page.width / 2 and image["top"] < page.height / 2  # upper right, beside the rows
+        assert ID in page.extract_text().replace(" ", "")
+    if shutil.which("pdftoppm"):  # for a person to look at
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["pdftoppm", "-r", "90", "-png", "-singlefile", str(cert.path), str(ARTIFACTS / "certificate")],
+                       check=True)  # fmt: skip

@@ -32,6 +32,7 @@ APPROVABLE = SAMPLES / "bundle_001.pdf"  # P003 韦秀旻, text layer: approved 
 REFUSED = SAMPLES / "idf_004.pdf"  # an ID card front alone: refused
 PLANTED = SAMPLES / "bundle_005.pdf"  # P013 陶阳頔, text layer: the registry says 陶阳迪
 PLANTED_SCAN = SAMPLES / "bundle_003.pdf"  # P008 田红雯, scanned pages (OCR): the registry says 田虹雯
+FOREIGN_ID = SAMPLES / "idf_002.pdf"  # P002 韦慧丽's ID card front, text layer: planted beside APPROVABLE
 
 REGISTRY_CHANGES = {"苏2021207543": {"name": "陶阳迪"}, "苏2021202343": {"name": "田虹雯"}}
 
@@ -90,16 +91,17 @@ class Site:
         assert r.status_code == 201, r.text
         return str(r.json()["id"])
 
-    def submitted(self, path: Path, *, area: str = "qingpu", screen: bool = True, **form: Any) -> str:
-        """An application with one document, submitted and (by default) pre-screened."""
+    def submitted(self, path: Path, *more: Path, area: str = "qingpu", screen: bool = True, **form: Any) -> str:
+        """An application with its documents (the form typed for the first), submitted and pre-screened."""
         app_id = self.draft(path, area=area, **form)
-        with path.open("rb") as fh:
-            r = self.api.post(
-                f"/api/v1/applications/{app_id}/documents",
-                files={"file": (path.name, fh, "application/octet-stream")},
-                headers=self.headers("alice"),
-            )
-        assert r.status_code == 201, r.text
+        for upload in (path, *more):
+            with upload.open("rb") as fh:
+                r = self.api.post(
+                    f"/api/v1/applications/{app_id}/documents",
+                    files={"file": (upload.name, fh, "application/octet-stream")},
+                    headers=self.headers("alice"),
+                )
+            assert r.status_code == 201, r.text
         r = self.api.post(f"/api/v1/applications/{app_id}/submit", headers=self.headers("alice"))
         assert r.status_code == 202, r.text
         if screen:

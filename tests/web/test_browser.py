@@ -21,7 +21,7 @@ import pytest
 import uvicorn
 
 from ..conftest import ARTIFACTS
-from .conftest import APPROVABLE, PASSWORD, PLANTED, PLANTED_SCAN, build_site
+from .conftest import APPROVABLE, FOREIGN_ID, PASSWORD, PLANTED, PLANTED_SCAN, build_site
 
 CHROMIUM = os.environ.get("HUREN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -50,6 +50,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         "clean": site.submitted(APPROVABLE, screen=False),
         "scan": site.submitted(PLANTED_SCAN, screen=False),
         "planted": site.submitted(PLANTED, screen=False),
+        "foreign": site.submitted(APPROVABLE, FOREIGN_ID, screen=False),
+        "planted2": site.submitted(PLANTED, screen=False),
         "wujiang": site.draft(area="wujiang", name="吴江人"),
     }
     site.worker.run_until_idle()
@@ -89,8 +91,9 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
-def sign_in(browser: Any, base: str, who: str, lang: str = "zh") -> Any:
-    context = browser.new_context(base_url=base, viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+def sign_in(browser: Any, base: str, who: str, lang: str = "zh", viewport: tuple[int, int] = (1600, 1000)) -> Any:
+    size = {"width": viewport[0], "height": viewport[1]}
+    context = browser.new_context(base_url=base, viewport=size, locale="zh-CN")
     page = context.new_page()
     page.goto(f"/login?lang={lang}")
     page.fill("input[name=name]", who)
@@ -110,14 +113,14 @@ def test_sign_in_and_the_queue(browser: Any, live: dict[str, Any]) -> None:
     assert page.url.endswith("/queue")
     assert "rita" in page.inner_text("[data-testid=user]")
     rows = page.locator("table.queue tbody tr")
-    assert rows.count() == 3  # the wujiang application is not rita's
+    assert rows.count() == 5  # the wujiang application is not rita's
     text = page.inner_text("table.queue")
     assert "3301**********3941" in text and "330106198805233941" not in text
     assert "人工审核中" in text and "准予互认" in text
     shot(page, "queue.png")
     page.select_option("select[name=state]", "review")
     page.click("form.filters button[type=submit]")
-    assert page.locator("table.queue tbody tr").count() == 2
+    assert page.locator("table.queue tbody tr").count() == 3
     page.context.close()
 
 
@@ -167,10 +170,14 @@ def test_reject_with_two_reasons_and_the_applicant_sees_both(browser: Any, live:
     assert dialog.is_visible()
     kept = dialog.locator("textarea[name=reason_msg]")
     assert kept.count() >= 2
-    kept.first.fill("注册证姓名“田红雯”与登记记录“田虹雯”不一致")
     boxes = dialog.locator("input[name=keep]")
-    for i in range(1, boxes.count()):
-        boxes.nth(i).uncheck()
+    codes = [c.get_attribute("value") for c in dialog.locator("input[name=reason_code]").all()]
+    name = codes.index("name_unclear_against_registry")
+    assert not any(b.is_checked() for b in boxes.all())  # points to check are notes for the reviewer, not grounds
+    assert "田虹雯" in dialog.inner_text() and "田虹雯" not in kept.nth(name).input_value()  # the record: reviewer only
+    shot(page, "reject-dialog.png", full_page=False)
+    boxes.nth(name).check()
+    kept.nth(name).fill("注册证上的姓名与发证机关登记记录不一致，请提供发证机关出具的姓名核实材料")
     dialog.locator("textarea[name=extra_reason]").fill("请提供发证机关出具的姓名更正证明")
     dialog.locator("#confirm-reject").click()
     page.wait_for_url(re.compile(r"done=reject"))
@@ -181,8 +188,9 @@ def test_reject_with_two_reasons_and_the_applicant_sees_both(browser: Any, live:
     applicant.goto(f"/status/{app_id}")
     items = applicant.locator("[data-testid=status-reasons] li")
     assert items.count() == 2
-    assert "田虹雯" in items.nth(0).inner_text()
+    assert "姓名核实材料" in items.nth(0).inner_text()
     assert "姓名更正证明" in items.nth(1).inner_text()
+    assert "田虹雯" not in applicant.inner_text("main")
     assert "不予互认" in applicant.inner_text("[data-testid=status-state]")
     assert "bundle_003.pdf" in applicant.inner_text("[data-testid=status-reupload]")
     shot(applicant, "status.png")
@@ -193,8 +201,12 @@ def test_approve_and_the_certificate_opens(browser: Any, live: dict[str, Any]) -
     app_id = live["apps"]["planted"]
     page = sign_in(browser, live["base"], "rita")
     page.goto(f"/applications/{app_id}")
+    page.keyboard.press("a")  # the shortcut asks first, with a summary
+    dialog = page.locator("#approve-dialog")
+    assert dialog.is_visible() and "陶阳頔" in dialog.inner_text() and "苏2021207543" in dialog.inner_text()
+    assert live["site"].state(app_id) == "review"  # nothing decided by one keypress
     with page.expect_response(re.compile(r"/certificate$"), timeout=60_000) as certificate:
-        page.keyboard.press("a")  # the shortcut; the page then waits for the certificate and opens it
+        dialog.locator("#confirm-approve").click()  # the page then waits for the certificate and opens it
     response = certificate.value
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
@@ -241,4 +253,56 @@ def test_english_switch(browser: Any, live: dict[str, Any]) -> None:
     page = sign_in(browser, live["base"], "rita")
     page.click("a.lang-switch")
     assert "Open doubts" in page.inner_text("table.queue thead")
+    page.context.close()
+
+
+def test_the_foreign_id_card_is_flagged_and_on_one_screen_at_1366(browser: Any, live: dict[str, Any]) -> None:
+    """Issue 15.1 and 15.8: another person's ID card among a holder's papers is the document flagged, first
+    on the page; at 1366×768 the reasons and that card's scan and table are on one screen."""
+    page = sign_in(browser, live["base"], "rita", viewport=(1366, 768))
+    page.goto(f"/applications/{live['apps']['foreign']}")
+    page.wait_for_function("() => [...document.querySelectorAll('svg image')].every(i => i.getBBox().width > 0)")
+    first = page.locator("[data-testid=document]").first
+    assert "身份证人像面" in first.locator("[data-testid=doc-title]").inner_text()
+    assert "idf_002.pdf" in first.inner_text()
+    name_row = first.locator("tr.field-row[data-field=name]")
+    assert "flagged" in (name_row.get_attribute("class") or "")
+    cert = page.locator("[data-testid=document]").nth(1)
+    assert cert.locator("tr.field-row.flagged").count() == 0
+    # a reason jumps to its field and lights its box
+    page.locator("[data-testid=reasons] a[data-jump]").first.click()
+    page.wait_for_timeout(300)
+    lit = page.locator("rect.box.hl")
+    assert lit.count() == 1
+    box = lit.bounding_box()
+    assert box and 0 <= box["y"] < 768 and box["x"] < 1366  # on screen
+    reasons = page.locator("[data-testid=reasons]").bounding_box()
+    assert reasons and reasons["y"] >= 0 and reasons["y"] < 200  # the reasons stay in view
+    scan = first.locator("svg.page-svg").bounding_box()
+    table = first.locator("table.fields-table").bounding_box()
+    assert scan and table and scan["width"] >= 450 and table["x"] > scan["x"] + scan["width"] - 1  # side by side
+    shot(page, "foreign-id-flagged.png", full_page=False)
+    page.context.close()
+    applicant = sign_in(browser, live["base"], "alice", viewport=(390, 844))  # a phone
+    applicant.goto(f"/status/{live['apps']['foreign']}")
+    told = applicant.inner_text("main")
+    assert "身份证人像面" in told and "本人" in told and "idf_002.pdf" in told
+    assert "韦慧丽" not in told and "韦秀旻" not in told and "3205" not in told  # no values, no record
+    shot(applicant, "status-refused-foreign-id.png")
+    applicant.context.close()
+
+
+def test_application_page_at_1366_and_the_typed_form(browser: Any, live: dict[str, Any]) -> None:
+    page = sign_in(browser, live["base"], "rita", viewport=(1366, 768))
+    page.goto(f"/applications/{live['apps']['planted2']}")
+    page.wait_for_function("() => [...document.querySelectorAll('svg image')].every(i => i.getBBox().width > 0)")
+    shot(page, "application-1366.png", full_page=False)
+    page.mouse.wheel(0, 1500)
+    page.wait_for_timeout(200)
+    reasons = page.locator("[data-testid=reasons]").bounding_box()
+    assert reasons and 0 <= reasons["y"] < 100  # sticky while scrolling
+    form = page.locator("[data-testid=typed-form]")
+    form.scroll_into_view_if_needed()
+    assert "13800000000" in form.inner_text() and "苏州市计量测试院" in form.inner_text()
+    form.screenshot(path=str(ARTIFACTS / "typed-form.png"))
     page.context.close()

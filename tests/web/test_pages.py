@@ -93,7 +93,7 @@ def test_queue_masks_ids_filters_searches_and_pages(site: Site, apps: dict[str, 
     assert "吴江人" not in page.text  # another area's application is not listed
     review = client.get("/queue", params={"state": "review"}).text
     assert apps["review"] in review and apps["approved"] not in review
-    assert 'class="pill warn">! 2<' in review  # two open doubts
+    assert 'class="pill warn">! 3<' in review  # name, score, and a 苏州 employer applying in 青浦 (issue 15.3)
     refused = client.get("/queue", params={"outcome": "reject"}).text
     assert apps["refused"] in refused and apps["review"] not in refused
     assert apps["review"] in client.get("/queue", params={"q": "陶阳"}).text
@@ -252,7 +252,7 @@ def test_reupload_of_one_document_and_tampered_document_id(site: Site) -> None:
     app_id = site.submitted(PLANTED)
     rita = site.signed_in("rita")
     page = rita.get(f"/applications/{app_id}").text
-    doc_id = re.search(r'<option value="([0-9a-f]{32})">bundle_005.pdf', page)
+    doc_id = re.search(r'<option value="([0-9a-f]{32})"[^>]*>[^<]*bundle_005.pdf', page)
     assert doc_id
     tampered = decide(rita, app_id, action="request_reupload", document_id="f" * 32, message="请重新上传")
     assert tampered.status_code == 404 and site.state(app_id) == "review"

@@ -69,6 +69,24 @@
     if (scroll === "row" && row) row.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
 
+  // --- a reason jumps to its field: the row scrolled into view, its box lit on the scan -------------
+  function wireReasons() {
+    document.querySelectorAll("[data-jump]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var target = document.getElementById(link.dataset.jump);
+        if (!target) return;
+        event.preventDefault();
+        var page = target.closest(".page") || target;
+        page.scrollIntoView({ block: "start", behavior: "auto" });
+        if (link.dataset.box) highlight(link.dataset.box, "box");
+        else { clearHighlight(); target.classList.add("hl"); }
+        document.querySelectorAll(".reason-link.current").forEach(function (el) { el.classList.remove("current"); });
+        link.classList.add("current");
+        if (history.replaceState) history.replaceState(null, "", "#" + link.dataset.jump);
+      });
+    });
+  }
+
   function wireBoxes() {
     document.querySelectorAll(".field-row").forEach(function (row) {
       var id = row.dataset.box;
@@ -130,8 +148,8 @@
       if (key === "j" || key === "n") { window.location.assign(meta.dataset.next); }
       else if (key === "k") { window.location.assign(meta.dataset.prev); }
       else if (key === "a") {
-        var approve = document.getElementById("approve");
-        if (approve && !approve.disabled) { event.preventDefault(); approve.form.requestSubmit(approve); }
+        // asks for confirmation, with a summary, as reject does
+        if (document.getElementById("approve-dialog")) { event.preventDefault(); openDialog("approve-dialog"); }
       } else if (key === "r") {
         if (document.getElementById("reject-dialog")) { event.preventDefault(); openDialog("reject-dialog"); }
       }
@@ -156,7 +174,7 @@
             window.location.assign(status.url);
           } else if (status && status.error) {
             var p = document.getElementById("certificate-pending");
-            if (p) { p.textContent = "✗ " + status.error; p.className = "notice bad"; }
+            if (p) { p.textContent = "✗ " + meta.dataset.failed + " (" + status.error + ")"; p.className = "notice bad"; }
           } else if (tries < 120) {
             setTimeout(tick, 1000);
           }
@@ -170,6 +188,7 @@
     guardForms();
     wireDialogs();
     wireBoxes();
+    wireReasons();
     wireViewers();
     wireKeys();
     pollCertificate();

@@ -41,6 +41,7 @@ from huren.domain import (
     Verdict,
 )
 from huren.normalize import mask_id_number, parse_date
+from huren.thresholds import REVIEW_CONFIDENCE
 from matching.authorities import canonical_authority
 from matching.consistency import PAIR_CHECKS
 from matching.normalize import clean_id_number
@@ -89,7 +90,7 @@ class DecisionConfig:
     require_id_card_back: bool = True
     require_application_form: bool = False
     approve_score: float = 0.90  # every certificate's authenticity score (matching.evidence) at least this
-    min_field_confidence: float = 0.80  # OCR confidence of every key field
+    min_field_confidence: float = REVIEW_CONFIDENCE  # OCR confidence of every key field (huren.thresholds)
     min_doc_type_confidence: float = 0.50
     min_page_confidence: float = 0.75  # mean OCR confidence of a page's lines
     doubtful_quality_flags: tuple[str, ...] = ("blurred", "low_resolution", "glare", "cut_off", "no_text")

@@ -18,10 +18,11 @@ from sqlalchemy import Engine
 from api import service
 from api.auth import User
 from api.web.i18n import CHECK, DOC_TYPE, FIELD, OUTCOME, QUALITY_FLAG, STATE_EN, VERDICT, pick
+from huren.thresholds import REVIEW_CONFIDENCE
 from recognition.reissue import AREAS
 
 PAGE_SIZE = 20
-DEFAULT_MIN_CONFIDENCE = 0.80  # the decision's min_field_confidence when the record lacks it
+DEFAULT_MIN_CONFIDENCE = REVIEW_CONFIDENCE  # the decision's min_field_confidence when the record lacks it
 BAD_VERDICTS = ("mismatch", "missing", "uncertain")
 
 

@@ -86,6 +86,7 @@ def _titled_certificate(
     border = rng.random() < 0.6
     seed = rng.randint(0, 9999)
     order_seed = rng.random()
+    background = rng.choice([None, None, (200, 170, 120), (120, 170, 205), (170, 200, 160)])
 
     def build(scale: float) -> tuple[Built, bool]:
         c = Composer(width, height, font, f"randomise/{family}", paper)
@@ -94,6 +95,8 @@ def _titled_certificate(
         if shuffle:
             random.Random(order_seed).shuffle(specs)
         margin = 10.0 if fmt != "a5" else 7.0
+        if background:
+            c.sprite("guilloche", margin + 3, margin + 3, width - margin - 3, height - margin - 3, color=background)
         if border:
             layouts.ornament_border(c, margin, accent, rng)
         pre, title = title_of(cont.doc_type)
@@ -257,7 +260,7 @@ def _id_side(side: str, p: Person, rng: random.Random, font: str, mono: bool) ->
     return layouts.id_card(side, "card_mono" if mono else "card", p, font, rng)
 
 
-def _copy_marks(sheet: Sheet, rng: random.Random, boxes: list[tuple[float, float, float, float]]) -> None:
+def copy_marks(sheet: Sheet, rng: random.Random, boxes: list[tuple[float, float, float, float]]) -> None:
     """Watermarks and stamps a copy carries: none, one diagonal line per card, tiled text, a stamp."""
     kind = rng.choice(["none", "watermark", "watermark", "repeat", "repeat", "stamp"])
     text = rng.choice(parts.WATERMARK_TEXTS)
@@ -315,7 +318,7 @@ def id_both_sides(p: Person, rng: random.Random, font: str) -> Sheet:
         c = Composer(120, 12, font, "randomise/id_both_sides_title", sheet.paper)
         c.text(2, 2, title, 5.0, bold=True)
         title_page = Built(c.page, "", {})
-    _copy_marks(sheet, rng, [(pl.x, pl.y, pl.x + pl.size_mm[0], pl.y + pl.size_mm[1]) for pl in sheet.placed])
+    copy_marks(sheet, rng, [(pl.x, pl.y, pl.x + pl.size_mm[0], pl.y + pl.size_mm[1]) for pl in sheet.placed])
     if title_page is not None:
         sheet.placed.append(Placed(title_page, 20, 8, document=False))
     sheet.prefer = ("photocopy", "photocopy", "scan", "photo")
@@ -342,7 +345,7 @@ def cert_and_id(p: Person, rng: random.Random, font: str) -> Sheet:
         sheet.placed.append(Placed(built, x, y, scale, 180 if rng.random() < 0.15 else 0))
         y += built.page.height * scale + rng.uniform(6, 15)
     if rng.random() < 0.3:
-        _copy_marks(sheet, rng, [(pl.x, pl.y, pl.x + pl.size_mm[0], pl.y + pl.size_mm[1]) for pl in sheet.placed])
+        copy_marks(sheet, rng, [(pl.x, pl.y, pl.x + pl.size_mm[0], pl.y + pl.size_mm[1]) for pl in sheet.placed])
     sheet.prefer = ("scan", "photocopy", "clean")
     return sheet
 

@@ -24,7 +24,7 @@ from samples.fonts import FAMILIES as FONT_FAMILIES
 from samples.fonts import check_fonts
 from samples.generate import _usable_chars
 from samples.people import CertNumbers, make_person
-from samples.randomise.families import FAMILIES
+from samples.randomise.families import FAMILIES, copy_marks
 from samples.randomise.sheet import Sheet, photocopy, render
 
 SALT = 0x12_5EED
@@ -63,6 +63,8 @@ def draw_file(
     person = make_person(index + 1, rng, numbers, usable, prefix="R")
     font = rng.choice(FONTS)
     sheet = FAMILIES[family](person, rng, font)
+    if not sheet.overlays and len(sheet.placed) == 1 and rng.random() < 0.25:  # a copy marked for one use
+        copy_marks(sheet, rng, [(0.0, 0.0, sheet.width, sheet.height)])
     degradation = rng.choice(DEGRADATIONS + sheet.prefer)
     return sheet, degradation, rng
 

@@ -105,8 +105,9 @@ def _watermark(layer: Image.Image, box: tuple[int, int, int, int], params: dict[
     w, h = box[2] - box[0], box[3] - box[1]
     text = str(params["text"])
     angle = float(params.get("angle", 25))
-    diag = math.hypot(w, h)
-    px = max(10, int(min(diag * 0.8 / max(1, len(text)), min(w, h) * 0.22)))
+    a = math.radians(angle)
+    # The turned line must stay inside the box: its run along x and its rise along y both fit.
+    px = max(10, int(min(w * 0.85 / (len(text) * math.cos(a)), h * 0.85 / (len(text) * math.sin(a) + 1), h * 0.2)))
     _diagonal_text(layer, box, text, px, font, tuple(params.get("color", (90, 90, 160, 110))), angle)
 
 

@@ -108,8 +108,22 @@ class DecisionConfig:
         (DocType.APPLICATION_FORM, ("name", "id_number")),
     )
 
+    # Fields a rule reads from the page itself besides the key fields (the ID card's expiry, the issuer's
+    # province), which may be absent without doubt (an ID card valid 长期): read under min_field_confidence,
+    # the decision would rest on a value the reliability table (README, "Confidence") says is often wrong.
+    decisive_fields: tuple[tuple[DocType, tuple[str, ...]], ...] = (
+        (DocType.ID_CARD_BACK, ("valid_until",)),
+        (DocType.ASSESSMENT_CERTIFICATE, ("issuing_authority",)),
+        (DocType.VERIFIER_CERTIFICATE, ("issuing_authority",)),
+    )
+
     def key_fields_of(self, doc_type: DocType) -> tuple[str, ...]:
         return next((keys for t, keys in self.key_fields if t is doc_type), ())
+
+    def confidence_fields_of(self, doc_type: DocType) -> tuple[str, ...]:
+        """The fields whose OCR confidence the decision depends on: key fields, then decisive ones."""
+        decisive = next((keys for t, keys in self.decisive_fields if t is doc_type), ())
+        return tuple(dict.fromkeys(self.key_fields_of(doc_type) + decisive))
 
     def thresholds(self) -> dict[str, float]:
         return {
@@ -128,6 +142,7 @@ class DecisionConfig:
             "doubtful_quality_flags": list(self.doubtful_quality_flags),
             "zone_provinces": list(self.zone_provinces),
             "key_fields": {str(t): list(keys) for t, keys in self.key_fields},
+            "decisive_fields": {str(t): list(keys) for t, keys in self.decisive_fields},
         }
 
 
@@ -300,7 +315,7 @@ def _page_low_confidence(facts: Facts) -> Iterator[Finding]:
 
 def _field_low_confidence(facts: Facts) -> Iterator[Finding]:
     for d in facts.documents:
-        for key in facts.config.key_fields_of(d.doc_type):
+        for key in facts.config.confidence_fields_of(d.doc_type):
             f = d.fields.get(key)
             if f is not None and _present(f.value) and f.confidence < facts.config.min_field_confidence:
                 yield Finding(d, key, {"confidence": f"{f.confidence:.2f}"})

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
-from huren.domain import DocType, ExtractedField, Extraction
+from huren.domain import DocType, ExtractedField, Extraction, FieldValueType
 from huren.thresholds import REVIEW_CONFIDENCE, low_confidence_warnings
 from ocr.evaluate import Report, reliability, score
 from recognition.rules import DecisionConfig
@@ -21,8 +22,8 @@ def _truth(tmp_path: Path, page: dict, **top: object) -> Path:
     return path
 
 
-def _read(doc_type: DocType, values: dict[str, object], confidence: float = 0.99) -> Extraction:
-    fields = {k: ExtractedField(v, confidence) for k, v in values.items()}  # type: ignore[arg-type]
+def _read(doc_type: DocType, values: Mapping[str, FieldValueType], confidence: float = 0.99) -> Extraction:
+    fields = {k: ExtractedField(v, confidence) for k, v in values.items()}
     return Extraction(source="x.jpg", page=1, doc_type=doc_type, doc_type_confidence=0.9, fields=fields)
 
 

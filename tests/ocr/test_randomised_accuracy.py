@@ -19,9 +19,9 @@ from samples.randomise import FAMILIES, generate_set
 FRESH_SEED = int(hashlib.sha256(b"huren issue 12: layouts nobody tuned on").hexdigest()[:8], 16)
 PAGES = 2 * len(FAMILIES)  # every family twice: about a minute of OCR
 
-DOCUMENTS_FOUND = 0.0
-DOC_TYPE = 0.0
-FIELDS = 0.0
+DOCUMENTS_FOUND = 0.62
+DOC_TYPE = 0.62
+FIELDS = 0.62
 
 pytestmark = pytest.mark.slow
 

@@ -151,6 +151,7 @@ def evaluate(
 
 
 def _evaluate(root: Path, as_json: bool, config: EngineConfig, show_mistakes: int) -> None:
+    from huren.thresholds import REVIEW_CONFIDENCE
     from ocr.engine import get_engine
     from ocr.evaluate import Report, reliability, score, truth_files
     from ocr.pipeline import extract_file
@@ -204,9 +205,8 @@ def _evaluate(root: Path, as_json: bool, config: EngineConfig, show_mistakes: in
         table.add_row(band.label, str(band.total), f"{band.accuracy:.1%}" if band.total else "-")
     console.print(table)
     low, high = report.below()
-    threshold = data["review_threshold"]["confidence"]  # type: ignore[index]
     console.print(
-        f"review threshold {threshold}: below it {low.total} values, {low.accuracy:.1%} right · "
+        f"review threshold {REVIEW_CONFIDENCE}: below it {low.total} values, {low.accuracy:.1%} right · "
         f"at or above {high.total} values, {high.accuracy:.1%} right"
     )
     for m in report.mistakes[:show_mistakes]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from samples import layouts
 from samples.layouts import FieldSpec, Truth
-from samples.page import BLACK, RGB, Composer
+from samples.page import RGB, Composer
 from samples.people import Certificate, Person
 from samples.randomise import parts
 from samples.textfmt import Writer
@@ -269,20 +269,3 @@ def fits(c: Composer, y: float, bottom: float) -> bool:
 
 def title_of(doc_type: str) -> tuple[str, str]:
     return layouts.TITLES[doc_type]
-
-
-def seal_and_authority(
-    c: Composer,
-    authority: str,
-    date_text: str,
-    *,
-    x_right: float,
-    y: float,
-    size: float,
-    label: str,
-    seal_r: float,
-    seed: int,
-    ink: RGB = BLACK,
-) -> None:
-    """The issuer line (perhaps labelled) with the date under it and the red seal over the issuer."""
-    layouts.footer(c, authority, date_text, x_right=x_right, y=y, size=size, label=label, seed=seed, seal_r=seal_r)

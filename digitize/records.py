@@ -17,6 +17,7 @@ from typing import Any, Protocol, TextIO
 
 from huren.domain import DOC_TYPE_TO_CERT_TYPE, CertType, DocType, RegistryRecord
 from huren.normalize import id_number_valid, join_list
+from huren.thresholds import REVIEW_CONFIDENCE
 from matching.authorities import authority_province
 from matching.files import CONTENT_COLUMNS, RowError, parse_record
 from matching.normalize import cert_key, clean_id_number
@@ -46,7 +47,7 @@ REQUIRED: dict[CertType, tuple[str, ...]] = {
     # legacy 检定员证: many were issued without an ID number, so it is not required
     CertType.VERIFIER: ("cert_number", "name", "issuing_authority"),
 }
-MIN_CONFIDENCE = 0.8
+MIN_CONFIDENCE = REVIEW_CONFIDENCE  # huren.thresholds: chosen from the reliability table
 
 REASONS: dict[str, str] = {
     "low_confidence": "识别置信度低 / low OCR confidence",

@@ -121,19 +121,41 @@ def _print_extraction(result: Extraction | FileError) -> None:
 
 @app.command("eval")
 def evaluate(
-    root: Annotated[Path, typer.Argument(help="folder of samples with <file>.json ground truth beside them")],
+    root: Annotated[
+        Path | None, typer.Argument(help="folder of samples with <file>.json ground truth beside them")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="instead of a folder: draw randomised layouts with this seed (samples.randomise)")
+    ] = None,
+    count: Annotated[int, typer.Option(help="pages to draw with --seed")] = 40,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     backend: BackendOpt = None,
     det_side: DetSideOpt = None,
     threads: ThreadsOpt = None,
     show_mistakes: Annotated[int, typer.Option(help="how many mistakes to list")] = 30,
 ) -> None:
-    """评估识别准确率 / field accuracy against ground truth, per document type and per degradation."""
+    """评估识别准确率 / accuracy against ground truth: documents found, type, fields, confidence reliability."""
+    import tempfile
+
+    if (root is None) == (seed is None):
+        err.print("[red]给出样本目录或 --seed 之一 / give a folder or --seed, not both[/red]")
+        raise typer.Exit(2)
+    if root is not None:
+        _evaluate(root, as_json, _engine_config(backend, det_side, threads), show_mistakes)
+        return
+    from samples.randomise import generate_set
+
+    with tempfile.TemporaryDirectory(prefix=f"huren-eval-{seed}-") as tmp:
+        generate_set(Path(tmp), int(seed or 0), count)
+        _evaluate(Path(tmp), as_json, _engine_config(backend, det_side, threads), show_mistakes)
+
+
+def _evaluate(root: Path, as_json: bool, config: EngineConfig, show_mistakes: int) -> None:
+    from huren.thresholds import REVIEW_CONFIDENCE
     from ocr.engine import get_engine
-    from ocr.evaluate import Report, score, truth_files
+    from ocr.evaluate import Report, reliability, score, truth_files
     from ocr.pipeline import extract_file
 
-    config = _engine_config(backend, det_side, threads)
     files = truth_files(root)
     if not files:
         err.print(f"[red]{root}: 没有带标注的样本 / no samples with ground truth[/red]")
@@ -151,10 +173,23 @@ def evaluate(
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return
     console = Console()
+    docs, types, fields = report.documents, report.doc_type, report.fields
     console.print(f"{report.pages} pages in {elapsed:.1f} s ({report.pages / elapsed:.2f} pages/s) · {engine.version}")
-    console.print(f"document type: {report.doc_type.accuracy:.1%} ({report.doc_type.right}/{report.doc_type.total})")
-    console.print(f"fields, clean: {report.clean.accuracy:.1%} · degraded: {report.degraded.accuracy:.1%}")
-    for title, tallies in (("document type", report.by_type), ("degradation", report.by_degradation)):
+    console.print(
+        f"documents found: {docs.accuracy:.1%} ({docs.right}/{docs.total}) · pages with every document: "
+        f"{report.pages_complete.right}/{report.pages_complete.total} · extra documents: {report.extra_documents}"
+    )
+    console.print(f"document type: {types.accuracy:.1%} ({types.right}/{types.total})")
+    console.print(
+        f"fields: {fields.accuracy:.1%} ({fields.right}/{fields.total}) · clean: {report.clean.accuracy:.1%} · "
+        f"degraded: {report.degraded.accuracy:.1%}"
+    )
+    for title, tallies in (
+        ("document type", report.by_type),
+        ("field", report.by_field),
+        ("family", report.by_family),
+        ("degradation", report.by_degradation),
+    ):
         table = Table(title=f"field accuracy by {title}")
         table.add_column(title)
         table.add_column("accuracy", justify="right")
@@ -162,6 +197,18 @@ def evaluate(
         for k, t in sorted(tallies.items()):
             table.add_row(k, f"{t.accuracy:.1%}", f"{t.right}/{t.total}")
         console.print(table)
+    table = Table(title="reliability: confidence band against values right / 置信度与正确率")
+    table.add_column("confidence")
+    table.add_column("values", justify="right")
+    table.add_column("right", justify="right")
+    for band in reliability(report.readings):
+        table.add_row(band.label, str(band.total), f"{band.accuracy:.1%}" if band.total else "-")
+    console.print(table)
+    low, high = report.below()
+    console.print(
+        f"review threshold {REVIEW_CONFIDENCE}: below it {low.total} values, {low.accuracy:.1%} right · "
+        f"at or above {high.total} values, {high.accuracy:.1%} right"
+    )
     for m in report.mistakes[:show_mistakes]:
         text = str(m)
         console.print(f"  ✗ {text}" if m.field != "id_number" else f"  ✗ {m.source} p{m.page} id_number")

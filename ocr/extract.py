@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from huren.domain import BBox, ExtractedField, FieldValueType, Page
+from huren.thresholds import low_confidence_warnings
 from ocr.documents import DocSpec, FieldSpec
 from ocr.fields import READERS, Reading
 from ocr.layout import Layout, Span
@@ -289,7 +290,7 @@ class Extractor:
             warnings.extend(reading.warnings)
         # A field that was found after all is not missing (a range label can fill a single-date field).
         warnings = [w for w in warnings if not (w.startswith("missing_field: ") and w.split(": ", 1)[1] in fields)]
-        return fields, warnings
+        return fields, warnings + low_confidence_warnings(fields)
 
 
 def extract_fields(spec: DocSpec, page: Page) -> tuple[dict[str, ExtractedField], list[str]]:

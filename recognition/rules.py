@@ -41,6 +41,7 @@ from huren.domain import (
     Verdict,
 )
 from huren.normalize import mask_id_number, parse_date
+from huren.thresholds import REVIEW_CONFIDENCE
 from matching.authorities import canonical_authority
 from matching.consistency import PAIR_CHECKS, odd_one_out
 from matching.evidence import COMPARISON_BY_FIELD, read_by_ocr
@@ -91,7 +92,7 @@ class DecisionConfig:
     require_id_card_back: bool = True
     require_application_form: bool = False
     approve_score: float = 0.90  # every certificate's authenticity score (matching.evidence) at least this
-    min_field_confidence: float = 0.80  # OCR confidence of every key field
+    min_field_confidence: float = REVIEW_CONFIDENCE  # OCR confidence of every key field (huren.thresholds)
     min_doc_type_confidence: float = 0.50
     min_page_confidence: float = 0.75  # mean OCR confidence of a page's lines
     doubtful_quality_flags: tuple[str, ...] = ("blurred", "low_resolution", "glare", "cut_off", "no_text")
@@ -121,8 +122,22 @@ class DecisionConfig:
         (DocType.APPLICATION_FORM, ("name", "id_number")),
     )
 
+    # Fields a rule reads from the page itself besides the key fields (the ID card's expiry, the issuer's
+    # province), which may be absent without doubt (an ID card valid 长期): read under min_field_confidence,
+    # the decision would rest on a value the reliability table (README, "Confidence") says is often wrong.
+    decisive_fields: tuple[tuple[DocType, tuple[str, ...]], ...] = (
+        (DocType.ID_CARD_BACK, ("valid_until",)),
+        (DocType.ASSESSMENT_CERTIFICATE, ("issuing_authority",)),
+        (DocType.VERIFIER_CERTIFICATE, ("issuing_authority",)),
+    )
+
     def key_fields_of(self, doc_type: DocType) -> tuple[str, ...]:
         return next((keys for t, keys in self.key_fields if t is doc_type), ())
+
+    def confidence_fields_of(self, doc_type: DocType) -> tuple[str, ...]:
+        """The fields whose OCR confidence the decision depends on: key fields, then decisive ones."""
+        decisive = next((keys for t, keys in self.decisive_fields if t is doc_type), ())
+        return tuple(dict.fromkeys(self.key_fields_of(doc_type) + decisive))
 
     def thresholds(self) -> dict[str, float]:
         return {
@@ -142,6 +157,7 @@ class DecisionConfig:
             "zone_provinces": list(self.zone_provinces),
             "target_area": self.target_area,
             "key_fields": {str(t): list(keys) for t, keys in self.key_fields},
+            "decisive_fields": {str(t): list(keys) for t, keys in self.decisive_fields},
         }
 
 
@@ -329,7 +345,7 @@ def _page_low_confidence(facts: Facts) -> Iterator[Finding]:
 
 def _field_low_confidence(facts: Facts) -> Iterator[Finding]:
     for d in facts.documents:
-        for key in facts.config.key_fields_of(d.doc_type):
+        for key in facts.config.confidence_fields_of(d.doc_type):
             f = d.fields.get(key)
             if f is not None and _present(f.value) and f.confidence < facts.config.min_field_confidence:
                 yield Finding(d, key, {"confidence": f"{f.confidence:.2f}"})

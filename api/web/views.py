@@ -31,10 +31,11 @@ from api.web.i18n import (
     pick,
 )
 from huren import clock
+from huren.thresholds import REVIEW_CONFIDENCE
 from recognition.reissue import AREAS
 
 PAGE_SIZE = 20
-DEFAULT_MIN_CONFIDENCE = 0.80  # the decision's min_field_confidence when the record lacks it
+DEFAULT_MIN_CONFIDENCE = REVIEW_CONFIDENCE  # the decision's min_field_confidence when the record lacks it
 BAD_VERDICTS = ("mismatch", "missing", "uncertain")
 NOWRAP_FIELDS = frozenset(
     {"id_number", "cert_number", "phone", "valid_from", "valid_until", "issue_date", "birth_date"}

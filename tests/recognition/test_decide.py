@@ -65,6 +65,12 @@ CASES: list[Case] = [
         ("field_low_confidence",),
     ),
     Case("key field unread", lambda a: a.set("cert", "level", None), "review", ("field_unread",)),
+    Case(
+        "ID card expiry read with low confidence",
+        lambda a: a.confidence.update({"back.valid_until": 0.6}),
+        "review",
+        ("field_low_confidence",),
+    ),
     # the holder
     Case(
         "invalid ID number on the ID card",

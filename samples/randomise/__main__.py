@@ -1,0 +1,3 @@
+from samples.randomise.generate import main
+
+raise SystemExit(main())

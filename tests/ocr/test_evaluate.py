@@ -1,0 +1,91 @@
+"""Scoring against truth: one-document truth files as before, several documents per page, reliability."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+from huren.domain import DocType, ExtractedField, Extraction, FieldValueType
+from huren.thresholds import REVIEW_CONFIDENCE, low_confidence_warnings
+from ocr.evaluate import Report, reliability, score
+from recognition.rules import DecisionConfig
+
+FRONT = {"name": "张三", "id_number": "310101199001011234"}
+BACK = {"issuing_authority": "上海市公安局青浦分局", "valid_from": "2020-01-01"}
+
+
+def _truth(tmp_path: Path, page: dict, **top: object) -> Path:
+    path = tmp_path / "x.jpg"
+    path.write_bytes(b"")
+    path.with_name("x.jpg.json").write_text(json.dumps({"degradation": "scan", **top, "pages": [page]}), "utf-8")
+    return path
+
+
+def _read(doc_type: DocType, values: Mapping[str, FieldValueType], confidence: float = 0.99) -> Extraction:
+    fields = {k: ExtractedField(v, confidence) for k, v in values.items()}
+    return Extraction(source="x.jpg", page=1, doc_type=doc_type, doc_type_confidence=0.9, fields=fields)
+
+
+def test_one_document_truth_scores_as_before(tmp_path: Path) -> None:
+    path = _truth(tmp_path, {"page": 1, "doc_type": "id_card_front", "fields": FRONT})
+    report = Report()
+    score(report, path, [_read(DocType.ID_CARD_FRONT, {**FRONT, "name": "张叁"})])
+    assert (report.doc_type.right, report.doc_type.total) == (1, 1)
+    assert (report.documents.right, report.documents.total) == (1, 1)
+    assert (report.degraded.right, report.degraded.total) == (1, 2)
+    assert [m.field for m in report.mistakes] == ["name"]
+    assert report.by_family["-"].total == 2
+
+
+def test_both_sides_on_one_page_read_as_one_finds_half(tmp_path: Path) -> None:
+    page = {
+        "page": 1,
+        "doc_type": "id_card_front",
+        "fields": FRONT,
+        "documents": [
+            {"index": 0, "doc_type": "id_card_front", "fields": FRONT},
+            {"index": 1, "doc_type": "id_card_back", "fields": BACK},
+        ],
+    }
+    path = _truth(tmp_path, page, family="id_both_sides")
+    one = Report()
+    score(one, path, [_read(DocType.ID_CARD_FRONT, FRONT)])
+    assert (one.documents.right, one.documents.total) == (1, 2)
+    assert (one.pages_complete.right, one.pages_complete.total) == (0, 1)
+    assert (one.by_family["id_both_sides"].right, one.by_family["id_both_sides"].total) == (2, 4)
+    assert any(m.field == "doc_type" and m.got == "<not found>" for m in one.mistakes)
+
+    both = Report()  # listed back first: pairing goes by type and agreement, not by order
+    score(both, path, [_read(DocType.ID_CARD_BACK, BACK), _read(DocType.ID_CARD_FRONT, FRONT)])
+    assert (both.documents.right, both.doc_type.right, both.fields.right) == (2, 2, 4)
+    assert both.pages_complete.right == 1 and both.extra_documents == 0
+
+
+def test_an_unknown_reading_does_not_count_as_found(tmp_path: Path) -> None:
+    path = _truth(tmp_path, {"page": 1, "doc_type": "id_card_back", "fields": BACK})
+    report = Report()
+    score(report, path, [_read(DocType.UNKNOWN, {})])
+    assert report.documents.right == 0 and report.doc_type.right == 0
+
+
+def test_reliability_bands_count_values_by_confidence() -> None:
+    readings = [(0.55, False), (0.58, True), (0.99, True), (0.999, True), (1.0, True), (0.85, False)]
+    bands = {b.label: (b.right, b.total) for b in reliability(readings)}
+    assert bands["[0.500, 0.600)"] == (1, 2)
+    assert bands["[0.800, 0.900)"] == (0, 1)
+    assert bands["[0.995, 1.000]"] == (2, 2)
+    assert sum(t for _, t in bands.values()) == len(readings)
+
+
+def test_one_review_threshold_everywhere() -> None:
+    from api.web.views import DEFAULT_MIN_CONFIDENCE
+    from digitize.records import MIN_CONFIDENCE
+
+    assert DecisionConfig().min_field_confidence == MIN_CONFIDENCE == DEFAULT_MIN_CONFIDENCE == REVIEW_CONFIDENCE
+    fields = {
+        "name": ExtractedField("张三", REVIEW_CONFIDENCE - 0.01),
+        "gender": ExtractedField("男", REVIEW_CONFIDENCE),
+        "address": ExtractedField(None, 0.1),
+    }
+    assert low_confidence_warnings(fields) == ["low_confidence: name"]

@@ -1,0 +1,127 @@
+"""The layout randomiser: deterministic per seed, new layouts per seed, truth that the page really prints."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from huren.normalize import id_number_valid
+from ocr.evaluate import documents_of
+from samples.generate import _usable_chars
+from samples.page import Text
+from samples.people import CertNumbers, make_person
+from samples.randomise import FAMILIES, generate_set
+from samples.randomise.generate import FONTS
+from samples.randomise.sheet import Sheet
+
+SEED = 424242
+COUNT = len(FAMILIES)  # one of each family
+
+
+@pytest.fixture(scope="module")
+def drawn(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("randomised")
+    generate_set(out, SEED, COUNT)
+    return out
+
+
+def _truths(out: Path) -> dict[str, dict]:
+    return {
+        p.name[: -len(".json")]: json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted(out.glob("*.json"))
+        if p.name != "manifest.json"
+    }
+
+
+def _digest(out: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())}
+
+
+def test_every_family_is_drawn(drawn: Path) -> None:
+    families = {t["family"] for t in _truths(drawn).values()}
+    assert families == set(FAMILIES), set(FAMILIES) - families
+
+
+def test_same_seed_same_files(drawn: Path, tmp_path: Path) -> None:
+    generate_set(tmp_path, SEED, 2)
+    first = _digest(drawn)
+    again = _digest(tmp_path)
+    for name, digest in again.items():
+        if name != "manifest.json":
+            assert first[name] == digest, name
+
+
+def test_other_seeds_draw_other_layouts(drawn: Path, tmp_path: Path) -> None:
+    generate_set(tmp_path, SEED + 1, COUNT)
+    mine = _truths(drawn)
+    other = _truths(tmp_path)
+    pages = lambda ts: {json.dumps(t["pages"], sort_keys=True, ensure_ascii=False) for t in ts.values()}  # noqa: E731
+    assert not pages(mine) & pages(other)
+    order = lambda ts: [t["family"] for t in ts.values()]  # noqa: E731
+    looks = lambda ts: {(t["family"], t["font"], t["degradation"]) for t in ts.values()}  # noqa: E731
+    assert order(mine) != order(other) or looks(mine) != looks(other)
+
+
+def test_truth_is_backward_compatible_and_regions_lie_on_the_page(drawn: Path) -> None:
+    for name, truth in _truths(drawn).items():
+        image = Image.open(drawn / name)
+        assert len(truth["pages"]) == 1
+        page = truth["pages"][0]
+        docs = documents_of(page)
+        assert page["doc_type"] == docs[0]["doc_type"] and page["fields"] == docs[0]["fields"], name
+        for doc in page.get("documents", []):
+            x0, y0, x1, y1 = doc["region"]
+            assert 0 <= x0 < x1 and 0 <= y0 < y1, (name, doc["region"])
+            if truth["degradation"] in ("clean", "photocopy", "scan"):  # the sheet is not reframed
+                assert x1 <= image.width + 2 and y1 <= image.height + 2, (name, doc["region"], image.size)
+        if truth["family"] == "id_both_sides":
+            assert sorted(d["doc_type"] for d in docs) == ["id_card_back", "id_card_front"], name
+        if truth["family"] == "cert_and_id":
+            assert len(docs) >= 2 and "id_card_front" in {d["doc_type"] for d in docs}, name
+
+
+def _printed(sheet: Sheet, index: int) -> str:
+    page = [pl for pl in sheet.placed if pl.document][index].built.page
+    return re.sub(r"\s", "", "".join(op.text for op in page.ops if isinstance(op, Text)))
+
+
+def _expected_strings(doc_type: str, fields: dict) -> list[str]:
+    """Values that must appear verbatim (dates and levels are written in many styles, so their years)."""
+    out = []
+    for key, value in fields.items():
+        if value is None or key in ("level", "gender"):
+            continue
+        if isinstance(value, list):
+            out += [str(v) for v in value]
+        elif re.fullmatch(r"\d{4}-\d\d-\d\d", str(value)):
+            out.append(str(value)[:4])
+        else:
+            out.append(str(value))
+    return out
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_truth_is_what_the_page_prints(family: str) -> None:
+    usable = _usable_chars(FONTS)
+    hanzi_years = str.maketrans("〇一二三四五六七八九", "0123456789")
+    for k in range(3):
+        rng = random.Random(f"truth:{family}:{k}")
+        person = make_person(k + 1, rng, CertNumbers(rng), usable)
+        sheet = FAMILIES[family](person, rng, rng.choice(FONTS))
+        documents = [pl.built for pl in sheet.placed if pl.document]
+        assert documents, family
+        for i, built in enumerate(documents):
+            printed = _printed(sheet, i)
+            for expected in _expected_strings(built.doc_type, built.fields):
+                target = re.sub(r"\s", "", expected)
+                assert target in printed or target in printed.translate(hanzi_years), (family, k, expected)
+            if "id_number" in built.fields:
+                assert id_number_valid(built.fields["id_number"])
+            if built.doc_type == "registration_certificate":
+                assert set(built.fields) >= {"name", "cert_number", "level", "categories", "issuing_authority"}

@@ -15,7 +15,7 @@ from api.db import open_engine
 from api.docs import mount_api_docs
 from api.errors import ApiError, api_error_handler, validation_error_handler
 from api.observability import RequestIdMiddleware
-from api.routes import applications, audit, auth, documents, followup, users, verify
+from api.routes import applications, audit, auth, documents, followup, registry, users, verify
 from api.settings import ApiSettings
 from api.storage import FileStore
 from api.web import STATIC_DIR
@@ -65,7 +65,7 @@ def create_app(settings: ApiSettings | None = None, *, start_worker: bool | None
     app.state.worker = worker
     app.add_exception_handler(ApiError, api_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
-    for module in (auth, users, applications, documents, audit, followup, verify):
+    for module in (auth, users, applications, documents, audit, followup, verify, registry):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(verify.router)  # /verify/{number}: the QR code's target
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")  # the review pages' CSS and JS

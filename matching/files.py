@@ -373,14 +373,20 @@ class RegistryReader:
 
     def __iter__(self) -> Iterator[ParsedRow | RejectedRow]:
         default_source = self.path.name
+        rows = 0
         for table in open_tables(self.path, sheet=self.options.sheet, progress=self.progress):
             for item in self._table_rows(table):
                 if isinstance(item, ParsedRow):
                     item.record.source = item.record.source or default_source
+                rows += 1
                 yield item
             self.notices.extend(table.notices)
+        if self.tables_read and not rows:
+            notes = "; ".join(self.notices)
+            raise RegistryFileError(self.name, 0, "no rows under the header" + (f" ({notes})" if notes else ""))
         if self.tables_read == 0:
-            raise RegistryFileError(self.name, 0, "not a registry table: no sheet has a header row " + _HEADER_HINT)
+            skipped = "; ".join(self.notices) or "no rows"
+            raise RegistryFileError(self.name, 0, f"not a registry table {_HEADER_HINT}: {skipped}")
 
     def _table_rows(self, table: Table) -> Iterator[ParsedRow | RejectedRow]:
         first: list[tuple[int, list[Any]]] = []
@@ -395,13 +401,12 @@ class RegistryReader:
         found = find_header([cells for _, cells in first], self.options.column_map)
         where = f"{self.name}[{table.sheet}]" if table.sheet else self.name
         if found is None:
-            if table.sheet is not None and self.options.sheet is None:
-                self.notices.append(f"sheet {table.sheet!r}: no header row in its first rows; skipped")
-                return
             seen = ", ".join(repr(str(c)) for c in (first[0][1] if first else []) if c is not None) or "nothing"
-            raise RegistryFileError(
-                where, first[0][0] if first else 0, f"no header row found (first row: {seen}) " + _HEADER_HINT
-            )
+            if table.sheet is not None and self.options.sheet is None:
+                self.notices.append(f"sheet {table.sheet!r}: no header row (first row: {seen}); skipped")
+                return
+            line = first[0][0] if first else 0
+            raise RegistryFileError(where, line, f"no header row found (first row: {seen}) {_HEADER_HINT}")
         index, header = found
         header_line = first[index][0]
         check_header(where, header_line, header, has_cert_type=self.options.cert_type is not None)

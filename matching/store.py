@@ -206,7 +206,7 @@ class RegistryStore:
 
         report = run_import(self, paths, options, **hooks)
         for rejected in report.rejected:
-            log.warning("registry row rejected: %s", rejected)
+            log.debug("registry row rejected: %s", rejected)
         return report
 
     def upsert(self, records: Sequence[RegistryRecord], *, report: ImportReport | None = None) -> ImportReport:

@@ -49,7 +49,7 @@ def sniff_format(path: Path, head: bytes) -> TableFormat:
     """What a file is, from its first bytes; raises `RegistryFileError` for what cannot be read."""
     name = str(path)
     if head.startswith(_OLE2):
-        if _ENCRYPTED_MARK in head or _ENCRYPTED_MARK in path.read_bytes()[: 1 << 16]:
+        if _ole2_encrypted(path, head):
             raise RegistryFileError(
                 name,
                 0,
@@ -69,6 +69,16 @@ def sniff_format(path: Path, head: bytes) -> TableFormat:
     if path.suffix.lower() in {".jsonl", ".ndjson", ".json"} or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         return "jsonl"
     return "csv"
+
+
+def _ole2_encrypted(path: Path, head: bytes) -> bool:
+    """An OLE2 file holding an `EncryptionInfo` stream: Office's wrapper around a password-protected .xlsx."""
+    sector_size = 1 << int.from_bytes(head[0x1E:0x20], "little")
+    directory = int.from_bytes(head[0x30:0x34], "little")
+    with path.open("rb") as fh:
+        fh.seek((directory + 1) * sector_size)
+        entries = fh.read(sector_size * 4)
+    return _ENCRYPTED_MARK in entries or _ENCRYPTED_MARK in head
 
 
 def open_tables(path: str | Path, *, sheet: str | None = None, progress: Progress | None = None) -> Iterator[Table]:
@@ -115,6 +125,8 @@ def _sheet_rows(
 ) -> Iterator[tuple[int, list[Any]]]:
     total = ws.max_row if isinstance(ws.max_row, int) else None
     number = (ws.min_row or 1) - 1
+    # A sheet's stated size (its <dimension>) is often stale; read-only mode would stop there and lose rows.
+    ws.reset_dimensions()
     empty_run = 0
     for values in ws.iter_rows(values_only=True):
         number += 1

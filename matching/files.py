@@ -11,6 +11,7 @@ Export writes the import's English columns; `categories` and `items` joined with
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -140,6 +141,8 @@ def _text(raw: Mapping[str, Any], key: str) -> str:
     value = raw.get(key)
     if value is None:
         return ""
+    if type(value) is str:  # most cells: the quick way
+        return value.strip()
     if isinstance(value, list):
         return join_list([str(v) for v in value])
     if isinstance(value, datetime):
@@ -229,21 +232,36 @@ def _id_number(raw: Mapping[str, Any]) -> str | None:
     return value
 
 
+# Authorities, employers, categories and items repeat from row to row: normalise each written form once.
+_clean_repeated = functools.lru_cache(maxsize=4096)(clean_value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(p for p in split_items(text) if p)
+
+
 def _list(raw: Mapping[str, Any], key: str) -> list[str]:
     value = raw.get(key)
-    parts = [clean_value(str(v)) for v in value] if isinstance(value, list) else split_items(_text(raw, key))
-    return [p for p in parts if p]
+    if isinstance(value, list):
+        return [p for p in (clean_value(str(v)) for v in value) if p]
+    return list(_split(_text(raw, key)))
 
 
-def _categories(raw: Mapping[str, Any]) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def _canonical_categories(parts: tuple[str, ...]) -> tuple[str, ...]:
     """Categories as written (长度、力学 / 长度，力学), each in its canonical spelling when it is one of the list."""
     out: list[str] = []
-    for part in _list(raw, "categories"):
+    for part in parts:
         known = parse_categories(part)
         for name in known if len(known) == 1 else [part]:
             if name not in out:
                 out.append(name)
-    return out
+    return tuple(out)
+
+
+def _categories(raw: Mapping[str, Any]) -> list[str]:
+    return list(_canonical_categories(tuple(_list(raw, "categories"))))
 
 
 def _word(text: str, words: Mapping[str, Any]) -> Any:
@@ -304,11 +322,11 @@ def parse_record(raw: Mapping[str, Any], *, cert_type: CertType | None = None) -
         level=level,
         categories=_categories(raw),
         items=_list(raw, "items"),
-        issuing_authority=clean_value(_text(raw, "issuing_authority")) or None,
+        issuing_authority=_clean_repeated(_text(raw, "issuing_authority")) or None,
         valid_from=valid_from,
         valid_until=valid_until,
         status=status,
-        employer=clean_value(_text(raw, "employer")) or None,
+        employer=_clean_repeated(_text(raw, "employer")) or None,
         source=_text(raw, "source") or None,
         updated_at=_text(raw, "updated_at") or None,
     )

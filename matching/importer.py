@@ -3,7 +3,8 @@
 Rows go from the file to the database in batches (`BATCH_SIZE`), so memory stays flat in the
 file's size: a batch's keys are looked up together (not at all while the table was empty when the
 import began), new rows are inserted with one `executemany` (SQLite) or `COPY` (PostgreSQL), changed
-rows updated with one `executemany`. Everything happens in one transaction:
+rows updated with one `executemany`. A first load into an empty SQLite table builds the blocking
+indexes once at the end instead of row by row. Everything happens in one transaction:
 
 - a file that cannot be read (password, `.xls`, no header, a missing or doubled column) or any
   failure writes nothing;
@@ -26,6 +27,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, bindparam, select, update
 
+from huren.domain import RegistryRecord
 from huren.normalize import mask_id_number
 from matching.files import (
     CONTENT_COLUMNS,
@@ -37,7 +39,9 @@ from matching.files import (
     record_key,
     record_to_row,
 )
-from matching.store import ImportReport, RegistryStore, _now, _to_record, _to_row, registry_records
+from matching.normalize import cert_key, id_key, name_key
+from matching.search import BLOCKING_RULES, SearchKeys
+from matching.store import ImportReport, RegistryStore, _now, _to_record, registry_records
 from matching.tables import Progress
 
 BATCH_SIZE = 5000
@@ -195,6 +199,31 @@ class _Batcher:
         self._insert([r.record for r in inserts])
         self._update(updates)
 
+    def _values(self, record: RegistryRecord) -> dict[str, Any]:
+        """A record as the table's row (what `store._to_row` gives), blocking keys computed without a cache:
+        the search's key cache is for queries, and a million imported rows would fill it (~250 MB)."""
+        keys = SearchKeys(cert_key(record.cert_number), id_key(record.id_number), name_key(record.name))
+        row: dict[str, Any] = {
+            "cert_type": str(record.cert_type),
+            "cert_number": record.cert_number,
+            "name": record.name,
+            "id_number": record.id_number,
+            "gender": record.gender,
+            "level": record.level,
+            "categories": ";".join(record.categories),
+            "items": ";".join(record.items),
+            "issuing_authority": record.issuing_authority,
+            "valid_from": record.valid_from,
+            "valid_until": record.valid_until,
+            "status": str(record.status),
+            "employer": record.employer,
+            "source": record.source,
+            "updated_at": self.now,
+        }
+        for rule in BLOCKING_RULES:
+            row[rule.name] = rule.key(keys)
+        return row
+
     def _reject(self, summary: FileSummary, rejected: RejectedRow) -> None:
         summary.rejected += 1
         self.report.rejected.append(rejected)
@@ -219,7 +248,7 @@ class _Batcher:
     def _insert(self, records: list[Any]) -> None:
         if not records:
             return
-        rows = [_to_row(r, self.now) for r in records]
+        rows = [self._values(r) for r in records]
         if self.postgres:
             self._copy(rows)
             return
@@ -245,7 +274,7 @@ class _Batcher:
             return
         params = []
         for row, row_id in updates:
-            values = {f"b_{k}": v for k, v in _to_row(row.record, self.now).items()}
+            values = {f"b_{k}": v for k, v in self._values(row.record).items()}
             values["b_row_id"] = row_id
             params.append(values)
         t = registry_records
@@ -255,6 +284,19 @@ class _Batcher:
 
 def _sqlite_value(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value  # SQLAlchemy's Date on SQLite: ISO text
+
+
+def _drop_indexes(conn: Connection) -> None:
+    """Loading an empty table: index afterwards (one sort per index, ~3x faster than inserting into them).
+
+    Inside the import's transaction, so a rollback brings the indexes back. Python's sqlite3 opens a
+    transaction only before a data change; a DROP as the first statement would commit on its own.
+    """
+    driver = conn.connection.driver_connection
+    if driver is not None and not getattr(driver, "in_transaction", True):
+        conn.exec_driver_sql("BEGIN")
+    for index in registry_records.indexes:
+        index.drop(conn)
 
 
 def run_import(
@@ -277,6 +319,9 @@ def run_import(
         tx = conn.begin()
         try:
             table_was_empty = conn.execute(select(registry_records.c.id).limit(1)).first() is None
+            bulk_load = table_was_empty and conn.dialect.name == "sqlite"
+            if bulk_load:
+                _drop_indexes(conn)
             batcher = _Batcher(conn, report, on_change, table_was_empty=table_was_empty)
             for path in paths:
                 summary = FileSummary(str(path), file_sha256(path))
@@ -303,6 +348,9 @@ def run_import(
             if options.dry_run or (report.rejected and not options.partial):
                 tx.rollback()
             else:
+                if bulk_load:
+                    for index in registry_records.indexes:
+                        index.create(conn)
                 if audit is not None:
                     audit(conn, report)
                 tx.commit()

@@ -235,3 +235,21 @@ def test_bad_file_is_a_clear_message_and_nothing_is_written(tmp_path: Path, make
     assert "registry_file_invalid" in err and re.search(message, err), err
     assert "nothing written" in err
     assert RegistryStore(f"sqlite:///{db}").count() == 0 and audit_entries(db) == []
+
+
+def test_a_rolled_back_first_load_keeps_the_indexes(store: RegistryStore, tmp_path: Path) -> None:
+    """A first load into an empty table indexes at the end; a dry run or a failure must not lose the indexes."""
+    from sqlalchemy import inspect
+
+    def indexes() -> set[str]:
+        return {str(i["name"]) for i in inspect(store.engine).get_indexes("registry_records")}
+
+    before = indexes()
+    assert "ix_registry_records_cert_key" in before
+    path = zh_workbook(tmp_path / "r.xlsx")
+    options = ImportOptions(read=ReadOptions(cert_type=CertType.REGISTRATION), dry_run=True)
+    report = store.import_files([path], options=options)
+    assert (report.inserted, report.written, store.count()) == (3, False, 0)
+    assert indexes() == before, "the dry run's rollback restored the indexes"
+    report = store.import_files([path], options=ImportOptions(read=options.read))
+    assert (report.written, store.count(), indexes()) == (True, 3, before)

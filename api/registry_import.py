@@ -17,7 +17,7 @@ import secrets
 import shutil
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
@@ -40,18 +40,19 @@ _SUFFIXES = {".xlsx", ".csv", ".tsv", ".txt", ".jsonl", ".ndjson", ".json", ".xl
 _lock = threading.Lock()
 
 
-def audit_import(actor: str) -> Callable[[Connection, ImportReport], None]:
-    """The audit hook of an import: who, which files (SHA-256) and what changed."""
+def audit_import(actor: str, names: Mapping[str, str] | None = None) -> Callable[[Connection, ImportReport], None]:
+    """The audit hook of an import: who, which files (SHA-256) and what changed.
+
+    `names` maps a stored path to the name it was uploaded under."""
 
     def record(conn: Connection, report: ImportReport) -> None:
-        files = [f.to_json() for f in report.files]
-        target = ", ".join(Path(f["file"]).name for f in files)
+        files = [{**f.to_json(), "file": (names or {}).get(f.file) or Path(f.file).name} for f in report.files]
         audit.append(
             conn,
             actor,
             "registry.import",
-            target,
-            files=[{**f, "file": Path(f["file"]).name} for f in files],
+            ", ".join(f["file"] for f in files),
+            files=files,
             inserted=report.inserted,
             updated=report.updated,
             unchanged=report.unchanged,
@@ -140,7 +141,9 @@ class RegistryImports:
                     out.write(json.dumps(change.to_json(), ensure_ascii=False, default=str) + "\n")
 
             fingerprint = registry_fingerprint(self.engine)
-            self._run(import_id, dry_run=True, on_change=keep, done="preview_ready", fingerprint=fingerprint)
+            self._run(
+                import_id, dry_run=True, on_change=keep, done="preview_ready", fingerprint=fingerprint, finish=out.flush
+            )
 
     def confirm(self, import_id: str, *, actor: str, run: bool = True) -> dict[str, Any]:
         state = self.state(import_id)
@@ -201,6 +204,7 @@ class RegistryImports:
         done: str,
         fingerprint: list[Any] | None = None,
         audit_as: str | None = None,
+        finish: Callable[[], None] | None = None,
     ) -> None:
         state = self.state(import_id)
         folder = self.root / import_id
@@ -232,7 +236,7 @@ class RegistryImports:
                 options,
                 progress=progress,
                 on_change=on_change,
-                audit=audit_import(audit_as) if audit_as else None,
+                audit=audit_import(audit_as, {str(path): state["filename"]}) if audit_as else None,
             )
         except MatchingError as exc:
             message = str(exc).replace(str(path), state["filename"])
@@ -249,6 +253,8 @@ class RegistryImports:
             changes["fingerprint"] = fingerprint
         if not dry_run:
             changes["written"] = report.written
+        if finish is not None:
+            finish()  # the changes are on disk before the state says they are ready
         self._update(import_id, **changes)
 
     def _save(self, import_id: str, state: dict[str, Any]) -> None:

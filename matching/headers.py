@@ -162,10 +162,10 @@ def _two_row_labels(top: list[str], below: list[str], column_map: Mapping[str, s
         joined = parent + child
         if parent and field_for(joined, column_map) is not None:
             out.append(joined)
-        elif field_for(child, column_map) is not None or not parent:
-            out.append(child)
-        else:
+        elif field_for(parent, column_map) is not None and field_for(child, column_map) is None:
             out.append(parent)
+        else:
+            out.append(child)
     return out
 
 
@@ -179,13 +179,16 @@ def find_header(
     """
     best: tuple[int, int, Header] | None = None  # (score, -index, header) — more columns, then higher up
     texts = [[_cell_text(v) for v in row] for row in rows[:HEADER_SEARCH_ROWS]]
+    singles = [_map_labels(row, column_map) for row in texts]
     for index, top in enumerate(texts):
-        fields, unknown = _map_labels(top, column_map)
+        fields, unknown = singles[index]
         candidates = [(len(fields), Header(1, top, fields, unknown))]
         if index + 1 < len(texts):
             joined = _two_row_labels(top, texts[index + 1], column_map)
             j_fields, j_unknown = _map_labels(joined, column_map)
-            if len(j_fields) > len(fields) and len(set(j_fields.values())) == len(j_fields):
+            # two rows only when both are needed: not a title above a header, not a header above data
+            better = len(j_fields) > max(len(fields), len(singles[index + 1][0]))
+            if better and len(set(j_fields.values())) == len(j_fields):
                 candidates.append((len(j_fields), Header(2, joined, j_fields, j_unknown)))
         score, header = max(candidates, key=lambda c: c[0])
         if score >= 2 and (best is None or score > best[0]):

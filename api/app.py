@@ -20,6 +20,7 @@ from api.settings import ApiSettings
 from api.storage import FileStore
 from api.web import STATIC_DIR
 from api.web import digitize as web_digitize
+from api.web import registry as web_registry
 from api.web import routes as web_routes
 from api.worker import Worker
 from huren import __version__
@@ -72,6 +73,7 @@ def create_app(settings: ApiSettings | None = None, *, start_worker: bool | None
     mount_api_docs(app)
     app.include_router(web_routes.router)  # the review pages under /
     app.include_router(web_digitize.router)  # the digitisation correction queue under /digitize
+    app.include_router(web_registry.router)  # the admins' registry upload under /registry
 
     app.add_middleware(RequestIdMiddleware)
     app.include_router(observability.router)  # /metrics, /readyz

@@ -70,12 +70,10 @@ EMPLOYER = (
     "Organisation",
 )
 VALIDITY = ("注册有效期", "有效期限", "有效期", "有效日期", "Validity", "ValidPeriod", "PeriodofValidity")
-VALID_FROM = ("注册日期", "生效日期", "起始日期", "有效期起", "有效期自", "有效期开始", "ValidFrom")
+VALID_FROM = ("注册日期", "生效日期", "起始日期", "有效期起")
 VALID_UNTIL = (
     "有效期限至",
     "有效期至",
-    "有效期止",
-    "有效期结束",
     "有效期截至",
     "有效期截止",
     "有效截止日期",

@@ -53,8 +53,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "categories": labels.CATEGORIES,
     "items": labels.ITEMS,
     "issuing_authority": (*labels.AUTHORITY, "注册机关", "注册部门"),
-    "valid_from": labels.VALID_FROM,
-    "valid_until": labels.VALID_UNTIL,
+    # a table's sub-headers under a merged 有效期 (起 | 至, 开始 | 结束) read as one with it
+    "valid_from": (*labels.VALID_FROM, "有效期自", "有效期开始", "有效期从", "ValidFrom"),
+    "valid_until": (*labels.VALID_UNTIL, "有效期止", "有效期结束", "有效期到"),
     VALIDITY: labels.VALIDITY,
     "status": labels.STATUS,
     "employer": labels.EMPLOYER,

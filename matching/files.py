@@ -359,10 +359,6 @@ def record_to_row(record: RegistryRecord) -> dict[str, str | int | None]:
 # --- whole files -------------------------------------------------------------------------------------
 
 
-def detect_format(path: Path) -> FileFormat:
-    return "jsonl" if path.suffix.lower() in {".jsonl", ".ndjson", ".json"} else "csv"
-
-
 @dataclass(frozen=True, slots=True)
 class ReadOptions:
     """How to read a registry file beyond what it says itself."""
@@ -435,7 +431,13 @@ class RegistryReader:
                 "(name them with --map HEADER=FIELD to import them)"
             )
         rest = first[index + header.rows :]
+        width = len(header.labels)
         for line, cells in _chain(rest, table.rows):
+            if table.sheet is None and len(cells) > width and any(str(c).strip() for c in cells[width:]):
+                # in a text file more cells than headers means a separator inside a value: columns shifted
+                reason = f"{len(cells)} cells for {width} columns (a separator inside an unquoted value?)"
+                yield RejectedRow(self.name, line, "row", reason, None, None)
+                continue
             raw = {name: cells[i] for i, name in header.fields.items() if i < len(cells)}
             yield self._parse(raw, line, table.sheet, header)
 

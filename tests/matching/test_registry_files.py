@@ -140,3 +140,12 @@ def test_missing_required_column_rejects_the_file(tmp_path: Path) -> None:
 def test_columns_are_the_record_fields() -> None:
     assert COLUMNS[:3] == ("cert_type", "cert_number", "name")
     assert "source" in COLUMNS and "updated_at" in COLUMNS
+
+
+def test_more_cells_than_headers_is_a_row_error(tmp_path: Path) -> None:
+    shifted = GOOD[0].replace("上海青浦计量检测中心", "上海青浦,计量检测中心")
+    path = write(tmp_path / "r.csv", [HEADER, shifted, GOOD[1]], "utf-8")
+    parsed = read_registry_file(path)
+    assert [r.line for r in parsed.rows] == [3]
+    assert [(r.line, r.field) for r in parsed.rejected] == [(2, "row")]
+    assert "14 cells for 13 columns" in parsed.rejected[0].reason

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +18,7 @@ from huren.domain import CertType
 from matching.errors import MatchingError
 from matching.files import FileFormat, ReadOptions
 from matching.headers import parse_column_map
-from matching.store import DATABASE_URL_ENV, ImportReport, RegistryStore, default_database_url
+from matching.store import DATABASE_URL_ENV, ImportReport, RegistryStore, default_database_url, make_engine
 
 registry_app = typer.Typer(
     name="registry",
@@ -132,17 +133,33 @@ def _whoami() -> str:
         return "unknown"
 
 
+AuditFactory = Callable[[str], Callable[[Connection, ImportReport], None]]
+
+
+@dataclass(slots=True)
+class ServiceHooks:
+    """How an import reaches the service's database and audit log. Set by the `huren` command
+    (`use_service`): matching may not import the service (layers), the command line may."""
+
+    open_engine: Callable[[str], Engine] = make_engine
+    audit: AuditFactory | None = None  # actor → the audit hook of `run_import`
+
+
+SERVICE = ServiceHooks()
+
+
+def use_service(open_engine: Callable[[str], Engine], audit: AuditFactory) -> None:
+    SERVICE.open_engine = open_engine
+    SERVICE.audit = audit
+
+
 def _service_engine(url: str) -> Engine:
     """The database with the service's tables, so the import's audit entry lands in the service's log."""
-    from api.db import open_engine  # the CLI is the top layer: it may reach the service's tables
-
-    return open_engine(url)
+    return SERVICE.open_engine(url)
 
 
-def _audit(actor: str) -> Callable[[Connection, ImportReport], None]:
-    from api.registry_import import audit_import
-
-    return audit_import(f"cli:{actor}")
+def _audit(actor: str) -> Callable[[Connection, ImportReport], None] | None:
+    return SERVICE.audit(f"cli:{actor}") if SERVICE.audit is not None else None
 
 
 @registry_app.command("export")

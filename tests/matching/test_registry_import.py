@@ -11,8 +11,8 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from api.db import audit_log, open_engine
+from huren.cli import app
 from huren.domain import CertType, RecordStatus
-from matching.cli import registry_app
 from matching.files import ReadOptions
 from matching.importer import Change, ImportOptions, file_sha256
 from matching.store import RegistryStore
@@ -27,8 +27,8 @@ def zh_workbook(path: Path, rows: list[list[object]] | None = None) -> Path:
 
 
 def run(db: Path, *args: str) -> tuple[int, str, str]:
-    result = runner.invoke(
-        registry_app, ["import", *args, "--database-url", f"sqlite:///{db}", "--cert-type", "registration"]
+    result = runner.invoke(  # the `huren` command: imports audited in the service's log
+        app, ["registry", "import", *args, "--database-url", f"sqlite:///{db}", "--cert-type", "registration"]
     )
     return result.exit_code, result.stdout, result.stderr
 

@@ -253,7 +253,11 @@ class _Batcher:
             self._copy(rows)
             return
         # the driver's executemany straight away: no per-row statement processing in SQLAlchemy
-        values = [tuple(_sqlite_value(row[c]) for c in COLUMN_ORDER) for row in rows]
+        for row in rows:  # SQLAlchemy's Date on SQLite is ISO text
+            for column in ("valid_from", "valid_until"):
+                if row[column] is not None:
+                    row[column] = row[column].isoformat()
+        values = [tuple(row[c] for c in COLUMN_ORDER) for row in rows]
         sql = (
             f"INSERT INTO {registry_records.name} ({', '.join(COLUMN_ORDER)}) "
             f"VALUES ({', '.join('?' for _ in COLUMN_ORDER)})"
@@ -280,10 +284,6 @@ class _Batcher:
         t = registry_records
         set_values: dict[str, Any] = {k[2:]: bindparam(k) for k in params[0] if k != "b_row_id"}
         self.conn.execute(update(t).where(t.c.id == bindparam("b_row_id")).values(set_values), params)
-
-
-def _sqlite_value(value: Any) -> Any:
-    return value.isoformat() if hasattr(value, "isoformat") else value  # SQLAlchemy's Date on SQLite: ISO text
 
 
 def _drop_indexes(conn: Connection) -> None:

@@ -211,6 +211,7 @@ def _id_number(raw: Mapping[str, Any]) -> str | None:
         shown = f"{value:.5E}" if isinstance(value, float) else text
         raise RowError(
             "id_number",
+            f"身份证号码被 Excel 存成了数字（{shown}），末几位已丢失，请将该列设为文本后重新录入 / "
             f"Excel stored the ID number as a number ({shown}) and lost its last digits; "
             "format the column as text (文本) and type the numbers again",
         )
@@ -222,6 +223,7 @@ def _id_number(raw: Mapping[str, Any]) -> str | None:
     if len(value) == 17 and value.isdigit() and id_check_digit(value) == "X":
         raise RowError(
             "id_number",
+            f"身份证号码只有17位，末位校验码X可能被 Excel 去掉 / "
             f"17 digits and no check character ({mask_id_number(value)}); its check digit would be X: "
             "the trailing X was probably dropped (Excel keeps only digits in a number column)",
         )
@@ -397,10 +399,14 @@ class RegistryReader:
             self.notices.extend(table.notices)
         if self.tables_read and not rows:
             notes = "; ".join(self.notices)
-            raise RegistryFileError(self.name, 0, "no rows under the header" + (f" ({notes})" if notes else ""))
+            raise RegistryFileError(
+                self.name, 0, "表头下没有数据行 / no rows under the header" + (f" ({notes})" if notes else "")
+            )
         if self.tables_read == 0:
             skipped = "; ".join(self.notices) or "no rows"
-            raise RegistryFileError(self.name, 0, f"not a registry table {_HEADER_HINT}: {skipped}")
+            raise RegistryFileError(
+                self.name, 0, f"不是登记表：找不到表头 / not a registry table {_HEADER_HINT}: {skipped}"
+            )
 
     def _table_rows(self, table: Table) -> Iterator[ParsedRow | RejectedRow]:
         first: list[tuple[int, list[Any]]] = []
@@ -420,7 +426,7 @@ class RegistryReader:
                 self.notices.append(f"sheet {table.sheet!r}: no header row (first row: {seen}); skipped")
                 return
             line = first[0][0] if first else 0
-            raise RegistryFileError(where, line, f"no header row found (first row: {seen}) {_HEADER_HINT}")
+            raise RegistryFileError(where, line, f"找不到表头 / no header row found (first row: {seen}) {_HEADER_HINT}")
         index, header = found
         header_line = first[index][0]
         check_header(where, header_line, header, has_cert_type=self.options.cert_type is not None)

@@ -204,15 +204,19 @@ def check_header(where: str, line: int, header: Header, *, has_cert_type: bool) 
         text = header.labels[index]
         if name in seen:
             raise RegistryFileError(
-                where, line, f"columns {seen[name]!r} and {text!r} both map to {name}; drop one or --map it away"
+                where,
+                line,
+                f"两列对应同一字段 / columns {seen[name]!r} and {text!r} both map to {name}; drop one or --map it away",
             )
         seen[name] = text
     names = set(header.fields.values())
     if VALIDITY in names and names & {"valid_from", "valid_until"}:
         both = ", ".join(repr(header.column(n)) for n in (VALIDITY, "valid_from", "valid_until") if n in names)
-        raise RegistryFileError(where, line, f"columns {both} all give the validity; keep one form")
+        raise RegistryFileError(where, line, f"有效期重复 / columns {both} all give the validity; keep one form")
     missing = [n for n in REQUIRED if n not in names and not (n == "cert_type" and has_cert_type)]
     if missing:
         found = ", ".join(f"{text!r}" for text in header.labels if text) or "none"
         hint = " (or give --cert-type)" if "cert_type" in missing else ""
-        raise RegistryFileError(where, line, f"missing column(s) {', '.join(missing)}{hint}; columns found: {found}")
+        raise RegistryFileError(
+            where, line, f"缺少必需的列 / missing column(s) {', '.join(missing)}{hint}; columns found: {found}"
+        )

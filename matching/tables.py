@@ -53,19 +53,23 @@ def sniff_format(path: Path, head: bytes) -> TableFormat:
             raise RegistryFileError(
                 name,
                 0,
+                "工作簿设有密码，请在 Excel 中取消密码后另存为 .xlsx / "
                 "the workbook is password-protected: open it in Excel, remove the password "
                 "(文件 → 信息 → 保护工作簿 / File → Info → Protect Workbook) and save it again as .xlsx",
             )
         raise RegistryFileError(
             name,
             0,
+            "不支持旧版 Excel（.xls），请另存为 .xlsx 或 CSV UTF-8 / "
             "an Excel 97–2003 workbook (.xls) cannot be read: save it as .xlsx "
             "(Excel 工作簿) or as CSV UTF-8 and import that",
         )
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
     if head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")):
-        raise RegistryFileError(name, 0, "not a table (a PDF or an image); registries are .xlsx, CSV or JSON Lines")
+        raise RegistryFileError(
+            name, 0, "不是表格（PDF 或图片） / not a table (a PDF or an image); registries are .xlsx, CSV or JSON Lines"
+        )
     if path.suffix.lower() in {".jsonl", ".ndjson", ".json"} or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         return "jsonl"
     return "csv"
@@ -203,7 +207,9 @@ def _text_stream(path: Path) -> tuple[io.TextIOWrapper, _Counting, int, str]:
     with path.open("rb") as fh:
         sample = fh.read(SAMPLE_BYTES)
     if b"\x00" in sample and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise RegistryFileError(str(path), 0, "not a table: a binary file (registries are .xlsx, CSV or JSON Lines)")
+        raise RegistryFileError(
+            str(path), 0, "不是表格 / not a table: a binary file (registries are .xlsx, CSV or JSON Lines)"
+        )
     encoding = detect_encoding(sample, complete=len(sample) >= size)
     counting = _Counting(path.open("rb"))
     stream = io.TextIOWrapper(io.BufferedReader(counting), encoding=encoding, newline="")

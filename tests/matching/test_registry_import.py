@@ -75,7 +75,8 @@ def test_dry_run_shows_every_change_and_writes_nothing(tmp_path: Path) -> None:
     assert f"~ {v2}[登记表]:3: update registration 沪ZC2019000123 张伟\n    status: 'valid' → 'revoked'" in out
     assert "    categories: '温度;电磁' → '温度'" in out
     assert f"= {v2}[登记表]:5: unchanged registration 浙ZC2021000045 王芳" in out
-    assert f"{v2}[登记表]:6: id_number (身份证号码): Excel stored the ID number as a number" in err
+    assert f"{v2}[登记表]:6: id_number (身份证号码): 身份证号码被 Excel 存成了数字" in err
+    assert "Excel stored the ID number as a number" in err
     assert "inserted: 1  updated: 2  unchanged: 1  rejected: 1" in out and "dry run: nothing written" in out
     assert RegistryStore(f"sqlite:///{db}").get(CertType.REGISTRATION, "沪ZC2019000123") == before
     assert RegistryStore(f"sqlite:///{db}").count() == 3

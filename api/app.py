@@ -15,11 +15,12 @@ from api.db import open_engine
 from api.docs import mount_api_docs
 from api.errors import ApiError, api_error_handler, validation_error_handler
 from api.observability import RequestIdMiddleware
-from api.routes import applications, audit, auth, documents, followup, users, verify
+from api.routes import applications, audit, auth, documents, followup, registry, users, verify
 from api.settings import ApiSettings
 from api.storage import FileStore
 from api.web import STATIC_DIR
 from api.web import digitize as web_digitize
+from api.web import registry as web_registry
 from api.web import routes as web_routes
 from api.worker import Worker
 from huren import __version__
@@ -65,13 +66,14 @@ def create_app(settings: ApiSettings | None = None, *, start_worker: bool | None
     app.state.worker = worker
     app.add_exception_handler(ApiError, api_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
-    for module in (auth, users, applications, documents, audit, followup, verify):
+    for module in (auth, users, applications, documents, audit, followup, verify, registry):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(verify.router)  # /verify/{number}: the QR code's target
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")  # the review pages' CSS and JS
     mount_api_docs(app)
     app.include_router(web_routes.router)  # the review pages under /
     app.include_router(web_digitize.router)  # the digitisation correction queue under /digitize
+    app.include_router(web_registry.router)  # the admins' registry upload under /registry
 
     app.add_middleware(RequestIdMiddleware)
     app.include_router(observability.router)  # /metrics, /readyz

@@ -217,10 +217,13 @@ def _evaluate(root: Path, as_json: bool, config: EngineConfig, show_mistakes: in
 
 
 def _mount() -> None:
+    from api.db import open_engine
+    from api.registry_import import audit_import
     from digitize.cli import digitize_app
-    from matching.cli import registry_app
+    from matching.cli import registry_app, use_service
     from recognition.cli import reissue_cli, verify_cli
 
+    use_service(open_engine, audit_import)  # registry imports land in the service's database and audit log
     app.add_typer(registry_app, name="registry", help="发证机关登记库 / the issuing authorities' registry")
     app.command("verify")(verify_cli)
     app.command("reissue")(reissue_cli)

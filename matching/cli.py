@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+from sqlalchemy import Connection, Engine
 
+from huren.domain import CertType
 from matching.errors import MatchingError
-from matching.files import FileFormat
-from matching.store import DATABASE_URL_ENV, RegistryStore, default_database_url
+from matching.files import FileFormat, ReadOptions
+from matching.headers import parse_column_map
+from matching.store import DATABASE_URL_ENV, ImportReport, RegistryStore, default_database_url, make_engine
 
 registry_app = typer.Typer(
     name="registry",
-    help="The issuing authorities' certificate records (import CSV/JSONL, export).",
+    help="The issuing authorities' certificate records (import .xlsx/CSV/TSV/JSONL, export).",
     no_args_is_help=True,
 )
 
@@ -32,29 +40,126 @@ DatabaseUrl = Annotated[
 @registry_app.command("import")
 def import_command(
     files: Annotated[
-        list[Path], typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV or JSONL files.")
+        list[Path],
+        typer.Argument(
+            exists=True, dir_okay=False, readable=True, help="Excel .xlsx, CSV/TSV (any encoding) or JSONL."
+        ),
     ],
     database_url: DatabaseUrl = None,
-    format: Annotated[
-        str | None, typer.Option("--format", help="csv | jsonl; default from each file's extension.")
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Only this sheet of a workbook.")] = None,
+    column_map: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="HEADER=FIELD for a header the vocabulary does not know (备注=- ignores one)."),
     ] = None,
+    cert_type: Annotated[
+        str | None, typer.Option("--cert-type", help="registration | assessment | verifier, for rows without one.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; change nothing.")] = False,
+    partial: Annotated[
+        bool, typer.Option("--partial", help="Import the good rows even when some rows have errors.")
+    ] = False,
+    actor: Annotated[str | None, typer.Option("--actor", help="Who imports, for the audit log (default: you).")] = None,
+    format: Annotated[str | None, typer.Option("--format", hidden=True, help="Ignored: read from the file.")] = None,
 ) -> None:
-    """Upsert records; bad rows are listed (file:line: field: reason) and the good ones still land."""
-    fmt = _format(format) if format else None
+    """Upsert records from registry files; all or nothing per import unless --partial.
+
+    Headers may be Chinese or English (姓名, 证书编号, 身份证号码, 有效期 …). Every row error is listed
+    as file[sheet]:row: field (column): reason. A real import is recorded in the audit log.
+    """
+    from matching.importer import Change, ImportOptions
+
     try:
-        store = RegistryStore(database_url or default_database_url())
-        report = store.import_files(files, fmt)
+        options = ImportOptions(
+            read=ReadOptions(
+                sheet=sheet,
+                column_map=parse_column_map(column_map or []),
+                cert_type=CertType(cert_type) if cert_type else None,
+            ),
+            dry_run=dry_run,
+            partial=partial,
+        )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    url = database_url or default_database_url()
+    console = Console(stderr=True)
+
+    def show(change: Change) -> None:
+        if dry_run:
+            mark = {"insert": "+", "update": "~", "unchanged": "="}[change.kind]
+            typer.echo(f"{mark} {change}")
+
+    try:
+        store = RegistryStore(_service_engine(url))
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
+            console=console, transient=True, disable=not console.is_terminal,
+        ) as bar:  # fmt: skip
+
+            def progress(path: str) -> Callable[[int, int | None], None]:
+                task = bar.add_task(Path(path).name, total=None)
+                return lambda done, total: bar.update(task, completed=done, total=total)
+
+            report = store.import_files(
+                files,
+                options=options,
+                progress=progress,
+                on_change=show,
+                audit=None if dry_run else _audit(actor or _whoami()),
+            )
     except MatchingError as exc:
         typer.echo(f"error [{exc.code}]: {exc}", err=True)
+        typer.echo("nothing written", err=True)
         raise typer.Exit(2) from exc
+    for notice in report.notices:
+        typer.echo(f"note: {notice}", err=True)
+    for rejected in report.rejected:
+        typer.echo(str(rejected), err=True)
     typer.echo(
         f"inserted: {report.inserted}  updated: {report.updated}  "
         f"unchanged: {report.unchanged}  rejected: {len(report.rejected)}"
     )
-    for rejected in report.rejected:
-        typer.echo(str(rejected), err=True)
+    if dry_run:
+        typer.echo("dry run: nothing written")
+    elif not report.written:
+        typer.echo(f"nothing written: {len(report.rejected)} row error(s); fix them, or --partial to import the rest")
     if report.rejected:
         raise typer.Exit(1)
+
+
+def _whoami() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+AuditFactory = Callable[[str], Callable[[Connection, ImportReport], None]]
+
+
+@dataclass(slots=True)
+class ServiceHooks:
+    """How an import reaches the service's database and audit log. Set by the `huren` command
+    (`use_service`): matching may not import the service (layers), the command line may."""
+
+    open_engine: Callable[[str], Engine] = make_engine
+    audit: AuditFactory | None = None  # actor → the audit hook of `run_import`
+
+
+SERVICE = ServiceHooks()
+
+
+def use_service(open_engine: Callable[[str], Engine], audit: AuditFactory) -> None:
+    SERVICE.open_engine = open_engine
+    SERVICE.audit = audit
+
+
+def _service_engine(url: str) -> Engine:
+    """The database with the service's tables, so the import's audit entry lands in the service's log."""
+    return SERVICE.open_engine(url)
+
+
+def _audit(actor: str) -> Callable[[Connection, ImportReport], None] | None:
+    return SERVICE.audit(f"cli:{actor}") if SERVICE.audit is not None else None
 
 
 @registry_app.command("export")

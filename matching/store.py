@@ -2,7 +2,7 @@
 
 One table, `registry_records`, unique on (cert_type, cert_number), with an indexed column per
 blocking rule (see `matching.search.BLOCKING_RULES`). Imports are idempotent upserts in a single
-transaction: either every good row of every file lands, or — on any failure — nothing does.
+transaction, streamed in batches (`matching.importer`): all of a file lands or nothing does.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from sqlalchemy import (
     Column,
@@ -38,13 +38,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 
+if TYPE_CHECKING:
+    from matching.importer import ImportOptions
+
 from huren.domain import CertType, RecordStatus, RegistryRecord
 from matching.errors import RegistryStoreError
 from matching.files import (
     FileFormat,
-    ParsedRow,
     RejectedRow,
-    read_registry_file,
     record_content,
     record_key,
     write_records,
@@ -159,6 +160,10 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
+    dry_run: bool = False
+    written: bool = False  # committed (False for a dry run, a failed import, or row errors without `partial`)
+    files: list[Any] = field(default_factory=list)  # `matching.importer.FileSummary` per file
+    notices: list[str] = field(default_factory=list)  # columns not imported, sheets skipped, …
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -166,6 +171,10 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": [str(r) for r in self.rejected],
+            "dry_run": self.dry_run,
+            "written": self.written,
+            "files": [f.to_json() for f in self.files],
+            "notices": self.notices,
         }
 
 
@@ -181,17 +190,23 @@ class RegistryStore:
 
     # --- import ----------------------------------------------------------------------------------
 
-    def import_files(self, paths: Iterable[str | Path], fmt: FileFormat | None = None) -> ImportReport:
-        """Validate every file, then upsert all good rows in one transaction. Bad rows are reported."""
-        report = ImportReport()
-        rows: list[ParsedRow] = []
-        for path in paths:
-            parsed = read_registry_file(path, fmt)
-            report.rejected.extend(parsed.rejected)
-            rows.extend(parsed.rows)
-        self.upsert([row.record for row in rows], report=report)
+    def import_files(
+        self,
+        paths: Iterable[str | Path],
+        fmt: FileFormat | None = None,
+        options: ImportOptions | None = None,
+        **hooks: Any,
+    ) -> ImportReport:
+        """Stream files into the store in one transaction (`matching.importer.run_import`).
+
+        All or nothing: a row error writes nothing unless `options.partial`. `fmt` is ignored (a
+        file's content says what it is); `hooks` are run_import's progress / on_change / audit.
+        """
+        from matching.importer import run_import
+
+        report = run_import(self, paths, options, **hooks)
         for rejected in report.rejected:
-            log.warning("registry row rejected: %s", rejected)
+            log.debug("registry row rejected: %s", rejected)
         return report
 
     def upsert(self, records: Sequence[RegistryRecord], *, report: ImportReport | None = None) -> ImportReport:

@@ -37,7 +37,7 @@ def test_import_then_export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert csv_out.stdout.splitlines()[0].startswith("cert_type,cert_number,name")
 
 
-def test_rejected_rows_exit_1_and_good_rows_land(tmp_path: Path) -> None:
+def test_rejected_rows_exit_1_and_nothing_lands_unless_partial(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
     bad_id = valid_id()[:-1] + ("0" if valid_id()[-1] != "0" else "1")
     bad = f"registration,沪ZC2019000999,张伟,{bad_id},,,,,,,,,"
@@ -45,13 +45,19 @@ def test_rejected_rows_exit_1_and_good_rows_land(tmp_path: Path) -> None:
     result = runner.invoke(registry_app, ["import", str(path), "--database-url", url])
     assert result.exit_code == 1
     assert "inserted: 1  updated: 0  unchanged: 0  rejected: 2" in result.output
+    assert "nothing written: 2 row error(s)" in result.output
     assert f"{path}:3: id_number: invalid check digit" in result.output
     assert f"{path}:4: cert_type: unknown cert_type 'licence'" in result.output
     assert bad_id not in result.output, "ID numbers are masked"
+    partial = runner.invoke(registry_app, ["import", str(path), "--database-url", url, "--partial"])
+    assert partial.exit_code == 1 and "nothing written" not in partial.output
+    again = runner.invoke(registry_app, ["import", str(path), "--database-url", url, "--partial"])
+    assert "inserted: 0  updated: 0  unchanged: 1  rejected: 2" in again.output, "the good row landed"
 
 
-def test_unknown_column_is_an_error(tmp_path: Path) -> None:
+def test_unknown_column_is_noted_not_imported(tmp_path: Path) -> None:
     path = write(tmp_path / "r.csv", ["cert_type,cert_number,name,phone", "registration,A1,张三,138"], "utf-8")
     result = runner.invoke(registry_app, ["import", str(path), "--database-url", f"sqlite:///{tmp_path / 'x.db'}"])
-    assert result.exit_code == 2
-    assert "registry_file_invalid" in result.output
+    assert result.exit_code == 0, result.output
+    assert "column(s) not imported: phone" in result.output
+    assert "inserted: 1" in result.output

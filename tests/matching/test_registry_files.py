@@ -10,7 +10,7 @@ from stdnum.cn import ric
 
 from huren.domain import CertType, RecordStatus
 from matching.errors import RegistryFileError
-from matching.files import COLUMNS, read_registry_file
+from matching.files import COLUMNS, RejectedRow, read_registry_file
 
 
 def valid_id(body: str = "31011819850312001") -> str:
@@ -119,10 +119,16 @@ def test_fifteen_digit_legacy_id_is_widened(tmp_path: Path) -> None:
     assert record.id_number == valid_id("31011819850312001")
 
 
-def test_unknown_column_rejects_the_file(tmp_path: Path) -> None:
+def test_unknown_column_is_noted_and_ignored(tmp_path: Path) -> None:
+    from matching.files import RegistryReader
+
     path = write(tmp_path / "r.csv", [HEADER + ",phone", GOOD[0] + ",138"], "utf-8")
-    with pytest.raises(RegistryFileError, match="unknown column"):
-        read_registry_file(path)
+    reader = RegistryReader(path)
+    rows = list(reader)
+    assert [r.record.name for r in rows if not isinstance(r, RejectedRow)] == ["张伟"]
+    assert reader.notices == [
+        f"{path}:1: column(s) not imported: phone (name them with --map HEADER=FIELD to import them)"
+    ]
 
 
 def test_missing_required_column_rejects_the_file(tmp_path: Path) -> None:
@@ -134,3 +140,12 @@ def test_missing_required_column_rejects_the_file(tmp_path: Path) -> None:
 def test_columns_are_the_record_fields() -> None:
     assert COLUMNS[:3] == ("cert_type", "cert_number", "name")
     assert "source" in COLUMNS and "updated_at" in COLUMNS
+
+
+def test_more_cells_than_headers_is_a_row_error(tmp_path: Path) -> None:
+    shifted = GOOD[0].replace("上海青浦计量检测中心", "上海青浦,计量检测中心")
+    path = write(tmp_path / "r.csv", [HEADER, shifted, GOOD[1]], "utf-8")
+    parsed = read_registry_file(path)
+    assert [r.line for r in parsed.rows] == [3]
+    assert [(r.line, r.field) for r in parsed.rejected] == [(2, "row")]
+    assert "14 cells for 13 columns" in parsed.rejected[0].reason

@@ -42,12 +42,16 @@ def test_import_counts_and_reimport_is_idempotent(store: RegistryStore, tmp_path
     assert record is not None and record.status is RecordStatus.SUSPENDED and record.source == "r2.csv"
 
 
-def test_bad_rows_reported_good_rows_land(store: RegistryStore, tmp_path: Path) -> None:
+def test_bad_rows_reported_and_nothing_lands_unless_partial(store: RegistryStore, tmp_path: Path) -> None:
+    from matching.importer import ImportOptions
+
     bad = "registration,沪ZC2019000999,张伟,,,,,,,2023-02-30,,,"
     path = write(tmp_path / "r.csv", [HEADER, GOOD[0], bad, GOOD[1]], "utf-8")
     report = store.import_files([path])
-    assert report.inserted == 2
     assert [str(r) for r in report.rejected] == [f"{path}:3: valid_from: impossible date '2023-02-30'"]
+    assert (report.inserted, report.written, store.count()) == (2, False, 0), "all or nothing"
+    report = store.import_files([path], options=ImportOptions(partial=True))
+    assert (report.inserted, report.written, store.count()) == (2, True, 2)
     assert store.get(CertType.REGISTRATION, "沪ZC2019000999") is None
 
 

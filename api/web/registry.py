@@ -16,53 +16,12 @@ from fastapi.responses import RedirectResponse
 from api.errors import forbidden
 from api.registry_import import RegistryImports
 from api.web import session
+from api.web.i18n import REGISTRY_IMPORT as WORDS
 from api.web.routes import WebRoute, lang_of, render
 from api.web.session import WebSession
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
-WORDS: dict[str, tuple[str, str]] = {
-    "title": ("登记库导入", "Registry import"),
-    "intro": (
-        "上传发证机关的登记表（.xlsx、CSV/TSV 或 JSON Lines），先预览将要发生的变化，确认后才写入。",
-        "Upload an authority's register (.xlsx, CSV/TSV or JSON Lines); see what would change, then confirm.",
-    ),
-    "file": ("文件", "File"),
-    "cert_type": ("证书类型（表中无此列时）", "Certificate type (when the file has no such column)"),
-    "from_file": ("按文件", "from the file"),
-    "registration": ("注册计量师注册证", "registration certificate"),
-    "assessment": ("考核合格证", "assessment certificate"),
-    "verifier": ("计量检定员证", "verifier certificate"),
-    "sheet": ("工作表（留空为全部）", "Sheet (empty: all)"),
-    "map": ("其他表头（每行一个：表头=字段）", "Other headers (one per line: HEADER=field)"),
-    "partial": ("有错误行时仍导入正确的行", "Import the good rows even if some rows have errors"),
-    "upload": ("上传并预览", "Upload and preview"),
-    "previewing": ("正在预览…", "Previewing…"),
-    "importing": ("正在导入…", "Importing…"),
-    "preview_ready": ("预览", "Preview"),
-    "done": ("已导入", "Imported"),
-    "failed": ("无法导入", "Cannot import"),
-    "inserted": ("新增", "New"),
-    "updated": ("更新", "Updated"),
-    "unchanged": ("不变", "Unchanged"),
-    "rejected": ("错误行", "Row errors"),
-    "errors": ("错误行", "Row errors"),
-    "sheet_col": ("工作表", "Sheet"),
-    "row": ("行", "Row"),
-    "column": ("列", "Column"),
-    "reason": ("原因", "Reason"),
-    "changes": ("变化（前 200 条）", "Changes (first 200)"),
-    "change": ("变化", "Change"),
-    "confirm": ("确认导入", "Confirm import"),
-    "nothing_written": ("未写入任何数据。", "Nothing was written."),
-    "blocked": (
-        "文件有错误行：请改正后重新上传，或勾选“仍导入正确的行”。",
-        "The file has row errors: fix them and upload again, or tick “import the good rows”.",
-    ),
-    "notices": ("提示", "Notes"),
-    "uploaded_by": ("上传人", "Uploaded by"),
-    "back": ("返回登记库导入", "Back to registry import"),
-}
 
 
 def _admin(request: Request) -> WebSession:

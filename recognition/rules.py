@@ -211,7 +211,7 @@ class Rule:
     message_zh: str
     message_en: str
     finder: Finder
-    params: Params = dc_field(default_factory=dict)
+    params: Params = dc_field(default_factory=dict, hash=False)  # a dict: compared, not hashed
     # A failure about a value OCR was unsure of (on either document compared: under `min_field_confidence`)
     # may be a misreading, not a fault: it becomes a doubt. A blurred 苏 read as 荔 is a misreading to look
     # at, not a reason to refuse. Validity, status and missing documents never soften.

@@ -1,10 +1,13 @@
 """The recognition rules: declared checks over one application's evidence, each giving `Reason`s.
 
-A rule is data — a stable `code`, a `severity` (`fail`: the application cannot be recognised as
-submitted; `doubt`: a person must look), a Chinese and an English message template — plus a small
-finder that says where the rule fires: which document, which field, and the values the message
-names. `evaluate` runs every rule over the application and returns every finding, never only the
-first (一次性告知).
+A rule is a row of `RULES` — a stable `code` (written out in full, so that every code a reason can
+carry is found by grep), a `severity` (`fail`: the application cannot be recognised as submitted;
+`doubt`: a person must look), a Chinese and an English message template, a `finder`, its `params`
+and whether the failure `softens` — and nothing else. A finder is a small named function
+`finder(facts, params)` that says where the rule fires: which document, which field, and the values
+the message names; whatever distinguishes one rule from another that shares its finder (the document
+type, the verdict, the check, the field) is in `params`, so `rules_digest` sees it. `evaluate` runs
+every rule over the application and returns every finding, never only the first (一次性告知).
 
 Rules read what `matching.verify_documents` produced: the extractions (`documents`), one `Evidence`
 per certificate (the registry record it is and the field-by-field verdicts) and the cross-document
@@ -21,12 +24,13 @@ before they reach a message.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 from huren.domain import (
     CERTIFICATE_TYPES,
@@ -193,7 +197,11 @@ class Finding:
     other: Extraction | None = None  # the document it was compared with, if any
 
 
-Finder = Callable[[Facts], Iterable[Finding]]
+Params: TypeAlias = Mapping[str, Any]
+"""A rule's parameters: plain values (strings, numbers, StrEnums, tuples and dicts of them), so that
+`rules_digest` can write them down."""
+
+Finder = Callable[[Facts, Params], Iterable[Finding]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,12 +210,24 @@ class Rule:
     severity: Severity
     message_zh: str
     message_en: str
-    find: Finder
-    # A failure found on a value OCR was unsure of may be a misreading, not a fault: it becomes a doubt.
-    soften_on_low_confidence: bool = False
+    finder: Finder
+    params: Params = dc_field(default_factory=dict, hash=False)  # a dict: compared, not hashed
+    # A failure about a value OCR was unsure of (on either document compared: under `min_field_confidence`)
+    # may be a misreading, not a fault: it becomes a doubt. A blurred 苏 read as 荔 is a misreading to look
+    # at, not a reason to refuse. Validity, status and missing documents never soften.
+    softens: bool = False
+
+    def find(self, facts: Facts) -> Iterable[Finding]:
+        return self.finder(facts, self.params)
+
+    def row(self) -> str:
+        """The whole row as text (the finder by name, the parameters as sorted JSON), for the digest."""
+        params = json.dumps(self.params, sort_keys=True, ensure_ascii=False)
+        fields = (self.code, self.severity, self.message_zh, self.message_en, self.finder.__qualname__, params)
+        return "|".join((*fields, f"softens={self.softens}"))
 
     def severity_for(self, finding: Finding, config: DecisionConfig) -> Severity:
-        if self.severity == "fail" and self.soften_on_low_confidence and finding.field:
+        if self.severity == "fail" and self.softens and finding.field:
             for d in (finding.document, finding.other):
                 f = d.fields.get(finding.field) if d is not None else None
                 if f is not None and f.confidence < config.min_field_confidence:
@@ -293,7 +313,7 @@ def _as_date(value: object) -> date | None:
 # --- finders: required documents --------------------------------------------------------------------
 
 
-def _certificate_missing(facts: Facts) -> Iterator[Finding]:
+def _certificate_missing(facts: Facts, _: Params) -> Iterator[Finding]:
     required = facts.config.required_certificates
     if required and not facts.of_type(*required):
         names = "或".join(DOC_NAMES[t][0] for t in sorted(required))
@@ -301,49 +321,47 @@ def _certificate_missing(facts: Facts) -> Iterator[Finding]:
         yield Finding(params={"required": names, "required_en": names_en})
 
 
-def _missing(doc_type: DocType, flag: Callable[[DecisionConfig], bool]) -> Finder:
-    def find(facts: Facts) -> Iterator[Finding]:
-        if flag(facts.config) and not facts.of_type(doc_type):
-            yield Finding()
-
-    return find
+def _missing(facts: Facts, p: Params) -> Iterator[Finding]:
+    """`doc_type` is missing and `DecisionConfig.<required_by>` asks for it."""
+    if getattr(facts.config, p["required_by"]) and not facts.of_type(p["doc_type"]):
+        yield Finding()
 
 
 # --- finders: readability ---------------------------------------------------------------------------
 
 
-def _file_unreadable(facts: Facts) -> Iterator[Finding]:
+def _file_unreadable(facts: Facts, _: Params) -> Iterator[Finding]:
     for error in facts.file_errors:
         ref = error.source if error.page is None else f"{error.source}#{error.page}"
         yield Finding(ref=ref, params={"error": f"{error.code}: {error.message}"})
 
 
-def _unrecognised(facts: Facts) -> Iterator[Finding]:
+def _unrecognised(facts: Facts, _: Params) -> Iterator[Finding]:
     for d in facts.of_type(DocType.UNKNOWN):
         yield Finding(d)
 
 
-def _type_uncertain(facts: Facts) -> Iterator[Finding]:
+def _type_uncertain(facts: Facts, _: Params) -> Iterator[Finding]:
     for d in facts.documents:
         if d.doc_type is not DocType.UNKNOWN and d.doc_type_confidence < facts.config.min_doc_type_confidence:
             yield Finding(d, params={"confidence": f"{d.doc_type_confidence:.2f}"})
 
 
-def _poor_scan(facts: Facts) -> Iterator[Finding]:
+def _poor_scan(facts: Facts, _: Params) -> Iterator[Finding]:
     for d in facts.documents:
         flags = [f for f in d.quality.flags if f in facts.config.doubtful_quality_flags]
         if flags:
             yield Finding(d, params={"flags": ", ".join(flags)})
 
 
-def _page_low_confidence(facts: Facts) -> Iterator[Finding]:
+def _page_low_confidence(facts: Facts, _: Params) -> Iterator[Finding]:
     for d in facts.documents:
         mean = d.quality.mean_confidence
         if mean is not None and mean < facts.config.min_page_confidence:
             yield Finding(d, params={"confidence": f"{mean:.2f}"})
 
 
-def _field_low_confidence(facts: Facts) -> Iterator[Finding]:
+def _field_low_confidence(facts: Facts, _: Params) -> Iterator[Finding]:
     for d in facts.documents:
         for key in facts.config.confidence_fields_of(d.doc_type):
             f = d.fields.get(key)
@@ -351,7 +369,7 @@ def _field_low_confidence(facts: Facts) -> Iterator[Finding]:
                 yield Finding(d, key, {"confidence": f"{f.confidence:.2f}"})
 
 
-def _field_unread(facts: Facts) -> Iterator[Finding]:
+def _field_unread(facts: Facts, _: Params) -> Iterator[Finding]:
     for d in facts.documents:
         for key in facts.config.key_fields_of(d.doc_type):
             if not _present(d.value(key)):
@@ -363,8 +381,10 @@ def _field_unread(facts: Facts) -> Iterator[Finding]:
 _PAIR_FIELD: dict[str, str] = {p.check: p.field for p in PAIR_CHECKS}
 IDENTITY_FIELDS = ("name", "id_number", "gender")
 # Checks the rules below read directly (or recompute, to name dates in their messages).
-_HANDLED_ELSEWHERE = frozenset({"certificate_valid_at_decision_date", "id_card_valid_at_decision_date"})
+_HANDLED_ELSEWHERE = ("certificate_valid_at_decision_date", "id_card_valid_at_decision_date")
 _IMPLIED_BY_ID = {"gender_matches_id_number": "gender", "birth_date_matches_id_number": "birth_date"}
+# Checks (besides the pair checks) that a rule reads by name; any other one is `consistency_check_*`.
+_KNOWN_CHECKS = (*_IMPLIED_BY_ID, *_HANDLED_ELSEWHERE, "id_number_check_digit")
 
 
 def _pair_documents(
@@ -394,14 +414,12 @@ def _pair_finding(facts: Facts, check: ConsistencyCheck, field_name: str) -> Fin
     return Finding(blamed, field_name, params, other=other)
 
 
-def _pairs(fields: Sequence[str], verdict: Verdict) -> Finder:
-    def find(facts: Facts) -> Iterator[Finding]:
-        for check in facts.consistency:
-            field_name = _PAIR_FIELD.get(check.check)
-            if field_name is not None and field_name in fields and check.verdict is verdict:
-                yield _pair_finding(facts, check, field_name)
-
-    return find
+def _pairs(facts: Facts, p: Params) -> Iterator[Finding]:
+    """Pair checks (`matching.consistency.PAIR_CHECKS`) of `field` with this `verdict`."""
+    for check in facts.consistency:
+        field_name = _PAIR_FIELD.get(check.check)
+        if field_name is not None and field_name == p["field"] and check.verdict is p["verdict"]:
+            yield _pair_finding(facts, check, field_name)
 
 
 def _name_sources(facts: Facts) -> dict[str, dict[str, list[Extraction | None]]]:
@@ -419,7 +437,7 @@ def _name_sources(facts: Facts) -> dict[str, dict[str, list[Extraction | None]]]
     return groups
 
 
-def _name_agrees_only_after_folding(facts: Facts) -> Iterator[Finding]:
+def _name_agrees_only_after_folding(facts: Facts, _: Params) -> Iterator[Finding]:
     """Spellings of a name that agree only once look-alikes (峰/锋, 杨/扬) are folded.
 
     Folding forgives what OCR may have misread, so it explains a difference only when the odd spelling
@@ -452,53 +470,42 @@ def _name_agrees_only_after_folding(facts: Facts) -> Iterator[Finding]:
                     yield Finding(d, "name", params, other=other)
 
 
-def _form_details(verdicts: tuple[Verdict, ...]) -> Finder:
-    def find(facts: Facts) -> Iterator[Finding]:
-        for check in facts.consistency:
-            field_name = _PAIR_FIELD.get(check.check)
-            if field_name is not None and field_name not in IDENTITY_FIELDS and check.verdict in verdicts:
-                yield _pair_finding(facts, check, field_name)
-
-    return find
+def _form_details(facts: Facts, p: Params) -> Iterator[Finding]:
+    """Pair checks of any field but `except_fields` with one of these `verdicts`."""
+    for check in facts.consistency:
+        field_name = _PAIR_FIELD.get(check.check)
+        if field_name is not None and field_name not in p["except_fields"] and check.verdict in p["verdicts"]:
+            yield _pair_finding(facts, check, field_name)
 
 
-def _single(check_name: str, verdict: Verdict, field_name: str) -> Finder:
-    def find(facts: Facts) -> Iterator[Finding]:
-        for check in facts.consistency:
-            if check.check == check_name and check.verdict is verdict:
-                d = facts.document(check.documents[0]) if check.documents else None
-                value = shown(field_name, d.value(field_name)) if d is not None else ""
-                yield Finding(d, field_name, {"value": value, "detail": check.detail})
-
-    return find
-
-
-def _implied_by_id(verdict: Verdict) -> Finder:
-    def find(facts: Facts) -> Iterator[Finding]:
-        for check in facts.consistency:
-            field_name = _IMPLIED_BY_ID.get(check.check)
-            if field_name is None or check.verdict is not verdict:
-                continue
+def _single(facts: Facts, p: Params) -> Iterator[Finding]:
+    """The consistency check `check` with this `verdict`, about `field` of its first document."""
+    field_name = p["field"]
+    for check in facts.consistency:
+        if check.check == p["check"] and check.verdict is p["verdict"]:
             d = facts.document(check.documents[0]) if check.documents else None
             value = shown(field_name, d.value(field_name)) if d is not None else ""
             yield Finding(d, field_name, {"value": value, "detail": check.detail})
 
-    return find
+
+def _implied_by_id(facts: Facts, p: Params) -> Iterator[Finding]:
+    """The `checks` (check → the field the ID number implies) with this `verdict`."""
+    for check in facts.consistency:
+        field_name = p["checks"].get(check.check)
+        if field_name is None or check.verdict is not p["verdict"]:
+            continue
+        d = facts.document(check.documents[0]) if check.documents else None
+        value = shown(field_name, d.value(field_name)) if d is not None else ""
+        yield Finding(d, field_name, {"value": value, "detail": check.detail})
 
 
-def _known_check(name: str) -> bool:
-    known = name in _PAIR_FIELD or name in _IMPLIED_BY_ID or name in _HANDLED_ELSEWHERE
-    return known or name == "id_number_check_digit"
-
-
-def _unknown_checks(verdict: Verdict) -> Finder:
-    def find(facts: Facts) -> Iterator[Finding]:
-        for check in facts.consistency:
-            if not _known_check(check.check) and check.verdict is verdict:
-                d = facts.document(check.documents[0]) if check.documents else None
-                yield Finding(d, None, {"check": check.check, "detail": check.detail})
-
-    return find
+def _unknown_checks(facts: Facts, p: Params) -> Iterator[Finding]:
+    """Checks with this `verdict` that are neither a pair check nor one of the `known` ones."""
+    for check in facts.consistency:
+        known = check.check in _PAIR_FIELD or check.check in p["known"]
+        if not known and check.verdict is p["verdict"]:
+            d = facts.document(check.documents[0]) if check.documents else None
+            yield Finding(d, None, {"check": check.check, "detail": check.detail})
 
 
 # --- finders: the form's employer (guide: 现执业单位 with its 单位公章) ----------------------------------
@@ -512,14 +519,14 @@ def _scanned_forms(facts: Facts) -> list[Extraction]:
     return [d for d in facts.of_type(DocType.APPLICATION_FORM) if read_by_ocr(d)]
 
 
-def _form_unsealed(facts: Facts) -> Iterator[Finding]:
+def _form_unsealed(facts: Facts, _: Params) -> Iterator[Finding]:
     """A scanned form without its employer's seal (单位公章): the new employer is not vouched for."""
     for d in _scanned_forms(facts):
         if d.value("employer_sealed") is not True:
             yield Finding(d, "employer_sealed")
 
 
-def _employer_differs_from_scan(facts: Facts) -> Iterator[Finding]:
+def _employer_differs_from_scan(facts: Facts, _: Params) -> Iterator[Finding]:
     """The employer typed on the portal against the one the scanned (sealed) form shows."""
     comparison = COMPARISON_BY_FIELD["employer"]
     for typed in _typed_forms(facts):
@@ -541,7 +548,7 @@ def target_area(facts: Facts) -> str | None:
     return typed
 
 
-def _employer_outside_area(facts: Facts) -> Iterator[Finding]:
+def _employer_outside_area(facts: Facts, _: Params) -> Iterator[Finding]:
     area = target_area(facts)
     places = dict(facts.config.area_places).get(area or "")
     if not places:
@@ -555,23 +562,22 @@ def _employer_outside_area(facts: Facts) -> Iterator[Finding]:
 # --- finders: validity --------------------------------------------------------------------------------
 
 
-def _id_card_validity(kind: Literal["expired", "not_yet", "unread"]) -> Finder:
-    def find(facts: Facts) -> Iterator[Finding]:
-        for back in facts.of_type(DocType.ID_CARD_BACK):
-            start, end = _as_date(back.value("valid_from")), _as_date(back.value("valid_until"))
-            if kind == "expired" and end is not None and facts.as_of > end:
-                yield Finding(back, "valid_until", {"valid_until": end.isoformat()})
-            elif kind == "not_yet" and start is not None and facts.as_of < start:
-                yield Finding(back, "valid_from", {"valid_from": start.isoformat()})
-            elif (
-                kind == "unread"
-                and start is None
-                and end is None
-                and (_present(back.value("valid_from")) or _present(back.value("valid_until")))
-            ):
-                yield Finding(back, "valid_until")
-
-    return find
+def _id_card_validity(facts: Facts, p: Params) -> Iterator[Finding]:
+    """An ID card back `when`: "expired", "not_yet" (valid) or "unread" at the decision date."""
+    when = p["when"]
+    for back in facts.of_type(DocType.ID_CARD_BACK):
+        start, end = _as_date(back.value("valid_from")), _as_date(back.value("valid_until"))
+        if when == "expired" and end is not None and facts.as_of > end:
+            yield Finding(back, "valid_until", {"valid_until": end.isoformat()})
+        elif when == "not_yet" and start is not None and facts.as_of < start:
+            yield Finding(back, "valid_from", {"valid_from": start.isoformat()})
+        elif (
+            when == "unread"
+            and start is None
+            and end is None
+            and (_present(back.value("valid_from")) or _present(back.value("valid_until")))
+        ):
+            yield Finding(back, "valid_until")
 
 
 def _certificate_dates(facts: Facts, d: Extraction) -> tuple[date | None, date | None, str]:
@@ -583,36 +589,33 @@ def _certificate_dates(facts: Facts, d: Extraction) -> tuple[date | None, date |
     return _as_date(d.value("valid_from")), _as_date(d.value("valid_until")), "document"
 
 
-def _cert_validity(kind: Literal["expired", "not_yet", "unknown"]) -> Finder:
-    def find(facts: Facts) -> Iterator[Finding]:
-        for d in facts.of_type(*CERTIFICATE_TYPES):
-            start, end, source = _certificate_dates(facts, d)
-            src_zh = "登记库记录" if source == "registry" else "证面"
-            params = {"source": src_zh, "source_en": source}
-            if kind == "expired" and end is not None and facts.as_of > end:
-                yield Finding(d, "valid_until", {**params, "valid_until": end.isoformat()})
-            elif kind == "not_yet" and start is not None and facts.as_of < start:
-                yield Finding(d, "valid_from", {**params, "valid_from": start.isoformat()})
-            elif kind == "unknown" and start is None and end is None:
-                yield Finding(d, "valid_until", params)
+def _cert_validity(facts: Facts, p: Params) -> Iterator[Finding]:
+    """A certificate `when`: "expired", "not_yet" (valid) or of "unknown" validity at the decision date."""
+    when = p["when"]
+    for d in facts.of_type(*CERTIFICATE_TYPES):
+        start, end, source = _certificate_dates(facts, d)
+        src_zh = "登记库记录" if source == "registry" else "证面"
+        params = {"source": src_zh, "source_en": source}
+        if when == "expired" and end is not None and facts.as_of > end:
+            yield Finding(d, "valid_until", {**params, "valid_until": end.isoformat()})
+        elif when == "not_yet" and start is not None and facts.as_of < start:
+            yield Finding(d, "valid_from", {**params, "valid_from": start.isoformat()})
+        elif when == "unknown" and start is None and end is None:
+            yield Finding(d, "valid_until", params)
 
-    return find
 
-
-def _cert_status(status: RecordStatus) -> Finder:
-    def find(facts: Facts) -> Iterator[Finding]:
-        for d in facts.of_type(*CERTIFICATE_TYPES):
-            found = facts.evidence_for(d)
-            if found is not None and found.record is not None and found.record.status is status:
-                yield Finding(d, "cert_number", {"value": found.record.cert_number})
-
-    return find
+def _cert_status(facts: Facts, p: Params) -> Iterator[Finding]:
+    """A certificate whose registry record has this `status`."""
+    for d in facts.of_type(*CERTIFICATE_TYPES):
+        found = facts.evidence_for(d)
+        if found is not None and found.record is not None and found.record.status is p["status"]:
+            yield Finding(d, "cert_number", {"value": found.record.cert_number})
 
 
 # --- finders: registry (matching.evidence) -------------------------------------------------------------
 
 
-def _not_in_registry(facts: Facts) -> Iterator[Finding]:
+def _not_in_registry(facts: Facts, _: Params) -> Iterator[Finding]:
     for d in facts.of_type(*CERTIFICATE_TYPES):
         found = facts.evidence_for(d)
         if found is None or found.record is None:
@@ -635,43 +638,37 @@ REGISTRY_FIELDS: tuple[str, ...] = (
 employer (变更执业单位) is what the application is about."""
 
 
-def _registry_field(field_name: str, verdict: Verdict) -> Finder:
-    def find(facts: Facts) -> Iterator[Finding]:
-        for d in facts.of_type(*CERTIFICATE_TYPES):
-            found = facts.evidence_for(d)
-            if found is None or found.record is None:
-                continue
-            for fe in found.fields:
-                if fe.field == field_name and fe.verdict is verdict:
-                    params = {
-                        "value": shown(field_name, fe.extracted),
-                        "expected": shown(field_name, fe.registry),
-                        "similarity": f"{fe.similarity:.2f}",
-                    }
-                    yield Finding(d, field_name, params)
-
-    return find
-
-
-def _registry_other_field(verdict: Verdict) -> Finder:
-    """A compared field this table does not list (matching added one): a mismatch still counts."""
-    known = {*REGISTRY_FIELDS, "employer"}
-
-    def find(facts: Facts) -> Iterator[Finding]:
-        for d in facts.of_type(*CERTIFICATE_TYPES):
-            found = facts.evidence_for(d)
-            if found is None or found.record is None:
-                continue
-            for fe in found.fields:
-                if fe.field not in known and fe.verdict is verdict:
-                    yield Finding(
-                        d, fe.field, {"value": shown(fe.field, fe.extracted), "expected": shown(fe.field, fe.registry)}
-                    )
-
-    return find
+def _registry_field(facts: Facts, p: Params) -> Iterator[Finding]:
+    """A certificate's `field` judged with this `verdict` against its registry record."""
+    field_name = p["field"]
+    for d in facts.of_type(*CERTIFICATE_TYPES):
+        found = facts.evidence_for(d)
+        if found is None or found.record is None:
+            continue
+        for fe in found.fields:
+            if fe.field == field_name and fe.verdict is p["verdict"]:
+                params = {
+                    "value": shown(field_name, fe.extracted),
+                    "expected": shown(field_name, fe.registry),
+                    "similarity": f"{fe.similarity:.2f}",
+                }
+                yield Finding(d, field_name, params)
 
 
-def _score_below(facts: Facts) -> Iterator[Finding]:
+def _registry_other_field(facts: Facts, p: Params) -> Iterator[Finding]:
+    """A compared field not in `except_fields` (matching added one) with this `verdict`: it still counts."""
+    for d in facts.of_type(*CERTIFICATE_TYPES):
+        found = facts.evidence_for(d)
+        if found is None or found.record is None:
+            continue
+        for fe in found.fields:
+            if fe.field not in p["except_fields"] and fe.verdict is p["verdict"]:
+                yield Finding(
+                    d, fe.field, {"value": shown(fe.field, fe.extracted), "expected": shown(fe.field, fe.registry)}
+                )
+
+
+def _score_below(facts: Facts, _: Params) -> Iterator[Finding]:
     for d in facts.of_type(*CERTIFICATE_TYPES):
         found = facts.evidence_for(d)
         if found is not None and found.record is not None and found.score < facts.config.approve_score:
@@ -689,52 +686,36 @@ def _authority_text(facts: Facts, d: Extraction) -> str | None:
     return None
 
 
-def _authority(kind: Literal["out_of_zone", "unrecognised"]) -> Finder:
-    def find(facts: Facts) -> Iterator[Finding]:
-        for d in facts.of_type(*CERTIFICATE_TYPES):
-            text = _authority_text(facts, d)
-            if not text:
-                continue
-            authority = canonical_authority(text)
-            if authority is None:
-                fires = kind == "unrecognised"
-            else:
-                fires = kind == "out_of_zone" and authority.province not in facts.config.zone_provinces
-            if fires:
-                yield Finding(d, "issuing_authority", {"value": text})
-
-    return find
+def _authority(facts: Facts, p: Params) -> Iterator[Finding]:
+    """A certificate's issuing authority `when`: "out_of_zone" or "unrecognised"."""
+    for d in facts.of_type(*CERTIFICATE_TYPES):
+        text = _authority_text(facts, d)
+        if not text:
+            continue
+        authority = canonical_authority(text)
+        if authority is None:
+            fires = p["when"] == "unrecognised"
+        else:
+            fires = p["when"] == "out_of_zone" and authority.province not in facts.config.zone_provinces
+        if fires:
+            yield Finding(d, "issuing_authority", {"value": text})
 
 
 # --- the table ------------------------------------------------------------------------------------------
 
 
-def _registry_rules() -> list[Rule]:
-    rules: list[Rule] = []
-    for name in REGISTRY_FIELDS:
-        rules.append(
-            Rule(
-                f"{name}_differs_from_registry",
-                "fail",
-                "{doc}的{field}“{value}”与发证机关登记记录“{expected}”不符",
-                "{doc_en}: {field_en} '{value}' differs from the issuing authority's record '{expected}'",
-                _registry_field(name, Verdict.MISMATCH),
-            )
-        )
-        rules.append(
-            Rule(
-                f"{name}_unclear_against_registry",
-                "doubt",
-                "{doc}的{field}“{value}”与登记记录“{expected}”近似但不一致（相似度{similarity}），需人工核对",
-                "{doc_en}: {field_en} '{value}' is close to but not the record's '{expected}' "
-                "(similarity {similarity}); a person must check",
-                _registry_field(name, Verdict.UNCERTAIN),
-            )
-        )
-    return rules
+# One message for every field of the registry record (REGISTRY_FIELDS), each field its own pair of rows.
+_DIFFERS_FROM_REGISTRY = (
+    "{doc}的{field}“{value}”与发证机关登记记录“{expected}”不符",
+    "{doc_en}: {field_en} '{value}' differs from the issuing authority's record '{expected}'",
+)
+_UNCLEAR_AGAINST_REGISTRY = (
+    "{doc}的{field}“{value}”与登记记录“{expected}”近似但不一致（相似度{similarity}），需人工核对",
+    "{doc_en}: {field_en} '{value}' is close to but not the record's '{expected}' "
+    "(similarity {similarity}); a person must check",
+)
 
-
-_TABLE: tuple[Rule, ...] = (
+RULES: tuple[Rule, ...] = (
     # 资格审核: the documents the guide asks for
     Rule("certificate_missing", "fail", "未提交{required}", "no {required_en} was submitted", _certificate_missing),
     Rule(
@@ -742,21 +723,24 @@ _TABLE: tuple[Rule, ...] = (
         "fail",
         "未提交身份证人像面",
         "the front of the ID card (holder's side) is missing",
-        _missing(DocType.ID_CARD_FRONT, lambda c: c.require_id_card_front),
+        _missing,
+        {"doc_type": DocType.ID_CARD_FRONT, "required_by": "require_id_card_front"},
     ),
     Rule(
         "id_card_back_missing",
         "fail",
         "未提交身份证国徽面（有效期限）",
         "the back of the ID card (validity) is missing",
-        _missing(DocType.ID_CARD_BACK, lambda c: c.require_id_card_back),
+        _missing,
+        {"doc_type": DocType.ID_CARD_BACK, "required_by": "require_id_card_back"},
     ),
     Rule(
         "application_form_missing",
         "fail",
         "未提交注册计量师注册资质互认申请表",
         "the application form is missing",
-        _missing(DocType.APPLICATION_FORM, lambda c: c.require_application_form),
+        _missing,
+        {"doc_type": DocType.APPLICATION_FORM, "required_by": "require_application_form"},
     ),
     # readability
     Rule(
@@ -814,21 +798,26 @@ _TABLE: tuple[Rule, ...] = (
         "fail",
         "{doc}的身份证号{value}校验位不符",
         "{doc_en}: ID number {value} fails the GB 11643 check digit",
-        _single("id_number_check_digit", Verdict.MISMATCH, "id_number"),
+        _single,
+        {"check": "id_number_check_digit", "verdict": Verdict.MISMATCH, "field": "id_number"},
+        softens=True,
     ),
     Rule(
         "name_disagrees",
         "fail",
         "{doc}的姓名“{value}”与{other}的姓名“{expected}”不一致",
         "{doc_en}: name '{value}' differs from '{expected}' on the {other_en}",
-        _pairs(("name",), Verdict.MISMATCH),
+        _pairs,
+        {"field": "name", "verdict": Verdict.MISMATCH},
+        softens=True,
     ),
     Rule(
         "name_unclear",
         "doubt",
         "{doc}的姓名“{value}”与{other}的“{expected}”近似但不一致，需人工核对",
         "{doc_en}: name '{value}' is close to but not '{expected}' on the {other_en}",
-        _pairs(("name",), Verdict.UNCERTAIN),
+        _pairs,
+        {"field": "name", "verdict": Verdict.UNCERTAIN},
     ),
     Rule(
         "name_agrees_only_after_folding",
@@ -843,49 +832,60 @@ _TABLE: tuple[Rule, ...] = (
         "fail",
         "{doc}的身份证号{value}与{other}的{expected}不一致",
         "{doc_en}: ID number {value} differs from {expected} on the {other_en}",
-        _pairs(("id_number",), Verdict.MISMATCH),
+        _pairs,
+        {"field": "id_number", "verdict": Verdict.MISMATCH},
+        softens=True,
     ),
     Rule(
         "id_number_unclear",
         "doubt",
         "{doc}的身份证号{value}与{other}的{expected}近似但不一致，需人工核对",
         "{doc_en}: ID number {value} is close to but not {expected} on the {other_en}",
-        _pairs(("id_number",), Verdict.UNCERTAIN),
+        _pairs,
+        {"field": "id_number", "verdict": Verdict.UNCERTAIN},
     ),
     Rule(
         "gender_disagrees",
         "fail",
         "{doc}的性别“{value}”与{other}的“{expected}”不一致",
         "{doc_en}: gender '{value}' differs from '{expected}' on the {other_en}",
-        _pairs(("gender",), Verdict.MISMATCH),
+        _pairs,
+        {"field": "gender", "verdict": Verdict.MISMATCH},
+        softens=True,
     ),
     Rule(
         "gender_disagrees_with_id_number",
         "fail",
         "{doc}的性别“{value}”与身份证号所示性别不符",
         "{doc_en}: gender '{value}' contradicts the ID number",
-        _single("gender_matches_id_number", Verdict.MISMATCH, "gender"),
+        _single,
+        {"check": "gender_matches_id_number", "verdict": Verdict.MISMATCH, "field": "gender"},
+        softens=True,
     ),
     Rule(
         "birth_date_disagrees_with_id_number",
         "fail",
         "{doc}的出生日期“{value}”与身份证号所示出生日期不符",
         "{doc_en}: birth date '{value}' contradicts the ID number",
-        _single("birth_date_matches_id_number", Verdict.MISMATCH, "birth_date"),
+        _single,
+        {"check": "birth_date_matches_id_number", "verdict": Verdict.MISMATCH, "field": "birth_date"},
+        softens=True,
     ),
     Rule(
         "implied_by_id_number_unclear",
         "doubt",
         "{doc}的{field}“{value}”无法与身份证号核对，需人工核对",
         "{doc_en}: {field_en} '{value}' could not be checked against the ID number",
-        _implied_by_id(Verdict.UNCERTAIN),
+        _implied_by_id,
+        {"checks": _IMPLIED_BY_ID, "verdict": Verdict.UNCERTAIN},
     ),
     Rule(
         "form_differs_from_certificate",
         "doubt",
         "{doc}填写的{field}“{value}”与{other}的“{expected}”不一致，需人工核对",
         "{doc_en}: {field_en} '{value}' differs from '{expected}' on the {other_en}; a person must check",
-        _form_details((Verdict.MISMATCH, Verdict.UNCERTAIN)),
+        _form_details,
+        {"except_fields": IDENTITY_FIELDS, "verdicts": (Verdict.MISMATCH, Verdict.UNCERTAIN)},
     ),
     # the form's employer: the guide asks for the current employer's seal on the form
     Rule(
@@ -916,21 +916,24 @@ _TABLE: tuple[Rule, ...] = (
         "fail",
         "{doc}已于{valid_until}过期（决定日期{as_of}）",
         "{doc_en}: the ID card expired on {valid_until} (decision date {as_of})",
-        _id_card_validity("expired"),
+        _id_card_validity,
+        {"when": "expired"},
     ),
     Rule(
         "id_card_not_yet_valid",
         "fail",
         "{doc}自{valid_from}起才有效（决定日期{as_of}）",
         "{doc_en}: the ID card is valid only from {valid_from} (decision date {as_of})",
-        _id_card_validity("not_yet"),
+        _id_card_validity,
+        {"when": "not_yet"},
     ),
     Rule(
         "id_card_validity_unread",
         "doubt",
         "{doc}的有效期限无法识别",
         "{doc_en}: the validity could not be read",
-        _id_card_validity("unread"),
+        _id_card_validity,
+        {"when": "unread"},
     ),
     # 信息比对: the registry
     Rule(
@@ -939,49 +942,207 @@ _TABLE: tuple[Rule, ...] = (
         "{doc}的证书编号{value}在发证机关登记库中查无记录",
         "{doc_en}: certificate number {value} is not in the issuing authority's registry",
         _not_in_registry,
+        softens=True,
     ),
     Rule(
         "cert_revoked",
         "fail",
         "{doc}（{value}）已被撤销",
         "{doc_en} ({value}) has been revoked",
-        _cert_status(RecordStatus.REVOKED),
+        _cert_status,
+        {"status": RecordStatus.REVOKED},
     ),
     Rule(
         "cert_suspended",
         "fail",
         "{doc}（{value}）已被暂停",
         "{doc_en} ({value}) is suspended",
-        _cert_status(RecordStatus.SUSPENDED),
+        _cert_status,
+        {"status": RecordStatus.SUSPENDED},
     ),
     Rule(
         "cert_expired",
         "fail",
         "{doc}已于{valid_until}过期（依据{source}，决定日期{as_of}）",
         "{doc_en} expired on {valid_until} (per the {source_en}; decision date {as_of})",
-        _cert_validity("expired"),
+        _cert_validity,
+        {"when": "expired"},
     ),
     Rule(
         "cert_not_yet_valid",
         "fail",
         "{doc}自{valid_from}起才有效（依据{source}，决定日期{as_of}）",
         "{doc_en} is valid only from {valid_from} (per the {source_en}; decision date {as_of})",
-        _cert_validity("not_yet"),
+        _cert_validity,
+        {"when": "not_yet"},
     ),
     Rule(
         "cert_validity_unknown",
         "doubt",
         "{doc}的有效期无法确定",
         "{doc_en}: its validity could not be established",
-        _cert_validity("unknown"),
+        _cert_validity,
+        {"when": "unknown"},
     ),
-    *_registry_rules(),
+    # 信息比对, field by field (REGISTRY_FIELDS)
+    Rule(
+        "cert_number_differs_from_registry",
+        "fail",
+        *_DIFFERS_FROM_REGISTRY,
+        _registry_field,
+        {"field": "cert_number", "verdict": Verdict.MISMATCH},
+        softens=True,
+    ),
+    Rule(
+        "cert_number_unclear_against_registry",
+        "doubt",
+        *_UNCLEAR_AGAINST_REGISTRY,
+        _registry_field,
+        {"field": "cert_number", "verdict": Verdict.UNCERTAIN},
+    ),
+    Rule(
+        "name_differs_from_registry",
+        "fail",
+        *_DIFFERS_FROM_REGISTRY,
+        _registry_field,
+        {"field": "name", "verdict": Verdict.MISMATCH},
+        softens=True,
+    ),
+    Rule(
+        "name_unclear_against_registry",
+        "doubt",
+        *_UNCLEAR_AGAINST_REGISTRY,
+        _registry_field,
+        {"field": "name", "verdict": Verdict.UNCERTAIN},
+    ),
+    Rule(
+        "id_number_differs_from_registry",
+        "fail",
+        *_DIFFERS_FROM_REGISTRY,
+        _registry_field,
+        {"field": "id_number", "verdict": Verdict.MISMATCH},
+        softens=True,
+    ),
+    Rule(
+        "id_number_unclear_against_registry",
+        "doubt",
+        *_UNCLEAR_AGAINST_REGISTRY,
+        _registry_field,
+        {"field": "id_number", "verdict": Verdict.UNCERTAIN},
+    ),
+    Rule(
+        "gender_differs_from_registry",
+        "fail",
+        *_DIFFERS_FROM_REGISTRY,
+        _registry_field,
+        {"field": "gender", "verdict": Verdict.MISMATCH},
+        softens=True,
+    ),
+    Rule(
+        "gender_unclear_against_registry",
+        "doubt",
+        *_UNCLEAR_AGAINST_REGISTRY,
+        _registry_field,
+        {"field": "gender", "verdict": Verdict.UNCERTAIN},
+    ),
+    Rule(
+        "level_differs_from_registry",
+        "fail",
+        *_DIFFERS_FROM_REGISTRY,
+        _registry_field,
+        {"field": "level", "verdict": Verdict.MISMATCH},
+        softens=True,
+    ),
+    Rule(
+        "level_unclear_against_registry",
+        "doubt",
+        *_UNCLEAR_AGAINST_REGISTRY,
+        _registry_field,
+        {"field": "level", "verdict": Verdict.UNCERTAIN},
+    ),
+    Rule(
+        "categories_differs_from_registry",
+        "fail",
+        *_DIFFERS_FROM_REGISTRY,
+        _registry_field,
+        {"field": "categories", "verdict": Verdict.MISMATCH},
+        softens=True,
+    ),
+    Rule(
+        "categories_unclear_against_registry",
+        "doubt",
+        *_UNCLEAR_AGAINST_REGISTRY,
+        _registry_field,
+        {"field": "categories", "verdict": Verdict.UNCERTAIN},
+    ),
+    Rule(
+        "items_differs_from_registry",
+        "fail",
+        *_DIFFERS_FROM_REGISTRY,
+        _registry_field,
+        {"field": "items", "verdict": Verdict.MISMATCH},
+        softens=True,
+    ),
+    Rule(
+        "items_unclear_against_registry",
+        "doubt",
+        *_UNCLEAR_AGAINST_REGISTRY,
+        _registry_field,
+        {"field": "items", "verdict": Verdict.UNCERTAIN},
+    ),
+    Rule(
+        "issuing_authority_differs_from_registry",
+        "fail",
+        *_DIFFERS_FROM_REGISTRY,
+        _registry_field,
+        {"field": "issuing_authority", "verdict": Verdict.MISMATCH},
+        softens=True,
+    ),
+    Rule(
+        "issuing_authority_unclear_against_registry",
+        "doubt",
+        *_UNCLEAR_AGAINST_REGISTRY,
+        _registry_field,
+        {"field": "issuing_authority", "verdict": Verdict.UNCERTAIN},
+    ),
+    Rule(
+        "valid_from_differs_from_registry",
+        "fail",
+        *_DIFFERS_FROM_REGISTRY,
+        _registry_field,
+        {"field": "valid_from", "verdict": Verdict.MISMATCH},
+        softens=True,
+    ),
+    Rule(
+        "valid_from_unclear_against_registry",
+        "doubt",
+        *_UNCLEAR_AGAINST_REGISTRY,
+        _registry_field,
+        {"field": "valid_from", "verdict": Verdict.UNCERTAIN},
+    ),
+    Rule(
+        "valid_until_differs_from_registry",
+        "fail",
+        *_DIFFERS_FROM_REGISTRY,
+        _registry_field,
+        {"field": "valid_until", "verdict": Verdict.MISMATCH},
+        softens=True,
+    ),
+    Rule(
+        "valid_until_unclear_against_registry",
+        "doubt",
+        *_UNCLEAR_AGAINST_REGISTRY,
+        _registry_field,
+        {"field": "valid_until", "verdict": Verdict.UNCERTAIN},
+    ),
     Rule(
         "registry_field_differs",
         "fail",
         "{doc}的{field}“{value}”与登记记录“{expected}”不符",
         "{doc_en}: {field_en} '{value}' differs from the record's '{expected}'",
-        _registry_other_field(Verdict.MISMATCH),
+        _registry_other_field,
+        {"except_fields": (*REGISTRY_FIELDS, "employer"), "verdict": Verdict.MISMATCH},
+        softens=True,
     ),
     Rule(
         "registry_match_below_threshold",
@@ -996,14 +1157,16 @@ _TABLE: tuple[Rule, ...] = (
         "fail",
         "{doc}的发证机关“{value}”不属于示范区所在省市（上海、江苏、浙江），不在互认范围内",
         "{doc_en}: issuing authority '{value}' is not of Shanghai, Jiangsu or Zhejiang; out of scope",
-        _authority("out_of_zone"),
+        _authority,
+        {"when": "out_of_zone"},
     ),
     Rule(
         "authority_unrecognised",
         "doubt",
         "{doc}的发证机关“{value}”无法识别，需人工核对",
         "{doc_en}: issuing authority '{value}' is not recognised; a person must check",
-        _authority("unrecognised"),
+        _authority,
+        {"when": "unrecognised"},
     ),
     # checks matching adds later still count
     Rule(
@@ -1011,41 +1174,25 @@ _TABLE: tuple[Rule, ...] = (
         "fail",
         "{doc}材料间核对未通过：{check}（{detail}）",
         "{doc_en}: cross-document check {check} failed ({detail})",
-        _unknown_checks(Verdict.MISMATCH),
+        _unknown_checks,
+        {"known": _KNOWN_CHECKS, "verdict": Verdict.MISMATCH},
     ),
     Rule(
         "consistency_check_unclear",
         "doubt",
         "{doc}材料间核对无法确定：{check}（{detail}）",
         "{doc_en}: cross-document check {check} is unclear ({detail})",
-        _unknown_checks(Verdict.UNCERTAIN),
+        _unknown_checks,
+        {"known": _KNOWN_CHECKS, "verdict": Verdict.UNCERTAIN},
     ),
 )
-SOFTENED: frozenset[str] = frozenset(
-    {
-        "id_number_invalid",
-        "name_disagrees",
-        "id_number_disagrees",
-        "gender_disagrees",
-        "gender_disagrees_with_id_number",
-        "birth_date_disagrees_with_id_number",
-        "cert_not_in_registry",
-        "registry_field_differs",
-        *(f"{name}_differs_from_registry" for name in REGISTRY_FIELDS),
-    }
-)
-"""Failures about a value that become doubts when that value (on either document compared) was read with
-an OCR confidence under `min_field_confidence`: a blurred 苏 read as 荔 is a misreading to look at, not a
-reason to refuse. Validity, status and missing documents never soften."""
-
-RULES: tuple[Rule, ...] = tuple(replace(r, soften_on_low_confidence=True) if r.code in SOFTENED else r for r in _TABLE)
 RULE_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
 assert len(RULE_BY_CODE) == len(RULES), "rule codes must be unique"
 
 
 def rules_digest(rules: Sequence[Rule] = RULES) -> str:
-    """A short hash of the rule table (codes, severities, messages) recorded with each decision."""
-    text = "\n".join(f"{r.code}|{r.severity}|{r.message_zh}|{r.message_en}|{r.find.__qualname__}" for r in rules)
+    """A short hash of the whole rule table (every column, parameters included) recorded with each decision."""
+    text = "\n".join(r.row() for r in rules)
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 

@@ -7,26 +7,60 @@ this package, never the extraction code.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from huren.domain import DocType
+
+
+class FieldKind(StrEnum):
+    """How a field's value is read: the reader in `ocr.fields.READERS`, or a mark in `ocr.marks.MARK_READERS`."""
+
+    NAME = "name"
+    TEXT = "text"
+    ETHNICITY = "ethnicity"
+    GENDER = "gender"
+    ID_NUMBER = "id_number"
+    DATE = "date"
+    LOOSE_DATE = "loose_date"  # 年/月/日 may be lost (a faxed ID card)
+    DATE_RANGE = "date_range"
+    DATE_RANGE_ID = "date_range_id"  # an ID card's validity: 长期 for no end
+    LEVEL = "level"
+    CATEGORIES = "categories"
+    ITEMS = "items"
+    CERT_NUMBER = "cert_number"
+    AUTHORITY = "authority"
+    PHONE = "phone"
+    # marks on a form, read from the image around their label
+    CHECKBOX_LEVEL = "checkbox_level"
+    CHECKBOX_CATEGORIES = "checkbox_categories"
+    SIGNED = "signed"
+    SEALED = "sealed"
 
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
     """One field (or a pair, for a date range) and how to find and read it.
 
-    `kind` names a reader in `ocr.fields`; `labels` are the printed labels in any layout, spaces
+    `kind` names a reader (a `FieldKind`); `labels` are the printed labels in any layout, spaces
     ignored; `fallback` is a regular expression searched over the page when no label leads to a
     valid value (a certificate number printed as `No. 沪2023…`, an authority under its seal).
     """
 
     keys: tuple[str, ...]
-    kind: str
+    kind: FieldKind
     labels: tuple[str, ...] = ()
     multiline: bool = False
     fallback: str | None = None
     fallback_last: bool = False  # take the last fallback match on the page (an authority at the foot)
     required: bool = True
+
+    def __post_init__(self) -> None:
+        try:  # a spec writes "text"; the record holds FieldKind.TEXT, and a misspelt kind fails at import
+            kind = FieldKind(self.kind)
+        except ValueError:
+            known = ", ".join(FieldKind)
+            raise ValueError(f"field {'/'.join(self.keys)}: unknown kind {self.kind!r} (one of: {known})") from None
+        object.__setattr__(self, "kind", kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +78,6 @@ class DocSpec:
         return tuple(k for f in self.fields for k in f.keys)
 
 
-def f(keys: str | tuple[str, ...], kind: str, *labels: str, **options: object) -> FieldSpec:
+def f(keys: str | tuple[str, ...], kind: FieldKind | str, *labels: str, **options: object) -> FieldSpec:
     """Compact constructor so spec modules read like the tables they are."""
     return FieldSpec(keys=(keys,) if isinstance(keys, str) else keys, kind=kind, labels=labels, **options)  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from api import observability
 from api.db import open_engine
 from api.docs import mount_api_docs
 from api.errors import ApiError, api_error_handler, validation_error_handler
+from api.middleware import BodyGuard, SecurityHeaders
 from api.observability import RequestIdMiddleware
 from api.routes import applications, audit, auth, documents, followup, registry, users, verify
 from api.settings import ApiSettings
@@ -64,6 +65,13 @@ def create_app(settings: ApiSettings | None = None, *, start_worker: bool | None
     app.state.engine = engine
     app.state.files = files
     app.state.worker = worker
+    app.add_middleware(
+        BodyGuard,
+        engine=engine,
+        max_upload_bytes=settings.max_upload_bytes,
+        max_request_bytes=settings.max_request_bytes,
+    )
+    app.add_middleware(SecurityHeaders)  # outermost: on every answer, the guard's too
     app.add_exception_handler(ApiError, api_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     for module in (auth, users, applications, documents, audit, followup, verify, registry):

@@ -72,5 +72,5 @@ class Register(BaseModel):
 
 
 class Login(BaseModel):
-    name: str
-    password: str
+    name: str = Field(max_length=64)
+    password: str = Field(max_length=256)

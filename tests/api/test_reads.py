@@ -54,7 +54,9 @@ def test_reads_answer_while_another_connection_holds_the_write_lock(service: Ser
 
     def poll() -> None:
         started = time.monotonic()
-        answers["status"] = service.client.get(f"/api/v1/applications/{app_id}/status", headers=service.headers("alice"))
+        answers["status"] = service.client.get(
+            f"/api/v1/applications/{app_id}/status", headers=service.headers("alice")
+        )
         answers["list"] = service.client.get("/api/v1/applications", headers=service.headers("rita"))
         answers["seconds"] = time.monotonic() - started
 

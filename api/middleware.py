@@ -7,6 +7,8 @@ read, and as soon as a chunked body passes the limit; a body sent to the API wit
 token (everything under /api/v1 but /auth/…) answers 401 before it is read. Nothing of such a request
 reaches the disk.
 
+A NUL byte in the path or the query answers 400 (PostgreSQL cannot hold one; SQLite would store it).
+
 `SecurityHeaders`: what the review pages set on their HTML (nosniff, no framing, referrer policy, a
 Content-Security-Policy) also on JSON, redirects, files and the OpenAPI pages; a route's own header wins.
 """
@@ -67,10 +69,16 @@ class BodyGuard:
         return await run_in_threadpool(auth.user_for_token, self.engine, token.strip()) is not None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
+        if "\x00" in path or b"%00" in scope.get("query_string", b"").lower():  # PostgreSQL refuses NUL in text
+            await _answer(send, ApiError(400, "nul_byte", "请求中含有空字符", "a NUL byte in the path or query"))
+            return
+        if scope["method"] not in BODY_METHODS:
+            await self.app(scope, receive, send)
+            return
         limit = self.limit(path)
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and (not length.strip().isdigit() or int(length) > limit):

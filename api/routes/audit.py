@@ -12,7 +12,7 @@ from api.db import READ_OPTION
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
-MAX_SEQ = 2**63 - 1  # the largest sequence number the databases store
+MAX_SEQ = 2**31 - 1  # the largest sequence number the column holds (INTEGER on PostgreSQL)
 
 
 @router.get("")

@@ -18,6 +18,7 @@ import hashlib
 import secrets
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -30,7 +31,7 @@ from sqlalchemy import Connection, Engine, func, insert, select
 from api import audit, throttle
 from api.db import now_iso, reading, tokens, users
 from api.errors import ApiError, forbidden, unauthorized
-from api.throttle import LoginPolicy
+from api.throttle import LoginBusy, LoginGate, LoginPolicy
 from recognition.reissue import AREAS
 
 ROLES = ("applicant", "reviewer", "admin", "auditor")
@@ -165,6 +166,7 @@ def login(
     address: str | None = None,
     policy: LoginPolicy = DEFAULT_POLICY,
     session_seconds: float = SESSION_SECONDS,
+    gate: LoginGate | None = None,
 ) -> str:
     """A password login's bearer token; throttled (429), failures audited and counted (401)."""
     with reading(engine) as conn:
@@ -181,17 +183,27 @@ def login(
             429, "login_throttled", f"登录失败次数过多，请 {retry} 秒后再试",
             f"too many failed logins: try again in {retry} s", retry_after=retry,
         )  # fmt: skip
-    ok = check_password(row.password_hash if row is not None else None, password)  # outside any transaction
+    try:
+        with gate.hashing() if gate is not None else nullcontext():
+            ok = check_password(row.password_hash if row is not None else None, password)  # outside any transaction
+    except LoginBusy:
+        raise ApiError(
+            503, "login_busy", "登录请求过多，请稍后再试", "too many logins at once: try again shortly", retry_after=1
+        ) from None
     ok = ok and row is not None and not row.disabled
     with engine.begin() as conn:  # committed whether the login succeeds or not
         if not ok or row is None:
-            locked = throttle.record_failure(conn, name, address, time.time(), policy)
-            audit.append(conn, "anonymous", "auth.login_failed", None, name=name[:64], address=address, locked=locked)
+            failure = throttle.record_failure(conn, name, address, time.time(), policy)
+            audit.append(
+                conn, "anonymous", "auth.login_failed", None, name=name[:64], address=address, locked=failure.locked_now
+            )
         else:
             throttle.clear_account(conn, name)
             token, token_id = issue_token(conn, int(row.id), "login", session_seconds)
             audit.append(conn, row.name, "auth.login", f"user:{row.id}", token=token_id, address=address)
     if not ok or row is None:
+        if gate is not None:
+            gate.block(address, failure.address_blocked_until)
         raise login_failed()
     return token
 

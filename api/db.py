@@ -209,13 +209,17 @@ LEGACY_TOKEN_SECONDS = {"login": 8 * 3600.0, "machine": 90 * 86400.0}  # for tok
 def _add_columns(engine: Engine) -> None:
     """Add the columns a database made by an earlier version lacks; old tokens get their lifetime from
     their creation time (a 400-day-old token is expired, not renewed)."""
-    present = {t.name: {c["name"] for c in inspect(engine).get_columns(t.name)} for t, _, _ in _ADDED_COLUMNS}
-    missing = [(t, name, ddl) for t, name, ddl in _ADDED_COLUMNS if name not in present[t.name]]
-    if not missing:
+
+    def missing(bind: Any) -> list[tuple[Table, str, str]]:
+        present = {t.name: {c["name"] for c in inspect(bind).get_columns(t.name)} for t, _, _ in _ADDED_COLUMNS}
+        return [(t, name, ddl) for t, name, ddl in _ADDED_COLUMNS if name not in present[t.name]]
+
+    if not missing(engine):
         return
-    with engine.begin() as conn:
-        for table, name, ddl in missing:
-            conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {name} {ddl}"))
+    add = "ADD COLUMN IF NOT EXISTS" if engine.dialect.name == "postgresql" else "ADD COLUMN"
+    with engine.begin() as conn:  # a server and a worker starting together: one adds, the other sees it
+        for table, name, ddl in missing(conn):
+            conn.execute(text(f"ALTER TABLE {table.name} {add} {name} {ddl}"))
         for row in conn.execute(
             select(tokens.c.id, tokens.c.kind, tokens.c.created_at).where(tokens.c.expires_at.is_(None))
         ):

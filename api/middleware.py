@@ -9,6 +9,9 @@ reaches the disk.
 
 A NUL byte in the path or the query answers 400 (PostgreSQL cannot hold one; SQLite would store it).
 
+`LoginGuard`: a login from an address this process knows must still wait (`api.throttle.LoginGate`)
+is refused before routing, validation, a thread or a database read: a flood costs next to nothing.
+
 `SecurityHeaders`: what the review pages set on their HTML (nosniff, no framing, referrer policy, a
 Content-Security-Policy) also on JSON, redirects, files and the OpenAPI pages; a route's own header wins.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from typing import Any
 
 from sqlalchemy import Engine
@@ -25,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import auth
 from api.errors import ApiError, unauthorized
+from api.throttle import LoginGate
 
 UPLOAD_PATH = re.compile(r"^/api/v1/applications/[^/]+/documents/?$")
 MULTIPART_ENVELOPE = 64 * 1024  # boundaries and part headers around the file
@@ -116,6 +121,34 @@ class BodyGuard:
                 raise
         if overflow and not started:
             await _answer(send, too_large(limit))
+
+
+API_LOGIN, WEB_LOGIN = "/api/v1/auth/login", "/login"
+
+
+class LoginGuard:
+    def __init__(self, app: ASGIApp, *, gate: LoginGate) -> None:
+        self.app = app
+        self.gate = gate
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and scope["method"] == "POST" and path in (API_LOGIN, WEB_LOGIN):
+            client = scope.get("client")
+            wait = self.gate.retry_after(client[0] if client else None, time.time())
+            if wait > 0:
+                retry = max(1, round(wait + 0.5))
+                if path == WEB_LOGIN:  # the sign-in form again, saying it failed
+                    headers = [(b"location", b"/login?failed=1"), (b"content-length", b"0")]
+                    await send({"type": "http.response.start", "status": 303, "headers": headers})
+                    await send({"type": "http.response.body", "body": b""})
+                    return
+                await _answer(send, ApiError(
+                    429, "login_throttled", f"登录失败次数过多，请 {retry} 秒后再试",
+                    f"too many failed logins: try again in {retry} s", retry_after=retry,
+                ))  # fmt: skip
+                return
+        await self.app(scope, receive, send)
 
 
 DEFAULT_HEADERS: dict[str, str] = {

@@ -7,10 +7,20 @@ checked again; an attempt inside the wait is refused at once, without hashing an
 `POST /api/v1/users/{name}/unlock`); addresses only wait, since many people share one. Unknown names
 are counted and locked exactly like real ones, so neither the answer nor its timing tells them apart.
 A success clears the account's count; an address's failures are forgotten after `window_seconds`.
+
+The table is the truth, shared by every process. `LoginGate` is each process's fast path in front of
+it: an address known to be waiting is refused by a middleware before routing, validation or a database
+read, and at most `slots` passwords are hashed at once (argon2 takes 64 MiB and a core's worth of
+work), so a flood of logins cannot take the CPU from everyone else; a login that finds every slot busy
+for a second answers 503 `login_busy`.
 """
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,9 +94,15 @@ def _insert(conn: Connection) -> Any:
     return dialect.insert(login_throttle)
 
 
-def record_failure(conn: Connection, name: str, address: str | None, now: float, policy: LoginPolicy) -> bool:
-    """Count one failure under every key (in the caller's write transaction); True when it locked the account."""
-    locked_now = False
+@dataclass(frozen=True, slots=True)
+class Failure:
+    locked_now: bool  # this failure locked the account
+    address_blocked_until: float  # epoch seconds; 0 when the address may try again at once
+
+
+def record_failure(conn: Connection, name: str, address: str | None, now: float, policy: LoginPolicy) -> Failure:
+    """Count one failure under every key (in the caller's write transaction)."""
+    locked_now, address_until = False, 0.0
     for scope, key in _keys(name, address):
         conn.execute(
             _insert(conn)
@@ -99,12 +115,15 @@ def record_failure(conn: Connection, name: str, address: str | None, now: float,
         failures = 1 if stale else int(row.failures) + 1
         lock = scope == ACCOUNT and (bool(row.locked) or failures >= policy.lockout_failures)
         locked_now = locked_now or (lock and not row.locked)
+        delay = policy.delay(failures, scope)
+        if scope == ADDRESS and delay:
+            address_until = now + delay
         conn.execute(
             update(login_throttle)
             .where(*where)
-            .values(failures=failures, last_failure=now, blocked_until=now + policy.delay(failures, scope), locked=lock)
+            .values(failures=failures, last_failure=now, blocked_until=now + delay, locked=lock)
         )
-    return locked_now
+    return Failure(locked_now, address_until)
 
 
 def clear_account(conn: Connection, name: str) -> bool:
@@ -116,3 +135,41 @@ def clear_account(conn: Connection, name: str) -> bool:
 def is_locked(conn: Connection, name: str) -> bool:
     where = (login_throttle.c.scope == ACCOUNT, login_throttle.c.key == name[:128], login_throttle.c.locked.is_(True))
     return conn.execute(select(login_throttle.c.key).where(*where)).first() is not None
+
+
+class LoginBusy(Exception):
+    """Every hashing slot stayed busy: the login is refused rather than queued."""
+
+
+class LoginGate:
+    """One process's fast path: addresses known to be waiting, and a bound on concurrent hashing."""
+
+    MAX_ADDRESSES = 100_000  # an attacker's many addresses must not grow this without end
+
+    def __init__(self, slots: int = 2, *, busy_seconds: float = 1.0) -> None:
+        self._slots = threading.BoundedSemaphore(max(1, slots))
+        self._busy_seconds = busy_seconds
+        self._blocked: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def block(self, address: str | None, until: float) -> None:
+        if not address or until <= 0:
+            return
+        with self._lock:
+            if len(self._blocked) >= self.MAX_ADDRESSES:
+                now = time.time()
+                self._blocked = {a: t for a, t in self._blocked.items() if t > now}
+            self._blocked[address] = max(until, self._blocked.get(address, 0.0))
+
+    def retry_after(self, address: str | None, now: float) -> float:
+        """Seconds the address must still wait (0 when it may try)."""
+        return max(0.0, self._blocked.get(address or "", 0.0) - now)
+
+    @contextmanager
+    def hashing(self) -> Iterator[None]:
+        if not self._slots.acquire(timeout=self._busy_seconds):
+            raise LoginBusy()
+        try:
+            yield
+        finally:
+            self._slots.release()

@@ -11,7 +11,7 @@ from api.auth import CurrentUser, EngineDep
 from api.errors import ApiError
 from api.models import Login, Register
 from api.settings import ApiSettings
-from api.throttle import LoginPolicy
+from api.throttle import LoginBusy, LoginPolicy
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -34,6 +34,7 @@ def login(body: Login, request: Request, engine: EngineDep) -> dict[str, Any]:
         address=client_address(request),
         policy=LoginPolicy.of(settings),
         session_seconds=settings.session_hours * 3600,
+        gate=request.app.state.login_gate,
     )
     return {"access_token": token, "token_type": "bearer", "expires_in": int(settings.session_hours * 3600)}
 
@@ -48,7 +49,13 @@ def register(body: Register, request: Request, engine: EngineDep) -> dict[str, A
         raise ApiError(
             403, "registration_closed", "不开放自行注册，请通过受理窗口获取账号", "self-registration is closed"
         )
-    password_hash = auth.hash_password(body.password)  # outside the transaction, for free and taken names alike
+    try:
+        with request.app.state.login_gate.hashing():  # outside the transaction, for free and taken names alike
+            password_hash = auth.hash_password(body.password)
+    except LoginBusy:
+        raise ApiError(
+            503, "login_busy", "请求过多，请稍后再试", "too many requests at once: try again shortly"
+        ) from None
     try:
         auth.check_name(body.name)
         with engine.begin() as conn:

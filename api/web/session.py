@@ -85,6 +85,7 @@ def start(request: Request, name: str, password: str) -> str:
         address=request.client.host if request.client else None,
         policy=LoginPolicy.of(settings),
         session_seconds=min(SESSION_SECONDS, settings.session_hours * 3600),
+        gate=request.app.state.login_gate,
     )
 
 

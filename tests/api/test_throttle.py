@@ -9,10 +9,10 @@ from typing import Any
 
 import argon2
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from api import auth
-from api.db import audit_log, users
+from api.db import audit_log, login_throttle, users
 
 from .conftest import Service
 
@@ -144,3 +144,30 @@ def test_reserved_and_control_character_names_cannot_be_registered(
     with service.engine.connect() as conn:
         names = sorted(conn.execute(select(users.c.name)).scalars())
     assert names == ["ada", "alice", "bob", "otto", "rita", "ruth", "wu"]
+
+
+def test_a_waiting_address_is_refused_before_routing_and_hashing_is_bounded(
+    make_service: Callable[..., Service], monkeypatch: Any
+) -> None:
+    from api import throttle
+
+    service = make_service(**{**FAST, "login_address_free_failures": 2, "login_delay_seconds": 30})
+    for i in range(3):
+        _login(service, f"guess{i}", "wrong password")
+    looked_up: list[str] = []
+    refusal = throttle.refusal
+    monkeypatch.setattr(throttle, "refusal", lambda conn, name, *a: looked_up.append(name) or refusal(conn, name, *a))
+    r = _login(service, "rita", PASSWORD)
+    assert (r.status_code, r.json()["code"], looked_up) == (429, "login_throttled", [])  # the guard answered
+    web = service.client.post("/login", data={"name": "rita", "password": PASSWORD}, follow_redirects=False)
+    assert (web.status_code, web.headers["location"]) == (303, "/login?failed=1")
+
+    busy = make_service(login_concurrency=1)
+    with busy.engine.begin() as conn:
+        conn.execute(delete(login_throttle))  # the same database: forget the address's failures
+    with busy.app.state.login_gate.hashing():  # another login is hashing: the only slot is taken
+        started = time.monotonic()
+        r = _login(busy, "rita", "wrong password")
+        assert (r.status_code, r.json()["code"]) == (503, "login_busy")
+        assert 0.9 < time.monotonic() - started < 5
+    assert _login(busy, "rita", "wrong password").status_code == 401

@@ -19,7 +19,7 @@ from api.observability import RequestIdMiddleware
 from api.routes import applications, audit, auth, documents, followup, registry, users, verify
 from api.settings import ApiSettings
 from api.storage import FileStore
-from api.throttle import LoginGate
+from api.throttle import LoginGate, LoginPolicy
 from api.web import STATIC_DIR
 from api.web import digitize as web_digitize
 from api.web import registry as web_registry
@@ -66,7 +66,7 @@ def create_app(settings: ApiSettings | None = None, *, start_worker: bool | None
     app.state.engine = engine
     app.state.files = files
     app.state.worker = worker
-    app.state.login_gate = gate = LoginGate(settings.login_concurrency)
+    app.state.login_gate = gate = LoginGate(settings.login_concurrency, policy=LoginPolicy.of(settings))
     app.add_middleware(
         BodyGuard,
         engine=engine,

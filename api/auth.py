@@ -187,6 +187,8 @@ def login(
         with gate.hashing() if gate is not None else nullcontext():
             ok = check_password(row.password_hash if row is not None else None, password)  # outside any transaction
     except LoginBusy:
+        if gate is not None:
+            gate.busy(address, time.time())
         raise ApiError(
             503, "login_busy", "登录请求过多，请稍后再试", "too many logins at once: try again shortly", retry_after=1
         ) from None
@@ -205,6 +207,8 @@ def login(
         if gate is not None:
             gate.block(address, failure.address_blocked_until)
         raise login_failed()
+    if gate is not None:
+        gate.succeeded(address)
     return token
 
 

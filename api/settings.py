@@ -24,7 +24,7 @@ class ApiSettings(Settings):
     login_delay_seconds: float = 1.0  # the first delay; it doubles with every further failure …
     login_max_delay_seconds: float = 900.0  # … up to this
     login_lockout_failures: int = 10  # consecutive failures that lock an account until an admin lifts it
-    login_concurrency: int = 2  # passwords hashed at once (argon2: 64 MiB and a core each); more wait ≤ 1 s, then 503
+    login_concurrency: int = 2  # passwords hashed at once (argon2: 64 MiB and a core each); the rest: 503
     login_failure_window_seconds: float = 3600.0  # failures older than this are forgotten (addresses)
     cert_secret: str | None = None  # HMAC key of the certificates' verification codes (HUREN_CERT_SECRET)
     verify_base_url: str = "https://huren.yrd.example"  # the QR code's target site

@@ -12,7 +12,7 @@ The table is the truth, shared by every process. `LoginGate` is each process's f
 it: an address known to be waiting is refused by a middleware before routing, validation or a database
 read, and at most `slots` passwords are hashed at once (argon2 takes 64 MiB and a core's worth of
 work), so a flood of logins cannot take the CPU from everyone else; a login that finds every slot busy
-for a second answers 503 `login_busy`.
+answers 503 `login_busy`, and its address waits (doubling) before the next try.
 """
 
 from __future__ import annotations
@@ -146,11 +146,28 @@ class LoginGate:
 
     MAX_ADDRESSES = 100_000  # an attacker's many addresses must not grow this without end
 
-    def __init__(self, slots: int = 2, *, busy_seconds: float = 1.0) -> None:
+    def __init__(self, slots: int = 2, *, busy_seconds: float = 0.05, policy: LoginPolicy | None = None) -> None:
         self._slots = threading.BoundedSemaphore(max(1, slots))
-        self._busy_seconds = busy_seconds
+        self._busy_seconds = busy_seconds  # short: a waiting login holds a worker thread every request needs
+        self._policy = policy or LoginPolicy()
         self._blocked: dict[str, float] = {}
+        self._strikes: dict[str, int] = {}  # logins refused as busy, per address, since its last success
         self._lock = threading.Lock()
+
+    def busy(self, address: str | None, now: float) -> None:
+        """An address found every slot busy: it waits before its next try, longer each time."""
+        if not address:
+            return
+        with self._lock:
+            strikes = self._strikes[address] = self._strikes.get(address, 0) + 1
+            if len(self._strikes) >= self.MAX_ADDRESSES:
+                self._strikes = {address: strikes}
+        delay = min(self._policy.delay_seconds * 2 ** min(strikes - 1, 30), self._policy.max_delay_seconds)
+        self.block(address, now + delay)
+
+    def succeeded(self, address: str | None) -> None:
+        with self._lock:
+            self._strikes.pop(address or "", None)
 
     def block(self, address: str | None, until: float) -> None:
         if not address or until <= 0:

@@ -9,8 +9,9 @@ reviewer poll — `GET /applications/{id}/status`, `GET /applications` — in fo
 1. quiet: nothing else runs;
 2. login flood: `--flooders` clients send wrong passwords (a known name and unknown ones) as fast as
    they can, with the default throttle (per account and per address);
-3. login flood, throttle off: the same with the throttle disabled (every attempt hashes: argon2 on
-   both cores), to show what hashing outside the transactions buys on its own;
+3. login flood, counts off: the same with the per-name and per-address counts disabled, so only the
+   process's login gate (at most `HUREN_LOGIN_CONCURRENCY` argon2 hashes at once, an address that finds
+   no free slot waits) stands between the flood and the CPU;
 4. OCR: `--ocr-apps` applications of scanned images screened by the server's worker thread while the
    readers poll (the OCR engine takes both cores).
 
@@ -226,7 +227,7 @@ def main() -> None:
                 )
             else:
                 reads, answers = phase(args.seconds, base, tokens, app_id, args.readers, flooders=args.flooders)
-                report("3 login flood, throttle off", reads, answers)
+                report("3 login flood, counts off", reads, answers)
                 scans = [SAMPLES / name for name in SCANS]
                 ids = [application(base, tokens[f"ocr{i}"], scans) for i in range(args.ocr_apps)]
                 done = _screened(base, tokens, ids)

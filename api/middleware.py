@@ -2,7 +2,7 @@
 every response carries the security headers.
 
 `BodyGuard`: a body larger than its limit (the upload route: `max_upload_bytes` plus the multipart
-envelope; anything else `max_request_bytes`) answers 413 from its `Content-Length` without a byte being
+envelope; an admin's registry file: `MAX_REGISTRY_BYTES`; anything else `max_request_bytes`) answers 413 from its `Content-Length` without a byte being
 read, and as soon as a chunked body passes the limit; a body sent to the API without a valid bearer
 token (everything under /api/v1 but /auth/…) answers 401 before it is read. Nothing of such a request
 reaches the disk.
@@ -29,9 +29,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import auth
 from api.errors import ApiError, unauthorized
+from api.registry_import import MAX_REGISTRY_BYTES
 from api.throttle import LoginGate
 
 UPLOAD_PATH = re.compile(r"^/api/v1/applications/[^/]+/documents/?$")
+REGISTRY_PATH = re.compile(r"^(/api/v1/registry/imports|/registry)/?$")  # an admin's registry file
 MULTIPART_ENVELOPE = 64 * 1024  # boundaries and part headers around the file
 OPEN_API_PREFIXES = ("/api/v1/auth/",)  # bodies that come before any token: login, registration
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -64,6 +66,8 @@ class BodyGuard:
     def limit(self, path: str) -> int:
         if UPLOAD_PATH.match(path):
             return self.max_upload_bytes + MULTIPART_ENVELOPE
+        if REGISTRY_PATH.match(path):
+            return MAX_REGISTRY_BYTES + MULTIPART_ENVELOPE
         return self.max_request_bytes
 
     async def _authenticated(self, scope: Scope) -> bool:

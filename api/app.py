@@ -14,10 +14,12 @@ from api import observability
 from api.db import open_engine
 from api.docs import mount_api_docs
 from api.errors import ApiError, api_error_handler, validation_error_handler
+from api.middleware import BodyGuard, LoginGuard, SecurityHeaders
 from api.observability import RequestIdMiddleware
 from api.routes import applications, audit, auth, documents, followup, registry, users, verify
 from api.settings import ApiSettings
 from api.storage import FileStore
+from api.throttle import LoginGate, LoginPolicy
 from api.web import STATIC_DIR
 from api.web import digitize as web_digitize
 from api.web import registry as web_registry
@@ -64,6 +66,15 @@ def create_app(settings: ApiSettings | None = None, *, start_worker: bool | None
     app.state.engine = engine
     app.state.files = files
     app.state.worker = worker
+    app.state.login_gate = gate = LoginGate(settings.login_concurrency, policy=LoginPolicy.of(settings))
+    app.add_middleware(
+        BodyGuard,
+        engine=engine,
+        max_upload_bytes=settings.max_upload_bytes,
+        max_request_bytes=settings.max_request_bytes,
+    )
+    app.add_middleware(LoginGuard, gate=gate)  # a flood from a waiting address costs no route, no database
+    app.add_middleware(SecurityHeaders)  # outermost: on every answer, the guard's too
     app.add_exception_handler(ApiError, api_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     for module in (auth, users, applications, documents, audit, followup, verify, registry):

@@ -1,13 +1,17 @@
 """The service's tables (SQLAlchemy Core) on the same database as the registry and the recognitions.
 
-SQLite (the embedded default) runs in WAL mode and every transaction starts with `BEGIN IMMEDIATE`,
-so the request threads and the worker thread queue for the write lock instead of failing with
-"database is locked" when a read transaction later writes. PostgreSQL needs none of that.
+SQLite (the embedded default) runs in WAL mode. A transaction that may write starts with
+`BEGIN IMMEDIATE`, so the request threads and the worker thread queue for the write lock instead of
+failing with "database is locked" when a read transaction later writes. A read (`reading(engine)`)
+starts a deferred transaction: a WAL snapshot that neither waits for nor blocks a writer, so a poll
+never queues behind a login or a screening. PostgreSQL needs none of that; the same code runs there.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +19,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Connection,
     Engine,
     Float,
     ForeignKey,
@@ -27,7 +32,10 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     insert,
+    inspect,
     select,
+    text,
+    update,
 )
 
 from matching.store import make_engine
@@ -46,6 +54,7 @@ users = Table(
     Column("province", String(16)),  # … or to a province (its one area in the zone)
     Column("password_hash", String(256)),
     Column("created_at", String(40), nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),  # a disabled user's tokens and password fail
 )
 
 tokens = Table(
@@ -57,6 +66,18 @@ tokens = Table(
     Column("kind", String(16), nullable=False),  # login | machine
     Column("created_at", String(40), nullable=False),
     Column("revoked", Boolean, nullable=False, default=False),
+    Column("expires_at", Float),  # epoch seconds; past it the token fails (set for every token issued)
+)
+
+login_throttle = Table(  # failed logins per account name and per client address (see api.throttle)
+    "api_login_throttle",
+    metadata,
+    Column("scope", String(8), primary_key=True),  # account | address
+    Column("key", String(128), primary_key=True),  # the name tried (existing or not) or the address
+    Column("failures", Integer, nullable=False, default=0),  # consecutive, since the last success or lift
+    Column("last_failure", Float, nullable=False),  # epoch seconds
+    Column("blocked_until", Float, nullable=False, default=0.0),  # no password is checked before this
+    Column("locked", Boolean, nullable=False, default=False),  # an account locked until an admin lifts it
 )
 
 applications = Table(
@@ -151,6 +172,17 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+READ_OPTION = "huren_read"  # execution option: a read-only transaction (deferred BEGIN on SQLite)
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A transaction that only reads: on SQLite a WAL snapshot that takes no write lock."""
+    with engine.connect() as conn:
+        conn.execution_options(**{READ_OPTION: True})
+        yield conn
+
+
 def _sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _: Any) -> None:
@@ -163,7 +195,37 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_OPTION) else "BEGIN IMMEDIATE")
+
+
+# columns added after the first release: created on a database made before them
+_ADDED_COLUMNS: tuple[tuple[Table, str, str], ...] = (
+    (users, "disabled", "BOOLEAN NOT NULL DEFAULT FALSE"),
+    (tokens, "expires_at", "FLOAT"),
+)
+LEGACY_TOKEN_SECONDS = {"login": 8 * 3600.0, "machine": 90 * 86400.0}  # for tokens issued before lifetimes
+
+
+def _add_columns(engine: Engine) -> None:
+    """Add the columns a database made by an earlier version lacks; old tokens get their lifetime from
+    their creation time (a 400-day-old token is expired, not renewed)."""
+
+    def missing(bind: Any) -> list[tuple[Table, str, str]]:
+        present = {t.name: {c["name"] for c in inspect(bind).get_columns(t.name)} for t, _, _ in _ADDED_COLUMNS}
+        return [(t, name, ddl) for t, name, ddl in _ADDED_COLUMNS if name not in present[t.name]]
+
+    if not missing(engine):
+        return
+    add = "ADD COLUMN IF NOT EXISTS" if engine.dialect.name == "postgresql" else "ADD COLUMN"
+    with engine.begin() as conn:  # a server and a worker starting together: one adds, the other sees it
+        for table, name, ddl in missing(conn):
+            conn.execute(text(f"ALTER TABLE {table.name} {add} {name} {ddl}"))
+        for row in conn.execute(
+            select(tokens.c.id, tokens.c.kind, tokens.c.created_at).where(tokens.c.expires_at.is_(None))
+        ):
+            born = datetime.fromisoformat(row.created_at).timestamp()
+            life = LEGACY_TOKEN_SECONDS.get(row.kind, LEGACY_TOKEN_SECONDS["login"])
+            conn.execute(update(tokens).where(tokens.c.id == row.id).values(expires_at=born + life))
 
 
 def open_engine(url: str) -> Engine:
@@ -172,6 +234,7 @@ def open_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         _sqlite_pragmas(engine)
     metadata.create_all(engine)
+    _add_columns(engine)
     with engine.begin() as conn:  # the audit head exists before the first append (no insert race)
         if conn.execute(select(audit_head.c.id).where(audit_head.c.id == 1)).first() is None:
             conn.execute(insert(audit_head).values(id=1, seq=0, hash=GENESIS_HASH))

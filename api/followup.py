@@ -377,7 +377,7 @@ def expiring(engine: Engine, actor: str, areas: Collection[str], *, days: int, a
     out. The list is a view of personal data: audited (count and window) when it is not empty.
     """
     check_days(days)
-    until = as_of + timedelta(days=days)
+    until = as_of + timedelta(days=days) if as_of <= date.max - timedelta(days=days) else date.max  # year 9999
     r = recognitions
     stmt = _select(areas).where(_in_force(), r.c.valid_until >= as_of, r.c.valid_until <= until)
     with engine.begin() as conn:

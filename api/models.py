@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from huren.domain import CATEGORIES
 
 Area = Literal["qingpu", "wujiang", "jiashan"]
+NAME_PATTERN = r"^[^\x00-\x1f\x7f]+$"  # a login name: no NUL, no control characters
 
 
 class ApplicationForm(BaseModel):
@@ -59,7 +60,7 @@ class DecisionIn(BaseModel):
 
 
 class UserCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=64, pattern=NAME_PATTERN)
     role: Literal["applicant", "reviewer", "admin", "auditor"]
     area: Area | None = None
     province: Literal["shanghai", "jiangsu", "zhejiang"] | None = None
@@ -67,10 +68,10 @@ class UserCreate(BaseModel):
 
 
 class Register(BaseModel):
-    name: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=64, pattern=NAME_PATTERN)
     password: str = Field(min_length=8, max_length=256)
 
 
 class Login(BaseModel):
-    name: str
-    password: str
+    name: str = Field(max_length=64, pattern=NAME_PATTERN)
+    password: str = Field(max_length=256)

@@ -1,6 +1,7 @@
 """What the routes do with applications: create, attach, submit, decide, and the views of them.
 
-Every state change and every view of a whole ID number writes an audit entry in the same transaction.
+Every state change and every view of a whole ID number writes an audit entry in the same transaction;
+views with masked ID numbers (lists, status polls) only read (`reading`), taking no write lock.
 States: draft → queued → screening → approved | rejected | review (automatic outcome);
 review → approved | rejected | reupload_requested (reviewer); reupload_requested → queued (resubmit).
 """
@@ -9,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any, BinaryIO
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from api import audit
 from api.auth import User
-from api.db import applications, documents, jobs, new_id, now_iso, screenings
+from api.db import applications, documents, jobs, new_id, now_iso, reading, screenings
 from api.errors import ApiError, not_found
 from api.models import ApplicationCreate, DecisionIn
 from api.storage import FileStore
@@ -48,10 +49,12 @@ def load(conn: Connection, app_id: str, user: User) -> Any:
     return row
 
 
-def create(engine: Engine, user: User, body: ApplicationCreate) -> dict[str, Any]:
+def create(engine: Engine, user: User, body: ApplicationCreate, *, max_per_day: int | None = None) -> dict[str, Any]:
     app_id, now = new_id(), now_iso()
     form = {**body.form.model_dump(mode="json"), "target_area": body.area}  # screening checks the employer's area
     with engine.begin() as conn:
+        if max_per_day is not None:
+            _check_daily_cap(conn, user, max_per_day)
         conn.execute(
             insert(applications).values(
                 id=app_id, owner_id=user.id, area=body.area, state="draft", version=1, form=form,
@@ -60,6 +63,19 @@ def create(engine: Engine, user: User, body: ApplicationCreate) -> dict[str, Any
         )  # fmt: skip
         audit.append(conn, user.name, "application.create", app_id, area=body.area, state="draft")
         return summary(conn.execute(select(applications).where(applications.c.id == app_id)).one())
+
+
+def _check_daily_cap(conn: Connection, user: User, cap: int) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    since = (datetime.now(UTC) - timedelta(days=1)).isoformat(timespec="seconds")
+    t = applications
+    made = conn.execute(select(func.count()).where(t.c.owner_id == user.id, t.c.created_at >= since)).scalar_one()
+    if made >= cap:
+        raise ApiError(
+            429, "too_many_applications", f"每个账户每天最多提交 {cap} 份申请", f"at most {cap} applications a day",
+            limit=cap,
+        )  # fmt: skip
 
 
 def summary(row: Any) -> dict[str, Any]:
@@ -90,10 +106,8 @@ def list_for(engine: Engine, user: User, state: str | None = None) -> list[dict[
         stmt = stmt.where(t.c.area.in_(sorted(user.areas)))
     if state:
         stmt = stmt.where(t.c.state == state)
-    with engine.begin() as conn:
+    with reading(engine) as conn:  # ID numbers masked: a poll, not a view the law asks to record
         rows = conn.execute(stmt).all()
-        if user.role != "applicant" and rows:
-            audit.append(conn, user.name, "application.list", None, count=len(rows), masked=True)
     return [summary(r) for r in rows]
 
 
@@ -122,7 +136,7 @@ def latest_screening(conn: Connection, app_id: str) -> Any:
 
 def detail(engine: Engine, user: User, app_id: str) -> dict[str, Any]:
     """The whole application; a reviewer (only) sees the whole ID number, and that view is audited."""
-    with engine.begin() as conn:
+    with engine.begin() if user.role == "reviewer" else reading(engine) as conn:
         row = load(conn, app_id, user)
         out = summary(row)
         if user.role == "reviewer":
@@ -158,15 +172,18 @@ def _masked_screening(result: dict[str, Any], user: User) -> dict[str, Any]:
 
 def attach(
     engine: Engine, files: FileStore, user: User, app_id: str, upload: BinaryIO, filename: str, *, max_bytes: int,
-    max_documents: int,
+    max_documents: int, max_pages: int | None = None,
 ) -> tuple[dict[str, Any], bool]:  # fmt: skip
-    """Store one upload; returns (document, created). The same content twice is the same document."""
-    with engine.connect() as conn:  # fail fast before reading the body
+    """Store one upload; returns (document, created). The same content twice is the same document.
+
+    `max_pages` caps the pages over all the application's active documents (422 too_many_pages)."""
+    with reading(engine) as conn:  # fail fast before reading the body
         row = load(conn, app_id, user)
         _check_editable(row)
     stored = files.save(upload, max_bytes=max_bytes)
     keep = False
     try:
+        pages = files.page_count(stored.storage_name) if max_pages is not None else 0
         with engine.begin() as conn:
             row = load(conn, app_id, user)
             _check_editable(row)
@@ -178,15 +195,18 @@ def attach(
                     audit.append(conn, user.name, "document.reactivate", app_id, document=same.id)
                     same = conn.execute(select(t).where(t.c.id == same.id)).one()
                 return document_json(same), False
-            if len(active_documents(conn, app_id)) >= max_documents:
+            active = active_documents(conn, app_id)
+            if len(active) >= max_documents:
                 raise ApiError(
                     422, "too_many_documents", f"每份申请最多 {max_documents} 个文件", f"at most {max_documents} files"
                 )
+            if max_pages is not None:
+                _check_pages(files, active, pages, max_pages)
             doc_id = new_id()
             conn.execute(
                 insert(t).values(
                     id=doc_id, application_id=app_id, sha256=stored.sha256, storage_name=stored.storage_name,
-                    filename=(filename or "upload")[:255], content_type=stored.content_type, size=stored.size,
+                    filename=clean_filename(filename), content_type=stored.content_type, size=stored.size,
                     active=True, created_at=now_iso(),
                 )
             )  # fmt: skip
@@ -198,6 +218,21 @@ def attach(
     finally:
         if not keep:
             files.discard(stored.storage_name)
+
+
+def clean_filename(filename: str | None) -> str:
+    """The name as uploaded, shown only: control characters (NUL …) dropped, at most 255 characters."""
+    name = "".join(c for c in (filename or "") if ord(c) >= 32 and ord(c) != 127).strip()
+    return name[:255] or "upload"
+
+
+def _check_pages(files: FileStore, active: list[Any], new_pages: int, max_pages: int) -> None:
+    total = new_pages + sum(files.page_count(d.storage_name) for d in active)
+    if total > max_pages:
+        raise ApiError(
+            422, "too_many_pages", f"每份申请的材料合计最多 {max_pages} 页（本次上传后为 {total} 页）",
+            f"at most {max_pages} pages per application ({total} with this file)", max_pages=max_pages, pages=total,
+        )  # fmt: skip
 
 
 def _check_editable(row: Any) -> None:
@@ -369,7 +404,7 @@ def decide(engine: Engine, user: User, app_id: str, body: DecisionIn) -> dict[st
 
 def status(engine: Engine, user: User, app_id: str) -> dict[str, Any]:
     """What the applicant sees: the state and, when refused or returned, every reason at once (一次性告知)."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         row = load(conn, app_id, user)
         reasons: list[dict[str, Any]] = []
         if row.state == "rejected":
@@ -455,7 +490,7 @@ def trail(engine: Engine, user: User, app_id: str) -> list[dict[str, Any]]:
     """The audit entries about one application, oldest first, for those who may see the application."""
     from api.db import audit_log
 
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         load(conn, app_id, user)
         stmt = select(audit_log).where(audit_log.c.target == app_id).order_by(audit_log.c.seq)
         return [dict(r._mapping) for r in conn.execute(stmt)]

@@ -93,5 +93,15 @@ class FileStore:
             tmp.unlink(missing_ok=True)
         return StoredFile(name, digest.hexdigest(), size, content_type)
 
+    def page_count(self, storage_name: str) -> int:
+        """Pages of a stored file (PDF pages, TIFF frames, 1 for an image); 1 when it cannot be read
+        (the screening reports that file, the upload is not refused for it)."""
+        from ocr.ingest import IngestError, count_pages
+
+        try:
+            return count_pages(self.path(storage_name))
+        except IngestError:
+            return 1
+
     def discard(self, storage_name: str) -> None:
         self.path(storage_name).unlink(missing_ok=True)

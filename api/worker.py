@@ -1,9 +1,12 @@
 """Pre-screening and reissue jobs from a table, run by a worker thread (`huren serve`) or `huren worker`.
 
 A job is claimed by a conditional UPDATE (queued, or running with an expired lease) that stamps the
-worker's id and a lease; the worker renews the lease between documents. A worker killed mid-job
-stops renewing, so after `job_lease_seconds` another worker (or the restarted one) claims the job
-again. The result is written only while the claim still holds (`claimed_by` = this worker, state
+worker's id and a lease; a heartbeat thread renews the lease every third of `job_lease_seconds`
+while the job runs (a long OCR page included), and the worker checks it between documents. A
+worker killed mid-job stops the heartbeat, so after one lease (30 s by default) another worker (or
+the restarted one) claims the job again. The queue is fair between applicants: the next job is the
+one whose owner has had the fewest jobs in the last day before it (A1 B1 C1 A2 B2 …), so one
+account's hundred submissions do not hold everybody else back. An idle poll only reads. The result is written only while the claim still holds (`claimed_by` = this worker, state
 running) and `api_screenings.job_id` is unique: a job's result lands exactly once.
 """
 
@@ -14,14 +17,16 @@ import logging
 import secrets
 import threading
 import time
-from datetime import date
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, and_, insert, or_, select, update
+from sqlalchemy import Engine, and_, func, insert, or_, select, update
 
 from api import audit
-from api.db import applications, documents, jobs, now_iso, screenings
+from api.db import applications, documents, jobs, now_iso, reading, screenings
 from api.observability import DECISIONS, SCREENING_SECONDS_PER_PAGE
 from api.settings import ApiSettings
 from api.storage import FileStore
@@ -35,6 +40,8 @@ from recognition.reissue import ReissueError, certificate_number, reissue
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
+FAIRNESS_WINDOW = timedelta(days=1)
+CANDIDATES = 16  # jobs tried in fair order when other workers hold the first ones
 
 
 class LeaseLost(Exception):
@@ -58,19 +65,38 @@ class Worker:
     def _claimable(self, now: float) -> Any:
         return or_(jobs.c.state == "queued", and_(jobs.c.state == "running", jobs.c.lease_until < now))
 
+    def _next(self, now: float) -> Any:
+        """The claimable job whose owner has had the fewest jobs in the window before it; oldest first."""
+        since = (datetime.now(UTC) - FAIRNESS_WINDOW).isoformat(timespec="seconds")
+        turn = func.row_number().over(partition_by=applications.c.owner_id, order_by=jobs.c.id).label("turn")
+        ranked = (
+            select(jobs.c.id, jobs.c.state, jobs.c.lease_until, turn)
+            .join(applications, applications.c.id == jobs.c.application_id)
+            .where(or_(jobs.c.created_at >= since, self._claimable(now)))
+            .subquery()
+        )
+        claimable = or_(ranked.c.state == "queued", and_(ranked.c.state == "running", ranked.c.lease_until < now))
+        return select(ranked.c.id).where(claimable).order_by(ranked.c.turn, ranked.c.id).limit(CANDIDATES)
+
     def claim(self) -> Any:
-        """The oldest claimable job, now ours; None when there is none."""
+        """The next claimable job (fair between applicants), now ours; None when there is none."""
         now = time.time()
+        with reading(self.engine) as conn:  # an idle poll takes no write lock
+            if conn.execute(select(jobs.c.id).where(self._claimable(now)).limit(1)).first() is None:
+                return None
         with self.engine.begin() as conn:
-            # PostgreSQL: each worker locks a different row (SKIP LOCKED) instead of queueing behind the same
-            # one; SQLite has one writer at a time anyway (BEGIN IMMEDIATE) and renders no FOR UPDATE
-            found = conn.execute(
-                select(jobs.c.id)
-                .where(self._claimable(now))
-                .order_by(jobs.c.id)
-                .limit(1)
-                .with_for_update(skip_locked=True)
-            ).first()
+            # fair order first (a window function, which FOR UPDATE may not carry), then the first candidate
+            # not locked by another worker: PostgreSQL workers each lock a different row (SKIP LOCKED)
+            # instead of queueing behind the same one; SQLite has one writer at a time (BEGIN IMMEDIATE)
+            found = None
+            for candidate in conn.execute(self._next(now)).scalars().all():
+                found = conn.execute(
+                    select(jobs.c.id)
+                    .where(jobs.c.id == candidate, self._claimable(now))
+                    .with_for_update(skip_locked=True)
+                ).first()
+                if found is not None:
+                    break
             if found is None:
                 return None
             n = conn.execute(
@@ -124,16 +150,40 @@ class Worker:
         if job is None:
             return False
         try:
-            if job.kind == "screen":
-                self.screen(job)
-            else:
-                self.issue(job)
+            with self._heartbeat(job):
+                if job.kind == "screen":
+                    self.screen(job)
+                else:
+                    self.issue(job)
         except LeaseLost:
             log.warning("job %s: lease lost, result dropped", job.id)
         except Exception as exc:  # a bug or a broken file: retry, then hand over to a person
             log.exception("job %s failed", job.id)
             self._failed(job, f"{type(exc).__name__}: {exc}")
         return True
+
+    @contextmanager
+    def _heartbeat(self, job: Any) -> Iterator[None]:
+        """Renew the job's lease every third of a lease while the body runs (one page may take long)."""
+        stop = threading.Event()
+        interval = max(self.settings.job_lease_seconds / 3, 0.01)
+
+        def beat() -> None:
+            while not stop.wait(interval):
+                try:
+                    self.renew(job)
+                except LeaseLost:
+                    return  # finished, or taken over: the body notices at its next check
+                except Exception:  # the database away for a moment: try again at the next beat
+                    log.warning("job %s: heartbeat failed", job.id, exc_info=True)
+
+        thread = threading.Thread(target=beat, name=f"huren-heartbeat-{job.id}", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
 
     def run_until_idle(self, max_jobs: int = 1000) -> int:
         done = 0

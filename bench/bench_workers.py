@@ -42,7 +42,9 @@ def round_(base: str, workers: int, apps: int, document: Path) -> float:
     url = f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            settings = ApiSettings(data_dir=Path(tmp), database_url=url, cert_secret="bench", worker=False)
+            settings = ApiSettings(
+                data_dir=Path(tmp), database_url=url, cert_secret="bench", worker=False, max_applications_per_day=apps
+            )
             app = create_app(settings, start_worker=False)
             engine = app.state.engine
             RegistryStore(engine).import_files([SAMPLES / "registry.csv"])

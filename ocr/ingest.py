@@ -100,6 +100,52 @@ def iter_pages(path: str | Path, *, max_pages: int | None = None, dpi: int = PDF
         yield from _iter_image(p, max_pages=max_pages)
 
 
+def count_pages(path: str | Path) -> int:
+    """Pages of a PDF or frames of an image file, without rendering any; `IngestError` when unreadable."""
+    p = Path(path)
+    if check_file(p) == "pdf":
+        doc = open_pdf(p)
+        try:
+            return len(doc)
+        finally:
+            doc.close()
+    try:
+        with Image.open(p) as img:
+            return int(getattr(img, "n_frames", 1))
+    except Image.DecompressionBombError as exc:
+        raise IngestError(f"图像像素过多 / image too large: {exc}", code="image_too_large") from exc
+    except (UnidentifiedImageError, OSError) as exc:
+        raise IngestError(f"图像无法解码 / cannot decode image: {exc}", code="corrupt_image") from exc
+
+
+def read_page(path: str | Path, number: int, *, dpi: int = PDF_RENDER_DPI) -> RawPage | None:
+    """Page `number` (1-based) alone, as `iter_pages` yields it; None when the file has fewer pages."""
+    p = Path(path)
+    if number < 1 or number > count_pages(p):
+        return None
+    if check_file(p) != "pdf":
+        return next((page for page in _iter_image(p, max_pages=None) if page.number == number), None)
+    import pdfplumber
+
+    doc = open_pdf(p)
+    try:
+        try:
+            plumber = pdfplumber.open(str(p), pages=[number])
+        except Exception:
+            plumber = None  # as in `_iter_pdf`: pdfium renders what pdfminer cannot read
+        try:
+            lines, w, h = _text_layer(plumber, 0, dpi) if plumber is not None else ([], 0, 0)
+        finally:
+            if plumber is not None:
+                plumber.close()
+        image = _render(doc, number - 1, dpi)
+    finally:
+        doc.close()
+    if sum(len(ln.text.strip()) for ln in lines) >= MIN_TEXT_LAYER_CHARS:
+        return RawPage(number=number, image=image, lines=lines, width=w, height=h)
+    return RawPage(number=number, image=image)
+
+
 def _iter_image(path: Path, *, max_pages: int | None) -> Iterator[RawPage]:
     try:
         img = Image.open(path)

@@ -17,9 +17,10 @@ router = APIRouter(prefix="/applications", tags=["applications"])
 
 
 @router.post("", status_code=201)
-def create(body: ApplicationCreate, engine: EngineDep, user: Applicant) -> dict[str, Any]:
-    """A new application (draft) with the form's fields and the recognising area."""
-    return service.create(engine, user, body)
+def create(body: ApplicationCreate, request: Request, engine: EngineDep, user: Applicant) -> dict[str, Any]:
+    """A new application (draft) with the form's fields and the recognising area; at most
+    `HUREN_MAX_APPLICATIONS_PER_DAY` an account (429 too_many_applications)."""
+    return service.create(engine, user, body, max_per_day=request.app.state.settings.max_applications_per_day)
 
 
 @router.get("")

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from api import audit
 from api.auth import Auditor, EngineDep
+from api.db import READ_OPTION
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
+MAX_SEQ = 2**31 - 1  # the largest sequence number the column holds (INTEGER on PostgreSQL)
+
 
 @router.get("")
-def entries(engine: EngineDep, user: Auditor, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
-    return audit.entries(engine, after=after, limit=min(max(limit, 1), 1000))
+def entries(
+    engine: EngineDep,
+    user: Auditor,
+    after: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[dict[str, Any]]:
+    """Entries after sequence number `after`, oldest first (a read: no write lock taken)."""
+    return audit.entries(engine.execution_options(**{READ_OPTION: True}), after=after, limit=limit)
 
 
 @router.get("/verify")

@@ -1,32 +1,79 @@
-"""Login (people), registration of applicants, and who am I."""
+"""Login (people), registration of applicants (off unless `HUREN_SELF_REGISTRATION`), and who am I."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from api import auth
 from api.auth import CurrentUser, EngineDep
+from api.errors import ApiError
 from api.models import Login, Register
+from api.settings import ApiSettings
+from api.throttle import LoginBusy, LoginPolicy
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
+def client_address(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
 @router.post("/login")
-def login(body: Login, engine: EngineDep) -> dict[str, Any]:
-    """Password login (argon2); returns a bearer token."""
-    with engine.begin() as conn:
-        token = auth.login(conn, body.name, body.password)
-    return {"access_token": token, "token_type": "bearer"}
+def login(body: Login, request: Request, engine: EngineDep) -> dict[str, Any]:
+    """Password login (argon2); returns a bearer token valid for `HUREN_SESSION_HOURS`.
+
+    Failures are counted per name and per address: after a few, 429 with `retry_after` (growing
+    delays); after `HUREN_LOGIN_LOCKOUT_FAILURES` the account is locked until an admin unlocks it."""
+    settings: ApiSettings = request.app.state.settings
+    token = auth.login(
+        engine,
+        body.name,
+        body.password,
+        address=client_address(request),
+        policy=LoginPolicy.of(settings),
+        session_seconds=settings.session_hours * 3600,
+        gate=request.app.state.login_gate,
+    )
+    return {"access_token": token, "token_type": "bearer", "expires_in": int(settings.session_hours * 3600)}
 
 
-@router.post("/register", status_code=201)
-def register(body: Register, engine: EngineDep) -> dict[str, Any]:
-    """An applicant signs up with a name and password."""
-    with engine.begin() as conn:
-        user, token = auth.create_user(conn, body.name, "applicant", password=body.password, actor=body.name)
-    return {"id": user.id, "name": user.name, "role": user.role, "access_token": token, "token_type": "bearer"}
+@router.post("/register", status_code=202)
+def register(body: Register, request: Request, engine: EngineDep) -> dict[str, Any]:
+    """An applicant signs up, when self-registration is on; then signs in with `/auth/login`.
+
+    The answer is the same whether the name was free or taken, so it tells nobody which names exist."""
+    settings: ApiSettings = request.app.state.settings
+    if not settings.self_registration:
+        raise ApiError(
+            403, "registration_closed", "不开放自行注册，请通过受理窗口获取账号", "self-registration is closed"
+        )
+    try:
+        with request.app.state.login_gate.hashing():  # outside the transaction, for free and taken names alike
+            password_hash = auth.hash_password(body.password)
+    except LoginBusy:
+        raise ApiError(
+            503, "login_busy", "请求过多，请稍后再试", "too many requests at once: try again shortly"
+        ) from None
+    try:
+        auth.check_name(body.name)
+        with engine.begin() as conn:
+            auth.create_user(
+                conn,
+                body.name,
+                "applicant",
+                password_hash=password_hash,
+                actor="anonymous",
+                token_seconds=settings.machine_token_days * 86400,
+            )
+    except ApiError as exc:  # a taken or reserved name answers like a free one
+        if exc.code not in ("reserved_name", "user_exists"):
+            raise
+    return {
+        "message_zh": "如该用户名可用，账户已创建；请使用用户名和密码登录",
+        "message_en": "if the name was free, the account exists now: sign in with /auth/login",
+    }
 
 
 @router.get("/me")

@@ -23,7 +23,9 @@ def upload(
     user: Applicant,
 ) -> dict[str, Any]:
     """Attach one file (PDF, JPEG, PNG, TIFF, WEBP, BMP — checked by content). The same file twice is one
-    document (200 instead of 201); a wrong type answers 415, a file too large 413."""
+    document (200 instead of 201); a wrong type answers 415, a file too large 413 (refused before it is
+    read when `Content-Length` says so, or without a valid token: 401); more than
+    `HUREN_MAX_PAGES_PER_APPLICATION` pages in all answers 422 too_many_pages."""
     settings: ApiSettings = request.app.state.settings
     doc, created = service.attach(
         engine,
@@ -34,6 +36,7 @@ def upload(
         file.filename or "upload",
         max_bytes=settings.max_upload_bytes,
         max_documents=settings.max_documents,
+        max_pages=settings.max_pages_per_application,
     )
     if not created:
         response.status_code = 200

@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from ocr import preprocess
-from ocr.ingest import iter_pages
+from ocr.ingest import read_page
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +90,7 @@ def page_png(
 ) -> bytes | None:
     """PNG bytes of page `page` of `source` as the screening saw it; None when the file has no such page.
 
+    Only that page is read (a 500-page PDF costs one render); an unreadable file is an `IngestError`.
     `extraction` (the stored `Extraction.to_json()` of that page) gives the turns and, when `redacted`,
     the ID number boxes to black out for people who may see only a masked number.
     """
@@ -100,25 +101,20 @@ def page_png(
     if redacted and extraction is None:
         return None  # nothing says where the ID number is: not shown to those who may not see it
     quality: dict[str, Any] = dict((extraction or {}).get("quality") or {})
-    for raw in iter_pages(source, max_pages=None):
-        if raw.number != page:
-            continue
-        if raw.image is None:
-            return None
-        image = working_image(raw.image, quality, text_layer=raw.has_text_layer, exif_rotation=raw.exif_rotation)
-        if redacted and extraction is not None:  # always so here; spelled out for the type checker
-            boxes = [
-                f["bbox"] for k, f in (extraction.get("fields") or {}).items() if k in REDACT_FIELDS and f.get("bbox")
-            ]
-            space = (float(quality.get("width") or image.shape[1]), float(quality.get("height") or image.shape[0]))
-            image = redact(image, boxes, space)
-        ok, encoded = cv2.imencode(".png", _bounded(image), [cv2.IMWRITE_PNG_COMPRESSION, 6])
-        if not ok:
-            return None
-        data = encoded.tobytes()
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cache_dir / f".{name}.part"
-        tmp.write_bytes(data)
-        os.replace(tmp, cached)
-        return data
-    return None
+    raw = read_page(source, page)
+    if raw is None or raw.image is None:
+        return None
+    image = working_image(raw.image, quality, text_layer=raw.has_text_layer, exif_rotation=raw.exif_rotation)
+    if redacted and extraction is not None:  # always so here; spelled out for the type checker
+        boxes = [f["bbox"] for k, f in (extraction.get("fields") or {}).items() if k in REDACT_FIELDS and f.get("bbox")]
+        space = (float(quality.get("width") or image.shape[1]), float(quality.get("height") or image.shape[0]))
+        image = redact(image, boxes, space)
+    ok, encoded = cv2.imencode(".png", _bounded(image), [cv2.IMWRITE_PNG_COMPRESSION, 6])
+    if not ok:
+        return None
+    data = encoded.tobytes()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = cache_dir / f".{name}.part"
+    tmp.write_bytes(data)
+    os.replace(tmp, cached)
+    return data

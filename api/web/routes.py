@@ -23,13 +23,14 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, select
 
 from api import service
-from api.db import applications, documents
+from api.db import applications, documents, reading
 from api.errors import ApiError
 from api.models import DecisionIn, ReasonIn, ReuploadIn
 from api.routes.applications import certificate as api_certificate
 from api.web import TEMPLATES_DIR, pages, session, views
 from api.web.i18n import ACTION, LANGS, OUTCOME, pick, translator
 from api.web.session import LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, CsrfFailed, LoginRequired, WebSession
+from ocr.ingest import IngestError
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 
@@ -96,7 +97,7 @@ def error_page(request: Request, status: int, title: str, message: str) -> HTMLR
 
 
 def _exists(engine: Engine, app_id: str) -> bool:
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return conn.execute(select(applications.c.id).where(applications.c.id == app_id)).first() is not None
 
 
@@ -189,7 +190,7 @@ def login(
 ) -> Response:
     session.check_login_csrf(request, csrf)
     try:
-        token = session.start(_engine(request), name, password)
+        token = session.start(request, name, password)
     except ApiError:
         return RedirectResponse(f"/login?{urlencode({'next': _safe_next(next), 'failed': '1'})}", status_code=303)
     response = RedirectResponse(_safe_next(next), status_code=303)
@@ -343,8 +344,10 @@ def next_application(request: Request, app_id: str, step: int = 1) -> Response:
 def page_image(request: Request, app_id: str, doc_id: str, page: int) -> Response:
     """One page as the screening saw it; ID numbers blacked out for those who may see only a masked one."""
     web = session.current(request)
+    if not 1 <= page <= request.app.state.settings.max_pages_per_application:
+        raise ApiError(404, "page_not_found", "该页不存在或不能显示", "no such page")
     engine = _engine(request)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         service.load(conn, app_id, views.reader(web.user))
         doc = conn.execute(
             select(documents).where(documents.c.id == doc_id, documents.c.application_id == app_id)
@@ -358,14 +361,17 @@ def page_image(request: Request, app_id: str, doc_id: str, page: int) -> Respons
         (e for e in result.get("documents", []) if e.get("source") == label and int(e.get("page", 0)) == page), None
     )
     files = request.app.state.files
-    png = pages.page_png(
-        files.path(doc.storage_name),
-        files.root / ".pages",
-        doc.storage_name,
-        page,
-        extraction,
-        redacted=web.user.role != "reviewer",
-    )
+    try:
+        png = pages.page_png(
+            files.path(doc.storage_name),
+            files.root / ".pages",
+            doc.storage_name,
+            page,
+            extraction,
+            redacted=web.user.role != "reviewer",
+        )
+    except IngestError as exc:  # the stored file cannot be read (corrupt, encrypted, a bomb): say so, no 5xx
+        raise ApiError(422, "page_unreadable", "该文件无法显示", f"the file cannot be shown ({exc.code})") from exc
     if png is None:
         raise ApiError(404, "page_not_found", "该页不存在或不能显示", "no such page")
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})

@@ -20,7 +20,8 @@ from sqlalchemy import Engine, select, update
 
 from api import auth
 from api.auth import User
-from api.db import tokens
+from api.db import reading, tokens
+from api.throttle import LoginPolicy
 
 SESSION_COOKIE = "huren_session"
 LOGIN_CSRF_COOKIE = "huren_login_csrf"  # double-submit token of the login form (no session yet)
@@ -74,10 +75,18 @@ def check_login_csrf(request: Request, sent: str | None) -> None:
         raise CsrfFailed()
 
 
-def start(engine: Engine, name: str, password: str) -> str:
-    """The service's password login (audited there); its token becomes the session cookie."""
-    with engine.begin() as conn:
-        return auth.login(conn, name, password)
+def start(request: Request, name: str, password: str) -> str:
+    """The service's password login (throttled and audited there); its token becomes the session cookie."""
+    settings = request.app.state.settings
+    return auth.login(
+        request.app.state.engine,
+        name,
+        password,
+        address=request.client.host if request.client else None,
+        policy=LoginPolicy.of(settings),
+        session_seconds=min(SESSION_SECONDS, settings.session_hours * 3600),
+        gate=request.app.state.login_gate,
+    )
 
 
 def end(engine: Engine, token: str) -> None:
@@ -96,7 +105,7 @@ def current(request: Request, *, max_age: float = SESSION_SECONDS) -> WebSession
     if not token:
         raise LoginRequired()
     engine: Engine = request.app.state.engine
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         row = conn.execute(
             select(tokens.c.created_at, tokens.c.kind, tokens.c.revoked).where(
                 tokens.c.token_hash == auth.hash_token(token)

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from api import service
 from api.auth import User
+from api.db import reading
 from api.web.i18n import (
     ACTION,
     CHECK,
@@ -205,7 +206,7 @@ def queue(engine: Engine, user: User, filters: QueueFilters, lang: str, zone: st
 def _open_doubts(engine: Engine, app_ids: list[str]) -> dict[str, int]:
     """The reasons of the latest screening of the applications that wait for a person."""
     out: dict[str, int] = {}
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         for app_id in app_ids:
             screening = service.latest_screening(conn, app_id)
             out[app_id] = len(screening.result.get("reasons", [])) if screening is not None else 0

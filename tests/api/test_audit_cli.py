@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from sqlalchemy import delete, func, select, update
 from typer.testing import CliRunner
@@ -64,9 +65,10 @@ def test_cli_user_create_prints_a_working_token_and_audit_verify(service: Servic
     assert broken.exit_code == 1 and "entry 1" in broken.output
 
 
-def test_password_login(service: Service) -> None:
+def test_password_login(make_service: Callable[..., Service]) -> None:
+    service = make_service(self_registration=True)
     r = service.client.post("/api/v1/auth/register", json={"name": "carol", "password": "correct horse"})
-    assert r.status_code == 201
+    assert r.status_code == 202
     wrong = service.client.post("/api/v1/auth/login", json={"name": "carol", "password": "wrong password"})
     assert (wrong.status_code, wrong.json()["code"]) == (401, "login_failed")
     token = service.client.post("/api/v1/auth/login", json={"name": "carol", "password": "correct horse"}).json()

@@ -60,7 +60,12 @@ def _worker(env: dict[str, str]) -> subprocess.Popen[str]:
 
 def test_four_workers_two_killed_every_application_screened_once(schema_url: str, tmp_path: Path) -> None:
     settings = ApiSettings(
-        data_dir=tmp_path / "data", database_url=schema_url, cert_secret=SECRET, as_of=AS_OF, worker=False
+        data_dir=tmp_path / "data",
+        database_url=schema_url,
+        cert_secret=SECRET,
+        as_of=AS_OF,
+        worker=False,
+        max_applications_per_day=APPLICATIONS,  # one applicant files them all
     )
     app = create_app(settings, start_worker=False)
     engine = app.state.engine

@@ -139,6 +139,7 @@ def build_site(root: Path) -> Site:
         cert_secret=SECRET,
         as_of=AS_OF,
         worker=False,
+        max_applications_per_day=1000,  # one applicant files every case of the module's site
     )
     app = create_app(settings, start_worker=False)
     engine = app.state.engine

@@ -31,6 +31,7 @@ from api.observability import DECISIONS, SCREENING_SECONDS_PER_PAGE
 from api.settings import ApiSettings
 from api.storage import FileStore
 from api.typed_form import typed_form
+from huren import clock
 from huren.domain import Extraction, FileError
 from matching.store import RegistryStore
 from matching.verify import verify_documents
@@ -211,7 +212,8 @@ class Worker:
                 audit.append(conn, "worker", "application.screening_failed", app.id, job=job.id, state="review")
 
     def as_of(self) -> date:
-        return date.fromisoformat(self.settings.as_of) if self.settings.as_of else date.today()
+        """The decision's date: HUREN_AS_OF when set (tests, re-runs), else today in the zone's time (北京时间)."""
+        return date.fromisoformat(self.settings.as_of) if self.settings.as_of else clock.today(self.settings.timezone)
 
     def screen(self, job: Any) -> None:
         """Extraction → matching → decision for the application's documents; all evidence stored."""
@@ -327,7 +329,7 @@ class Worker:
                     area=app.area,
                     out_dir=Path(self.settings.data_dir) / "certificates",
                     base_url=self.settings.verify_base_url,
-                    issued_on=date.today(),
+                    issued_on=self.as_of(),  # the same day `huren reissue` would print
                     secret_key=self.settings.cert_secret,
                     store=self.recognitions,
                 ).number

@@ -17,7 +17,6 @@ rule as the public verification page) and its zone certificate's `valid_until`.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -32,6 +31,7 @@ from sqlalchemy import Connection, Engine, and_, or_, select
 from api import audit
 from api.auth import PROVINCE_AREAS, User
 from api.errors import ApiError, forbidden
+from huren.csvsafe import SafeWriter
 from huren.normalize import mask_id_number
 from matching.store import registry_records
 from recognition.recognitions import recognitions
@@ -238,11 +238,11 @@ def export(
 
 def _csv(records: Sequence[dict[str, Any]]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(EXPORT_COLUMNS)
     for rec in records:
         values = {**rec, "categories": ";".join(rec["categories"])}
-        writer.writerow(["" if values[c] is None else values[c] for c in EXPORT_COLUMNS])
+        writer.writerow([values[c] for c in EXPORT_COLUMNS])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
+from huren.csvsafe import SafeWriter
 from huren.domain import DOC_TYPE_TO_CERT_TYPE, CertType, DocType, RegistryRecord
 from huren.normalize import id_number_valid, join_list
 from huren.thresholds import REVIEW_CONFIDENCE
@@ -61,7 +62,18 @@ REASONS: dict[str, str] = {
 
 
 class RecordLookup(Protocol):
-    def get(self, cert_type: CertType | str, cert_number: str) -> RegistryRecord | None: ...
+    """The registry a run compares with (`matching.Registry` or `matching.RegistryStore`)."""
+
+    def candidates(self, keys: Mapping[str, Sequence[str]], cert_type: CertType | None) -> list[RegistryRecord]: ...
+
+
+def in_registry(registry: RecordLookup, cert_type: CertType, number: str) -> RegistryRecord | None:
+    """The registry's record of this certificate, compared on the normalised key (`JL2019-0123` is `JL20190123`)."""
+    key = cert_key(number)
+    if key is None:
+        return None
+    found = registry.candidates({"cert_key": [key]}, cert_type)
+    return next((r for r in found if str(r.cert_type) == str(cert_type) and cert_key(r.cert_number) == key), None)
 
 
 @dataclass(slots=True)
@@ -203,7 +215,7 @@ def _flag(
             first = seen.setdefault((str(row.cert_type), number), row.row_id)
             if first != row.row_id:
                 flags.append(Flag("cert_number", "duplicate_row", first))
-            if registry is not None and registry.get(row.cert_type, row.values["cert_number"]) is not None:
+            if registry is not None and in_registry(registry, row.cert_type, row.values["cert_number"]) is not None:
                 flags.append(Flag("cert_number", "duplicate_registry"))
         try:
             parse_record(dict(row.values))
@@ -216,7 +228,7 @@ def _flag(
 
 def records_csv(rows: Iterable[Row]) -> str:
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(RECORD_COLUMNS), lineterminator="\n")
+    writer = SafeWriter(buf, fieldnames=list(RECORD_COLUMNS), lineterminator="\n")
     writer.writeheader()
     for row in rows:
         writer.writerow(row.csv_row())
@@ -225,7 +237,7 @@ def records_csv(rows: Iterable[Row]) -> str:
 
 def write_registry_csv(rows: Iterable[Row], out: TextIO) -> int:
     """Rows in exactly the registry import columns; returns how many were written."""
-    writer = csv.DictWriter(out, fieldnames=list(REGISTRY_COLUMNS), lineterminator="\n")
+    writer = SafeWriter(out, fieldnames=list(REGISTRY_COLUMNS), lineterminator="\n")
     writer.writeheader()
     count = 0
     for row in rows:

@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
+from huren.csvsafe import SafeWriter
 from huren.domain import CertType, RecordStatus, RegistryRecord
 from huren.normalize import (
     clean_value,
@@ -540,10 +541,10 @@ def write_records(records: Iterable[RegistryRecord], out: TextIO, fmt: FileForma
     """Write records with the import columns; returns how many were written."""
     count = 0
     if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
+        writer = SafeWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
         writer.writeheader()
         for record in records:
-            writer.writerow({k: "" if v is None else v for k, v in record_to_row(record).items()})
+            writer.writerow(record_to_row(record))
             count += 1
     else:
         for record in records:

@@ -15,7 +15,7 @@ from digitize.records import REGISTRY_COLUMNS, rows_from_entries
 from digitize.run import RunOptions, run
 from huren.cli import app
 from huren.domain import CertType, RegistryRecord
-from matching import RegistryStore
+from matching import Registry, RegistryStore
 
 runner = CliRunner()
 
@@ -48,11 +48,8 @@ def _entry(page: int, **fields: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class _Registry:
-    def get(self, cert_type: CertType | str, cert_number: str) -> RegistryRecord | None:
-        if cert_number == "沪注计20230009":
-            return RegistryRecord(CertType.REGISTRATION, cert_number, "某人")
-        return None
+def _Registry() -> Registry:
+    return Registry([RegistryRecord(CertType.REGISTRATION, "沪注计20230009", "某人")])
 
 
 def test_review_reasons() -> None:
@@ -78,6 +75,14 @@ def test_review_reasons() -> None:
         6: ["cert_number:duplicate_row"],
         9: ["cert_number:duplicate_registry"],
     }, got
+
+
+def test_registry_duplicate_is_found_on_the_normalised_number() -> None:
+    """The registry holds JL20190123; the scan prints JL2019-0123 (and OCR read a full-width dash)."""
+    registry = Registry([RegistryRecord(CertType.REGISTRATION, "JL20190123", "某人")])
+    for printed in ("JL2019-0123", "jl2019 0123", "JL2019－0123"):
+        (row,) = rows_from_entries({"k": _entry(1, cert_number=_field(printed))}, registry=registry)
+        assert [str(f) for f in row.flags] == ["cert_number:duplicate_registry"], (printed, row.flags)
 
 
 def test_legacy_verifier_without_id_number_needs_no_review() -> None:

@@ -77,9 +77,10 @@ def create_app(settings: ApiSettings | None = None, *, start_worker: bool | None
     app.add_middleware(SecurityHeaders)  # outermost: on every answer, the guard's too
     app.add_exception_handler(ApiError, api_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
-    for module in (auth, users, applications, documents, audit, followup, verify, registry):
+    for module in (auth, users, applications, documents, audit, followup, registry):
         app.include_router(module.router, prefix=API_PREFIX)
-    app.include_router(verify.router)  # /verify/{number}: the QR code's target
+    app.include_router(verify.api_router, prefix=API_PREFIX)  # /api/v1/verify/{number}: JSON for machines
+    app.include_router(verify.router)  # /verify/{number}: the QR code's target, a page for people
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")  # the review pages' CSS and JS
     mount_api_docs(app)
     app.include_router(web_routes.router)  # the review pages under /

@@ -44,7 +44,7 @@ def serve(
     from api.app import create_app
     from api.observability import configure_logging, logging_config
 
-    settings = ApiSettings()
+    settings = _service_settings()
     configure_logging(settings.log_format, settings.log_level)
     uvicorn.run(
         create_app(settings, start_worker=worker),
@@ -52,6 +52,20 @@ def serve(
         port=port,
         log_config=logging_config(settings.log_format, settings.log_level),
     )
+
+
+def _service_settings() -> ApiSettings:
+    """The settings, or exit 2 naming what a public service cannot run without."""
+    settings = ApiSettings()
+    if missing := settings.missing_for_service():
+        typer.echo(
+            f"error: settings_missing: 请设置 {'、'.join(missing)} / set {', '.join(missing)} "
+            "(HUREN_VERIFY_BASE_URL: the site the certificates' QR codes lead to; "
+            "HUREN_CERT_SECRET: the key of their verification codes)",
+            err=True,
+        )
+        raise typer.Exit(2)
+    return settings
 
 
 def run_worker() -> None:
@@ -68,7 +82,7 @@ def run_worker() -> None:
     from api.storage import FileStore
     from api.worker import Worker
 
-    settings = ApiSettings()
+    settings = _service_settings()
     configure_logging(settings.log_format, settings.log_level)
     w = Worker(open_engine(settings.resolved_database_url), settings, FileStore(settings.data_dir / "files"))
 

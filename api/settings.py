@@ -27,11 +27,22 @@ class ApiSettings(Settings):
     login_concurrency: int = 2  # passwords hashed at once (argon2: 64 MiB and a core each); the rest: 503
     login_failure_window_seconds: float = 3600.0  # failures older than this are forgotten (addresses)
     cert_secret: str | None = None  # HMAC key of the certificates' verification codes (HUREN_CERT_SECRET)
-    verify_base_url: str = "https://huren.yrd.example"  # the QR code's target site
+    verify_base_url: str | None = None  # the QR code's target site, e.g. https://huren.example.gov.cn (required)
+    verify_rate_limit: int = 30  # /verify requests per address per window
+    verify_rate_window_seconds: float = 60.0
     digitize_root: str | None = None  # batch digitisation runs reviewed in the web pages; default DATA_DIR/digitize
     log_format: str = "text"  # text | json (one JSON object per line) — HUREN_LOG_FORMAT
     log_level: str = "INFO"
     as_of: str | None = None  # fixed decision date YYYY-MM-DD (tests, re-runs); default today
+
+    def missing_for_service(self) -> list[str]:
+        """What `huren serve` / `huren worker` refuse to start without: the variables not set."""
+        missing = []
+        if not self.cert_secret:
+            missing.append("HUREN_CERT_SECRET")
+        if not self.verify_base_url:
+            missing.append("HUREN_VERIFY_BASE_URL")
+        return missing
 
 
 def get_api_settings() -> ApiSettings:

@@ -322,16 +322,17 @@ class Worker:
         error: str | None = None
         try:
             number = (
-                self._already_issued(app.area, result, as_of)
+                self._already_issued(app.id)
                 or reissue(
                     decision,
                     result,
                     area=app.area,
                     out_dir=Path(self.settings.data_dir) / "certificates",
-                    base_url=self.settings.verify_base_url,
+                    base_url=self.settings.verify_base_url or "",
                     issued_on=self.as_of(),  # the same day `huren reissue` would print
                     secret_key=self.settings.cert_secret,
                     store=self.recognitions,
+                    application_id=app.id,
                 ).number
             )
         except ReissueError as exc:
@@ -346,15 +347,10 @@ class Worker:
             action = "certificate.issue" if number else "certificate.failed"
             audit.append(conn, "worker", action, app.id, job=job.id, number=number, error=error)
 
-    def _already_issued(self, area: str, result: Any, as_of: date) -> str | None:
-        """A recognition recorded by an earlier run of this job that died before finishing it."""
-        for ev in result.evidence:
-            if ev.record is None or str(ev.record.cert_type) != "registration":
-                continue
-            for rec in self.recognitions.for_certificate("registration", ev.record.cert_number):
-                if rec.area == area and rec.decision_as_of == as_of and rec.number:
-                    return rec.number
-        return None
+    def _already_issued(self, application_id: str) -> str | None:
+        """The certificate an earlier run of this application's job recorded before it died (never another's)."""
+        recognition = self.recognitions.for_application(application_id)
+        return recognition.number if recognition is not None else None
 
     # --- the thread -------------------------------------------------------------------------------
 

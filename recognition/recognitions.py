@@ -5,6 +5,11 @@ their own table, `recognitions`, on the same database (same URL / engine as the 
 `HUREN_DATABASE_URL`, default SQLite). The table also allocates the zone certificate's sequence
 number: one counter per (area, year), unique, taken inside the transaction that records the
 recognition, so two concurrent reissues cannot get the same number.
+
+Each recognition is its own certificate, tied to the application it was issued for
+(`application_id`). A later recognition of the same registration (the same person) supersedes the
+earlier ones in the same transaction: they keep their number and row, and `superseded_by` names the
+certificate that replaced them, which `/verify` shows.
 """
 
 from __future__ import annotations
@@ -28,7 +33,9 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
     insert,
+    inspect,
     select,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 
@@ -61,6 +68,9 @@ recognitions = Table(
     Column("rules_version", String(64), nullable=False),
     Column("pdf_path", String(512)),
     Column("created_at", String(40), nullable=False),
+    Column("application_id", String(32), index=True),  # the application it was issued for (the service's)
+    Column("superseded_by", String(40)),  # the number of the later certificate that replaced this one
+    Column("superseded_on", Date),
     UniqueConstraint("area", "year", "sequence", name="uq_recognitions_sequence"),
 )
 
@@ -87,6 +97,9 @@ class Recognition:
     pdf_path: str | None = None
     number: str | None = None  # set when recorded
     sequence: int | None = None
+    application_id: str | None = None
+    superseded_by: str | None = None
+    superseded_on: date | None = None
 
     def to_row(self) -> dict[str, Any]:
         return {
@@ -111,6 +124,9 @@ class Recognition:
             "rules_version": self.rules_version,
             "pdf_path": self.pdf_path,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "application_id": self.application_id,
+            "superseded_by": self.superseded_by,
+            "superseded_on": self.superseded_on,
         }
 
     @classmethod
@@ -134,6 +150,7 @@ class RecognitionStore:
         else:
             self.engine = make_engine(url_or_engine or default_database_url())
         metadata.create_all(self.engine)
+        _add_missing_columns(self.engine)
 
     def next_sequence(self, conn: Connection, area: str, year: int) -> int:
         t = recognitions
@@ -156,6 +173,16 @@ class RecognitionStore:
                     recognition.sequence = self.next_sequence(conn, recognition.area, recognition.year)
                     recognition.number = numbering(recognition.sequence)
                     result = then(recognition) if then is not None else None
+                    t = recognitions
+                    conn.execute(
+                        update(t)
+                        .where(
+                            t.c.cert_type == recognition.cert_type,
+                            t.c.cert_number == recognition.cert_number,
+                            t.c.superseded_by.is_(None),
+                        )
+                        .values(superseded_by=recognition.number, superseded_on=recognition.issued_on)
+                    )
                     conn.execute(insert(recognitions), [recognition.to_row()])
                 return recognition, result
             except IntegrityError:  # a concurrent reissue took the sequence: take the next one
@@ -168,6 +195,14 @@ class RecognitionStore:
             row = conn.execute(select(recognitions).where(recognitions.c.number == number)).first()
         return Recognition.from_row(row) if row is not None else None
 
+    def for_application(self, application_id: str) -> Recognition | None:
+        """The certificate issued for this application, if one was."""
+        t = recognitions
+        stmt = select(t).where(t.c.application_id == application_id).order_by(t.c.id.desc()).limit(1)
+        with self.engine.connect() as conn:
+            row = conn.execute(stmt).first()
+        return Recognition.from_row(row) if row is not None else None
+
     def for_certificate(self, cert_type: str, cert_number: str) -> list[Recognition]:
         t = recognitions
         stmt = select(t).where(t.c.cert_type == cert_type, t.c.cert_number == cert_number).order_by(t.c.id)
@@ -176,3 +211,15 @@ class RecognitionStore:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Columns added since a database was created (nullable ones only), so an older database keeps working."""
+    present = {c["name"] for c in inspect(engine).get_columns("recognitions")}
+    missing = [c for c in recognitions.columns if c.name not in present]
+    if not missing:
+        return
+    with engine.begin() as conn:
+        for column in missing:
+            kind = column.type.compile(dialect=engine.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE recognitions ADD COLUMN {column.name} {kind}")

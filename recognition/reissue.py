@@ -6,8 +6,10 @@ Number scheme
 
 * `area` — the recognising area: QP 上海市青浦区, WJ 苏州市吴江区, JS 嘉兴市嘉善县;
 * `year` — the year of issue; `sequence` — six digits, per area and year, from 000001;
-* `check` — ISO 7064 MOD 37,36 (python-stdnum `iso7064.mod_37_36`) over `{area}{year}{sequence}`,
-  one character 0-9A-Z, so a mistyped number is caught before any lookup.
+* `check` — ISO 7064 hybrid MOD 35,34 (python-stdnum `iso7064.mod_37_36` over a 34-character
+  alphabet) over `{area}{year}{sequence}`: one character of 0-9 and A-Z without I and O, which read
+  as 1 and 0, so a mistyped number is caught before any lookup. A number typed in lower case is the
+  same number (`normalize_number`).
 
 The sequence comes from the `recognitions` table (`recognition.recognitions.RecognitionStore`) when
 a store is given — allocated in the transaction that records the recognition. Without a store it is
@@ -139,6 +141,7 @@ class ReissuedCertificate:
 # --- numbers and codes --------------------------------------------------------------------------------
 
 NUMBER_PATTERN = re.compile(r"^YRD-(QP|WJ|JS)-(\d{4})-(\d{6})-([0-9A-Z])$")
+CHECK_ALPHABET = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I, no O: they read as 1 and 0
 
 
 def certificate_number(area: Area | str, year: int, sequence: int) -> str:
@@ -146,12 +149,19 @@ def certificate_number(area: Area | str, year: int, sequence: int) -> str:
     if not 0 < sequence < 1_000_000:
         raise ReissueError(f"sequence {sequence} out of range 1–999999", code="sequence_exhausted")
     body = f"{a.code}{year:04d}{sequence:06d}"
-    return f"YRD-{a.code}-{year:04d}-{sequence:06d}-{mod_37_36.calc_check_digit(body)}"
+    return f"YRD-{a.code}-{year:04d}-{sequence:06d}-{mod_37_36.calc_check_digit(body, CHECK_ALPHABET)}"
+
+
+def normalize_number(number: str) -> str:
+    """A certificate number as typed or scanned: surrounding spaces dropped, upper case."""
+    return number.strip().upper()
 
 
 def number_valid(number: str) -> bool:
     m = NUMBER_PATTERN.match(number)
-    return bool(m) and mod_37_36.is_valid(f"{m.group(1)}{m.group(2)}{m.group(3)}{m.group(4)}") if m else False
+    if not m:
+        return False
+    return mod_37_36.is_valid("".join(m.groups()), CHECK_ALPHABET)
 
 
 def verification_code(number: str, id_number: str, name: str, secret_key: bytes) -> str:
@@ -489,14 +499,21 @@ def reissue(
     store: RecognitionStore | None = None,
     confirmed_employer: str | None = None,
     holder_photo: bytes | None = None,
+    application_id: str | None = None,
 ) -> ReissuedCertificate:
     """The unified zone certificate for an approved application; records the recognition when `store` is given.
 
     `confirmed_employer`: the current employer a reviewer confirmed (else only a sealed form or the record's);
-    `holder_photo`: PNG of the holder's portrait from the ID card front (`recognition.holder_photo`)."""
+    `holder_photo`: PNG of the holder's portrait from the ID card front (`recognition.holder_photo`).
+    Every call issues a new certificate with its own number (an earlier one of the same person is
+    superseded by it); `application_id` ties it to the service's application."""
     if area not in AREAS:
         raise ReissueError(f"unknown area {area!r}; one of {', '.join(AREAS)}", code="unknown_area")
     the_area = AREAS[area]
+    if not base_url:
+        raise ReissueError(
+            "no base URL for the QR code: set HUREN_VERIFY_BASE_URL (or --base-url)", code="base_url_missing"
+        )
     holder = _holder(decision, verify_result, confirmed_employer)
     key = _secret(secret_key)
     register_font()  # fail before a number is taken
@@ -557,6 +574,7 @@ def reissue(
         employer=holder.employer,
         former_employer=holder.former_employer,
         original_authority=record.issuing_authority,
+        application_id=application_id,
     )
     _, written = store.record(recognition, lambda seq: certificate_number(the_area, issued_on.year, seq), write)
     assert written is not None

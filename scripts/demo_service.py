@@ -81,6 +81,7 @@ def main() -> None:
     reviewer = token(env, "demo-reviewer-wujiang", "--role", "reviewer", "--area", "wujiang")
 
     port = free_port()
+    env.setdefault("HUREN_VERIFY_BASE_URL", f"http://127.0.0.1:{port}")  # the QR codes lead to this demo server
     server = subprocess.Popen(
         [HUREN, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

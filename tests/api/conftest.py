@@ -27,6 +27,7 @@ from ..conftest import SAMPLES
 POSTGRES_URL_ENV = "HUREN_TEST_POSTGRES_URL"
 AS_OF = "2025-06-01"
 SECRET = "test-secret"
+VERIFY_BASE_URL = "https://verify.huren.test"
 
 # P003 韦秀旻: bundle_001.pdf (registration certificate + ID card, text layer) is approved as it is;
 # idf_004.pdf alone (someone's ID card front, text layer) is refused: no certificate, no ID card back.
@@ -125,6 +126,7 @@ def make_service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Cal
             data_dir=tmp_path / "data",
             database_url=url,
             cert_secret=SECRET,
+        verify_base_url=VERIFY_BASE_URL,
             as_of=AS_OF,
             worker=False,
             **overrides,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .conftest import APPROVABLE, REFUSED, Service
+from recognition.reissue import verification_code
+
+from .conftest import APPROVABLE, FORM, REFUSED, SECRET, Service
 
 
 def test_openapi_and_health(service: Service) -> None:
@@ -22,7 +24,8 @@ def test_approved_application_gets_a_certificate(service: Service) -> None:
     for who in ("alice", "rita"):
         pdf = service.client.get(f"/api/v1/applications/{app_id}/certificate", headers=service.headers(who))
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-"), who
-    public = service.client.get(f"/verify/{number}").json()
+    code = verification_code(number, FORM["id_number"], FORM["name"], SECRET.encode())
+    public = service.client.get(f"/api/v1/verify/{number}?c={code}").json()
     assert public["status"] == "valid"
     assert public["holder_name"] == "韦**"
     assert "330106198805233941" not in str(public)

@@ -24,7 +24,7 @@ from api.settings import ApiSettings
 from api.worker import Worker
 from matching.store import RegistryStore
 
-from ..api.conftest import AS_OF, FORM, SECRET
+from ..api.conftest import AS_OF, FORM, SECRET, VERIFY_BASE_URL
 from ..conftest import SAMPLES
 
 PASSWORD = "correct-horse-battery"
@@ -137,6 +137,7 @@ def build_site(root: Path) -> Site:
         data_dir=root / "data",
         database_url=f"sqlite:///{root / 'huren.sqlite3'}",
         cert_secret=SECRET,
+        verify_base_url=VERIFY_BASE_URL,
         as_of=AS_OF,
         worker=False,
         max_applications_per_day=1000,  # one applicant files every case of the module's site

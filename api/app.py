@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 
+from api import audit as audit_log
 from api import observability
 from api.db import open_engine
 from api.docs import mount_api_docs
@@ -40,6 +41,8 @@ def create_app(settings: ApiSettings | None = None, *, start_worker: bool | None
     data_dir = Path(settings.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     engine = open_engine(settings.resolved_database_url)
+    audit_log.configure(engine, settings)  # the chain's key and the checkpoint folder, outside the database
+    checkpointer = audit_log.Checkpointer(engine, settings.audit_checkpoint_seconds)
     files = FileStore(data_dir / "files")
     worker = Worker(engine, settings, files)
     run_worker = settings.worker if start_worker is None else start_worker
@@ -48,11 +51,13 @@ def create_app(settings: ApiSettings | None = None, *, start_worker: bool | None
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if run_worker:
             worker.start()
+        checkpointer.start()
         try:
             yield
         finally:
             if run_worker:
                 worker.stop()
+            checkpointer.stop()
 
     app = FastAPI(
         title="互认 Huren",

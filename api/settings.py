@@ -33,6 +33,10 @@ class ApiSettings(Settings):
     digitize_root: str | None = None  # batch digitisation runs reviewed in the web pages; default DATA_DIR/digitize
     log_format: str = "text"  # text | json (one JSON object per line) — HUREN_LOG_FORMAT
     log_level: str = "INFO"
+    audit_key: str | None = None  # HMAC key of the audit chain; else read from audit_key_file
+    audit_key_file: str | None = None  # default DATA_DIR/audit.key (made on first use); keep it off the database host
+    audit_checkpoint_dir: str | None = None  # signed daily checkpoint files; default DATA_DIR/audit-checkpoints
+    audit_checkpoint_seconds: float = 300.0  # how often `huren serve` writes one (and once when it stops)
     as_of: str | None = None  # fixed decision date YYYY-MM-DD (tests, re-runs); default today
 
     def missing_for_service(self) -> list[str]:

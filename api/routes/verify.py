@@ -195,6 +195,13 @@ def answer(request: Request, engine: Any, number: str, code: str | None) -> tupl
     }
 
 
+def _show_date(iso: str | None, lang: str) -> str:
+    if not iso:
+        return "—"
+    d = date.fromisoformat(iso)
+    return f"{d.year}年{d.month}月{d.day}日" if lang == "zh" else iso
+
+
 def _wants_json(request: Request) -> bool:
     if request.query_params.get("format") == "json":
         return True
@@ -227,8 +234,8 @@ def verify_certificate(number: str, request: Request, engine: EngineDep, c: str 
             (TEXT["categories"][pick], "、".join(body["categories"]) or "—"),
             (TEXT["area"][pick], body["area_zh"] if lang == "zh" else body["area"].capitalize()),
             (TEXT["authority"][pick], body["issuing_authority"]),
-            (TEXT["issued_on"][pick], body["issued_on"]),
-            (TEXT["valid_until"][pick], body["valid_until"] or "—"),
+            (TEXT["issued_on"][pick], _show_date(body["issued_on"], lang)),
+            (TEXT["valid_until"][pick], _show_date(body["valid_until"], lang)),
         ]
     note_key = body["status"] if body["status"] in TEXT else ("exists" if body["status"] == "code_required" else None)
     params = {"lang": "zh" if lang == "en" else "en", **({"c": c} if c else {})}

@@ -22,6 +22,7 @@ from huren.thresholds import REVIEW_CONFIDENCE
 from matching.authorities import authority_province
 from matching.files import CONTENT_COLUMNS, RowError, parse_record
 from matching.normalize import cert_key, clean_id_number
+from matching.store import DIGITIZED_SOURCE
 
 REGISTRY_COLUMNS: tuple[str, ...] = CONTENT_COLUMNS
 """Exactly what `huren registry import` reads (`source` and `updated_at` it fills itself)."""
@@ -235,13 +236,19 @@ def records_csv(rows: Iterable[Row]) -> str:
     return buf.getvalue()
 
 
+EXPORT_COLUMNS: tuple[str, ...] = (*REGISTRY_COLUMNS, "source")
+"""The registry import columns, and `source` marking each row as digitised (`digitized:FILE#pPAGE`): an
+import never lets such a row overwrite an issuing authority's record unless told to."""
+
+
 def write_registry_csv(rows: Iterable[Row], out: TextIO) -> int:
-    """Rows in exactly the registry import columns; returns how many were written."""
-    writer = SafeWriter(out, fieldnames=list(REGISTRY_COLUMNS), lineterminator="\n")
+    """Rows in the registry import columns, marked as digitised; returns how many were written."""
+    writer = SafeWriter(out, fieldnames=list(EXPORT_COLUMNS), lineterminator="\n")
     writer.writeheader()
     count = 0
     for row in rows:
-        writer.writerow({c: row.values.get(c, "") for c in REGISTRY_COLUMNS})
+        source = f"{DIGITIZED_SOURCE}{Path(row.source).name}#p{row.page}"
+        writer.writerow({**{c: row.values.get(c, "") for c in REGISTRY_COLUMNS}, "source": source})
         count += 1
     return count
 

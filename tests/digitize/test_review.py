@@ -172,7 +172,7 @@ def test_export_loads_with_registry_import(finished_run: Path, tmp_path: Path) -
     assert held.exit_code == 0, held.output
     with export.open(encoding="utf-8") as fh:
         reader = csv.DictReader(fh)
-        assert tuple(reader.fieldnames or ()) == REGISTRY_COLUMNS
+        assert tuple(reader.fieldnames or ()) == (*REGISTRY_COLUMNS, "source")
         assert len(list(reader)) == 1  # the two flagged rows are held back until reviewed
 
     confirms = [f"{r['row_id']}:issuing_authority" for r in _records(out) if r["needs_review"] == "true"]
@@ -202,3 +202,62 @@ def test_registry_duplicates_from_a_registry_file(text_folder: Path, tmp_path: P
     # review and export remember the registry of the run
     export = runner.invoke(app, ["digitize", "export", str(out)])
     assert "沪注计20233781" not in export.stdout
+
+
+def test_digitised_rows_never_overwrite_an_authoritys_record_unasked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The authority's record stays unless `--overwrite-authority`, and then each change is audited."""
+    from sqlalchemy import select
+
+    from api import audit
+    from api.db import audit_log, open_engine
+    from digitize.records import write_registry_csv
+
+    monkeypatch.setenv("HUREN_DATA_DIR", str(tmp_path / "data"))  # where the audit key lives
+    url = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
+    authority = tmp_path / "authority.csv"
+    authority.write_text(
+        "cert_type,cert_number,name,id_number,level,issuing_authority,valid_from,valid_until,employer\n"
+        + "".join(
+            f"registration,沪注计2023000{i},韦秀旻,{VALID_ID},2,上海市市场监督管理局,2023-06-22,2028-06-21,"
+            "上海青松计量技术服务有限公司\n"
+            for i in (1, 2)
+        ),
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["registry", "import", str(authority), "--database-url", url]).exit_code == 0
+    # the scans: page 1 read the employer differently (OCR), page 3 is a certificate the registry lacks,
+    # page 2 says exactly what the authority says
+    entries = [
+        _entry(1, employer=_field("上海青松计量技术服务有眼公司")),
+        _entry(2, employer=_field("上海青松计量技术服务有限公司")),
+        _entry(3),
+    ]
+    rows = rows_from_entries({e["key"]: e for e in entries})
+    digitised = tmp_path / "digitised.csv"
+    with digitised.open("w", encoding="utf-8", newline="") as fh:
+        write_registry_csv(rows, fh)
+
+    refused = runner.invoke(app, ["registry", "import", str(digitised), "--database-url", url])
+    assert refused.exit_code == 1, refused.output
+    assert "digitised.csv:2: cert_number" in refused.output and "overwrite" in refused.output
+    store = RegistryStore(url)
+    kept = store.get("registration", "沪注计20230001")
+    assert kept is not None and kept.employer == "上海青松计量技术服务有限公司" and kept.source == "authority.csv"
+    assert store.get("registration", "沪注计20230003") is not None  # a new certificate still lands
+
+    forced = runner.invoke(app, ["registry", "import", str(digitised), "--database-url", url, "--overwrite-authority"])
+    assert forced.exit_code == 0, forced.output
+    changed = store.get("registration", "沪注计20230001")
+    assert changed is not None and changed.employer == "上海青松计量技术服务有眼公司"
+    assert changed.source == "digitized:a.pdf#p1"
+    engine = open_engine(url)
+    with engine.connect() as conn:
+        entries_ = [dict(r._mapping) for r in conn.execute(select(audit_log))]
+    assert [(e["action"], e["target"], e["detail"]["fields"]) for e in entries_] == [
+        ("registry.overwrite_authority", "registration:沪注计20230001", ["employer"])
+    ]
+    assert audit.verify(engine).ok
+    store.dispose()
+    engine.dispose()

@@ -17,16 +17,17 @@ from api.docs import mount_api_docs
 from api.errors import ApiError, api_error_handler, validation_error_handler
 from api.middleware import BodyGuard, LoginGuard, SecurityHeaders
 from api.observability import RequestIdMiddleware
+from api.periodic import Periodic
 from api.routes import applications, audit, auth, documents, followup, registry, users, verify
 from api.settings import ApiSettings
-from api.storage import FileStore
+from api.storage import FileStore, purge_decided_uploads
 from api.throttle import LoginGate, LoginPolicy
 from api.web import STATIC_DIR
 from api.web import digitize as web_digitize
 from api.web import registry as web_registry
 from api.web import routes as web_routes
 from api.worker import Worker
-from huren import __version__
+from huren import __version__, sealed
 
 API_PREFIX = "/api/v1"
 
@@ -40,10 +41,21 @@ def create_app(settings: ApiSettings | None = None, *, start_worker: bool | None
     settings = settings or ApiSettings()
     data_dir = Path(settings.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
+    sealed.configure(settings.data_key, key_file=Path(settings.data_key_file or data_dir / "data.key"))
     engine = open_engine(settings.resolved_database_url)
     audit_log.configure(engine, settings)  # the chain's key and the checkpoint folder, outside the database
-    checkpointer = audit_log.Checkpointer(engine, settings.audit_checkpoint_seconds)
     files = FileStore(data_dir / "files")
+    housekeeping = [
+        Periodic(
+            "audit-checkpoint",
+            settings.audit_checkpoint_seconds,
+            lambda: audit_log.checkpoint(engine),
+            run_on_stop=True,
+        )
+    ]
+    if settings.upload_retention_days is not None:
+        days = settings.upload_retention_days
+        housekeeping.append(Periodic("upload-retention", 3600, lambda: purge_decided_uploads(engine, files, days=days)))
     worker = Worker(engine, settings, files)
     run_worker = settings.worker if start_worker is None else start_worker
 
@@ -51,13 +63,15 @@ def create_app(settings: ApiSettings | None = None, *, start_worker: bool | None
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if run_worker:
             worker.start()
-        checkpointer.start()
+        for task in housekeeping:
+            task.start()
         try:
             yield
         finally:
             if run_worker:
                 worker.stop()
-            checkpointer.stop()
+            for task in housekeeping:
+                task.stop()
 
     app = FastAPI(
         title="互认 Huren",

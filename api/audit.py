@@ -25,10 +25,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import logging
 import os
 import secrets
-import threading
 import weakref
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -41,8 +39,6 @@ from api.db import GENESIS_HASH, audit_head, audit_log, now_iso
 
 if TYPE_CHECKING:
     from api.settings import ApiSettings
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,37 +171,6 @@ def checkpoint(engine: Engine, *, now: datetime | None = None) -> Checkpoint | N
         fh.flush()
         os.fsync(fh.fileno())
     return Checkpoint(seq, head_hash, at, mac, path.name)
-
-
-class Checkpointer:
-    """A thread writing a checkpoint every `seconds` while the service runs, and one when it stops."""
-
-    def __init__(self, engine: Engine, seconds: float) -> None:
-        self.engine = engine
-        self.seconds = seconds
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def _write(self) -> None:
-        try:
-            checkpoint(self.engine)
-        except Exception:  # a full disk or a database away must not stop the service: logged, tried again
-            log.exception("audit checkpoint")
-
-    def _loop(self) -> None:
-        self._write()
-        while not self._stop.wait(self.seconds):
-            self._write()
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._loop, name="huren-audit-checkpoint", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(10)
-        self._write()
 
 
 # --- verification -------------------------------------------------------------------------------------

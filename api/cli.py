@@ -27,6 +27,7 @@ recognitions_app = typer.Typer(
     help="互认记录后续管理 / recognitions: export for the provinces, certificates about to expire", no_args_is_help=True
 )
 inspections_app = typer.Typer(help="双随机抽查 / random inspections", no_args_is_help=True)
+uploads_app = typer.Typer(help="上传材料 / uploaded files", no_args_is_help=True)
 
 AreaOption = Annotated[str | None, typer.Option("--area", help="qingpu | wujiang | jiashan")]
 ProvinceOption = Annotated[str | None, typer.Option("--province", help="shanghai | jiangsu | zhejiang")]
@@ -391,6 +392,29 @@ def inspections_sample(
         typer.echo(f"  {rec['number']}  {rec['holder_name']}  {rec['id_number']}  {rec['employer'] or ''}")
 
 
+@uploads_app.command("purge")
+def uploads_purge(
+    days: Annotated[
+        int | None, typer.Option("--days", help="decided more than N days ago (default HUREN_UPLOAD_RETENTION_DAYS)")
+    ] = None,
+) -> None:
+    """删除已办结申请的上传文件 / delete the uploads of decided applications (decision and evidence stay; audited)."""
+    from api.db import open_engine
+    from api.storage import FileStore, purge_decided_uploads
+    from huren import sealed
+
+    settings = ApiSettings()
+    keep = days if days is not None else settings.upload_retention_days
+    if keep is None or keep < 0:
+        typer.echo("error: no_retention: 请设置 --days 或 HUREN_UPLOAD_RETENTION_DAYS / give --days N", err=True)
+        raise typer.Exit(2)
+    sealed.configure(settings.data_key, key_file=Path(settings.data_key_file or settings.data_dir / "data.key"))
+    result = purge_decided_uploads(
+        open_engine(settings.resolved_database_url), FileStore(settings.data_dir / "files"), days=keep
+    )
+    typer.echo(f"purged {result.files} files of {result.applications} applications decided more than {keep} days ago")
+
+
 def mount(app: typer.Typer) -> None:
     app.command("serve")(serve)
     app.command("worker")(run_worker)
@@ -398,3 +422,4 @@ def mount(app: typer.Typer) -> None:
     app.add_typer(audit_app, name="audit")
     app.add_typer(recognitions_app, name="recognitions")
     app.add_typer(inspections_app, name="inspections")
+    app.add_typer(uploads_app, name="uploads")

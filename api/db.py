@@ -38,6 +38,7 @@ from sqlalchemy import (
     update,
 )
 
+from huren.sealed import SealedJSON
 from matching.store import make_engine
 
 GENESIS_HASH = "0" * 64
@@ -88,7 +89,7 @@ applications = Table(
     Column("area", String(16), nullable=False),
     Column("state", String(24), nullable=False),
     Column("version", Integer, nullable=False, default=1),  # optimistic concurrency for decisions
-    Column("form", JSON, nullable=False),
+    Column("form", SealedJSON, nullable=False),  # encrypted: holds the ID number (huren.sealed)
     Column("auto_outcome", String(16)),  # approve | reject | review, from the latest screening
     Column("decided_by", String(64)),  # "system" or the reviewer's name
     Column("decision", JSON),  # the reviewer's action, reasons and comment
@@ -138,7 +139,9 @@ screenings = Table(
     Column("application_id", String(32), ForeignKey("api_applications.id"), nullable=False),
     Column("job_id", Integer, ForeignKey("api_jobs.id"), nullable=False, unique=True),  # one result per job
     Column("outcome", String(16), nullable=False),
-    Column("result", JSON, nullable=False),  # extractions, evidence, consistency, file errors, decision
+    Column(
+        "result", SealedJSON, nullable=False
+    ),  # extractions, evidence, consistency, file errors, decision; encrypted
     Column("created_at", String(40), nullable=False),
 )
 

@@ -37,6 +37,9 @@ class ApiSettings(Settings):
     audit_key_file: str | None = None  # default DATA_DIR/audit.key (made on first use); keep it off the database host
     audit_checkpoint_dir: str | None = None  # signed daily checkpoint files; default DATA_DIR/audit-checkpoints
     audit_checkpoint_seconds: float = 300.0  # how often `huren serve` writes one (and once when it stops)
+    data_key: str | None = None  # encrypts ID numbers, forms and screening results at rest (huren.sealed)
+    data_key_file: str | None = None  # else this file; default DATA_DIR/data.key (made on first use)
+    upload_retention_days: int | None = None  # uploads of decided applications are deleted after this many days
     as_of: str | None = None  # fixed decision date YYYY-MM-DD (tests, re-runs); default today
 
     def missing_for_service(self) -> list[str]:

@@ -2,6 +2,9 @@
 
 The database maps (application, SHA-256) to the stored name, so the same file uploaded twice to an
 application is one document; the name on disk says nothing about the person or the content.
+
+With `HUREN_UPLOAD_RETENTION_DAYS` set, the uploads of decided applications are deleted that many days
+after the decision (`purge_decided_uploads`, run by `huren serve` hourly and by `huren uploads purge`).
 """
 
 from __future__ import annotations
@@ -10,9 +13,14 @@ import hashlib
 import os
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
+from sqlalchemy import Engine, select
+
+from api import audit
+from api.db import applications, documents
 from api.errors import ApiError
 
 CHUNK = 1 << 16
@@ -105,3 +113,50 @@ class FileStore:
 
     def discard(self, storage_name: str) -> None:
         self.path(storage_name).unlink(missing_ok=True)
+
+
+# --- retention ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Purged:
+    applications: int
+    files: int
+
+
+def purge_decided_uploads(engine: Engine, files: FileStore, *, days: int, now: datetime | None = None) -> Purged:
+    """Delete the uploaded files (and their page images) of applications decided more than `days` ago.
+
+    The decision, the screening's evidence and each document's record (name, size, SHA-256) stay;
+    the file's bytes go, and one audit entry per application says which documents were purged.
+    An application that can still change (a refusal the applicant may answer with a new upload is
+    `reupload_requested`, not decided) is never touched.
+    """
+    cutoff = ((now or datetime.now(UTC)) - timedelta(days=days)).isoformat(timespec="seconds")
+    with engine.connect() as conn:
+        decided = [
+            r.id
+            for r in conn.execute(
+                select(applications.c.id).where(
+                    applications.c.state.in_(("approved", "rejected")), applications.c.updated_at <= cutoff
+                )
+            )
+        ]
+    purged_apps = purged_files = 0
+    for app_id in decided:
+        with engine.connect() as conn:
+            docs = list(conn.execute(select(documents).where(documents.c.application_id == app_id)))
+        present = [d for d in docs if files.path(d.storage_name).exists()]
+        if not present:
+            continue
+        with engine.begin() as conn:  # the entry first: a crash between leaves an entry and files to purge again
+            audit.append(
+                conn, "system", "documents.purge", app_id, documents=[d.id for d in present], retention_days=days
+            )
+        for doc in present:
+            files.discard(doc.storage_name)
+            for page_image in (files.root / ".pages").glob(f"{doc.storage_name}-*.png"):
+                page_image.unlink(missing_ok=True)
+        purged_apps += 1
+        purged_files += len(present)
+    return Purged(purged_apps, purged_files)

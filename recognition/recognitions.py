@@ -39,6 +39,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from huren import sealed
+from huren.sealed import SealedText
 from matching.store import default_database_url, make_engine
 
 metadata = MetaData()
@@ -54,7 +56,8 @@ recognitions = Table(
     Column("cert_type", String(16), nullable=False),  # the recognised certificate, as in registry_records
     Column("cert_number", String(64), nullable=False),
     Column("holder_name", String(64), nullable=False),
-    Column("id_number", String(18)),
+    Column("id_number", SealedText),  # encrypted (huren.sealed); found by id_number_hash
+    Column("id_number_hash", String(64), index=True),  # keyed hash of the ID number, for look-ups
     Column("level", SmallInteger),
     Column("categories", Text, nullable=False, default=""),
     Column("valid_from", Date),
@@ -111,6 +114,7 @@ class Recognition:
             "cert_number": self.cert_number,
             "holder_name": self.holder_name,
             "id_number": self.id_number,
+            "id_number_hash": sealed.active().lookup_hash(self.id_number),
             "level": self.level,
             "categories": ";".join(self.categories),
             "valid_from": self.valid_from,
@@ -134,6 +138,7 @@ class Recognition:
         m = dict(row._mapping)
         m.pop("id", None)
         m.pop("created_at", None)
+        m.pop("id_number_hash", None)
         m["categories"] = [c for c in (m["categories"] or "").split(";") if c]
         return cls(**m)
 
@@ -202,6 +207,13 @@ class RecognitionStore:
         with self.engine.connect() as conn:
             row = conn.execute(stmt).first()
         return Recognition.from_row(row) if row is not None else None
+
+    def for_id_number(self, id_number: str) -> list[Recognition]:
+        """Every recognition of the person with this ID number, found by its keyed hash."""
+        t = recognitions
+        stmt = select(t).where(t.c.id_number_hash == sealed.active().lookup_hash(id_number)).order_by(t.c.id)
+        with self.engine.connect() as conn:
+            return [Recognition.from_row(r) for r in conn.execute(stmt)]
 
     def for_certificate(self, cert_type: str, cert_number: str) -> list[Recognition]:
         t = recognitions

@@ -1,0 +1,136 @@
+"""Personal data at rest: encrypted columns and keyed look-up hashes.
+
+ID numbers (and the forms and screening results that hold them) are stored encrypted with Fernet
+(AES-128-CBC + HMAC-SHA256, from `cryptography`) under a key from configuration:
+
+* `HUREN_DATA_KEY` — any long random string (e.g. `python -c "import secrets; print(secrets.token_hex(32))"`);
+* else the key file `HUREN_DATA_KEY_FILE`, default `$HUREN_DATA_DIR/data.key`, made (0600) on first use.
+
+Keep the key off the database's host and backups: whoever has the database without the key reads
+nothing personal; losing the key loses the data. Two keys are derived from it (HMAC-SHA256 with
+fixed labels): one encrypts, the other makes the look-up hash — an ID number's HMAC, stored beside the
+ciphertext, so a record can be found by ID number without decrypting every row.
+
+A stored value is `enc1:` + the Fernet token. Values written before encryption was introduced (plain
+text, or plain JSON) still read back, and are encrypted the next time they are written.
+
+The columns use the process's active `Sealer`: `configure` sets it (the service does, from its
+settings); otherwise the first use reads the environment as described above.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from cryptography.fernet import Fernet, MultiFernet
+from sqlalchemy import Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+PREFIX = "enc1:"
+KEY_ENV = "HUREN_DATA_KEY"
+KEY_FILE_ENV = "HUREN_DATA_KEY_FILE"
+
+
+class Sealer:
+    """Encrypts and decrypts text, and makes keyed look-up hashes, from one secret."""
+
+    def __init__(self, secret: str | bytes, *, previous: Sequence[Sealer] = ()) -> None:
+        raw = secret.encode() if isinstance(secret, str) else secret
+        if len(raw) < 16:
+            raise ValueError("the data key must be at least 16 characters")
+        encryption = hmac.new(raw, b"huren data encryption v1", hashlib.sha256).digest()
+        self.fernets = [Fernet(base64.urlsafe_b64encode(encryption))]
+        for older in previous:  # still read what an earlier key of this process wrote (rotation, tests)
+            self.fernets.extend(f for f in older.fernets if f not in self.fernets)
+        self._fernet = MultiFernet(self.fernets)
+        self._lookup = hmac.new(raw, b"huren look-up hash v1", hashlib.sha256).digest()
+
+    def seal(self, text: str) -> str:
+        return PREFIX + self._fernet.encrypt(text.encode()).decode()
+
+    def open(self, stored: str) -> str:
+        if not stored.startswith(PREFIX):
+            return stored  # written before encryption: read as it is
+        return self._fernet.decrypt(stored[len(PREFIX) :].encode()).decode()
+
+    def lookup_hash(self, value: str | None) -> str | None:
+        """The keyed hash an ID number is looked up by (upper case, no spaces), or None."""
+        if not value:
+            return None
+        return hmac.new(self._lookup, value.strip().upper().encode(), hashlib.sha256).hexdigest()
+
+
+_active: Sealer | None = None
+
+
+def configure(secret: str | bytes | None = None, *, key_file: Path | None = None) -> Sealer:
+    """Make the sealer every encrypted column uses: from `secret`, else from the key file (made when missing)."""
+    global _active
+    previous = [_active] if _active is not None else []
+    _active = Sealer(secret if secret else _read_or_make(key_file or _default_key_file()), previous=previous)
+    return _active
+
+
+def active() -> Sealer:
+    return _active if _active is not None else configure(os.environ.get(KEY_ENV) or None)
+
+
+def _default_key_file() -> Path:
+    if env := os.environ.get(KEY_FILE_ENV):
+        return Path(env)
+    return Path(os.environ.get("HUREN_DATA_DIR", "data")) / "data.key"
+
+
+def _read_or_make(path: Path) -> str:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+    return path.read_text(encoding="utf-8").strip()
+
+
+class SealedText(TypeDecorator[str]):
+    """A text column stored encrypted."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else active().seal(str(value))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else active().open(str(value))
+
+
+class SealedJSON(TypeDecorator[Any]):
+    """A JSON document stored encrypted (as text: the database cannot look inside it)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else active().seal(json.dumps(value, ensure_ascii=False, default=str))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        if value is None or not isinstance(value, str):
+            return value  # a JSON column from before encryption, already parsed by the driver
+        return json.loads(active().open(value))
+
+
+__all__ = ["SealedJSON", "SealedText", "Sealer", "active", "configure"]

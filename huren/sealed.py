@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.fernet import Fernet, MultiFernet
-from sqlalchemy import Text
+from sqlalchemy import String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -133,4 +133,17 @@ class SealedJSON(TypeDecorator[Any]):
         return json.loads(active().open(value))
 
 
-__all__ = ["SealedJSON", "SealedText", "Sealer", "active", "configure"]
+class LookupHash(TypeDecorator[str]):
+    """A column holding the keyed hash of a value: stored, and compared (`==`, `in_`), hashed."""
+
+    impl = String(64)
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return active().lookup_hash(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else str(value)
+
+
+__all__ = ["LookupHash", "SealedJSON", "SealedText", "Sealer", "active", "configure"]

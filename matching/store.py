@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from matching.importer import ImportOptions
 
 from huren.domain import CertType, RecordStatus, RegistryRecord
+from huren.sealed import LookupHash, SealedText
 from matching.errors import RegistryStoreError
 from matching.files import (
     FileFormat,
@@ -67,7 +68,7 @@ registry_records = Table(
     Column("cert_type", String(16), nullable=False),
     Column("cert_number", String(64), nullable=False),
     Column("name", String(64), nullable=False),
-    Column("id_number", String(18)),
+    Column("id_number", SealedText),  # encrypted at rest (huren.sealed)
     Column("gender", String(4)),
     Column("level", SmallInteger),
     Column("categories", Text, nullable=False, default=""),
@@ -79,7 +80,8 @@ registry_records = Table(
     Column("employer", String(256)),
     Column("source", String(512)),
     Column("updated_at", String(40)),
-    *(Column(rule.name, String(64)) for rule in BLOCKING_RULES),
+    # the blocking keys taken from the ID number hold keyed hashes: found by equality, unreadable at rest
+    *(Column(rule.name, LookupHash if rule.name.startswith("id_") else String(64)) for rule in BLOCKING_RULES),
     UniqueConstraint("cert_type", "cert_number", name="uq_registry_records_cert"),
 )
 for _rule in BLOCKING_RULES:

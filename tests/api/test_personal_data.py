@@ -119,3 +119,24 @@ def test_serve_purges_with_the_setting_and_the_cli_on_demand(
     done = runner.invoke(huren_cli, ["uploads", "purge", "--days", "0"])
     assert done.exit_code == 0 and "purged 1 files of 1 applications" in done.output, done.output
     assert _stored(service, again) == [False]
+
+
+def test_the_registry_keeps_id_numbers_encrypted_and_finds_them_by_keyed_hash(service: Service) -> None:
+    from matching.normalize import id_key
+    from matching.search import BLOCKING_RULES
+    from matching.store import RegistryStore
+
+    columns = ["id_number", *(r.name for r in BLOCKING_RULES if r.name.startswith("id_"))]
+    with service.engine.connect() as conn:
+        rows = [
+            tuple(str(v) for v in r) for r in conn.execute(text(f"SELECT {', '.join(columns)} FROM registry_records"))
+        ]
+    assert len(rows) > 10
+    for row in rows:
+        assert row[0].startswith(sealed.PREFIX), row  # the number itself: encrypted
+        assert all(len(h) == 64 and not h.isdigit() for h in row[1:]), row  # its blocking keys: keyed hashes
+    assert not any(ID in v or ID[:14] in v or ID[6:] in v for row in rows for v in row)
+    found = RegistryStore(service.engine).candidates({"id_key": [id_key(ID) or ""]}, None)
+    assert found and {r.name for r in found} == {"韦秀旻"} and all(r.id_number == ID for r in found)
+    by_birth = RegistryStore(service.engine).candidates({"id_birth_seq": [ID[6:]]}, None)
+    assert "韦秀旻" in [r.name for r in by_birth]

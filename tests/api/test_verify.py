@@ -129,3 +129,31 @@ def test_serve_refuses_to_start_without_secret_and_base_url(
     for command in (["serve"], ["worker"]):
         result = CliRunner().invoke(huren_cli, command)
         assert result.exit_code == 2 and missing in result.output, result.output
+
+
+def test_expired_and_revoked_with_the_right_code(service: Service) -> None:
+    from datetime import date, timedelta
+
+    from huren.domain import CertType, RecordStatus, RegistryRecord
+    from matching.store import RegistryStore
+    from recognition.recognitions import Recognition
+
+    today = date.fromisoformat(service.settings.as_of or "2025-06-01")
+    people = {"expired": ("过期人", today - timedelta(days=1), None), "revoked": ("撤销人", None, RecordStatus.REVOKED)}
+    for i, (expect, (name, valid_until, status)) in enumerate(people.items(), 1):
+        id_number = f"11010119900101{i:03d}" + "X"
+        if status is not None:
+            RegistryStore(service.engine).upsert([RegistryRecord(CertType.REGISTRATION, f"V-{i}", name, status=status)])
+        recognition = Recognition(
+            area="jiashan", year=2025, cert_type="registration", cert_number=f"V-{i}", holder_name=name,
+            recognising_authority=AREAS["jiashan"].bureau, issued_on=today, decision_as_of=today,
+            rules_version="t", id_number=id_number, valid_until=valid_until,
+        )  # fmt: skip
+        recorded, _ = RecognitionStore(service.engine).record(
+            recognition, lambda s: certificate_number("jiashan", 2025, s)
+        )
+        number = str(recorded.number)
+        code = verification_code(number, id_number, name, SECRET.encode())
+        assert _json(service, number, code)[1]["status"] == expect
+        page = service.client.get(f"/verify/{number}", params={"c": code})
+        assert {"expired": "已过期", "revoked": "已撤销"}[expect] in page.text

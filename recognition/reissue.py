@@ -20,9 +20,12 @@ Verification code
 -----------------
 The QR code holds `{base_url}/verify/{number}?c={code}`. The code is an HMAC-SHA256 over
 `number|id_number|name` with a secret key (`secret_key=` or the `HUREN_CERT_SECRET` environment
-variable), the first 12 bytes in URL-safe base64 (16 characters, 96 bits): unguessable without the
-key, and recomputable by the verification service from the recorded recognition — nothing secret is
-stored. Changing the key invalidates every printed code, so the key must be kept.
+variable), its first 80 bits written as 16 characters of Crockford's Base32 (`CODE_ALPHABET`: no I, L,
+O, U), printed under the QR code in groups of four so a person can type it:
+unguessable without the key, and recomputable by the verification service from the recorded
+recognition — nothing secret is stored. Typed codes are compared after `normalize_code` (case,
+spaces and dashes do not matter). Changing the key invalidates every printed code, so the key must
+be kept.
 
 Font
 ----
@@ -33,7 +36,6 @@ OpenType/CFF, which reportlab cannot embed. No font → `ReissueError("font_miss
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import math
@@ -164,9 +166,23 @@ def number_valid(number: str) -> bool:
     return mod_37_36.is_valid("".join(m.groups()), CHECK_ALPHABET)
 
 
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's Base32: no I, L, O, U
+_CODE_READS = str.maketrans({"O": "0", "I": "1", "L": "1"})  # what a person may type for 0 and 1
+
+
 def verification_code(number: str, id_number: str, name: str, secret_key: bytes) -> str:
     digest = hmac.new(secret_key, f"{number}|{id_number}|{name}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest[:12]).decode().rstrip("=")
+    value = int.from_bytes(digest[:10], "big")  # 80 bits → 16 characters of 5 bits
+    return "".join(CODE_ALPHABET[(value >> (5 * i)) & 31] for i in reversed(range(16)))
+
+
+def normalize_code(code: str) -> str:
+    """A code as typed: case, spaces and dashes do not matter, O reads as 0 and I or L as 1."""
+    return re.sub(r"[\s\-]", "", code).upper().translate(_CODE_READS)
+
+
+def printed_code(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def verification_url(base_url: str, number: str, code: str) -> str:
@@ -472,6 +488,9 @@ def render_pdf(cert: ReissuedCertificate, path: Path) -> Path:
     _qr(c, cert.verification_url, qr_x, qr_y, qr_size)
     c.setFont(font, 9)
     c.drawCentredString(qr_x + qr_size / 2, qr_y - 5 * mm, "扫码核验真伪")
+    # the code typed by hand at /verify/{number} when the QR cannot be scanned
+    c.setFont(font, 8)
+    c.drawCentredString(qr_x + qr_size / 2, qr_y - 9 * mm, f"核验码 {printed_code(cert.verification_code)}")
     _seal(c, cert.issuing_authority, 62 * mm, 62 * mm, 22 * mm, font)
     # the basis of the recognition, small, at the foot
     c.setFillColor(Color(0.35, 0.35, 0.35))

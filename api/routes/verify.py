@@ -36,7 +36,7 @@ from api.web import TEMPLATES_DIR
 from huren.normalize import mask_id_number
 from matching.store import RegistryStore
 from recognition.recognitions import Recognition, RecognitionStore
-from recognition.reissue import AREAS, normalize_number, number_valid, verification_code
+from recognition.reissue import AREAS, normalize_code, normalize_number, number_valid, verification_code
 
 router = APIRouter(tags=["verify"])
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
@@ -184,7 +184,7 @@ def answer(request: Request, engine: Any, number: str, code: str | None) -> tupl
         if recognition is not None and secret
         else None
     )
-    if expected is None or not hmac.compare_digest(expected.encode(), code.encode()):
+    if expected is None or not hmac.compare_digest(expected.encode(), normalize_code(code).encode()):
         return 200, {"number": number, "status": "unverifiable", "code_valid": False}
     assert recognition is not None
     return 200, {

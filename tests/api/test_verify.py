@@ -13,7 +13,15 @@ from typer.testing import CliRunner
 
 from huren.cli import app as huren_cli
 from recognition.recognitions import RecognitionStore
-from recognition.reissue import AREAS, CHECK_ALPHABET, certificate_number, number_valid, verification_code
+from recognition.reissue import (
+    AREAS,
+    CHECK_ALPHABET,
+    CODE_ALPHABET,
+    certificate_number,
+    number_valid,
+    printed_code,
+    verification_code,
+)
 
 from .conftest import APPROVABLE, FORM, SECRET, Service
 
@@ -74,6 +82,10 @@ def test_the_right_code_shows_status_and_masked_holder(service: Service) -> None
     page = service.client.get(f"/verify/{number.lower()}", params={"c": _code(number)})  # lower case is the same
     assert page.status_code == 200 and "有效" in page.text and "韦**" in page.text
     assert FORM["id_number"] not in page.text and "韦秀旻" not in page.text
+    # the code as printed under the QR and typed by hand: groups, lower case, O for 0 and l for 1
+    typed = printed_code(_code(number)).lower().replace("0", "o").replace("1", "l")
+    assert _json(service, number, typed)[1]["status"] == "valid"
+    assert set(_code(number)) <= set(CODE_ALPHABET) and len(_code(number)) == 16
     # JSON from the page's URL, asked for either way
     assert service.client.get(f"/verify/{number}", params={"c": _code(number), "format": "json"}).json() == body
     accept = service.client.get(f"/verify/{number}?c={_code(number)}", headers={"Accept": "application/json"})

@@ -1,6 +1,10 @@
+import os
 from pathlib import Path
 
 import pytest
+
+# one key for the encrypted columns in every test (huren.sealed), rather than a key file made under ./data
+os.environ.setdefault("HUREN_DATA_KEY", "tests-only-data-key-0123456789abcdef")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples" / "documents"

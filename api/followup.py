@@ -60,7 +60,7 @@ EXPORT_COLUMNS = (
     "former_employer",
     "status",  # valid | expired | revoked | suspended, as of the export's as-of date
 )
-STATUS_ZH = {"valid": "有效", "expired": "已过期", "revoked": "已撤销", "suspended": "已暂停"}
+STATUS_ZH = {"valid": "有效", "expired": "已过期", "revoked": "已撤销", "suspended": "已暂停", "superseded": "已换发新证"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,8 +144,12 @@ def recognition_status(registry_status: str | None, valid_until: date | None, as
 
 
 def _in_force() -> Any:
-    """The issuing authority has not revoked or suspended the certificate (no record: as valid)."""
-    return or_(registry_records.c.status.is_(None), registry_records.c.status == "valid")
+    """The issuing authority has not revoked or suspended the certificate (no record: as valid), and no
+    later zone certificate of the same person has replaced it."""
+    return and_(
+        or_(registry_records.c.status.is_(None), registry_records.c.status == "valid"),
+        recognitions.c.superseded_by.is_(None),
+    )
 
 
 def _select(areas: Collection[str]) -> Any:
@@ -157,6 +161,8 @@ def _select(areas: Collection[str]) -> Any:
 def _record(row: Any, as_of: date, *, full_id_numbers: bool = False) -> dict[str, Any]:
     area = AREAS[row.area]
     status = recognition_status(row.registry_status, row.valid_until, as_of)
+    if row.superseded_by and status not in ("revoked", "suspended"):
+        status = "superseded"
     return {
         "number": row.number,
         "area": row.area,

@@ -7,8 +7,8 @@ number: one counter per (area, year), unique, taken inside the transaction that 
 recognition, so two concurrent reissues cannot get the same number.
 
 Each recognition is its own certificate, tied to the application it was issued for
-(`application_id`). A later recognition of the same registration (the same person) supersedes the
-earlier ones in the same transaction: they keep their number and row, and `superseded_by` names the
+(`application_id`). A later recognition of the same person — the same registration, or the same ID
+number (found by its keyed hash) — supersedes the earlier ones in the same transaction: they keep their number and row, and `superseded_by` names the
 certificate that replaced them, which `/verify` shows.
 """
 
@@ -31,9 +31,11 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
     func,
     insert,
     inspect,
+    or_,
     select,
     update,
 )
@@ -179,13 +181,12 @@ class RecognitionStore:
                     recognition.number = numbering(recognition.sequence)
                     result = then(recognition) if then is not None else None
                     t = recognitions
+                    same = and_(t.c.cert_type == recognition.cert_type, t.c.cert_number == recognition.cert_number)
+                    if person := sealed.active().lookup_hash(recognition.id_number):
+                        same = or_(same, t.c.id_number_hash == person)  # a renewed registration: the same person
                     conn.execute(
                         update(t)
-                        .where(
-                            t.c.cert_type == recognition.cert_type,
-                            t.c.cert_number == recognition.cert_number,
-                            t.c.superseded_by.is_(None),
-                        )
+                        .where(same, t.c.superseded_by.is_(None))
                         .values(superseded_by=recognition.number, superseded_on=recognition.issued_on)
                     )
                     conn.execute(insert(recognitions), [recognition.to_row()])

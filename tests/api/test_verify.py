@@ -169,3 +169,15 @@ def test_expired_and_revoked_with_the_right_code(service: Service) -> None:
         assert _json(service, number, code)[1]["status"] == expect
         page = service.client.get(f"/verify/{number}", params={"c": code})
         assert {"expired": "已过期", "revoked": "已撤销"}[expect] in page.text
+
+
+def test_a_superseded_certificate_is_out_of_force_in_the_follow_up_lists(service: Service) -> None:
+    _, first = _issued(service, "alice")
+    _, second = _issued(service, "bob")
+    exported = service.client.get("/api/v1/recognitions/export?format=json", headers=service.headers("otto")).json()
+    status = {r["number"]: r["status"] for r in exported["recognitions"]}
+    assert status == {first: "superseded", second: "valid"}
+    drawn = service.client.post("/api/v1/inspections/sample", json={"size": 5}, headers=service.headers("otto"))
+    assert [r["number"] for r in drawn.json()["selected"]] == [second]
+    soon = service.client.get("/api/v1/recognitions/expiring?days=3650", headers=service.headers("otto")).json()
+    assert [r["number"] for r in soon["recognitions"]] == [second]

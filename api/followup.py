@@ -60,7 +60,13 @@ EXPORT_COLUMNS = (
     "former_employer",
     "status",  # valid | expired | revoked | suspended, as of the export's as-of date
 )
-STATUS_ZH = {"valid": "有效", "expired": "已过期", "revoked": "已撤销", "suspended": "已暂停", "superseded": "已换发新证"}
+STATUS_ZH = {
+    "valid": "有效",
+    "expired": "已过期",
+    "revoked": "已撤销",
+    "suspended": "已暂停",
+    "superseded": "已换发新证",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ certificate that replaced them, which `/verify` shows.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -146,6 +147,7 @@ class Recognition:
 
 
 T = TypeVar("T")
+_prepared: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 class RecognitionStore:
@@ -156,8 +158,10 @@ class RecognitionStore:
             self.engine = url_or_engine
         else:
             self.engine = make_engine(url_or_engine or default_database_url())
-        metadata.create_all(self.engine)
-        _add_missing_columns(self.engine)
+        if self.engine not in _prepared:  # once per engine: a store is made per request
+            metadata.create_all(self.engine)
+            _add_missing_columns(self.engine)
+            _prepared.add(self.engine)
 
     def next_sequence(self, conn: Connection, area: str, year: int) -> int:
         t = recognitions

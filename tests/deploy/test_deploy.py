@@ -58,7 +58,8 @@ def test_backup_restores_into_an_empty_data_directory(tmp_path: Path) -> None:
     from ..api.conftest import FORM, REFUSED, SECRET
 
     live = tmp_path / "live"
-    app = create_app(ApiSettings(data_dir=live, cert_secret=SECRET, worker=False), start_worker=False)
+    keys = {"audit_key": "audit-key-from-the-environment-file", "data_key": "data-key-from-the-environment-file"}
+    app = create_app(ApiSettings(data_dir=live, cert_secret=SECRET, worker=False, **keys), start_worker=False)
     with app.state.engine.begin() as conn:
         _, token = auth.create_user(conn, "alice", "applicant")
     headers = {"Authorization": f"Bearer {token}"}
@@ -78,7 +79,7 @@ def test_backup_restores_into_an_empty_data_directory(tmp_path: Path) -> None:
         [str(DEPLOY / "restore.sh"), str(archive)], env={**env, "HUREN_DATA_DIR": str(restored)}, capture_output=True
     )
     assert again.returncode == 2, "never over a data directory in use"
-    app = create_app(ApiSettings(data_dir=restored, cert_secret=SECRET, worker=False), start_worker=False)
+    app = create_app(ApiSettings(data_dir=restored, cert_secret=SECRET, worker=False, **keys), start_worker=False)
     report = audit.verify(app.state.engine)
     assert report.ok and report.entries >= 3, report
     stored = [p for p in (restored / "files").rglob("*") if p.is_file()]

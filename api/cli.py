@@ -15,13 +15,11 @@ import typer
 from api.settings import ApiSettings
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from datetime import date
 
-    from sqlalchemy import Connection, Engine
+    from sqlalchemy import Engine
 
     from api.errors import ApiError
-    from matching.store import Overwrites
 
 user_app = typer.Typer(help="用户 / users of the service", no_args_is_help=True)
 audit_app = typer.Typer(help="审计日志 / the audit log", no_args_is_help=True)
@@ -417,33 +415,7 @@ def uploads_purge(
     typer.echo(f"purged {result.files} files of {result.applications} applications decided more than {keep} days ago")
 
 
-def _audited_overwrites(url: str) -> tuple[Engine, Callable[[Connection, Overwrites], None]]:
-    """For `huren registry import --overwrite-authority`: the service's database and one audit entry per
-    authority record a digitised row overwrote, naming the fields it changed."""
-    from api import audit
-    from api.db import open_engine
-    from matching.files import CONTENT_COLUMNS, record_content
-
-    def audited(conn: Connection, overwrites: Overwrites) -> None:
-        for old, new in overwrites:
-            changed = zip(CONTENT_COLUMNS, record_content(old), record_content(new), strict=True)
-            audit.append(
-                conn,
-                "cli",
-                "registry.overwrite_authority",
-                f"{old.cert_type}:{old.cert_number}",
-                authority_source=old.source,
-                digitized_source=new.source,
-                fields=[column for column, was, now in changed if was != now],
-            )
-
-    return open_engine(url), audited
-
-
 def mount(app: typer.Typer) -> None:
-    import matching.cli
-
-    matching.cli.audited_overwrites = _audited_overwrites
     app.command("serve")(serve)
     app.command("worker")(run_worker)
     app.add_typer(user_app, name="user")

@@ -58,6 +58,16 @@ def audit_import(actor: str, names: Mapping[str, str] | None = None) -> Callable
             unchanged=report.unchanged,
             rejected=len(report.rejected),
         )
+        for overwrite in report.overwritten:  # digitised rows that changed an authority's record
+            audit.append(
+                conn,
+                actor,
+                "registry.overwrite_authority",
+                f"{overwrite['cert_type']}:{overwrite['cert_number']}",
+                fields=overwrite["fields"],
+                authority_source=overwrite["authority_source"],
+                digitized_source=overwrite["digitized_source"],
+            )
 
     return record
 

@@ -59,6 +59,13 @@ def import_command(
         bool, typer.Option("--partial", help="Import the good rows even when some rows have errors.")
     ] = False,
     actor: Annotated[str | None, typer.Option("--actor", help="Who imports, for the audit log (default: you).")] = None,
+    overwrite_authority: Annotated[
+        bool,
+        typer.Option(
+            "--overwrite-authority",
+            help="let digitised rows change records an issuing authority supplied (each change audited)",
+        ),
+    ] = False,
     format: Annotated[str | None, typer.Option("--format", hidden=True, help="Ignored: read from the file.")] = None,
 ) -> None:
     """Upsert records from registry files; all or nothing per import unless --partial.
@@ -77,6 +84,7 @@ def import_command(
             ),
             dry_run=dry_run,
             partial=partial,
+            overwrite_authority=overwrite_authority,
         )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc

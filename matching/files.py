@@ -10,7 +10,6 @@ Export writes the import's English columns; `categories` and `items` joined with
 
 from __future__ import annotations
 
-import csv
 import functools
 import json
 import re

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy.types import TypeDecorator
 
 from huren.domain import RegistryRecord
 from huren.normalize import mask_id_number
@@ -41,11 +42,14 @@ from matching.files import (
 )
 from matching.normalize import cert_key, id_key, name_key
 from matching.search import BLOCKING_RULES, SearchKeys
-from matching.store import ImportReport, RegistryStore, _now, _to_record, registry_records
+from matching.store import ImportReport, RegistryStore, _now, _to_record, is_digitized, registry_records
 from matching.tables import Progress
 
 BATCH_SIZE = 5000
 COLUMN_ORDER: tuple[str, ...] = tuple(c.name for c in registry_records.columns if c.name != "id")
+_PROCESSED: tuple[tuple[str, Any], ...] = tuple(  # columns whose type changes the value on the way in (huren.sealed)
+    (c.name, c.type) for c in registry_records.columns if isinstance(c.type, TypeDecorator)
+)
 
 ChangeKind = Literal["insert", "update", "unchanged"]
 
@@ -55,6 +59,9 @@ class ImportOptions:
     read: ReadOptions = field(default_factory=ReadOptions)
     dry_run: bool = False
     partial: bool = False  # import the good rows of a file that has row errors (default: nothing)
+    # rows from batch digitisation (`source` digitized:…) may change a record an issuing authority
+    # supplied; without this such a row is a row error, and with it each overwrite is audited
+    overwrite_authority: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +142,16 @@ class _Batcher:
     """One import's state: the connection, what the table held at the start, what this file already had."""
 
     def __init__(
-        self, conn: Connection, report: ImportReport, on_change: OnChange | None, *, table_was_empty: bool
+        self,
+        conn: Connection,
+        report: ImportReport,
+        on_change: OnChange | None,
+        *,
+        table_was_empty: bool,
+        overwrite_authority: bool = False,
     ) -> None:
         self.conn = conn
+        self.overwrite_authority = overwrite_authority
         self.report = report
         self.on_change = on_change
         self.table_was_empty = table_was_empty
@@ -192,7 +206,29 @@ class _Batcher:
             if record_content(old) == record_content(row.record):
                 summary.unchanged += 1
                 self._emit("unchanged", row, {})
+            elif is_digitized(row.record) and not is_digitized(old) and not self.overwrite_authority:
+                self._reject(
+                    summary,
+                    RejectedRow(
+                        summary.file,
+                        row.line,
+                        "cert_number",
+                        "登记库中发证机关的记录不被数字化结果覆盖 / a digitised row does not overwrite the "
+                        "issuing authority's record (--overwrite-authority to do so, audited)",
+                        row.sheet,
+                    ),
+                )
             else:
+                if is_digitized(row.record) and not is_digitized(old):
+                    self.report.overwritten.append(
+                        {
+                            "cert_type": key[0],
+                            "cert_number": key[1],
+                            "fields": list(_diff(record_to_row(old), record_to_row(row.record))),
+                            "authority_source": old.source,
+                            "digitized_source": row.record.source,
+                        }
+                    )
                 updates.append((row, found.id))
                 summary.updated += 1
                 self._emit("update", row, _diff(record_to_row(old), record_to_row(row.record)))
@@ -224,6 +260,14 @@ class _Batcher:
             row[rule.name] = rule.key(keys)
         return row
 
+    def _sealed(self, row: dict[str, Any]) -> dict[str, Any]:
+        """What the column types make of a row (the ID number encrypted, its blocking keys hashed): the
+        driver-level insert below skips SQLAlchemy's bind processing, an UPDATE does not."""
+        dialect = self.conn.dialect
+        for name, processor in _PROCESSED:
+            row[name] = processor.process_bind_param(row[name], dialect)
+        return row
+
     def _reject(self, summary: FileSummary, rejected: RejectedRow) -> None:
         summary.rejected += 1
         self.report.rejected.append(rejected)
@@ -248,7 +292,7 @@ class _Batcher:
     def _insert(self, records: list[Any]) -> None:
         if not records:
             return
-        rows = [self._values(r) for r in records]
+        rows = [self._sealed(self._values(r)) for r in records]
         if self.postgres:
             self._copy(rows)
             return
@@ -322,7 +366,13 @@ def run_import(
             bulk_load = table_was_empty and conn.dialect.name == "sqlite"
             if bulk_load:
                 _drop_indexes(conn)
-            batcher = _Batcher(conn, report, on_change, table_was_empty=table_was_empty)
+            batcher = _Batcher(
+                conn,
+                report,
+                on_change,
+                table_was_empty=table_was_empty,
+                overwrite_authority=options.overwrite_authority,
+            )
             for path in paths:
                 summary = FileSummary(str(path), file_sha256(path))
                 report.files.append(summary)

@@ -58,6 +58,12 @@ log = logging.getLogger(__name__)
 DEFAULT_DATABASE_PATH = Path("data") / "huren.sqlite3"
 DATABASE_URL_ENV = "HUREN_DATABASE_URL"
 CHUNK_SIZE = 2000
+DIGITIZED_SOURCE = "digitized:"  # the `source` prefix of rows read from scans by `huren digitize`
+
+
+def is_digitized(record: RegistryRecord) -> bool:
+    return (record.source or "").startswith(DIGITIZED_SOURCE)
+
 
 metadata = MetaData()
 
@@ -166,6 +172,8 @@ class ImportReport:
     written: bool = False  # committed (False for a dry run, a failed import, or row errors without `partial`)
     files: list[Any] = field(default_factory=list)  # `matching.importer.FileSummary` per file
     notices: list[str] = field(default_factory=list)  # columns not imported, sheets skipped, …
+    # authority records a digitised row overwrote (`overwrite_authority`): cert_type, cert_number, fields
+    overwritten: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {

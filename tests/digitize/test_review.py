@@ -245,7 +245,12 @@ def test_digitised_rows_never_overwrite_an_authoritys_record_unasked(
     store = RegistryStore(url)
     kept = store.get("registration", "沪注计20230001")
     assert kept is not None and kept.employer == "上海青松计量技术服务有限公司" and kept.source == "authority.csv"
-    assert store.get("registration", "沪注计20230003") is not None  # a new certificate still lands
+    assert store.get("registration", "沪注计20230003") is None  # all or nothing: a row error writes nothing
+    partial = runner.invoke(app, ["registry", "import", str(digitised), "--database-url", url, "--partial"])
+    assert partial.exit_code == 1, partial.output
+    assert store.get("registration", "沪注计20230003") is not None  # the good rows land with --partial …
+    kept = store.get("registration", "沪注计20230001")
+    assert kept is not None and kept.employer == "上海青松计量技术服务有限公司"  # … and the authority's stays
 
     forced = runner.invoke(app, ["registry", "import", str(digitised), "--database-url", url, "--overwrite-authority"])
     assert forced.exit_code == 0, forced.output
@@ -255,9 +260,8 @@ def test_digitised_rows_never_overwrite_an_authoritys_record_unasked(
     engine = open_engine(url)
     with engine.connect() as conn:
         entries_ = [dict(r._mapping) for r in conn.execute(select(audit_log))]
-    assert [(e["action"], e["target"], e["detail"]["fields"]) for e in entries_] == [
-        ("registry.overwrite_authority", "registration:沪注计20230001", ["employer"])
-    ]
+    overwrites = [e for e in entries_ if e["action"] == "registry.overwrite_authority"]
+    assert [(e["target"], e["detail"]["fields"]) for e in overwrites] == [("registration:沪注计20230001", ["employer"])]
     assert audit.verify(engine).ok
     store.dispose()
     engine.dispose()

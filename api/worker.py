@@ -32,7 +32,7 @@ from api.settings import ApiSettings
 from api.storage import FileStore
 from api.typed_form import typed_form
 from huren import clock
-from huren.domain import Extraction, FileError
+from huren.domain import DocType, Extraction, FileError
 from matching.store import RegistryStore
 from matching.verify import verify_documents
 from recognition.decide import APPROVE, decide
@@ -333,6 +333,8 @@ class Worker:
                     secret_key=self.settings.cert_secret,
                     store=self.recognitions,
                     application_id=app.id,
+                    confirmed_employer=(app.decision or {}).get("confirmed_employer"),
+                    holder_photo=self._holder_photo(app.id, extractions, screening.result.get("sources") or {}),
                 ).number
             )
         except ReissueError as exc:
@@ -346,6 +348,25 @@ class Worker:
             )
             action = "certificate.issue" if number else "certificate.failed"
             audit.append(conn, "worker", action, app.id, job=job.id, number=number, error=error)
+
+    def _holder_photo(self, app_id: str, extractions: list[Extraction], sources: dict[str, str]) -> bytes | None:
+        """The portrait from the application's ID card front, read from the stored upload (as `huren reissue` does)."""
+        from recognition.holder_photo import photo_from_file
+
+        with reading(self.engine) as conn:
+            stored = dict(
+                conn.execute(
+                    select(documents.c.id, documents.c.storage_name).where(documents.c.application_id == app_id)
+                ).all()
+            )
+        for extraction in extractions:
+            name = stored.get(sources.get(extraction.source, ""))
+            if extraction.doc_type is not DocType.ID_CARD_FRONT or name is None:
+                continue
+            photo = photo_from_file(dataclasses.replace(extraction, source=str(self.files.path(name))))
+            if photo:
+                return photo
+        return None
 
     def _already_issued(self, application_id: str) -> str | None:
         """The certificate an earlier run of this application's job recorded before it died (never another's)."""

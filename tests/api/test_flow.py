@@ -89,3 +89,36 @@ def test_typed_form_is_checked_against_the_scans(service: Service) -> None:
     assert form_checks["form_name_matches_id_card"] == "match", form_checks
     codes = {r["code"] for r in screening["reasons"] if str(r["document"]).startswith("网上申请表")}
     assert codes, screening["reasons"]
+
+
+def test_the_certificate_carries_the_id_card_photo_and_the_confirmed_employer(service: Service) -> None:
+    """The service prints what `huren reissue` prints: the portrait cut from the uploaded ID card front, and
+    the current employer a reviewer confirmed when approving (issue 15.3, 15.11)."""
+    import io
+
+    import pdfplumber
+
+    app_id = service.submitted(APPROVABLE)
+    pdf = service.client.get(f"/api/v1/applications/{app_id}/certificate", headers=service.headers("alice"))
+    with pdfplumber.open(io.BytesIO(pdf.content)) as doc:
+        portraits = [im for im in doc.pages[0].images if im["height"] > im["width"] * 1.1]
+    assert portraits, "the holder's photo from the ID card front"
+
+    # an employer outside the area applied for: a point for the reviewer, who confirms the real one
+    app_id = service.new_application("alice", "qingpu", current_employer="苏州市计量测试院")
+    assert service.upload(app_id, APPROVABLE).status_code == 201
+    assert service.client.post(f"/api/v1/applications/{app_id}/submit", headers=service.headers("alice")).is_success
+    service.worker.run_until_idle()
+    assert service.status(app_id)["state"] == "review"
+    employer = "上海市青浦区计量测试所"
+    r = service.client.post(
+        f"/api/v1/applications/{app_id}/decision",
+        json={"action": "approve", "comment": "核对原件", "confirmed_employer": employer},
+        headers=service.headers("rita"),
+    )
+    assert r.status_code == 200, r.text
+    service.worker.run_until_idle()
+    pdf = service.client.get(f"/api/v1/applications/{app_id}/certificate", headers=service.headers("alice"))
+    assert pdf.status_code == 200, pdf.text
+    with pdfplumber.open(io.BytesIO(pdf.content)) as doc:
+        assert employer in "".join(doc.pages[0].extract_text().split())

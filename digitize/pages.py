@@ -227,7 +227,7 @@ def failure(task: PageTask, code: str, message: str) -> dict[str, Any]:
 
 def process_task(task: PageTask, config: EngineConfig | None = None) -> dict[str, Any]:
     """Read, OCR and extract one page; every failure is a result with a code, never an exception."""
-    from ocr.pipeline import extract_page, page_from_raw
+    from ocr.pipeline import extract_documents, page_from_raw
 
     started = time.perf_counter()
     try:
@@ -236,16 +236,17 @@ def process_task(task: PageTask, config: EngineConfig | None = None) -> dict[str
         if engine is None and not raw.has_text_layer:
             engine = get_engine(config or EngineConfig())
         page = page_from_raw(raw, task.source, engine)
-        extraction = extract_page(page)
+        extractions = extract_documents(page, engine=engine, config=config)
     except HurenOcrError as exc:
         return failure(task, exc.code, exc.message)
     except MemoryError:
         return failure(task, "out_of_memory", "内存不足 / the page needs more memory than is available")
     except Exception as exc:  # one bad page must never stop a 500-page box
         return failure(task, "page_error", f"{type(exc).__name__}: {exc}")
+    extraction = extractions[0]
     data = extraction.to_json()
     quality = asdict(extraction.quality)
-    return {
+    entry = {
         "key": task.key,
         "source": task.source,
         "page": task.page,
@@ -259,3 +260,16 @@ def process_task(task: PageTask, config: EngineConfig | None = None) -> dict[str
         "text_layer": raw.has_text_layer,
         "seconds": round(time.perf_counter() - started, 3),
     }
+    if len(extractions) > 1:  # a page holding several documents: each one, the first also at the top level
+        entry["documents"] = [
+            {
+                "index": e.index,
+                "region": d["region"],
+                "doc_type": page_kind(e),
+                "doc_type_confidence": d["doc_type_confidence"],
+                "fields": d["fields"],
+                "warnings": d["warnings"],
+            }
+            for e, d in ((e, e.to_json()) for e in extractions)
+        ]
+    return entry

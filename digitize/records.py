@@ -115,8 +115,9 @@ class Row:
         return out
 
 
-def row_id(file_sha256: str, page: int) -> str:
-    return f"{file_sha256[:12]}-p{page}"
+def row_id(file_sha256: str, page: int, index: int = 0) -> str:
+    """`<hash>-p<page>`, and `-d<index>` after it for the second and later documents of a page."""
+    return f"{file_sha256[:12]}-p{page}" + (f"-d{index}" if index else "")
 
 
 def latest(entries: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -155,36 +156,45 @@ def rows_from_entries(
     registry: RecordLookup | None = None,
     min_confidence: float = MIN_CONFIDENCE,
 ) -> list[Row]:
-    """One row per certificate page, in (source, page) order, flagged and with corrections applied."""
+    """One row per certificate (several when a page holds several), in (source, page) order, flagged and
+    with corrections applied."""
     corrections = corrections or {}
     rows: list[Row] = []
-    for entry in entries.values():
-        if entry.get("status") != "ok":
+    for page_entry in entries.values():
+        if page_entry.get("status") != "ok":
             continue
-        try:
-            cert_type = DOC_TYPE_TO_CERT_TYPE[DocType(str(entry.get("doc_type")))]
-        except (ValueError, KeyError):
-            continue
-        fields: dict[str, Any] = entry.get("fields") or {}
-        ocr: dict[str, dict[str, Any]] = {}
-        for column, names in FIELD_SOURCES.items():
-            found = next(
-                (fields[n] for n in names if n in fields and fields[n].get("value") not in (None, "", [])), None
-            )
-            if found is not None:
-                ocr[column] = found
-        values = {column: _text(f.get("value")) for column, f in ocr.items()}
-        values["cert_type"] = str(cert_type)
-        values["status"] = "valid"
-        rid = row_id(str(entry.get("file_sha256", "")), int(entry["page"]))
-        for column in REGISTRY_COLUMNS:
-            fix = corrections.get((rid, column))
-            if fix is not None:
-                values[column] = _text(fix.get("value"))
-        rows.append(Row(rid, entry["key"], entry["source"], int(entry["page"]), cert_type, values, ocr))
+        for document in page_entry.get("documents") or [page_entry]:
+            row = _row(page_entry, document, corrections)
+            if row is not None:
+                rows.append(row)
     rows.sort(key=lambda r: (r.source, r.page))
     _flag(rows, corrections, registry=registry, min_confidence=min_confidence)
     return rows
+
+
+def _row(
+    entry: dict[str, Any], document: dict[str, Any], corrections: Mapping[tuple[str, str], dict[str, Any]]
+) -> Row | None:
+    """The registry row of one certificate read on a page; None for other documents."""
+    try:
+        cert_type = DOC_TYPE_TO_CERT_TYPE[DocType(str(document.get("doc_type")))]
+    except (ValueError, KeyError):
+        return None
+    fields: dict[str, Any] = document.get("fields") or {}
+    ocr: dict[str, dict[str, Any]] = {}
+    for column, names in FIELD_SOURCES.items():
+        found = next((fields[n] for n in names if n in fields and fields[n].get("value") not in (None, "", [])), None)
+        if found is not None:
+            ocr[column] = found
+    values = {column: _text(f.get("value")) for column, f in ocr.items()}
+    values["cert_type"] = str(cert_type)
+    values["status"] = "valid"
+    rid = row_id(str(entry.get("file_sha256", "")), int(entry["page"]), int(document.get("index") or 0))
+    for column in REGISTRY_COLUMNS:
+        fix = corrections.get((rid, column))
+        if fix is not None:
+            values[column] = _text(fix.get("value"))
+    return Row(rid, entry["key"], entry["source"], int(entry["page"]), cert_type, values, ocr)
 
 
 def _flag(

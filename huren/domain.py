@@ -132,6 +132,8 @@ class Extraction:
     quality: Quality = field(default_factory=Quality)
     warnings: list[str] = field(default_factory=list)
     lines: list[TextLine] = field(default_factory=list)
+    region: BBox | None = None  # where the document lies on the page (page pixels); a page may hold several
+    index: int = 0  # the document's place among those on its page, 0-based
 
     def value(self, key: str) -> FieldValueType:
         f = self.fields.get(key)
@@ -146,6 +148,8 @@ class Extraction:
             "fields": {k: v.to_json() for k, v in self.fields.items()},
             "quality": asdict(self.quality),
             "warnings": list(self.warnings),
+            "region": [round(v, 1) for v in self.region] if self.region else None,
+            "index": self.index,
         }
         if with_lines:
             out["lines"] = [
@@ -174,6 +178,8 @@ class Extraction:
             quality=quality,
             warnings=list(data.get("warnings", [])),
             lines=lines,
+            region=_bbox(data.get("region")),
+            index=int(data.get("index") or 0),
         )
 
 
@@ -287,11 +293,13 @@ class Evidence:
     record: RegistryRecord | None
     score: float
     fields: list[FieldEvidence] = field(default_factory=list)
+    index: int = 0  # which document of its page (`Extraction.index`)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "page": self.page,
+            "index": self.index,
             "doc_type": str(self.doc_type),
             "record": self.record.to_json() if self.record else None,
             "score": round(self.score, 4),

@@ -38,7 +38,9 @@ from matching.normalize import clean_id_number
 
 
 def doc_ref(extraction: Extraction) -> str:
-    return f"{extraction.source}#{extraction.page}"
+    """`file#page`, and `file#page/index` for the second and later documents of a page."""
+    ref = f"{extraction.source}#{extraction.page}"
+    return f"{ref}/{extraction.index}" if extraction.index else ref
 
 
 def _shown(field: str, value: FieldValueType) -> str:
@@ -226,10 +228,10 @@ def _certificate_validity(
     extractions: Sequence[Extraction], evidence: Sequence[Evidence], as_of: date
 ) -> list[ConsistencyCheck]:
     """Each certificate valid at the decision date: the registry's dates and status when a record was found."""
-    by_doc = {(e.source, e.page): e for e in evidence}
+    by_doc = {(e.source, e.page, e.index): e for e in evidence}
     out = []
     for extraction in (e for e in extractions if e.doc_type in CERTIFICATE_TYPES):
-        found = by_doc.get((extraction.source, extraction.page))
+        found = by_doc.get((extraction.source, extraction.page, extraction.index))
         record = found.record if found else None
         refs = [doc_ref(extraction)]
         if record is not None and record.status is not RecordStatus.VALID:

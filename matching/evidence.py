@@ -282,6 +282,8 @@ def build_evidence(extraction: Extraction, registry: RecordSource) -> Evidence:
     ranked = [s for s in rank_candidates(extraction, candidates) if _linked(s)]
     if not ranked:
         unmatched = _unmatched_fields(extraction)
-        return Evidence(extraction.source, extraction.page, extraction.doc_type, None, 0.0, unmatched)
+        return Evidence(extraction.source, extraction.page, extraction.doc_type, None, 0.0, unmatched, extraction.index)
     best = ranked[0]
-    return Evidence(extraction.source, extraction.page, extraction.doc_type, best.record, best.score, best.fields)
+    return Evidence(
+        extraction.source, extraction.page, extraction.doc_type, best.record, best.score, best.fields, extraction.index
+    )

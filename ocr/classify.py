@@ -11,6 +11,8 @@ from huren.normalize import simplified, squash
 from ocr.documents import SPECS
 
 MIN_SCORE = 3.0  # below this no document type has enough of its own words on the page
+CONTENT_CONFIDENCE = 0.55  # a type recognised only from the shapes of its values: below the review threshold
+CONTENT_WARNING = "doc_type_from_content"
 
 
 def _present(keyword: str, text: str) -> float:
@@ -39,3 +41,34 @@ def classify(text: str) -> tuple[DocType, float]:
     margin = (s1 - max(s2, 0.0)) / s1
     confidence = min(1.0, 0.5 + 0.5 * margin) * min(1.0, s1 / (MIN_SCORE + 2))
     return best, round(confidence, 4)
+
+
+def _content_key(text: str) -> str:
+    return "\n".join(simplified(squash(line)) for line in text.splitlines())  # values do not run across lines
+
+
+def bears_content(doc_type: DocType, text: str) -> bool:
+    """Whether every value shape of the type's spec is in `text` (a type without shapes never is)."""
+    spec = next((s for s in SPECS if s.doc_type is doc_type), None)
+    key = _content_key(text)
+    return spec is not None and bool(spec.content) and all(re.search(p, key) for p in spec.content)
+
+
+def classify_by_content(text: str) -> DocType:
+    """The type whose value shapes (`DocSpec.content`) are all on the page; the longest signature wins."""
+    key = _content_key(text)
+    found = [spec for spec in SPECS if spec.content and all(re.search(p, key) for p in spec.content)]
+    if not found:
+        return DocType.UNKNOWN
+    return max(found, key=lambda spec: len(spec.content)).doc_type  # max keeps SPECS order among equals
+
+
+def classify_with_content(text: str) -> tuple[DocType, float, list[str]]:
+    """`classify`, and when the printed words identify nothing, the values' shapes, with a warning."""
+    doc_type, confidence = classify(text)
+    if doc_type is not DocType.UNKNOWN:
+        return doc_type, confidence, []
+    by_content = classify_by_content(text)
+    if by_content is DocType.UNKNOWN:
+        return doc_type, confidence, []
+    return by_content, CONTENT_CONFIDENCE, [CONTENT_WARNING]

@@ -1,4 +1,9 @@
-"""File in, one `Extraction` per page out: ingest → (text layer | OCR) → classify → extract."""
+"""File in, one `Extraction` per document out: ingest → (text layer | OCR) → regions → classify → extract.
+
+A page holding several documents (both sides of an ID card, a certificate and a card on one A4) is
+split by `ocr.regions`; each region is read again from its own crop, in its own orientation, and its
+boxes are brought back into the page's pixels.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,17 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
-from huren.domain import DocType, Extraction, FileError, Page, Quality
+import numpy as np
+
+from huren.domain import BBox, DocType, Extraction, FileError, Page, Quality, TextLine
 from ocr import reader
-from ocr.classify import classify
+from ocr.classify import classify_with_content
 from ocr.documents import BY_TYPE
 from ocr.engine import EngineConfig, OcrEngine, get_engine
 from ocr.errors import HurenOcrError
 from ocr.extract import extract_fields
 from ocr.ingest import RawPage, iter_pages
+from ocr.regions import Region, find_regions, whole_page
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +46,10 @@ def page_from_raw(raw: RawPage, source: str, engine: OcrEngine | None) -> Page:
 
 
 def extract_page(page: Page) -> Extraction:
-    doc_type, confidence = classify(page.text)
+    """The page as one document."""
+    doc_type, confidence, type_warnings = classify_with_content(page.text)
     fields, warnings = ({}, []) if doc_type is DocType.UNKNOWN else extract_fields(BY_TYPE[doc_type], page)
+    warnings = type_warnings + warnings
     if page.quality.flags:
         warnings = [f"quality: {flag}" for flag in page.quality.flags] + warnings
     return Extraction(
@@ -51,7 +61,55 @@ def extract_page(page: Page) -> Extraction:
         quality=page.quality,
         warnings=warnings,
         lines=page.lines,
+        region=whole_page(page),
     )
+
+
+def extract_documents(
+    page: Page, *, engine: OcrEngine | None = None, config: EngineConfig | None = None
+) -> list[Extraction]:
+    """Every document on the page, each extracted on its own; one `Extraction` when the page holds one."""
+    regions = find_regions(page)
+    if len(regions) < 2:
+        return [extract_page(page)]
+    out = []
+    for index, region in enumerate(regions):
+        extraction = _extract_region(page, region, engine=engine, config=config)
+        extraction.index = index
+        extraction.warnings.append(f"documents_on_page: {len(regions)}")
+        out.append(extraction)
+    return out
+
+
+def _extract_region(page: Page, region: Region, *, engine: OcrEngine | None, config: EngineConfig | None) -> Extraction:
+    """One region read again from its own crop (its own orientation and skew), boxes back in page pixels."""
+    if page.image is None or page.quality.text_layer:
+        # A text layer is upright and exact already: the region's own lines are all there is to read.
+        sub = Page(page.source, page.number, page.width, page.height, region.lines, page.quality, page.marks)
+        extraction = extract_page(sub)
+        extraction.region = region.bbox
+        return extraction
+    x0, y0, x1, y1 = (round(v) for v in region.bbox)
+    sub = reader.read_image(
+        engine or get_engine(config or EngineConfig()), page.image[y0:y1, x0:x1], source=page.source, number=page.number
+    )
+    extraction = extract_page(sub)
+    back = np.linalg.inv(sub.marks["to_work"])
+    for f in extraction.fields.values():
+        if f.bbox:
+            f.bbox = _to_page(f.bbox, back, (x0, y0))
+    extraction.lines = [TextLine(ln.text, _to_page(ln.bbox, back, (x0, y0)), ln.confidence) for ln in extraction.lines]
+    extraction.quality = page.quality  # the page's: what rebuilds the page image the boxes are drawn on
+    extraction.region = region.bbox
+    return extraction
+
+
+def _to_page(box: BBox, back: np.ndarray, offset: tuple[int, int]) -> BBox:
+    """A box in a region's upright image, as the axis-aligned box of its corners on the page."""
+    corners = np.array([[box[0], box[1], 1], [box[2], box[1], 1], [box[2], box[3], 1], [box[0], box[3], 1]])
+    pts = corners @ back.T
+    xs, ys = pts[:, 0] / pts[:, 2] + offset[0], pts[:, 1] / pts[:, 2] + offset[1]
+    return (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
 
 
 def read_pages(
@@ -88,6 +146,9 @@ def extract_file(
     config: EngineConfig | None = None,
     max_pages: int | None = DEFAULT_MAX_PAGES,
 ) -> Iterator[Extraction | FileError]:
-    """Every page of one file extracted; errors are yielded in place of the pages they concern."""
+    """Every document of every page of one file; errors are yielded in place of the pages they concern."""
     for item in read_pages(path, engine=engine, config=config, max_pages=max_pages):
-        yield item if isinstance(item, FileError) else extract_page(item)
+        if isinstance(item, FileError):
+            yield item
+        else:
+            yield from extract_documents(item, engine=engine, config=config)

@@ -87,14 +87,19 @@ def find_document(image: np.ndarray) -> np.ndarray | None:
     return None if best is None else _order_corners(best[1] / small_scale)
 
 
-def warp_document(image: np.ndarray, corners: np.ndarray) -> np.ndarray:
-    """Perspective-correct the sheet to a flat rectangle of its own proportions."""
+def document_transform(corners: np.ndarray) -> tuple[np.ndarray, tuple[int, int]]:
+    """The perspective matrix that flattens the sheet with these corners, and the flat sheet's size."""
     tl, tr, br, bl = corners
     width = int(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)))
     height = int(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
     dst = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32)
-    matrix = cv2.getPerspectiveTransform(corners, dst)
-    return cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    return cv2.getPerspectiveTransform(corners, dst), (width, height)
+
+
+def warp_document(image: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    """Perspective-correct the sheet to a flat rectangle of its own proportions."""
+    matrix, size = document_transform(corners)
+    return cv2.warpPerspective(image, matrix, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
 
 
 def red_mask(image: np.ndarray) -> np.ndarray:

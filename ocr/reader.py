@@ -66,6 +66,18 @@ def _rotate90(image: np.ndarray, quads: np.ndarray, clockwise_quarters: int) -> 
     return rotated, _reorder_corners(new.astype(np.float32))
 
 
+def _quarter_matrix(clockwise_quarters: int, w: int, h: int) -> np.ndarray:
+    """The 3×3 matrix of `_rotate90`'s point mapping for an image `w` × `h` pixels."""
+    k = clockwise_quarters % 4
+    rows = {
+        0: [[1, 0, 0], [0, 1, 0]],
+        1: [[0, -1, h - 1], [1, 0, 0]],
+        2: [[-1, 0, w - 1], [0, -1, h - 1]],
+        3: [[0, 1, 0], [-1, 0, w - 1]],
+    }[k]
+    return np.array([*rows, [0, 0, 1]], dtype=np.float64)
+
+
 def _reorder_corners(quads: np.ndarray) -> np.ndarray:
     """Put each quad's corners back in tl, tr, br, bl order after a rotation moved them."""
     out = np.empty_like(quads)
@@ -115,10 +127,12 @@ def read_image(
 ) -> Page:
     """OCR one page image into an upright `Page` whose boxes are in the working image's pixels."""
     quality = quality or Quality()
-    image, _ = preprocess.bound_resolution(image)
+    image, scale = preprocess.bound_resolution(image)
+    to_work = np.diag([scale, scale, 1.0])  # input pixels → the working image's, followed through every step
     corners = preprocess.find_document(image)
     if corners is not None:
         image = preprocess.warp_document(image, corners)
+        to_work = preprocess.document_transform(corners)[0] @ to_work
         quality.perspective_corrected = True
 
     seals = preprocess.red_regions(image)
@@ -132,9 +146,11 @@ def read_image(
         if len(finer) > len(quads):
             quads = finer
     if _is_sideways(quads):
+        to_work = _quarter_matrix(1, image.shape[1], image.shape[0]) @ to_work
         (image, work), quads = _rotate_both(image, work, quads, 1)
         quality.rotation = (quality.rotation + 90) % 360
     if len(quads) and _upside_down(work, quads):
+        to_work = _quarter_matrix(2, image.shape[1], image.shape[0]) @ to_work
         (image, work), quads = _rotate_both(image, work, quads, 2)
         quality.rotation = (quality.rotation + 180) % 360
 
@@ -147,6 +163,7 @@ def read_image(
             for im in (image, work)
         )
         quads = _rotate_quads(quads, matrix)
+        to_work = np.vstack([matrix, [0.0, 0.0, 1.0]]) @ to_work
         quality.skew = round(skew, 2)
 
     results = engine.recognize([_crop(work, q) for q in quads])
@@ -171,7 +188,7 @@ def read_image(
         height=h,
         lines=lines,
         quality=quality,
-        marks={"red_regions": seals},
+        marks={"red_regions": seals, "to_work": to_work},
         image=image,
     )
 

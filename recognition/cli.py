@@ -148,9 +148,9 @@ def print_verdict(verification: Verification, console: Console) -> None:
     table = Table(title="材料 documents")
     for col in ("材料", "文件", "姓名", "身份证号", "证书编号", "登记比对得分"):
         table.add_column(col)
-    scores = {(e.source, e.page): e for e in verification.result.evidence}
+    scores = {(e.source, e.page, e.index): e for e in verification.result.evidence}
     for d in verification.result.documents:
-        ev = scores.get((d.source, d.page))
+        ev = scores.get((d.source, d.page, d.index))
         score = (
             ""
             if d.doc_type not in CERTIFICATE_TYPES

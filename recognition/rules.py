@@ -180,7 +180,8 @@ class Facts:
         return next((d for d in self.documents if doc_ref(d) == ref), None)
 
     def evidence_for(self, extraction: Extraction) -> Evidence | None:
-        return next((e for e in self.evidence if (e.source, e.page) == (extraction.source, extraction.page)), None)
+        key = (extraction.source, extraction.page, extraction.index)
+        return next((e for e in self.evidence if (e.source, e.page, e.index) == key), None)
 
     def of_type(self, *types: DocType) -> list[Extraction]:
         return [d for d in self.documents if d.doc_type in types]
@@ -271,7 +272,9 @@ class Rule:
 
 
 def doc_ref(extraction: Extraction) -> str:
-    return f"{extraction.source}#{extraction.page}"
+    """`file#page`, and `file#page/index` for the second and later documents of a page."""
+    ref = f"{extraction.source}#{extraction.page}"
+    return f"{ref}/{extraction.index}" if extraction.index else ref
 
 
 def doc_kind(extraction: Extraction) -> tuple[str, str]:
@@ -282,6 +285,9 @@ def doc_kind(extraction: Extraction) -> tuple[str, str]:
 def doc_label(extraction: Extraction) -> tuple[str, str]:
     zh, en = DOC_NAMES.get(extraction.doc_type, (str(extraction.doc_type), str(extraction.doc_type)))
     name = Path(extraction.source).name
+    if extraction.index:
+        n = extraction.index + 1
+        return f"{zh}（{name} 第{extraction.page}页第{n}件）", f"{en} ({name}, page {extraction.page}, document {n})"
     return f"{zh}（{name} 第{extraction.page}页）", f"{en} ({name}, page {extraction.page})"
 
 

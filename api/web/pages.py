@@ -92,7 +92,8 @@ def page_png(
 
     Only that page is read (a 500-page PDF costs one render); an unreadable file is an `IngestError`.
     `extraction` (the stored `Extraction.to_json()` of that page) gives the turns and, when `redacted`,
-    the ID number boxes to black out for people who may see only a masked number.
+    the ID number boxes to black out for people who may see only a masked number — of every document
+    on the page when it carries the page's others under `"documents"`.
     """
     name = f"{cache_key}-{page}{'-r' if redacted else ''}.png"
     cached = cache_dir / name
@@ -106,7 +107,12 @@ def page_png(
         return None
     image = working_image(raw.image, quality, text_layer=raw.has_text_layer, exif_rotation=raw.exif_rotation)
     if redacted and extraction is not None:  # always so here; spelled out for the type checker
-        boxes = [f["bbox"] for k, f in (extraction.get("fields") or {}).items() if k in REDACT_FIELDS and f.get("bbox")]
+        boxes = [
+            f["bbox"]
+            for document in extraction.get("documents") or [extraction]
+            for k, f in (document.get("fields") or {}).items()
+            if k in REDACT_FIELDS and f.get("bbox")
+        ]
         space = (float(quality.get("width") or image.shape[1]), float(quality.get("height") or image.shape[0]))
         image = redact(image, boxes, space)
     ok, encoded = cv2.imencode(".png", _bounded(image), [cv2.IMWRITE_PNG_COMPRESSION, 6])

@@ -357,9 +357,9 @@ def page_image(request: Request, app_id: str, doc_id: str, page: int) -> Respons
         raise ApiError(404, "document_not_found", "材料不存在", "document not found")
     result: dict[str, Any] = screening.result if screening is not None else {}
     label = next((k for k, v in (result.get("sources") or {}).items() if v == doc_id), doc.filename)
-    extraction = next(
-        (e for e in result.get("documents", []) if e.get("source") == label and int(e.get("page", 0)) == page), None
-    )
+    on_page = [e for e in result.get("documents", []) if e.get("source") == label and int(e.get("page", 0)) == page]
+    # Every document of the page: each one's ID number is blacked out, not only the first's.
+    extraction = {**on_page[0], "documents": on_page} if on_page else None
     files = request.app.state.files
     try:
         png = pages.page_png(

@@ -229,19 +229,25 @@ def page_view(
 ) -> dict[str, Any]:
     """One page: its image, its boxes, its field table and the warnings that concern it."""
     page = int(extraction["page"])
-    ref = f"{label}#{page}"
+    index = int(extraction.get("index") or 0)
+    ref = f"{label}#{page}/{index}" if index else f"{label}#{page}"
     quality = extraction.get("quality") or {}
     thresholds = (screening.get("decision_record") or {}).get("thresholds") or {}
     min_conf = float(thresholds.get("min_field_confidence", DEFAULT_MIN_CONFIDENCE))
     evidence = next(
-        (e for e in screening.get("evidence", []) if e.get("source") == label and int(e.get("page", 0)) == page), None
+        (
+            e
+            for e in screening.get("evidence", [])
+            if e.get("source") == label and int(e.get("page", 0)) == page and int(e.get("index") or 0) == index
+        ),
+        None,
     )
     reasons = [r for r in screening.get("reasons", []) if r.get("document") == ref]
     review = {f.get("field") for f in screening.get("review_fields", []) if f.get("document") == ref}
     fields: dict[str, dict[str, Any]] = extraction.get("fields") or {}
     compared = {f["field"]: f for f in (evidence or {}).get("fields", [])}
     order = list(compared) + [k for k in fields if k not in compared]
-    box_id = f"b-{doc_id[:8]}-{page}"
+    box_id = f"b-{doc_id[:8]}-{page}" + (f"-{index}" if index else "")
     rows, boxes = [], []
     for key in order:
         got = fields.get(key) or {}
@@ -306,11 +312,28 @@ def page_view(
         "record_found": evidence is None or evidence.get("record") is not None,
         "score": f"{float(evidence['score']):.2f}" if evidence else "",
         "text_layer": bool(quality.get("text_layer")),
+        "region": _region_outline(extraction, quality),
     }
 
 
 def _doc_rank(doc_type: str | None) -> int:
     return DOC_ORDER.index(doc_type) if doc_type in DOC_ORDER else len(DOC_ORDER)
+
+
+def _region_outline(extraction: dict[str, Any], quality: dict[str, Any]) -> dict[str, float] | None:
+    """The document's region on a page that holds several documents (none when it is the whole page)."""
+    region = extraction.get("region")
+    if not region:
+        return None
+    x0, y0, x1, y1 = (float(c) for c in region)
+    if (
+        x0 <= 1
+        and y0 <= 1
+        and x1 >= float(quality.get("width") or 0) - 1
+        and y1 >= float(quality.get("height") or 0) - 1
+    ):
+        return None
+    return {"x": x0, "y": y0, "w": x1 - x0, "h": y1 - y0}
 
 
 def documents_view(detail: dict[str, Any], lang: str) -> list[dict[str, Any]]:

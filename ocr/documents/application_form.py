@@ -36,4 +36,5 @@ SPEC = DocSpec(
     ),
     stop_labels=("注册证信息", "变更执业单位", "申请人声明", "同意接收并互认"),
     filler_labels=("单位名称",),
+    content=(c.PHONE_SHAPE, c.ID_NUMBER_WITH_BIRTH_SHAPE, c.REGISTRATION_NUMBER_SHAPE),
 )

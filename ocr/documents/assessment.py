@@ -19,4 +19,5 @@ SPEC = DocSpec(
         f(("issue_date", "valid_until"), "date_range", *c.VALIDITY, required=False),
     ),
     stop_labels=(*c.STOP, "性别", "工作单位", "单位", "出生日期"),
+    content=(c.ASSESSMENT_NUMBER_SHAPE, c.MARKET_AUTHORITY_SHAPE),
 )

@@ -72,6 +72,9 @@ class DocSpec:
     stop_labels: tuple[str, ...] = ()  # printed labels that end a value but are not fields (照片, 备注)
     filler_labels: tuple[str, ...] = ()  # sub-labels to skip at a value's start (单位名称)
     patterns: dict[str, float] = field(default_factory=dict)  # regular expressions → weight, for shapes
+    # Value shapes that, all found together, identify the document when its printed words are not read
+    # (an ID back's police bureau and validity range): recognised by content, at a lower confidence.
+    content: tuple[str, ...] = ()
 
     @property
     def keys(self) -> tuple[str, ...]:

@@ -26,6 +26,21 @@ ID_NUMBER_PATTERN = r"(?<![0-9A-Za-z])[0-9]{6}(?:19|20)[0-9]{9}[0-9Xx](?![0-9A-Z
 # Shapes of values that identify a document even when its printed words are misread.
 ID_NUMBER_SHAPE = r"[0-9]{17}[0-9Xx]"
 DATE_SHAPE = r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日?"
+# Shapes that recognise a document by its values alone (`DocSpec.content`): certificate numbers as the
+# three provinces issue them, the kinds of authority, an ID number whose birth date exists.
+MARKET_AUTHORITY_SHAPE = r"[\u4e00-\u9fff]{2,10}(?:市场监督管理局|市场监管局)"
+QUALITY_AUTHORITY_SHAPE = r"[\u4e00-\u9fff]{2,10}(?:质量技术监督局|技术监督局|质量监督局)"
+POLICE_AUTHORITY_SHAPE = r"[\u4e00-\u9fff]{2,12}(?:公安局|分局)"
+ID_VALIDITY_SHAPE = (
+    r"(?:19|20)\d{2}\D{1,2}\d{2}\D{1,2}\d{2}\D{0,2}[-—~至]+(?:(?:19|20)\d{2}\D{1,2}\d{2}\D{1,2}\d{2}|长期)"
+)
+ID_NUMBER_WITH_BIRTH_SHAPE = (
+    r"(?<![0-9])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[0-9Xx](?![0-9])"
+)
+REGISTRATION_NUMBER_SHAPE = r"(?:沪注计\d{8}|浙ZJ\d{4}-?\d{4}|苏20\d{8})"
+ASSESSMENT_NUMBER_SHAPE = r"(?:[沪浙苏][A-Z]?计考字?\d{8,9}|浙F\d{9})"
+VERIFIER_NUMBER_SHAPE = r"(?:沪检员\d{9}|浙质监检\d{4}-?\d{4}|苏[A-Z]?检\d{7,8})"
+PHONE_SHAPE = r"(?<![0-9])1[3-9]\d{9}(?![0-9])"
 ADDRESS_SHAPE = r"[\u4e00-\u9fff]{2,4}(?:省|市|自治区)[\u4e00-\u9fff0-9]{2,}"
 
 __all__ = [

@@ -2,7 +2,14 @@
 
 from huren.domain import DocType
 from ocr.documents.base import DocSpec, f
-from ocr.documents.common import ADDRESS_SHAPE, DATE_SHAPE, ID_NUMBER_SHAPE
+from ocr.documents.common import (
+    ADDRESS_SHAPE,
+    DATE_SHAPE,
+    ID_NUMBER_SHAPE,
+    ID_NUMBER_WITH_BIRTH_SHAPE,
+    ID_VALIDITY_SHAPE,
+    POLICE_AUTHORITY_SHAPE,
+)
 
 FRONT = DocSpec(
     doc_type=DocType.ID_CARD_FRONT,
@@ -34,6 +41,7 @@ FRONT = DocSpec(
         f("address", "text", "住址", "地址", multiline=True, fallback=rf"^(?:住址)?({ADDRESS_SHAPE}.*)$"),
         f("id_number", "id_number", "公民身份号码", "身份号码", "身份证号码", fallback=ID_NUMBER_SHAPE),
     ),
+    content=(ID_NUMBER_WITH_BIRTH_SHAPE, r"(?:19|20)\d{2}\D{1,2}\d{1,2}\D{1,2}\d{1,2}"),
 )
 
 BACK = DocSpec(
@@ -48,8 +56,16 @@ BACK = DocSpec(
         "申请表": -4.0,
         "注册证": -2.0,
     },
+    # Labels read faintly or not at all: the police bureau and the date range still say what they are.
     fields=(
-        f("issuing_authority", "authority", "签发机关"),
-        f(("valid_from", "valid_until"), "date_range_id", "有效期限", "有效期"),
+        f("issuing_authority", "authority", "签发机关", fallback=f"(?:签?发?机关)?({POLICE_AUTHORITY_SHAPE})"),
+        f(
+            ("valid_from", "valid_until"),
+            "date_range_id",
+            "有效期限",
+            "有效期",
+            fallback=f"(?:有?效?期限?)?({ID_VALIDITY_SHAPE})",
+        ),
     ),
+    content=(POLICE_AUTHORITY_SHAPE, ID_VALIDITY_SHAPE),
 )

@@ -41,4 +41,5 @@ SPEC = DocSpec(
         f("employer", "text", *c.EMPLOYER, multiline=True),
     ),
     stop_labels=(*c.STOP, "出生日期", "发证日期", "签发日期"),
+    content=(c.REGISTRATION_NUMBER_SHAPE, c.MARKET_AUTHORITY_SHAPE),
 )

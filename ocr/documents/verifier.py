@@ -19,4 +19,5 @@ SPEC = DocSpec(
         f("employer", "text", *c.EMPLOYER, multiline=True),
     ),
     stop_labels=(*c.STOP, "性别", "出生日期", *c.ISSUE_DATE),
+    content=(c.VERIFIER_NUMBER_SHAPE, c.QUALITY_AUTHORITY_SHAPE),
 )

@@ -265,3 +265,20 @@ def test_digitised_rows_never_overwrite_an_authoritys_record_unasked(
     assert audit.verify(engine).ok
     store.dispose()
     engine.dispose()
+
+
+def test_a_page_holding_two_certificates_gives_two_rows() -> None:
+    first, second = _entry(1), _entry(1, cert_number=_field("沪注计20239999"), name=_field("孙艳"))
+    entry = {
+        **first,
+        "documents": [
+            {"index": 0, "doc_type": "registration_certificate", "fields": first["fields"]},
+            {"index": 1, "doc_type": "id_card_front", "fields": {"name": _field("孙艳")}},  # not a certificate
+            {"index": 2, "doc_type": "registration_certificate", "fields": second["fields"]},
+        ],
+    }
+    rows = rows_from_entries({entry["key"]: entry})
+    assert [(r.row_id, r.values["cert_number"], r.values["name"]) for r in rows] == [
+        ("aaaaaaaaaaaa-p1", "沪注计20230001", "韦秀旻"),
+        ("aaaaaaaaaaaa-p1-d2", "沪注计20239999", "孙艳"),
+    ]

@@ -441,3 +441,33 @@ def test_an_employer_named_by_its_town_sits_in_its_area() -> None:
     assert decide(result, as_of=AS_OF, config=DecisionConfig(target_area="qingpu")).outcome == "approve"
     elsewhere = decide(result, as_of=AS_OF, config=DecisionConfig(target_area="wujiang"))
     assert [r.code for r in elsewhere.reasons] == ["employer_outside_area"]
+
+
+def test_both_id_sides_on_one_photocopy_page_satisfy_both_id_documents() -> None:
+    a = Application()
+    extractions = a.extractions()
+    front = next(e for e in extractions if e.doc_type is DocType.ID_CARD_FRONT)
+    back = next(e for e in extractions if e.doc_type is DocType.ID_CARD_BACK)
+    front.source = back.source = "id_copy.jpg"  # one page, two documents
+    back.index = 1
+    result = verify_documents(extractions, registry(), AS_OF)
+    decision = decide(result, as_of=AS_OF)
+    assert decision.outcome == "approve", [r.code for r in decision.reasons]
+    assert not [r for r in decision.reasons if "missing" in r.code]
+
+
+def test_a_reason_names_the_document_of_its_page_it_is_about() -> None:
+    a = Application()
+    a.back = None
+    page_docs = a.extractions()
+    front = next(e for e in page_docs if e.doc_type is DocType.ID_CARD_FRONT)
+    expired = doc(DocType.ID_CARD_BACK, front.source, {"issuing_authority": "上海市公安局青浦分局"})
+    expired.fields.update(
+        doc(DocType.ID_CARD_BACK, "", {"valid_from": "2000-01-01", "valid_until": "2010-01-01"}).fields
+    )
+    expired.index = 1
+    decision = decide(verify_documents([*page_docs, expired], registry(), AS_OF), as_of=AS_OF)
+    assert decision.outcome != "approve"
+    about_back = [r for r in decision.reasons if r.document == f"{front.source}#1/1"]
+    assert about_back, [(r.code, r.document) for r in decision.reasons]
+    assert "第1页第2件" in about_back[0].message_zh

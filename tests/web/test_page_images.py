@@ -34,3 +34,17 @@ def test_pdf_page_is_rendered_and_cached(tmp_path: Path) -> None:
     assert (tmp_path / "k-1.png").read_bytes() == png
     assert page_png(APPROVABLE, tmp_path, "k", 9, None, redacted=False) is None
     assert page_png(APPROVABLE, tmp_path, "k", 1, None, redacted=True) is None  # nowhere to know the ID is
+
+
+def test_every_document_of_a_page_has_its_id_number_blacked_out(tmp_path: Path) -> None:
+    import cv2
+
+    scan = tmp_path / "copy.png"
+    cv2.imwrite(str(scan), np.full((1000, 1400, 3), 255, np.uint8))
+    quality = {"width": 1400, "height": 1000, "text_layer": False}
+    first = {"page": 1, "index": 0, "quality": quality, "fields": {"id_number": {"bbox": [100, 100, 500, 140]}}}
+    second = {"page": 1, "index": 1, "quality": quality, "fields": {"id_number": {"bbox": [100, 700, 500, 740]}}}
+    png = page_png(scan, tmp_path / "cache", "k", 1, {**first, "documents": [first, second]}, redacted=True)
+    assert png is not None
+    image = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
+    assert image[120, 300].max() < 100 and image[720, 300].max() < 100 and image[400, 300].min() == 255

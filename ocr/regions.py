@@ -1,0 +1,218 @@
+"""Where the documents lie on a page: one region per ID card side, certificate or booklet, from geometry.
+
+Most pages hold one document; they stay one region and are read exactly as before.  A page that
+holds several (both sides of an ID card on one photocopy, a certificate and an ID card scanned on
+one A4, a row of cards) is split from two kinds of evidence:
+
+- card and paper edges: the outermost rectangles (OpenCV contours) that enclose text lines;
+- clusters of text lines separated by wide gaps, for copies where an edge is too faint to see.
+
+A candidate becomes a region only when it is a whole document on its own: its words identify a type
+(`ocr.classify`) and it bears that type's values (an ID back its police bureau and validity range,
+a certificate its number and authority).  The rest are fragments — a title, a form's table, a
+certificate's field block, a stamp — and join the nearest document; two parts of the same
+certificate (the facing pages of a booklet) are one document, and so are two that neither a wide gap
+nor their own edges part.  Each region is then read again
+from its own crop (`ocr.pipeline`) so that it finds its own orientation: the two sides of a card
+photocopied facing opposite ways are both read upright.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from huren.domain import CERTIFICATE_TYPES, BBox, DocType, Page, TextLine
+from ocr.classify import bears_content, classify_with_content
+from ocr.orientation import upside_down_votes
+
+GAP_LINE_HEIGHTS = 3.0  # a gap wider than this many text heights (or GAP_PAGE_SHARE) parts two clusters
+GAP_PAGE_SHARE = 0.03
+MIN_CARD_SHARE = 0.02  # an outline encloses at least this share of the page …
+MAX_CARD_SHARE = 0.85  # … and less than this (the page itself, or a certificate filling it, is no split)
+MIN_RECTANGULARITY = 0.85  # contour area against its rotated bounding box: cards and sheets are rectangles
+NEAR_LINE_HEIGHTS = 8.0  # an unidentified fragment farther than this from every document is left out
+PAD_LINE_HEIGHTS = 1.0  # margin around a region's text when it has no visible edge
+MIN_DOCUMENT_LINES = 2  # fewer lines are a fragment (a title, a stamp), whatever they read
+# Types a page may rightly carry more than one of (cards); two parts of one certificate or form are one.
+REPEATABLE = frozenset({DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK})
+
+
+@dataclass(slots=True)
+class Region:
+    """Part of a page holding one document: its box in page pixels and the lines inside it."""
+
+    bbox: BBox
+    lines: list[TextLine]
+    doc_type: DocType = DocType.UNKNOWN
+    outlined: bool = False  # its box is a card or sheet edge seen on the image, not just its text
+    turned: bool = False  # its text is upside down on the page
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in sorted(self.lines, key=lambda ln: (ln.cy, ln.bbox[0])))
+
+
+def whole_page(page: Page) -> BBox:
+    return (0.0, 0.0, float(page.width), float(page.height))
+
+
+def find_regions(page: Page) -> list[Region]:
+    """The documents on `page`, in reading order; a single region (the whole page) when it holds one."""
+    single = [Region(whole_page(page), list(page.lines))]
+    if len(page.lines) < 4:
+        return single
+    line_height = float(np.median([ln.height for ln in page.lines]))
+    outlines = card_outlines(page.image) if page.image is not None else []
+    candidates = _candidates(page, outlines, line_height)
+    for c in candidates:
+        c.doc_type = classify_with_content(c.text)[0]
+        # Text that reads as nothing because it is upside down (the other side of a card, turned) is a
+        # document too; it is read the right way up from its own crop.
+        c.turned = c.doc_type is DocType.UNKNOWN and len(c.lines) >= MIN_DOCUMENT_LINES and _upside_down(page, c)
+    gap = max(GAP_LINE_HEIGHTS * line_height, GAP_PAGE_SHARE * max(page.width, page.height))
+    regions = _merge(candidates, line_height, gap)
+    if len(regions) < 2:
+        return single
+    for r in regions:
+        if not r.outlined:
+            r.bbox = _padded(r.bbox, PAD_LINE_HEIGHTS * line_height, page)
+    return sorted(regions, key=lambda r: (round(r.bbox[1] / (4 * line_height)), r.bbox[0]))
+
+
+def card_outlines(image: np.ndarray) -> list[BBox]:
+    """Boxes of the outermost rectangles (cards, sheets) on the image, turned or not, in its pixels."""
+    h, w = image.shape[:2]
+    scale = min(1.0, 1000 / max(h, w))
+    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else image
+    gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (5, 5), 0)
+    edges = cv2.dilate(cv2.Canny(gray, 20, 60), np.ones((3, 3), np.uint8))
+    contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    total = float(gray.shape[0] * gray.shape[1])
+    boxes: list[BBox] = []
+    for contour in contours:
+        (_, _), (rw, rh), _ = cv2.minAreaRect(contour)
+        area = cv2.contourArea(cv2.convexHull(contour))
+        if not MIN_CARD_SHARE * total < area < MAX_CARD_SHARE * total or rw * rh == 0:
+            continue
+        if cv2.contourArea(contour) / (rw * rh) < MIN_RECTANGULARITY:
+            continue
+        x, y, bw, bh = cv2.boundingRect(contour)
+        boxes.append((x / scale, y / scale, (x + bw) / scale, (y + bh) / scale))
+    return boxes
+
+
+def _candidates(page: Page, outlines: list[BBox], line_height: float) -> list[Region]:
+    """Lines inside one outline form one candidate; the others cluster across gaps narrower than the gap."""
+    inside: dict[int, list[TextLine]] = {}
+    free: list[TextLine] = []
+    for line in page.lines:
+        owner = next((i for i, box in enumerate(outlines) if _contains(box, line.cx, line.cy)), None)
+        if owner is None:
+            free.append(line)
+        else:
+            inside.setdefault(owner, []).append(line)
+    out = [Region(outlines[i], lines, outlined=True) for i, lines in inside.items()]
+    gap = max(GAP_LINE_HEIGHTS * line_height, GAP_PAGE_SHARE * max(page.width, page.height))
+    for cluster in _clusters(free, gap):
+        out.append(Region(_union(ln.bbox for ln in cluster), cluster))
+    return out
+
+
+def _clusters(lines: list[TextLine], gap: float) -> list[list[TextLine]]:
+    """Single-linkage clusters: two lines closer than `gap` (box to box) are in the same cluster."""
+    parent = list(range(len(lines)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(lines):
+        for j in range(i + 1, len(lines)):
+            if _distance(a.bbox, lines[j].bbox) < gap:
+                parent[root(i)] = root(j)
+    groups: dict[int, list[TextLine]] = {}
+    for i, line in enumerate(lines):
+        groups.setdefault(root(i), []).append(line)
+    return list(groups.values())
+
+
+def _is_document(c: Region) -> bool:
+    if c.turned:
+        return True
+    return (
+        len(c.lines) >= MIN_DOCUMENT_LINES and c.doc_type is not DocType.UNKNOWN and bears_content(c.doc_type, c.text)
+    )
+
+
+def _merge(candidates: list[Region], line_height: float, gap: float) -> list[Region]:
+    """Fragments join their nearest document; parts of one certificate are one; documents no gap parts are one."""
+    documents = [c for c in candidates if _is_document(c)]
+    if len(documents) < 2:
+        return documents
+    for fragment in (c for c in candidates if not any(c is d for d in documents)):
+        nearest = min(documents, key=lambda d: _distance(d.bbox, fragment.bbox))
+        if _distance(nearest.bbox, fragment.bbox) <= NEAR_LINE_HEIGHTS * line_height:
+            _absorb(nearest, fragment)
+    merged = True
+    while merged and len(documents) > 1:
+        merged = False
+        for i, a in enumerate(documents):
+            for b in documents[i + 1 :]:
+                same_document = a.doc_type is b.doc_type and a.doc_type not in REPEATABLE
+                apart = (a.outlined and b.outlined) or _distance(a.bbox, b.bbox) >= gap  # two cards' edges part them
+                if same_document or not apart:
+                    _absorb(a, b)
+                    documents.remove(b)
+                    merged = True
+                    break
+            if merged:
+                break
+    return documents
+
+
+def _absorb(into: Region, other: Region) -> None:
+    into.lines.extend(other.lines)
+    into.bbox = _union([into.bbox, other.bbox])
+    into.outlined = into.outlined and other.outlined
+    if into.doc_type is DocType.UNKNOWN or (
+        other.doc_type in CERTIFICATE_TYPES and into.doc_type not in CERTIFICATE_TYPES
+    ):
+        into.doc_type = classify_with_content(into.text)[0]
+
+
+def _upside_down(page: Page, region: Region) -> bool:
+    if page.image is None or page.quality.text_layer:
+        return False
+    longest = sorted(region.lines, key=lambda ln: ln.bbox[0] - ln.bbox[2])[:7]
+    crops = [page.image[int(ln.bbox[1]) : int(ln.bbox[3]) + 1, int(ln.bbox[0]) : int(ln.bbox[2]) + 1] for ln in longest]
+    return upside_down_votes([c for c in crops if c.size]) > 0.5
+
+
+def _contains(box: BBox, x: float, y: float) -> bool:
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _union(boxes: Iterable[BBox]) -> BBox:
+    bs = list(boxes)
+    return (min(b[0] for b in bs), min(b[1] for b in bs), max(b[2] for b in bs), max(b[3] for b in bs))
+
+
+def _distance(a: BBox, b: BBox) -> float:
+    dx = max(0.0, max(a[0], b[0]) - min(a[2], b[2]))
+    dy = max(0.0, max(a[1], b[1]) - min(a[3], b[3]))
+    return float(np.hypot(dx, dy))
+
+
+def _padded(box: BBox, pad: float, page: Page) -> BBox:
+    return (
+        max(0.0, box[0] - pad),
+        max(0.0, box[1] - pad),
+        min(float(page.width), box[2] + pad),
+        min(float(page.height), box[3] + pad),
+    )

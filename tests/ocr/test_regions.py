@@ -1,0 +1,176 @@
+"""Several documents on one page: pages composed from the committed samples, read end to end.
+
+Each page is built here from sample images (both ID sides on one photocopy, one of them upside down;
+a certificate and an ID card on one A4; five cards; a blank page; a card at 45°; a card cut off by the
+page edge); the expected values come from the samples' own ground truth.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from huren.domain import DocType, Extraction, FileError, Page, TextLine
+from ocr.engine import get_engine
+from ocr.pipeline import extract_file
+from ocr.regions import find_regions
+from tests.conftest import SAMPLES
+
+A4 = (1754, 1240)  # height, width at 150 dpi
+
+
+def sample(name: str) -> np.ndarray:
+    with Image.open(SAMPLES / name) as img:
+        return cv2.cvtColor(np.array(img.convert("RGB")), cv2.COLOR_RGB2BGR)
+
+
+def truth(name: str) -> dict[str, object]:
+    data = json.loads((SAMPLES / f"{name}.json").read_text(encoding="utf-8"))
+    return dict(data["pages"][0]["fields"])
+
+
+def width(image: np.ndarray, w: int) -> np.ndarray:
+    return cv2.resize(image, (w, round(w * image.shape[0] / image.shape[1])), interpolation=cv2.INTER_AREA)
+
+
+def page(*placed: tuple[np.ndarray, int, int], size: tuple[int, int] = A4, grey: int = 255) -> np.ndarray:
+    canvas = np.full((*size, 3), grey, np.uint8)
+    for image, x, y in placed:
+        h, w = image.shape[:2]
+        canvas[y : y + h, x : x + w] = image[: size[0] - y, : size[1] - x]
+    return canvas
+
+
+def read(tmp_path: Path, name: str, *images: np.ndarray) -> list[Extraction | FileError]:
+    path = tmp_path / name
+    frames = [Image.fromarray(cv2.cvtColor(im, cv2.COLOR_BGR2RGB)) for im in images]
+    frames[0].save(path, save_all=len(frames) > 1, append_images=frames[1:])
+    return list(extract_file(path, engine=get_engine()))
+
+
+def documents(results: list[Extraction | FileError]) -> list[Extraction]:
+    assert not [r for r in results if isinstance(r, FileError)]
+    return [r for r in results if isinstance(r, Extraction)]
+
+
+def by_type(docs: list[Extraction], doc_type: DocType) -> list[Extraction]:
+    return [d for d in docs if d.doc_type is doc_type]
+
+
+def check_fields(got: Extraction, expected: dict[str, object], keys: tuple[str, ...]) -> None:
+    for key in keys:
+        assert got.value(key) == expected[key], f"{key}: expected {expected[key]!r}, got {got.value(key)!r}"
+
+
+def check_regions(docs: list[Extraction], size: tuple[int, int]) -> None:
+    assert [d.index for d in docs] == list(range(len(docs)))
+    for d in docs:
+        assert d.region is not None
+        x0, y0, x1, y1 = d.region
+        assert 0 <= x0 < x1 <= size[1] + 1 and 0 <= y0 < y1 <= size[0] + 1
+        for key, f in d.fields.items():  # every value's box lies inside its own document's region
+            if f.bbox:
+                cx, cy = (f.bbox[0] + f.bbox[2]) / 2, (f.bbox[1] + f.bbox[3]) / 2
+                assert x0 <= cx <= x1 and y0 <= cy <= y1, (d.doc_type, key, f.bbox, d.region)
+    for a in docs:
+        for b in docs:
+            if a is not b and a.region and b.region:
+                overlap_w = min(a.region[2], b.region[2]) - max(a.region[0], b.region[0])
+                overlap_h = min(a.region[3], b.region[3]) - max(a.region[1], b.region[1])
+                assert overlap_w <= 0 or overlap_h <= 0, (a.region, b.region)
+
+
+def test_both_id_sides_on_one_page_facing_opposite_ways(tmp_path: Path) -> None:
+    front, back = sample("idf_001.bmp"), cv2.rotate(sample("idb_002.png"), cv2.ROTATE_180)
+    docs = documents(read(tmp_path, "copy.png", page((front, 300, 200), (back, 260, 1000))))
+    assert sorted(str(d.doc_type) for d in docs) == ["id_card_back", "id_card_front"]
+    check_fields(by_type(docs, DocType.ID_CARD_FRONT)[0], truth("idf_001.bmp"), ("name", "id_number", "birth_date"))
+    check_fields(by_type(docs, DocType.ID_CARD_BACK)[0], truth("idb_002.png"), ("issuing_authority", "valid_until"))
+    check_regions(docs, A4)
+    assert all("documents_on_page: 2" in d.warnings for d in docs)
+
+
+def test_certificate_and_id_card_on_one_a4(tmp_path: Path) -> None:
+    cert, card = width(sample("reg_004.jpg"), 1100), sample("idf_006.jpg")
+    docs = documents(read(tmp_path, "a4.png", page((cert, 70, 80), (card, 100, 950))))
+    assert [str(d.doc_type) for d in docs] == ["registration_certificate", "id_card_front"]
+    check_fields(docs[0], truth("reg_004.jpg"), ("name", "id_number", "cert_number", "issuing_authority"))
+    check_fields(docs[1], truth("idf_006.jpg"), ("name", "id_number", "address"))
+    check_regions(docs, A4)
+
+
+def test_five_cards_on_one_page(tmp_path: Path) -> None:
+    names = ("idf_001.bmp", "idb_002.png", "idf_008.jpg", "idb_003.png", "idf_009.webp")
+    spots = ((40, 60), (640, 60), (40, 600), (640, 600), (340, 1150))
+    placed = [(width(sample(n), 560), x, y) for n, (x, y) in zip(names, spots, strict=True)]
+    docs = documents(read(tmp_path, "five.png", page(*placed)))
+    assert Counter(str(d.doc_type) for d in docs) == Counter({"id_card_front": 3, "id_card_back": 2})
+    got_numbers = {d.value("id_number") for d in by_type(docs, DocType.ID_CARD_FRONT)}
+    assert got_numbers == {truth(n)["id_number"] for n in names if n.startswith("idf")}
+    got_authorities = sorted(str(d.value("issuing_authority")) for d in by_type(docs, DocType.ID_CARD_BACK))
+    assert got_authorities == sorted(str(truth(n)["issuing_authority"]) for n in names if n.startswith("idb"))
+    check_regions(docs, A4)
+    assert all("documents_on_page: 5" in d.warnings for d in docs)
+
+
+def test_blank_page_then_a_card_at_45_degrees_then_a_card_cut_off(tmp_path: Path) -> None:
+    """Three pages of one file: a clear result each, with warnings, and none stops the others."""
+    card = sample("idf_006.jpg")
+    h, w = card.shape[:2]
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), 45, 1.0)
+    turn[:, 2] += (800 - w / 2, 800 - h / 2)
+    tilted = cv2.warpAffine(card, turn, (1600, 1600), borderValue=(235, 235, 235))
+    cut = page((card[:, :340], 900, 100))
+    results = read(tmp_path, "bad.tif", page(), tilted, cut)
+    docs = documents(results)
+    assert [d.page for d in docs] == [1, 2, 3]
+    blank, turned, cut_off = docs
+    assert blank.doc_type is DocType.UNKNOWN and "quality: no_text" in blank.warnings
+    assert turned.doc_type is DocType.ID_CARD_FRONT
+    check_fields(turned, truth("idf_006.jpg"), ("name", "id_number"))
+    assert cut_off.quality.cut_off and "quality: cut_off" in cut_off.warnings
+    assert any(w.startswith("missing_field: ") for w in cut_off.warnings)
+
+
+def _line(text: str, x: float, y: float, w: float = 300, h: float = 24) -> TextLine:
+    return TextLine(text, (x, y, x + w, y + h), 0.99)
+
+
+def test_one_certificate_with_wide_gaps_stays_one_region() -> None:
+    """The facing pages of a booklet are one document: its title half and its fields half are not split."""
+    lines = [
+        _line("中华人民共和国", 100, 300),
+        _line("注册计量师注册证", 100, 360),
+        _line("姓名 张伟", 900, 200),
+        _line("执业类别 长度", 900, 260),
+        _line("注册证编号 沪注计20213198", 900, 320),
+        _line("发证机关 上海市市场监督管理局", 900, 380),
+    ]
+    p = Page("x.pdf", 1, 1400, 1000, lines)
+    regions = find_regions(p)
+    assert len(regions) == 1 and regions[0].bbox == (0.0, 0.0, 1400.0, 1000.0)
+
+
+def test_two_cards_as_text_far_apart_are_two_regions() -> None:
+    front = [
+        _line("姓名 孙艳", 100, 100),
+        _line("性别 女 民族 汉", 100, 150),
+        _line("出生 1963年2月27日", 100, 200),
+        _line("住址 江苏省苏州市吴中区木渎镇", 100, 250),
+        _line("公民身份号码 322727196302275483", 100, 300),
+    ]
+    back = [
+        _line("中华人民共和国", 100, 1000),
+        _line("居民身份证", 100, 1060),
+        _line("签发机关 吴江市公安局", 100, 1160),
+        _line("有效期限 2021.03.22-2041.03.22", 100, 1210),
+    ]
+    p = Page("x.pdf", 1, 1240, 1754, front + back)
+    regions = find_regions(p)
+    assert [r.doc_type for r in regions] == [DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK]
+    assert len(regions[1].lines) == 4  # the title joined its own side

@@ -75,7 +75,7 @@ ThreadsOpt = Annotated[int | None, typer.Option("--threads", help="onnxruntime t
 @app.command()
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="images, PDFs or folders")],
-    as_json: Annotated[bool, typer.Option("--json", help="one JSON object per page per line")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object per document per line")] = False,
     lines: Annotated[bool, typer.Option("--lines", help="include every OCR line with its box")] = False,
     backend: BackendOpt = None,
     det_side: DetSideOpt = None,
@@ -107,7 +107,10 @@ def _print_extraction(result: Extraction | FileError) -> None:
     if isinstance(result, FileError):
         console.print(f"[red]✗ {result.source}[/red]  {result.code}: {result.message}")
         return
-    table = Table(title=f"{result.source} · 第{result.page}页 · {result.doc_type} ({result.doc_type_confidence:.2f})")
+    part = f" · 第{result.index + 1}件" if result.index else ""
+    table = Table(
+        title=f"{result.source} · 第{result.page}页{part} · {result.doc_type} ({result.doc_type_confidence:.2f})"
+    )
     table.add_column("字段 field")
     table.add_column("值 value")
     table.add_column("置信度 conf", justify="right")

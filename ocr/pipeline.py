@@ -74,7 +74,12 @@ def extract_documents(
         return [extract_page(page)]
     out = []
     for index, region in enumerate(regions):
-        extraction = _extract_region(page, region, engine=engine, config=config)
+        try:
+            extraction = _extract_region(page, region, engine=engine, config=config)
+        except HurenOcrError as exc:  # one region that cannot be read again leaves the others on the page
+            extraction = Extraction(page.source, page.number, DocType.UNKNOWN, 0.0, quality=page.quality)
+            extraction.warnings.append(f"region_unreadable: {exc.code}")
+            extraction.region = region.bbox
         extraction.index = index
         extraction.warnings.append(f"documents_on_page: {len(regions)}")
         out.append(extraction)

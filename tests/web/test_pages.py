@@ -279,3 +279,31 @@ def test_html_in_a_name_is_escaped_everywhere(site: Site) -> None:
     for url in ("/queue?q=onerror", f"/applications/{app_id}"):
         html = rita.get(url).text
         assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html, url
+
+
+def test_both_id_sides_on_one_photocopy_are_two_documents_each_outlined_and_redacted(site: Site, tmp_path: Any) -> None:
+    import cv2
+    import numpy as np
+
+    from api import service
+    from tests.ocr.test_regions import page, sample
+
+    front, back = sample("idf_001.bmp"), cv2.rotate(sample("idb_002.png"), cv2.ROTATE_180)
+    copy = tmp_path / "身份证复印件.png"
+    cv2.imwrite(str(copy), page((front, 300, 200), (back, 260, 1000)))
+    app_id = site.submitted(copy)
+    with site.engine.connect() as conn:
+        screening = service.latest_screening(conn, app_id)
+    assert screening is not None
+    on_page = [d for d in screening.result["documents"] if d["source"] == copy.name]
+    assert sorted(d["doc_type"] for d in on_page) == ["id_card_back", "id_card_front"]
+    assert not [r for r in screening.result["reasons"] if r["code"].startswith("id_card_") and "missing" in r["code"]]
+    html = site.signed_in("rita").get(f"/applications/{app_id}").text
+    assert html.count('<rect class="region"') == 2  # each document outlined on the scan
+    src = re.search(r'<image href="([^"]+)"', html)
+    assert src
+    redacted = site.signed_in("otto").get(src.group(1))
+    image = cv2.imdecode(np.frombuffer(redacted.content, np.uint8), cv2.IMREAD_COLOR)
+    front_doc = next(d for d in on_page if d["doc_type"] == "id_card_front")
+    x0, y0, x1, y1 = (int(v) for v in front_doc["fields"]["id_number"]["bbox"])
+    assert image[y0:y1, x0:x1].mean() < 60  # the ID number of the document that is not the page's first

@@ -68,6 +68,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "open": ("打开", "Open"),
     "documents": ("材料", "Documents"),
     "page_n": ("第 {n} 页", "page {n}"),
+    "document_n": ("第 {n} 件", "document {n}"),
     "field": ("字段", "Field"),
     "extracted": ("识别值", "Extracted"),
     "registry": ("登记记录", "Registry"),

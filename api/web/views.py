@@ -100,12 +100,16 @@ def show_value(value: Any, lang: str = "zh") -> str:
 
 
 def document_ref(ref: str | None, lang: str) -> str:
-    """ "bundle.pdf#2" as a person reads it."""
+    """ "bundle.pdf#2" (and "copy.jpg#1/1", the page's second document) as a person reads it."""
     if not ref:
         return ""
     source, _, page = ref.rpartition("#")
     if not source:
         return ref
+    page, _, index = page.partition("/")
+    if index.isdigit():
+        n = int(index) + 1
+        return f"{source} page {page}, document {n}" if lang == "en" else f"{source} 第{page}页第{n}件"
     return f"{source} page {page}" if lang == "en" else f"{source} 第{page}页"
 
 
@@ -313,6 +317,7 @@ def page_view(
         "score": f"{float(evidence['score']):.2f}" if evidence else "",
         "text_layer": bool(quality.get("text_layer")),
         "region": _region_outline(extraction, quality),
+        "index": index,
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.web.views import page_view
+from api.web.views import document_ref, page_view
 
 
 def _extraction(index: int, region: list[float]) -> dict[str, Any]:
@@ -44,3 +44,9 @@ def test_each_document_of_a_page_has_its_own_region_reasons_and_evidence() -> No
 def test_a_page_that_is_one_document_draws_no_region() -> None:
     whole = _extraction(0, [0, 0, 1240, 1754])
     assert page_view("app", "doc12345", "copy.jpg", whole, {"documents": [whole]}, "zh")["region"] is None
+
+
+def test_a_reference_to_the_second_document_of_a_page_reads_as_such() -> None:
+    assert document_ref("copy.jpg#1/1", "zh") == "copy.jpg 第1页第2件"
+    assert document_ref("copy.jpg#1/1", "en") == "copy.jpg page 1, document 2"
+    assert document_ref("bundle.pdf#2", "zh") == "bundle.pdf 第2页"

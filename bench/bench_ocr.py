@@ -20,7 +20,7 @@ from huren.domain import Page, TextLine
 from ocr.engine import EngineConfig, get_engine
 from ocr.evaluate import Report, score, truth_files
 from ocr.ingest import iter_pages
-from ocr.pipeline import extract_page, page_from_raw
+from ocr.pipeline import extract_documents, extract_page, page_from_raw
 
 
 def raster_samples(root: Path) -> list[Path]:
@@ -70,12 +70,13 @@ def run(root: Path, repeat: int) -> None:
             by_file: dict[Path, list] = {}
             started = time.perf_counter()
             for path, raw in pages:
-                if name == "huren":
+                if name == "huren":  # with the search for several documents on the page, as `huren extract`
                     page = page_from_raw(raw, str(path), engine)
+                    by_file.setdefault(path, []).extend(extract_documents(page, engine=engine))
                 else:
                     assert raw.image is not None
                     page = plain_rapidocr_page(plain, raw.image, str(path), raw.number)
-                by_file.setdefault(path, []).append(extract_page(page))
+                    by_file.setdefault(path, []).append(extract_page(page))
             best = min(best, time.perf_counter() - started)
             for path, results in by_file.items():
                 score(report, path, results)

@@ -11,17 +11,18 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from huren.domain import BBox, DocType, Extraction, FileError, Page, Quality, TextLine
-from ocr import reader
+from ocr import preprocess, reader
 from ocr.classify import classify_with_content
 from ocr.documents import BY_TYPE
 from ocr.engine import EngineConfig, OcrEngine, get_engine
 from ocr.errors import HurenOcrError
 from ocr.extract import extract_fields
 from ocr.ingest import RawPage, iter_pages
-from ocr.regions import Region, find_regions, whole_page
+from ocr.regions import Region, find_regions, straightened, whole_page
 
 log = logging.getLogger(__name__)
 
@@ -94,26 +95,32 @@ def _extract_region(page: Page, region: Region, *, engine: OcrEngine | None, con
         extraction = extract_page(sub)
         extraction.region = region.bbox
         return extraction
-    x0, y0, x1, y1 = (round(v) for v in region.bbox)
+    if straightened(region):  # a card lying askew: its outline turned straight
+        assert region.corners is not None
+        to_crop, size = preprocess.document_transform(region.corners.astype(np.float32))
+        crop = cv2.warpPerspective(page.image, to_crop, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    else:
+        x0, y0, x1, y1 = (round(v) for v in region.bbox)
+        to_crop, crop = np.array([[1.0, 0, -x0], [0, 1.0, -y0], [0, 0, 1.0]]), page.image[y0:y1, x0:x1]
     sub = reader.read_image(
-        engine or get_engine(config or EngineConfig()), page.image[y0:y1, x0:x1], source=page.source, number=page.number
+        engine or get_engine(config or EngineConfig()), crop, source=page.source, number=page.number
     )
     extraction = extract_page(sub)
-    back = np.linalg.inv(sub.marks["to_work"])
+    back = np.linalg.inv(sub.marks["to_work"] @ to_crop)
     for f in extraction.fields.values():
         if f.bbox:
-            f.bbox = _to_page(f.bbox, back, (x0, y0))
-    extraction.lines = [TextLine(ln.text, _to_page(ln.bbox, back, (x0, y0)), ln.confidence) for ln in extraction.lines]
+            f.bbox = _to_page(f.bbox, back)
+    extraction.lines = [TextLine(ln.text, _to_page(ln.bbox, back), ln.confidence) for ln in extraction.lines]
     extraction.quality = page.quality  # the page's: what rebuilds the page image the boxes are drawn on
     extraction.region = region.bbox
     return extraction
 
 
-def _to_page(box: BBox, back: np.ndarray, offset: tuple[int, int]) -> BBox:
+def _to_page(box: BBox, back: np.ndarray) -> BBox:
     """A box in a region's upright image, as the axis-aligned box of its corners on the page."""
     corners = np.array([[box[0], box[1], 1], [box[2], box[1], 1], [box[2], box[3], 1], [box[0], box[3], 1]])
     pts = corners @ back.T
-    xs, ys = pts[:, 0] / pts[:, 2] + offset[0], pts[:, 1] / pts[:, 2] + offset[1]
+    xs, ys = pts[:, 0] / pts[:, 2], pts[:, 1] / pts[:, 2]
     return (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
 
 

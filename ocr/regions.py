@@ -37,9 +37,19 @@ MAX_CARD_SHARE = 0.85  # … and less than this (the page itself, or a certifica
 MIN_RECTANGULARITY = 0.85  # contour area against its rotated bounding box: cards and sheets are rectangles
 NEAR_LINE_HEIGHTS = 8.0  # an unidentified fragment farther than this from every document is left out
 PAD_LINE_HEIGHTS = 1.0  # margin around a region's text when it has no visible edge
+MIN_TILT = 10.0  # degrees: a card turned further than this is straightened before it is read again
 MIN_DOCUMENT_LINES = 2  # fewer lines are a fragment (a title, a stamp), whatever they read
 # Types a page may rightly carry more than one of (cards); two parts of one certificate or form are one.
 REPEATABLE = frozenset({DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK})
+
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """A card or sheet edge: its axis-aligned box, its turn and its corners, in page pixels."""
+
+    bbox: BBox
+    tilt: float
+    corners: np.ndarray
 
 
 @dataclass(slots=True)
@@ -50,6 +60,8 @@ class Region:
     lines: list[TextLine]
     doc_type: DocType = DocType.UNKNOWN
     outlined: bool = False  # its box is a card or sheet edge seen on the image, not just its text
+    tilt: float = 0.0  # degrees its outline stands turned from the page's axes (a card photographed askew)
+    corners: np.ndarray | None = None  # the outline's corners (tl, tr, br, bl of the card held landscape)
     turned: bool = False  # its text is upside down on the page
 
     @property
@@ -88,8 +100,8 @@ def find_regions(page: Page) -> list[Region]:
     return sorted(regions, key=lambda r: (round(r.bbox[1] / (4 * line_height)), r.bbox[0]))
 
 
-def card_outlines(image: np.ndarray) -> list[BBox]:
-    """Boxes of the outermost rectangles (cards, sheets) on the image, turned or not, in its pixels."""
+def card_outlines(image: np.ndarray) -> list[Outline]:
+    """The outermost rectangles (cards, sheets) on the image, turned or not, in its pixels."""
     h, w = image.shape[:2]
     scale = min(1.0, OUTLINE_SIDE / max(h, w))
     # Linear, not area, interpolation: four times faster, and the blur below smooths what it aliases.
@@ -98,30 +110,40 @@ def card_outlines(image: np.ndarray) -> list[BBox]:
     edges = cv2.dilate(cv2.Canny(gray, 20, 60), np.ones((3, 3), np.uint8))
     contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     total = float(gray.shape[0] * gray.shape[1])
-    boxes: list[BBox] = []
+    out: list[Outline] = []
     for contour in contours:
-        (_, _), (rw, rh), _ = cv2.minAreaRect(contour)
+        (cx, cy), (rw, rh), angle = cv2.minAreaRect(contour)
         area = cv2.contourArea(cv2.convexHull(contour))
         if not MIN_CARD_SHARE * total < area < MAX_CARD_SHARE * total or rw * rh == 0:
             continue
         if cv2.contourArea(contour) / (rw * rh) < MIN_RECTANGULARITY:
             continue
+        if rw < rh:  # hold it landscape: the long side is the card's width
+            rw, rh, angle = rh, rw, angle + 90
+        turn = np.radians(angle)
+        axes = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+        local = np.array([[-rw, -rh], [rw, -rh], [rw, rh], [-rw, rh]]) / 2
+        corners = (local @ axes.T + (cx, cy)) / scale
         x, y, bw, bh = cv2.boundingRect(contour)
-        boxes.append((x / scale, y / scale, (x + bw) / scale, (y + bh) / scale))
-    return boxes
+        tilt = abs((angle + 45) % 90 - 45)
+        out.append(Outline((x / scale, y / scale, (x + bw) / scale, (y + bh) / scale), tilt, corners))
+    return out
 
 
-def _candidates(page: Page, outlines: list[BBox], line_height: float) -> list[Region]:
+def _candidates(page: Page, outlines: list[Outline], line_height: float) -> list[Region]:
     """Lines inside one outline form one candidate; the others cluster across gaps narrower than the gap."""
     inside: dict[int, list[TextLine]] = {}
     free: list[TextLine] = []
     for line in page.lines:
-        owner = next((i for i, box in enumerate(outlines) if _contains(box, line.cx, line.cy)), None)
+        owner = next((i for i, o in enumerate(outlines) if _contains(o.bbox, line.cx, line.cy)), None)
         if owner is None:
             free.append(line)
         else:
             inside.setdefault(owner, []).append(line)
-    out = [Region(outlines[i], lines, outlined=True) for i, lines in inside.items()]
+    out = [
+        Region(outlines[i].bbox, lines, outlined=True, tilt=outlines[i].tilt, corners=outlines[i].corners)
+        for i, lines in inside.items()
+    ]
     gap = max(GAP_LINE_HEIGHTS * line_height, GAP_PAGE_SHARE * max(page.width, page.height))
     for cluster in _clusters(free, gap):
         out.append(Region(_union(ln.bbox for ln in cluster), cluster))
@@ -148,9 +170,14 @@ def _clusters(lines: list[TextLine], gap: float) -> list[list[TextLine]]:
     return list(groups.values())
 
 
+def straightened(region: Region) -> bool:
+    """Whether the region is read from its outline turned straight rather than from its box."""
+    return region.corners is not None and region.tilt > MIN_TILT
+
+
 def _is_document(c: Region) -> bool:
-    if c.turned:
-        return True
+    if c.turned or (c.tilt > MIN_TILT and len(c.lines) >= MIN_DOCUMENT_LINES):
+        return True  # read as nothing because it lies turned on the page: it is read again straightened
     return (
         len(c.lines) >= MIN_DOCUMENT_LINES and c.doc_type is not DocType.UNKNOWN and bears_content(c.doc_type, c.text)
     )
@@ -164,7 +191,10 @@ def _merge(candidates: list[Region], line_height: float, gap: float) -> list[Reg
     for fragment in (c for c in candidates if not any(c is d for d in documents)):
         nearest = min(documents, key=lambda d: _distance(d.bbox, fragment.bbox))
         if _distance(nearest.bbox, fragment.bbox) <= NEAR_LINE_HEIGHTS * line_height:
-            _absorb(nearest, fragment)
+            if nearest.outlined:  # a caption or a mark beside a card: the card's edges still bound it
+                nearest.lines.extend(fragment.lines)
+            else:
+                _absorb(nearest, fragment)
     merged = True
     while merged and len(documents) > 1:
         merged = False
@@ -186,6 +216,7 @@ def _absorb(into: Region, other: Region) -> None:
     into.lines.extend(other.lines)
     into.bbox = _union([into.bbox, other.bbox])
     into.outlined = into.outlined and other.outlined
+    into.tilt, into.corners = 0.0, None  # two outlines together have no one outline
     if into.doc_type is DocType.UNKNOWN or (
         other.doc_type in CERTIFICATE_TYPES and into.doc_type not in CERTIFICATE_TYPES
     ):

@@ -174,3 +174,15 @@ def test_two_cards_as_text_far_apart_are_two_regions() -> None:
     regions = find_regions(p)
     assert [r.doc_type for r in regions] == [DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK]
     assert len(regions[1].lines) == 4  # the title joined its own side
+
+
+def test_a_card_lying_at_45_degrees_beside_a_certificate_is_read_straightened(tmp_path: Path) -> None:
+    card, cert = width(sample("idf_006.jpg"), 600), width(sample("reg_004.jpg"), 1100)
+    h, w = card.shape[:2]
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), 45, 1.0)
+    turn[:, 2] += (450 - w / 2, 450 - h / 2)
+    tilted = cv2.warpAffine(card, turn, (900, 900), borderValue=(255, 255, 255))
+    docs = documents(read(tmp_path, "askew.png", page((cert, 70, 40), (tilted, 170, 820))))
+    assert [str(d.doc_type) for d in docs] == ["registration_certificate", "id_card_front"]
+    check_fields(docs[1], truth("idf_006.jpg"), ("name", "birth_date", "id_number"))
+    check_regions(docs, A4)

@@ -12,9 +12,12 @@ A candidate becomes a region only when it is a whole document on its own: its wo
 a certificate its number and authority).  The rest are fragments — a title, a form's table, a
 certificate's field block, a stamp — and join the nearest document; two parts of the same
 certificate (the facing pages of a booklet) are one document, and so are two that neither a wide gap
-nor their own edges part.  Each region is then read again
-from its own crop (`ocr.pipeline`) so that it finds its own orientation: the two sides of a card
-photocopied facing opposite ways are both read upright.
+nor their own edges part.  Text that reads as nothing because it lies turned — upside down against
+the rest of the page, or a card askew inside its outline — is a document too.
+
+Each region is then read again from its own crop (`ocr.pipeline`), straightened when its outline
+is askew, so that it finds its own orientation: the two sides of a card photocopied facing opposite
+ways are both read upright.
 """
 
 from __future__ import annotations

@@ -282,3 +282,20 @@ def test_a_page_holding_two_certificates_gives_two_rows() -> None:
         ("aaaaaaaaaaaa-p1", "沪注计20230001", "韦秀旻"),
         ("aaaaaaaaaaaa-p1-d2", "沪注计20239999", "孙艳"),
     ]
+
+
+def test_a_scanned_page_of_two_certificates_is_journalled_as_two_documents(tmp_path: Path) -> None:
+    import cv2
+
+    from digitize.pages import PageTask, process_task
+    from tests.ocr.test_regions import page, sample, width
+
+    scan = tmp_path / "two.png"
+    reg, ver = width(sample("reg_004.jpg"), 1100), width(sample("ver_005.png"), 1100)
+    cv2.imwrite(str(scan), page((reg, 70, 30), (ver, 70, 30 + reg.shape[0] + 100)))
+    entry = process_task(PageTask(str(scan), 1, "b" * 64))
+    assert entry["status"] == "ok", entry
+    assert [d["doc_type"] for d in entry["documents"]] == ["registration_certificate", "verifier_certificate"]
+    rows = rows_from_entries({entry["key"]: entry})
+    assert [r.row_id for r in rows] == ["bbbbbbbbbbbb-p1", "bbbbbbbbbbbb-p1-d1"]
+    assert [str(r.cert_type) for r in rows] == ["registration", "verifier"]

@@ -29,7 +29,7 @@ import cv2
 import numpy as np
 
 from huren.domain import CERTIFICATE_TYPES, BBox, DocType, Page, TextLine
-from ocr.classify import bears_content, classify_with_content
+from ocr.classify import bears_content, classify, classify_with_content
 from ocr.orientation import upside_down_votes
 
 GAP_LINE_HEIGHTS = 3.0  # a gap wider than this many text heights (or GAP_PAGE_SHARE) parts two clusters
@@ -40,6 +40,7 @@ MAX_CARD_SHARE = 0.85  # … and less than this (the page itself, or a certifica
 MIN_RECTANGULARITY = 0.85  # contour area against its rotated bounding box: cards and sheets are rectangles
 NEAR_LINE_HEIGHTS = 8.0  # an unidentified fragment farther than this from every document is left out
 PAD_LINE_HEIGHTS = 1.0  # margin around a region's text when it has no visible edge
+RESIDUAL_CONFIDENCE = 0.8  # the rest of a page is a document of its own only when its words say so clearly
 MIN_TILT = 10.0  # degrees: a card turned further than this is straightened before it is read again
 MIN_DOCUMENT_LINES = 2  # fewer lines are a fragment (a title, a stamp), whatever they read
 # Types a page may rightly carry more than one of (cards); two parts of one certificate or form are one.
@@ -189,9 +190,18 @@ def _is_document(c: Region) -> bool:
 def _merge(candidates: list[Region], line_height: float, gap: float) -> list[Region]:
     """Fragments join their nearest document; parts of one certificate are one; documents no gap parts are one."""
     documents = [c for c in candidates if _is_document(c)]
+    rest = [c for c in candidates if not any(c is d for d in documents)]
+    if documents and rest:
+        # A card laid on a certificate page: what is left once the cards are taken away may be the
+        # page's own document, its title, table and seal scattered over the sheet.
+        residual = Region(_union(c.bbox for c in rest), [ln for c in rest for ln in c.lines])
+        doc_type, confidence = classify(residual.text)
+        if doc_type is not DocType.UNKNOWN and confidence >= RESIDUAL_CONFIDENCE:
+            residual.doc_type, rest = doc_type, []
+            documents.append(residual)
     if len(documents) < 2:
         return documents
-    for fragment in (c for c in candidates if not any(c is d for d in documents)):
+    for fragment in rest:
         nearest = min(documents, key=lambda d: _distance(d.bbox, fragment.bbox))
         if _distance(nearest.bbox, fragment.bbox) <= NEAR_LINE_HEIGHTS * line_height:
             if nearest.outlined:  # a caption or a mark beside a card: the card's edges still bound it

@@ -76,7 +76,8 @@ def extract_documents(
     out = []
     for index, region in enumerate(regions):
         try:
-            extraction = _extract_region(page, region, engine=engine, config=config)
+            others = [r.bbox for r in regions if r is not region]
+            extraction = _extract_region(page, region, others, engine=engine, config=config)
         except HurenOcrError as exc:  # one region that cannot be read again leaves the others on the page
             extraction = Extraction(page.source, page.number, DocType.UNKNOWN, 0.0, quality=page.quality)
             extraction.warnings.append(f"region_unreadable: {exc.code}")
@@ -87,21 +88,28 @@ def extract_documents(
     return out
 
 
-def _extract_region(page: Page, region: Region, *, engine: OcrEngine | None, config: EngineConfig | None) -> Extraction:
-    """One region read again from its own crop (its own orientation and skew), boxes back in page pixels."""
+def _extract_region(
+    page: Page, region: Region, others: list[BBox], *, engine: OcrEngine | None, config: EngineConfig | None
+) -> Extraction:
+    """One region read again from its own crop (its own orientation and skew), boxes back in page pixels.
+
+    The other documents are blanked out of the image first: a card laid on a certificate page lies
+    inside the certificate's box, and its name is not the certificate's.
+    """
     if page.image is None or page.quality.text_layer:
         # A text layer is upright and exact already: the region's own lines are all there is to read.
         sub = Page(page.source, page.number, page.width, page.height, region.lines, page.quality, page.marks)
         extraction = extract_page(sub)
         extraction.region = region.bbox
         return extraction
+    image = _without(page.image, others, region.bbox)
     if straightened(region):  # a card lying askew: its outline turned straight
         assert region.corners is not None
         to_crop, size = preprocess.document_transform(region.corners.astype(np.float32))
-        crop = cv2.warpPerspective(page.image, to_crop, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+        crop = cv2.warpPerspective(image, to_crop, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
     else:
         x0, y0, x1, y1 = (round(v) for v in region.bbox)
-        to_crop, crop = np.array([[1.0, 0, -x0], [0, 1.0, -y0], [0, 0, 1.0]]), page.image[y0:y1, x0:x1]
+        to_crop, crop = np.array([[1.0, 0, -x0], [0, 1.0, -y0], [0, 0, 1.0]]), image[y0:y1, x0:x1]
     sub = reader.read_image(
         engine or get_engine(config or EngineConfig()), crop, source=page.source, number=page.number
     )
@@ -114,6 +122,19 @@ def _extract_region(page: Page, region: Region, *, engine: OcrEngine | None, con
     extraction.quality = page.quality  # the page's: what rebuilds the page image the boxes are drawn on
     extraction.region = region.bbox
     return extraction
+
+
+def _without(image: np.ndarray, others: list[BBox], box: BBox) -> np.ndarray:
+    """The page with the other documents that reach into `box` painted over in its paper's colour."""
+    inside = [o for o in others if o[0] < box[2] and box[0] < o[2] and o[1] < box[3] and box[1] < o[3]]
+    if not inside:
+        return image
+    x0, y0, x1, y1 = (round(v) for v in box)
+    paper = np.median(image[y0:y1, x0:x1].reshape(-1, image.shape[2]), axis=0)
+    out = image.copy()
+    for ox0, oy0, ox1, oy1 in inside:
+        out[round(oy0) : round(oy1), round(ox0) : round(ox1)] = paper
+    return out
 
 
 def _to_page(box: BBox, back: np.ndarray) -> BBox:

@@ -116,6 +116,8 @@ def card_outlines(image: np.ndarray) -> list[Outline]:
     total = float(gray.shape[0] * gray.shape[1])
     out: list[Outline] = []
     for contour in contours:
+        if cv2.contourArea(contour) < MIN_CARD_SHARE * total:
+            continue
         (cx, cy), (rw, rh), angle = cv2.minAreaRect(contour)
         area = cv2.contourArea(cv2.convexHull(contour))
         if not MIN_CARD_SHARE * total < area < MAX_CARD_SHARE * total or rw * rh == 0:
@@ -191,9 +193,10 @@ def _merge(candidates: list[Region], line_height: float, gap: float) -> list[Reg
     """Fragments join their nearest document; parts of one certificate are one; documents no gap parts are one."""
     documents = [c for c in candidates if _is_document(c)]
     rest = [c for c in candidates if not any(c is d for d in documents)]
-    if documents and rest:
-        # A card laid on a certificate page: what is left once the cards are taken away may be the
-        # page's own document, its title, table and seal scattered over the sheet.
+    if documents and rest and all(d.outlined for d in documents):
+        # A card laid on a certificate page: what is left once the cards (seen by their edges: a
+        # certificate's own field block is no card) are taken away may be the page's own document,
+        # its title, table and seal scattered over the sheet.
         residual = Region(_union(c.bbox for c in rest), [ln for c in rest for ln in c.lines])
         doc_type, confidence = classify(residual.text)
         if doc_type is not DocType.UNKNOWN and confidence >= RESIDUAL_CONFIDENCE:
@@ -214,7 +217,7 @@ def _merge(candidates: list[Region], line_height: float, gap: float) -> list[Reg
         for i, a in enumerate(documents):
             for b in documents[i + 1 :]:
                 same_document = a.doc_type is b.doc_type and a.doc_type not in REPEATABLE
-                apart = (a.outlined and b.outlined) or _distance(a.bbox, b.bbox) >= gap  # two cards' edges part them
+                apart = (a.outlined and b.outlined) or _lines_apart(a, b, gap)  # two cards' edges part them
                 if same_document or not apart:
                     _absorb(a, b)
                     documents.remove(b)
@@ -223,6 +226,11 @@ def _merge(candidates: list[Region], line_height: float, gap: float) -> list[Reg
             if merged:
                 break
     return documents
+
+
+def _lines_apart(a: Region, b: Region, gap: float) -> bool:
+    """No line of one comes within `gap` of a line of the other (a card may lie inside a page's box)."""
+    return all(_distance(p.bbox, q.bbox) >= gap for p in a.lines for q in b.lines)
 
 
 def _absorb(into: Region, other: Region) -> None:

@@ -186,3 +186,14 @@ def test_a_card_lying_at_45_degrees_beside_a_certificate_is_read_straightened(tm
     assert [str(d.doc_type) for d in docs] == ["registration_certificate", "id_card_front"]
     check_fields(docs[1], truth("idf_006.jpg"), ("name", "birth_date", "id_number"))
     check_regions(docs, A4)
+
+
+def test_an_id_card_laid_on_a_certificate_page(tmp_path: Path) -> None:
+    """The certificate has no edge of its own on the scan: it is what is left once the card is taken away."""
+    cert = sample("asm_001.jpg")[100:1300, 100:1235]  # inside its printed frame
+    card = width(sample("idf_001.bmp"), 560)
+    docs = documents(read(tmp_path, "laid.png", page((cert, 50, 60), (card, 560, 1300))))
+    assert sorted(str(d.doc_type) for d in docs) == ["assessment_certificate", "id_card_front"]
+    check_fields(by_type(docs, DocType.ASSESSMENT_CERTIFICATE)[0], truth("asm_001.jpg"), ("name", "cert_number"))
+    check_fields(by_type(docs, DocType.ID_CARD_FRONT)[0], truth("idf_001.bmp"), ("name", "id_number"))
+    check_regions(docs, A4)

@@ -10,10 +10,10 @@ PADDLE_STAMP := $(PADDLE_VENV)/.installed
 
 .PHONY: demo test lint typecheck unit test-paddle samples bench clean system-deps
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev,postgres,ray]'
+	$(BIN)/pip install -q -e '.[dev,postgres,ray]' -c constraints.txt
 	touch $(STAMP)
 
 system-deps:

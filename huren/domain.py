@@ -272,15 +272,21 @@ class FieldEvidence:
     registry: FieldValueType
     similarity: float
     verdict: Verdict
+    found_via_registry: bool = False  # extraction missed it; the registry's value was then found on the page
+    bbox: BBox | None = None  # where on the page, when found that way
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "field": self.field,
             "extracted": self.extracted,
             "registry": self.registry,
             "similarity": round(self.similarity, 4),
             "verdict": str(self.verdict),
         }
+        if self.found_via_registry:
+            out["found_via_registry"] = True
+            out["bbox"] = [round(v, 1) for v in self.bbox] if self.bbox else None
+        return out
 
 
 @dataclass(slots=True)

@@ -16,6 +16,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
+from huren.bureaus import MARKET_BUREAU_SUFFIXES
 from huren.normalize import squash
 from matching.normalize import fold_confusables
 
@@ -24,18 +25,7 @@ Province = Literal["shanghai", "jiangsu", "zhejiang"]
 SUCCESSOR_SUFFIX = "市场监督管理局"
 
 # Every way a bureau's kind is written → the successor's name. Longest first when matching.
-SUFFIX_ALIASES: tuple[str, ...] = (
-    "质量技术监督管理局",
-    "质量技术监督局",
-    "技术监督局",
-    "质量监督局",
-    "质监局",
-    "市场监督管理局",
-    "市场监管局",
-    "市场监督局",
-    "市场监管委",
-    "工商行政管理局",
-)
+SUFFIX_ALIASES: tuple[str, ...] = MARKET_BUREAU_SUFFIXES
 
 _FOLDED_SUFFIXES = [fold_confusables(s) for s in SUFFIX_ALIASES]
 

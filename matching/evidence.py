@@ -40,6 +40,7 @@ from huren.domain import (
     Verdict,
 )
 from huren.normalize import clean_value, parse_categories, parse_date, parse_gender, parse_level
+from matching import grounded
 from matching.authorities import canonical_authority
 from matching.normalize import (
     clean_cert_number,
@@ -275,6 +276,12 @@ def rank_candidates(extraction: Extraction, records: Sequence[RegistryRecord]) -
 
 def build_evidence(extraction: Extraction, registry: RecordSource) -> Evidence:
     """Find the record a certificate claims to be and compare it field by field."""
+    return build_grounded_evidence(extraction, registry)[1]
+
+
+def build_grounded_evidence(extraction: Extraction, registry: RecordSource) -> tuple[Extraction, Evidence]:
+    """As `build_evidence`, and the record's values extraction missed looked for on the page
+    (`matching.grounded`): the extraction with what was found, and the evidence over it."""
     query = Query.from_extraction(extraction)
     if query.cert_type is None:
         query = Query(DOC_TYPE_TO_CERT_TYPE.get(extraction.doc_type), query.cert_number, query.id_number, query.name)
@@ -282,8 +289,35 @@ def build_evidence(extraction: Extraction, registry: RecordSource) -> Evidence:
     ranked = [s for s in rank_candidates(extraction, candidates) if _linked(s)]
     if not ranked:
         unmatched = _unmatched_fields(extraction)
-        return Evidence(extraction.source, extraction.page, extraction.doc_type, None, 0.0, unmatched, extraction.index)
-    best = ranked[0]
-    return Evidence(
+        return extraction, Evidence(
+            extraction.source, extraction.page, extraction.doc_type, None, 0.0, unmatched, extraction.index
+        )
+    extraction, best = ground(extraction, ranked[0])
+    evidence = Evidence(
         extraction.source, extraction.page, extraction.doc_type, best.record, best.score, best.fields, extraction.index
     )
+    return extraction, evidence
+
+
+def ground(extraction: Extraction, scored: Scored) -> tuple[Extraction, Scored]:
+    """Close the misses of a scored document from its page; a found text that disagrees is no find."""
+    record = scored.record
+    found = [
+        f
+        for f in grounded.find_on_page(extraction, record, grounded.missed(extraction, record))
+        if f.field not in COMPARISON_BY_FIELD
+        or COMPARISON_BY_FIELD[f.field].verdict(
+            COMPARISON_BY_FIELD[f.field].comparator(f.value, _registry_value(record, f.field))
+        )
+        is not Verdict.MISMATCH
+    ]
+    if not found:
+        return extraction, scored
+    extraction = grounded.with_found(extraction, found)
+    rescored = score_record(extraction, record)
+    boxes = {f.field: f.bbox for f in found}
+    for evidence in rescored.fields:
+        if evidence.field in boxes:
+            evidence.found_via_registry = True
+            evidence.bbox = boxes[evidence.field]
+    return extraction, rescored

@@ -7,10 +7,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from huren.domain import CERTIFICATE_TYPES, ConsistencyCheck, Evidence, Extraction
+from huren.domain import CERTIFICATE_TYPES, ConsistencyCheck, DocType, Evidence, Extraction, RegistryRecord
+from matching import grounded
 from matching.consistency import check_consistency
-from matching.evidence import build_evidence
+from matching.evidence import GREY_ZONE_FLOOR, build_grounded_evidence
 from matching.search import RecordSource
+
+# What a certificate's record says about its holder that other documents print too.
+HOLDER_FIELDS: dict[DocType, tuple[str, ...]] = {
+    DocType.ID_CARD_FRONT: ("name", "id_number"),
+    DocType.APPLICATION_FORM: ("name", "id_number", "cert_number", "level", "issuing_authority"),
+}
 
 
 @dataclass(slots=True)
@@ -33,5 +40,20 @@ def verify_documents(extractions: Sequence[Extraction], registry: RecordSource, 
     `registry` is a `matching.Registry` (in memory) or a `matching.RegistryStore` (SQL).
     """
     documents = list(extractions)
-    evidence = [build_evidence(e, registry) for e in documents if e.doc_type in CERTIFICATE_TYPES]
+    evidence = []
+    for i, extraction in enumerate(documents):
+        if extraction.doc_type in CERTIFICATE_TYPES:
+            documents[i], found = build_grounded_evidence(extraction, registry)
+            evidence.append(found)
+    # The holder's record, once a certificate links to it, grounds the ID card's and the form's misses too.
+    records = [e.record for e in evidence if e.record is not None and e.score >= GREY_ZONE_FLOOR]
+    if records:
+        documents = [d if d.doc_type in CERTIFICATE_TYPES else ground_other(d, records[0]) for d in documents]
     return VerifyResult(documents, evidence, check_consistency(documents, evidence, as_of))
+
+
+def ground_other(extraction: Extraction, record: RegistryRecord) -> Extraction:
+    """An ID card's or form's holder fields that extraction missed, looked for on its page."""
+    fields = tuple(f for f in grounded.missed(extraction, record) if f in HOLDER_FIELDS.get(extraction.doc_type, ()))
+    found = grounded.find_on_page(extraction, record, fields)
+    return grounded.with_found(extraction, found) if found else extraction

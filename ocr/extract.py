@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from huren.domain import BBox, ExtractedField, FieldValueType, Page
 from huren.thresholds import low_confidence_warnings
+from ocr import overlays, validators
 from ocr.documents import DocSpec, FieldSpec
 from ocr.fields import READERS, Reading
 from ocr.layout import Layout, Span
@@ -21,6 +22,7 @@ FALLBACK_CERTAINTY = 0.85
 AS_READ = {"name"}  # kinds whose characters are never changed to simplified forms
 SEPARATORS = set("、,，;；/")
 LISTS = {"items", "categories"}
+WIDE_GAP = 3.0  # row heights of blank between two characters that no single value spans (lists aside)
 ENUMERATED = re.compile(r"^\s*(?:\(?\d{1,2}[).、．]|[①-⑳]|[一二三四五六七八九十]、)")
 
 
@@ -30,8 +32,12 @@ class LabelHit:
     label: str
 
 
+def _spec_labels(spec: DocSpec) -> set[str]:
+    return {label for fs in spec.fields for label in fs.labels} | set(spec.stop_labels) | set(spec.filler_labels)
+
+
 def _label_pattern(spec: DocSpec) -> re.Pattern[str]:
-    labels = {label for fs in spec.fields for label in fs.labels} | set(spec.stop_labels) | set(spec.filler_labels)
+    labels = _spec_labels(spec)
     return re.compile("|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True)), re.IGNORECASE)
 
 
@@ -41,8 +47,9 @@ class Extractor:
     def __init__(self, spec: DocSpec, page: Page, layout: Layout | None = None) -> None:
         self.spec = spec
         self.page = page
-        self.layout = layout or Layout(page.lines)
+        self.layout = layout or Layout(overlays.without_overlays(page.lines))
         labels = _label_pattern(spec)
+        self._labels = tuple(sorted(lb for lb in _spec_labels(spec) if len(lb) >= 2 and not lb.isascii()))
         self._synonyms = {label.lower(): i for i, fs in enumerate(spec.fields) for label in fs.labels}
         self._label_prefix = re.compile(f"^(?:{labels.pattern})+")
         self.hits = [LabelHit(span, m.group()) for span, m in self.layout.find(labels) if not self._is_title(span)]
@@ -78,6 +85,16 @@ class Extractor:
             end = other.span.start
             break
         return Span(row, start, end)
+
+    def _wide_gap(self, span: Span) -> int:
+        """Where a value beside its label ends at a wide blank: text far along the row (a watermark,
+        a note, the next column's cell without a label) is not part of it."""
+        chars = self.layout.rows[span.row].chars
+        limit = WIDE_GAP * self.layout.rows[span.row].height
+        for i in range(span.start + 1, span.end):
+            if chars[i].x0 - chars[i - 1].x1 > limit:
+                return i
+        return span.end
 
     def _columns(self, hit: LabelHit) -> tuple[float | None, float | None]:
         """Where this label's column ends on either side: midway to the labels beside it on its row."""
@@ -136,7 +153,28 @@ class Extractor:
         if span.is_empty():
             return None
         spans = [span, *self._continuations(span, label_x0)] if fs.multiline else [span]
-        return READERS[fs.kind](self._joined(spans, fs.kind not in AS_READ, fs.kind in LISTS), fs.keys)
+        return self._reading(fs, self._joined(spans, fs.kind not in AS_READ, fs.kind in LISTS))
+
+    def _reading(self, fs: FieldSpec, text: str) -> Reading | None:
+        """The reader's value, held to its kind's rule (`ocr.validators`): cut back, or doubted."""
+        reading = READERS[fs.kind](text, fs.keys)
+        if reading is None:
+            return None
+        for key, value in reading.values.items():
+            verdict = validators.check(fs.kind, key, value, self._labels)
+            reading.values[key] = verdict.value
+            reading.certainty *= verdict.certainty
+            reading.warnings.extend(verdict.warnings)
+            reading.valid = reading.valid and verdict.valid
+        if fs.kind in validators.RANGE_KINDS and len(fs.keys) == 2:
+            start, end = (reading.values.get(k) for k in fs.keys)
+            for kind_verdict in (validators.check("date", k, v) for k, v in zip(fs.keys, (start, end), strict=True)):
+                reading.certainty *= kind_verdict.certainty
+                reading.warnings.extend(kind_verdict.warnings)
+            ordered = validators.check_range(start, end)
+            reading.certainty *= ordered.certainty
+            reading.warnings.extend(f"{w}: {fs.keys[0]}" for w in ordered.warnings)
+        return reading
 
     def _read_below(self, fs: FieldSpec, hit: LabelHit) -> tuple[Reading, Span] | None:
         """The cell under a label; for a list (items in a table column) every row of it."""
@@ -158,7 +196,7 @@ class Extractor:
                 break
             cells.append(cut)
         if cells:
-            reading = READERS[fs.kind](self._joined(cells, fs.kind not in AS_READ, fs.kind in LISTS), fs.keys)
+            reading = self._reading(fs, self._joined(cells, fs.kind not in AS_READ, fs.kind in LISTS))
             if reading:
                 return reading, cells[0]
         return None
@@ -167,6 +205,8 @@ class Extractor:
 
     def _value_for(self, fs: FieldSpec, hit: LabelHit) -> tuple[Reading, Span] | None:
         right = self._value_right(hit)
+        if fs.kind not in LISTS and fs.kind not in validators.RANGE_KINDS:
+            right = Span(right.row, right.start, self._wide_gap(right))
         reading = self._read(fs, right, self.layout.x_range(hit.span)[0])
         if reading:
             return reading, right
@@ -224,7 +264,7 @@ class Extractor:
             if fs.multiline:
                 more = [self.layout.text(c, simplified=True) for c in self._continuations(span, None)]
                 text = "".join([text, *more])
-            reading = READERS[fs.kind](text, fs.keys)
+            reading = self._reading(fs, text)
             if reading:
                 reading.certainty *= FALLBACK_CERTAINTY
                 found.append((reading, span))
@@ -277,6 +317,11 @@ class Extractor:
                     warnings.append(f"missing_field: {fs.keys[0]}")
                 continue
             found = self._from_label(fs) or self._from_fuzzy_label(fs) or self._from_fallback(fs)
+            if found is not None and not found[0].valid:
+                # A labelled value that fails its rule: a valid one elsewhere on the page is the better read.
+                alternative = self._from_fallback(fs)
+                if alternative is not None and alternative[0].valid:
+                    found = alternative
             if found is None:
                 if fs.required:
                     warnings.extend(f"missing_field: {k}" for k in fs.keys if k not in fields)

@@ -20,6 +20,7 @@ class Reading:
     values: dict[str, FieldValueType]
     warnings: list[str] = field(default_factory=list)
     certainty: float = 1.0  # how sure the reader is that this text is such a value
+    valid: bool = True  # the value passed its kind's rule (`ocr.validators`), perhaps after a cut
 
 
 Reader = Callable[[str, tuple[str, ...]], Reading | None]
@@ -34,11 +35,11 @@ def _one(
 
 
 def read_name(text: str, keys: tuple[str, ...]) -> Reading | None:
-    m = re.match(rf"[{_CJK}·•]{{2,6}}", n.squash(text))
+    """The Han run at the text's start; where it should end is the validator's to say (`ocr.validators`)."""
+    m = re.match(rf"[{_CJK}·•]{{2,16}}", n.squash(text))
     if not m:
         return None
-    name = m.group().replace("•", "·")
-    return _one(keys, name, 1.0 if len(name) <= 4 else 0.7)
+    return _one(keys, m.group().replace("•", "·"))
 
 
 def read_text(text: str, keys: tuple[str, ...]) -> Reading | None:
@@ -167,10 +168,7 @@ def read_authority(text: str, keys: tuple[str, ...]) -> Reading | None:
     value = n.clean_value(text)
     value = re.split(r"\s|\d{4}\s*[年.\-/]", value)[0]  # a date or stamp text after the name is not part of it
     value = re.sub(rf"[^{_CJK}()（）]", "", value)
-    if len(value) < 4:
-        return None
-    certainty = 1.0 if re.search(r"(局|厅|委员会|分局|院|所|中心|部)$", value) else 0.6
-    return _one(keys, value, certainty)
+    return _one(keys, value) if len(value) >= 4 else None
 
 
 def read_phone(text: str, keys: tuple[str, ...]) -> Reading | None:
@@ -182,6 +180,7 @@ def read_phone(text: str, keys: tuple[str, ...]) -> Reading | None:
 READERS: dict[str, Reader] = {
     "name": read_name,
     "text": read_text,
+    "address": read_text,
     "ethnicity": read_ethnicity,
     "gender": read_gender,
     "id_number": read_id_number,

@@ -13,7 +13,7 @@ import numpy as np
 from rapidocr.utils.process_img import get_rotate_crop_image
 
 from huren.domain import Page, Quality, TextLine
-from ocr import preprocess
+from ocr import overlays, preprocess
 from ocr.engine import OcrEngine
 from ocr.orientation import upside_down_votes
 
@@ -168,6 +168,7 @@ def read_image(
 
     results = engine.recognize([_crop(work, q) for q in quads])
     lines: list[TextLine] = []
+    tilts: list[float] = []
     for quad, (text, conf, char_pos) in zip(quads, results, strict=False):
         if not text.strip() or conf < MIN_LINE_CONFIDENCE:
             continue
@@ -175,6 +176,8 @@ def read_image(
         x0, x1 = float(xs.min()), float(xs.max())
         char_x = [x0 + p * (x1 - x0) for p in char_pos] if char_pos else None
         lines.append(TextLine(text, (x0, float(ys.min()), x1, float(ys.max())), conf, char_x))
+        tilts.append(float(np.degrees(np.arctan2(*(quad[1] - quad[0])[::-1]))))
+    lines, found_overlays = overlays.reread(engine, work, lines, tilts)
 
     preprocess.measure_quality(image, quality)
     h, w = image.shape[:2]
@@ -188,7 +191,7 @@ def read_image(
         height=h,
         lines=lines,
         quality=quality,
-        marks={"red_regions": seals, "to_work": to_work},
+        marks={"red_regions": seals, "to_work": to_work, "overlays": [(o.text, o.bbox, o.why) for o in found_overlays]},
         image=image,
     )
 

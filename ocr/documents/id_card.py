@@ -38,7 +38,7 @@ FRONT = DocSpec(
         f("gender", "gender", "性别", fallback=r"^.{0,2}?(男|女)(?:民族|.{0,3}汉)"),
         f("ethnicity", "ethnicity", "民族", fallback=r"民.?(?:族)?([\u4e00-\u9fff]{1,3})$"),
         f("birth_date", "loose_date", "出生", "出生日期", fallback=r"(?:19|20)\d{2}\D{0,2}\d{1,2}\D{1,2}\d{1,2}"),
-        f("address", "text", "住址", "地址", multiline=True, fallback=rf"^(?:住址)?({ADDRESS_SHAPE}.*)$"),
+        f("address", "address", "住址", "地址", multiline=True, fallback=rf"^(?:住址)?({ADDRESS_SHAPE}.*)$"),
         f("id_number", "id_number", "公民身份号码", "身份号码", "身份证号码", fallback=ID_NUMBER_SHAPE),
     ),
     content=(ID_NUMBER_WITH_BIRTH_SHAPE, r"(?:19|20)\d{2}\D{1,2}\d{1,2}\D{1,2}\d{1,2}"),

@@ -1,0 +1,75 @@
+"""How issuing bodies' names end, and the words that overlay a document: data shared by reading and matching.
+
+Reading (`ocr`) uses these to tell a whole authority from one cut short or run on into the next
+text; matching (`matching.authorities`) to bring every form of a bureau's name to one.
+"""
+
+from __future__ import annotations
+
+# Every way a market-regulation bureau's kind is written, longest first when matching.
+MARKET_BUREAU_SUFFIXES: tuple[str, ...] = (
+    "质量技术监督管理局",
+    "质量技术监督局",
+    "技术监督局",
+    "质量监督局",
+    "质监局",
+    "市场监督管理局",
+    "市场监管局",
+    "市场监督局",
+    "市场监管委",
+    "工商行政管理局",
+)
+
+# An ID card's issuer: a city's or county's public security bureau, or one of its branches.
+POLICE_SUFFIXES: tuple[str, ...] = ("公安分局", "公安局", "分局")
+
+# National bodies printed in full.
+NATIONAL_AUTHORITIES: tuple[str, ...] = (
+    "国家市场监督管理总局",
+    "市场监管总局",
+    "国家质量监督检验检疫总局",
+    "国家质检总局",
+    "国家质量技术监督局",
+)
+
+# Other bodies that issue or countersign metrologists' papers.
+OTHER_AUTHORITY_SUFFIXES: tuple[str, ...] = ("人力资源和社会保障局", "人力资源和社会保障厅", "委员会", "厅")
+
+AUTHORITY_SUFFIXES: tuple[str, ...] = tuple(
+    sorted({*MARKET_BUREAU_SUFFIXES, *POLICE_SUFFIXES, *OTHER_AUTHORITY_SUFFIXES}, key=len, reverse=True)
+)
+
+# A name cut off before its kind is complete (…公安, …市场监督管理): read, but not whole.
+TRUNCATED_AUTHORITY_ENDINGS: tuple[str, ...] = (
+    "公安",
+    "公安分",
+    "市场监督管理",
+    "市场监督",
+    "市场监管",
+    "质量技术监督",
+    "质量技术",
+    "技术监督",
+    "质量监督",
+    "监督管理",
+)
+
+# Words printed or stamped over a document that are never part of a value: copy marks, seals, specimens.
+OVERLAY_WORDS: tuple[str, ...] = (
+    "复印无效",
+    "再次复印无效",
+    "复印件无效",
+    "与原件一致",
+    "与原件相符",
+    "此件与原件一致",
+    "仅供",
+    "使用",
+    "他用无效",
+    "样本",
+    "样张",
+    "样证",
+    "SPECIMEN",
+    "COPY",
+)
+
+# Words from a seal's ring or its centre that a value may pick up when the seal overlaps it.
+STAMP_WORDS: tuple[str, ...] = ("专用章", "公章", "印章", "盖章", "章", "印", "★", "☆")

@@ -1,0 +1,156 @@
+"""Registry-grounded reading: a value extraction missed, looked for on the page once the record is known.
+
+When the record a document claims to be is found (by its certificate or ID number), each of the
+record's values that extraction did not read is searched for in the page's lines — OCR-aware
+(look-alike glyphs folded, `rapidfuzz` partial alignment), beside or under one of the field's labels,
+or, with no label read, anywhere on the page for a long value that agrees exactly.  A value found
+becomes evidence with its box, marked as found through the registry.
+
+Only misses are closed: a field extraction read — rightly or wrongly — is never searched for again,
+so a value read clearly as something else stays a mismatch.  Overlay lines (复印无效 …) are not
+searched, and a found text must itself compare as a match or uncertain with the registry's value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from rapidfuzz import fuzz
+
+from huren.domain import BBox, ExtractedField, Extraction, FieldValueType, RegistryRecord, TextLine
+from huren.normalize import parse_date, parse_level, squash
+from matching.normalize import fold_confusables
+from ocr.documents import BY_TYPE
+from ocr.overlays import without_overlays
+
+NEAR_LABEL_SCORE = 85.0  # partial-alignment score (0–100) beside a label: one look-alike in a short value
+ANYWHERE_SCORE = 100.0  # with no label read, the folded value must appear whole
+ANYWHERE_MIN_CHARS = 8  # … and be long enough not to turn up by chance (identifiers, authorities)
+GROUNDED_CERTAINTY = 0.9  # a value found through the registry is less sure than one read at its label
+WARNING = "found_via_registry"
+
+# Fields searched for: single values written on the page as the registry holds them (or as dates).
+SEARCHED = ("name", "id_number", "cert_number", "issuing_authority", "valid_from", "valid_until", "level", "employer")
+_LEVELS = {1: ("一级",), 2: ("二级",)}
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    field: str
+    value: FieldValueType  # what the page says there, typed like the field
+    text: str  # … as printed
+    bbox: BBox
+    confidence: float
+
+
+def _printed_forms(value: FieldValueType) -> tuple[str, ...]:
+    """How a registry value is printed: dates in the ways certificates write them, levels in words."""
+    if isinstance(value, date):
+        d = value
+        return (
+            f"{d.year}年{d.month}月{d.day}日",
+            f"{d.year}年{d.month:02d}月{d.day:02d}日",
+            f"{d.year}.{d.month:02d}.{d.day:02d}",
+            f"{d.year}-{d.month:02d}-{d.day:02d}",
+            f"{d.year}/{d.month:02d}/{d.day:02d}",
+            f"{d.year}.{d.month}.{d.day}",
+        )
+    if isinstance(value, int):
+        return _LEVELS.get(value, ())
+    return (squash(str(value)),) if value else ()
+
+
+def _labels(extraction: Extraction, field: str) -> tuple[str, ...]:
+    spec = BY_TYPE.get(extraction.doc_type)
+    if spec is None:
+        return ()
+    return tuple(label for fs in spec.fields if field in fs.keys for label in fs.labels if not label.isascii())
+
+
+def _near(label: TextLine, line: TextLine) -> bool:
+    """The same line, a line to its right on its row, or one of the next two lines under it."""
+    if line is label:
+        return True
+    h = label.height
+    same_row = min(label.bbox[3], line.bbox[3]) - max(label.bbox[1], line.bbox[1]) > 0.5 * min(h, line.height)
+    if same_row:
+        return line.bbox[0] >= label.bbox[0]
+    below = 0 < line.bbox[1] - label.bbox[1] <= 3.5 * h
+    return below and line.bbox[0] < label.bbox[2] + 6 * h and line.bbox[2] > label.bbox[0] - 6 * h
+
+
+def _box(line: TextLine, start: int, end: int) -> BBox:
+    """The part of a line's box that holds characters start…end of its squashed text (by proportion)."""
+    n = max(1, len(squash(line.text)))
+    x0, y0, x1, y1 = line.bbox
+    w = x1 - x0
+    return (x0 + w * start / n, y0, x0 + w * end / n, y1)
+
+
+def _search(forms: tuple[str, ...], lines: list[TextLine], cutoff: float) -> tuple[TextLine, str, int, int] | None:
+    best: tuple[float, TextLine, str, int, int] | None = None
+    for form in forms:
+        key = fold_confusables(form)
+        for line in lines:
+            text = squash(line.text)
+            hit = fuzz.partial_ratio_alignment(key, fold_confusables(text), score_cutoff=cutoff)
+            if hit is not None and (best is None or hit.score > best[0]):
+                best = (hit.score, line, text[hit.dest_start : hit.dest_end], hit.dest_start, hit.dest_end)
+    return best[1:] if best else None
+
+
+def find_on_page(extraction: Extraction, record: RegistryRecord, fields: tuple[str, ...]) -> list[Found]:
+    """The record's values for `fields` that the page bears out, each with its box."""
+    lines = without_overlays(extraction.lines)
+    out: list[Found] = []
+    for field in fields:
+        value = getattr(record, field, None)
+        forms = _printed_forms(value)
+        if not forms:
+            continue
+        labels = _labels(extraction, field)
+        anchors = [ln for ln in lines if any(label in squash(ln.text) for label in labels)]
+        hit = None
+        if anchors:
+            near = [ln for ln in lines if any(_near(a, ln) for a in anchors)]
+            hit = _search(forms, near, NEAR_LABEL_SCORE)
+        if hit is None and max(len(f) for f in forms) >= ANYWHERE_MIN_CHARS:
+            hit = _search(forms, lines, ANYWHERE_SCORE)
+        if hit is None:
+            continue
+        line, text, start, end = hit
+        read = _as_value(value, text)
+        if read is not None:
+            out.append(Found(field, read, text, _box(line, start, end), line.confidence * GROUNDED_CERTAINTY))
+    return out
+
+
+def _as_value(registry: object, text: str) -> FieldValueType:
+    """What the page says, typed like the field (an ISO date, a level number): compared, never assumed."""
+    if isinstance(registry, date):
+        found = parse_date(text)
+        return found.isoformat() if found else None
+    if isinstance(registry, int):
+        return parse_level(text)
+    return text
+
+
+def with_found(extraction: Extraction, found: list[Found]) -> Extraction:
+    """The extraction with the values found through the registry added (never replacing one it read)."""
+    fields = dict(extraction.fields)
+    warnings = list(extraction.warnings)
+    for f in found:
+        if f.field in fields and fields[f.field].value not in (None, "", []):
+            continue
+        fields[f.field] = ExtractedField(f.value, f.confidence, f.bbox)
+        warnings = [w for w in warnings if w != f"missing_field: {f.field}"]
+        warnings.append(f"{WARNING}: {f.field}")
+    return replace(extraction, fields=fields, warnings=warnings)
+
+
+def missed(extraction: Extraction, record: RegistryRecord) -> tuple[str, ...]:
+    """The searched fields the record has and the extraction did not read."""
+    return tuple(
+        f for f in SEARCHED if extraction.value(f) in (None, "", []) and getattr(record, f, None) not in (None, "", [])
+    )

@@ -1,0 +1,320 @@
+"""Text laid over a document — copy marks (复印无效, 仅供…使用, 与原件一致), specimen stamps, diagonal
+repeats — told apart from the document's own lines and kept out of every value.
+
+An overlay is known by its wording, by its geometry (a box tilted against the page's lines) and by
+repetition (the same words printed again and again across the page).  A line that an overlay
+crosses is read a second time: its band of the image, widened over the overlay, is cropped, the
+overlay's lighter or coloured strokes are washed out, and the crop is recognised again.  Where the
+overlay hid a line from the detector altogether, the washed overlay region is searched once more.
+The second pass touches only those lines and regions: a page without overlays costs nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from huren.domain import BBox, TextLine
+from huren.normalize import squash
+
+# Whole phrases; a line made only of these (and punctuation) is an overlay.
+_PHRASES = re.compile(
+    r"(?:再次|此件)?复印(?:件)?无效|(?:此件|本件|此复印件)?与原件(?:一致|相符)|仅供.{0,14}?(?:使用|之用)|"
+    r"他用无效|(?:复印件)?仅限.{0,14}?使用|SPECIMEN|样本|样张|样证",
+    re.IGNORECASE,
+)
+_FILLER = re.compile(r"[\s·.,，。:：;；()（）\-—_*#]+")
+MIN_REPEATS = 3  # the same words this many times on a page are printed across it, not part of it
+TILT_DEGREES = 12.0  # a long box this far off the page's lines is laid over it
+
+
+@dataclass(frozen=True, slots=True)
+class Overlay:
+    text: str
+    bbox: BBox
+    why: str  # "wording" | "tilt" | "repeated"
+
+
+def overlay_share(text: str) -> float:
+    """How much of a line's text is overlay wording (0 to 1)."""
+    squashed = _FILLER.sub("", squash(text))
+    if not squashed:
+        return 0.0
+    covered = sum(m.end() - m.start() for m in _PHRASES.finditer(squashed))
+    return covered / len(squashed)
+
+
+def strip_overlay(line: TextLine) -> TextLine | None:
+    """The line without the overlay words a detector merged into it (None if nothing else is left)."""
+    drop = {i for m in _PHRASES.finditer(line.text) for i in range(m.start(), m.end())}
+    if not drop:
+        return line
+    idx = [i for i in range(len(line.text)) if i not in drop]
+    text = "".join(line.text[i] for i in idx)
+    if not _FILLER.sub("", text):
+        return None
+    if line.char_x and len(line.char_x) == len(line.text):
+        char_x = [line.char_x[i] for i in idx]
+        pitch = (line.bbox[2] - line.bbox[0]) / len(line.text)
+        bbox = (max(line.bbox[0], char_x[0] - pitch), line.bbox[1], min(line.bbox[2], char_x[-1] + pitch), line.bbox[3])
+        return TextLine(text, bbox, line.confidence, char_x)
+    # Without character positions the kept text's place in the box is a guess: less sure.
+    return TextLine(text, line.bbox, line.confidence * 0.9, None)
+
+
+def _repeated(lines: list[TextLine]) -> set[int]:
+    keys = [_FILLER.sub("", squash(line.text)) for line in lines]
+    counts = Counter(k for k in keys if len(k) >= 4 and not re.search(r"\d", k))
+    return {i for i, k in enumerate(keys) if counts[k] >= MIN_REPEATS}
+
+
+def _shares(a: str, b: str, size: int = 2) -> bool:
+    """Two texts hold the same run of `size` characters (not digits: dates and numbers repeat)."""
+    runs = {a[i : i + size] for i in range(len(a) - size + 1)}
+    return any(b[i : i + size] in runs and not b[i : i + size].isdigit() for i in range(len(b) - size + 1))
+
+
+def remove_phrases(text: str) -> str:
+    """`text` without the copy-mark phrases laid into it."""
+    return _PHRASES.sub("", text)
+
+
+# A Han character inside a long run of digits, which no number, date or address puts there: the
+# stroke of an overlay the recogniser took for a character (3227复7196…).
+_CROSSED_NUMBER = re.compile(r"(\d{2,})[\u4e00-\u9fff](?<![年月日号组弄室栋幢楼层至起止第])(\d{2,})")
+
+
+def _crossed_number(text: str) -> bool:
+    return any(len(m.group(1)) + len(m.group(2)) >= 7 for m in _CROSSED_NUMBER.finditer(squash(text)))
+
+
+def find_overlays(lines: list[TextLine], tilts: list[float] | None = None) -> dict[int, str]:
+    """The lines that are overlays, with why: by wording, by repetition, by tilt (degrees per line)."""
+    found: dict[int, str] = {}
+    for i, line in enumerate(lines):
+        if overlay_share(line.text) >= 0.6:
+            found[i] = "wording"
+    for i in _repeated(lines):
+        found.setdefault(i, "repeated")
+    if tilts is not None:
+        # A tilted box alone may be a seal's ring; tilted and repeated, or tilted with a copy mark's
+        # words in it, is laid over the page.
+        tilted = [i for i, tilt in enumerate(tilts) if abs(tilt) >= TILT_DEGREES and len(squash(lines[i].text)) >= 2]
+        keys = {i: _FILLER.sub("", squash(lines[i].text)) for i in tilted}
+        for i in tilted:
+            # Repeats cut at different places by the page's edges or the print: `审核使用`, `核使用`.
+            repeated = any(j != i and _shares(keys[i], keys[j]) for j in tilted)
+            if repeated or overlay_share(lines[i].text) >= 0.3:
+                found.setdefault(i, "tilt")
+    return found
+
+
+def without_overlays(lines: list[TextLine]) -> list[TextLine]:
+    """The document's own lines: overlay lines dropped, overlay words cut out of the lines they merged into."""
+    overlays = find_overlays(lines)
+    out = []
+    for i, line in enumerate(lines):
+        if i in overlays:
+            continue
+        stripped = strip_overlay(line)
+        if stripped is not None:
+            out.append(stripped)
+    return out
+
+
+# --- the second pass over an image ------------------------------------------------------------------
+
+
+def _overlap(a: BBox, b: BBox) -> tuple[float, float]:
+    return min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+
+
+WASHES = (0.35, 0.2)  # how much of the way from ink to paper a stroke may be and still count as print
+
+
+def wash(crop: np.ndarray, keep_share: float = WASHES[0]) -> np.ndarray:
+    """Keep the darkest strokes (the print), whiten lighter grey and coloured ones (a watermark)."""
+    import cv2
+
+    # A watermark is laid on thin so as not to hide the print: grey strokes lighter than the ink go.
+    # Coloured print (an ID card's blue labels) is lighter than black ink too, and stays when it is
+    # clearly coloured and not pale.
+    grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
+    ink, paper = np.percentile(grey, 3), np.percentile(grey, 90)
+    keep = grey <= ink + keep_share * (paper - ink)
+    if crop.ndim == 3:
+        spread = crop.max(axis=2).astype(np.int16) - crop.min(axis=2).astype(np.int16)
+        keep |= (spread >= 50) & (grey <= ink + 0.75 * (paper - ink))
+    out = np.where(keep, grey, 255).astype(np.uint8)
+    return cv2.cvtColor(out, cv2.COLOR_GRAY2BGR)
+
+
+def tinted_regions(image: np.ndarray, max_regions: int = 4) -> list[BBox]:
+    """Where thick grey strokes lighter than the ink lie — a watermark's glyphs — grouped by row.
+
+    Print has mid-tones only at its edges, a pixel or two wide; an opening removes those and leaves
+    the strokes of text printed in grey.  Frames and rules (long and thin) are not glyphs.
+    """
+    import cv2
+
+    if image.ndim != 3 or min(image.shape[:2]) < 64:
+        return []
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    spread = image.max(axis=2).astype(np.int16) - image.min(axis=2).astype(np.int16)
+    ink, paper = np.percentile(grey, 1), np.percentile(grey, 80)
+    if paper - ink < 60:
+        return []  # a faded or dark page: no telling grey print from grey ink
+    mid = (grey > ink + 0.35 * (paper - ink)) & (grey < paper - 0.25 * (paper - ink)) & (spread < 40)
+    k = max(3, round(min(image.shape[:2]) / 250))
+    mask = cv2.morphologyEx(mid.astype(np.uint8) * 255, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    _, _, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(mask, np.ones((3 * k, 3 * k), np.uint8)))
+    side = max(image.shape[:2])
+    glyphs = [
+        (float(x), float(y), float(x + w), float(y + h))
+        for x, y, w, h, _ in stats[1:]
+        if 4 * k <= w <= 0.15 * side and 4 * k <= h <= 0.15 * side and 0.25 <= w / h <= 4
+    ]
+    rows: list[list[float]] = []
+    for g in sorted(glyphs, key=lambda b: b[1]):
+        row = next((r for r in rows if min(r[3], g[3]) - max(r[1], g[1]) > 0.5 * (g[3] - g[1])), None)
+        if row is None:
+            rows.append(list(g))
+        else:
+            row[:] = [min(row[0], g[0]), min(row[1], g[1]), max(row[2], g[2]), max(row[3], g[3])]
+    # A watermark is words: at least two glyphs' width. The widest rows first.
+    boxes = [(r[0], r[1], r[2], r[3]) for r in rows if r[2] - r[0] >= 1.5 * (r[3] - r[1])]
+    boxes.sort(key=lambda b: -(b[2] - b[0]))
+    return boxes[:max_regions]
+
+
+def _crop(image: np.ndarray, box: BBox, pad: float) -> tuple[np.ndarray, float, float]:
+    h, w = image.shape[:2]
+    x0, y0 = max(0, int(box[0] - pad)), max(0, int(box[1] - pad / 2))
+    x1, y1 = min(w, int(box[2] + pad)), min(h, int(box[3] + pad / 2))
+    return image[y0:y1, x0:x1], float(x0), float(y0)
+
+
+def reread(
+    engine: object, image: np.ndarray, lines: list[TextLine], tilts: list[float]
+) -> tuple[list[TextLine], list[Overlay]]:
+    """Separate overlays from the page's lines and read again the lines they cross (`engine` is an `OcrEngine`)."""
+    found = find_overlays(lines, tilts)
+    overlays = [Overlay(lines[i].text, lines[i].bbox, why) for i, why in sorted(found.items())]
+    # Grey words the detector found nothing in (or only part of a line): where a line may be hidden.
+    overlays += [Overlay("", box, "tint") for box in tinted_regions(image) if _coverage(box, lines) < 0.5]
+    kept = [
+        (line, line is not (s := strip_overlay(line)) or _crossed_number(line.text), s)
+        for i, line in enumerate(lines)
+        if i not in found
+    ]
+    if not overlays and not any(merged for _, merged, _ in kept):
+        return lines, []
+    out: list[TextLine] = []
+    for line, merged, stripped in kept:
+        crossed = [
+            o
+            for o in overlays
+            if (ov := _overlap(line.bbox, o.bbox))[0] > -2 * line.height and ov[1] > 0.3 * line.height
+        ]
+        if not merged and not crossed:
+            out.append(line)
+            continue
+        band = line.bbox
+        for o in crossed:  # the line may run on under the overlay: read the band across it
+            if o.why != "tilt":
+                band = (min(band[0], o.bbox[0]), band[1], max(band[2], o.bbox[2]), band[3])
+        again = _read_band(engine, image, band, line.height)
+        readings = [r for r in (stripped, again) if r is not None]
+        if readings:
+            out.append(max(readings, key=lambda r: _worth(r, readings)))
+    out.extend(_found_under(engine, image, overlays, out))
+    return out, overlays
+
+
+def _worth(reading: TextLine, readings: list[TextLine]) -> float:
+    """Confidence times how much of the longest reading it holds: a second pass that reads the line
+    whole under the overlay beats a first cut at its edge, and one that lost a faint label does not
+    beat a first that kept it."""
+    if _crossed_number(reading.text):
+        return 0.0
+    longest = max(len(squash(r.text)) for r in readings)
+    return reading.confidence * min(1.0, len(squash(reading.text)) / max(1, longest))
+
+
+def _read_band(engine: object, image: np.ndarray, band: BBox, height: float) -> TextLine | None:
+    crop, x0, _ = _crop(image, band, 0.3 * height)
+    if crop.size == 0:
+        return None
+    for share in WASHES:  # a darker overlay needs a harder wash; the lighter one keeps more print
+        text, confidence, positions = engine.recognize([wash(crop, share)])[0]  # type: ignore[attr-defined]
+        if not _crossed_number(text):
+            break
+    line = TextLine(text, band, float(confidence), None)
+    if positions:
+        width = crop.shape[1]
+        line.char_x = [x0 + p * width for p in positions]
+    stripped = strip_overlay(line) if text.strip() else None
+    return stripped if stripped is not None and overlay_share(stripped.text) < 0.6 else None
+
+
+def _found_under(engine: object, image: np.ndarray, overlays: list[Overlay], lines: list[TextLine]) -> list[TextLine]:
+    """Lines an overlay hid from the detector: the washed overlay region searched once more."""
+    found: list[TextLine] = []
+    width = image.shape[1]
+    for o in overlays:
+        # Under a level overlay the hidden line may run anywhere along the row: search the whole band.
+        region = o.bbox if o.why == "tilt" else (0.0, o.bbox[1], float(width), o.bbox[3])
+        crop, x0, y0 = _crop(image, region, 8.0)
+        if crop.size == 0 or min(crop.shape[:2]) < 8:
+            continue
+        washed = wash(crop)
+        quads, _ = engine.detect(washed)  # type: ignore[attr-defined]
+        boxes = [
+            (float(q[:, 0].min()) + x0, float(q[:, 1].min()) + y0, float(q[:, 0].max()) + x0, float(q[:, 1].max()) + y0)
+            for q in quads
+        ]
+        boxes = [b for b in boxes if not any(_covered(b, line.bbox) for line in (*lines, *found))]
+        if not boxes:
+            continue
+        crops = [image[int(b[1]) : int(b[3]), int(b[0]) : int(b[2])] for b in boxes]
+        readings = engine.recognize([wash(c) for c in crops])  # type: ignore[attr-defined]
+        for i, (c, (text, _, _)) in enumerate(zip(crops, readings, strict=True)):
+            if _crossed_number(text):
+                readings[i] = engine.recognize([wash(c, WASHES[-1])])[0]  # type: ignore[attr-defined]
+        for b, (text, confidence, positions) in zip(boxes, readings, strict=True):
+            key = _FILLER.sub("", squash(text))
+            if (
+                not key
+                or confidence < 0.5
+                or overlay_share(text) >= 0.6
+                or _shares(key, _FILLER.sub("", squash(o.text)))
+            ):
+                continue  # nothing, or the overlay itself read again
+            char_x = [b[0] + p * (b[2] - b[0]) for p in positions] if positions else None
+            line = strip_overlay(TextLine(text, b, float(confidence), char_x))
+            if line is not None:
+                found.append(line)
+    return found
+
+
+def _coverage(box: BBox, lines: list[TextLine]) -> float:
+    """The share of a box's width that detected lines on its band already cover."""
+    spans = sorted(
+        (max(box[0], ln.bbox[0]), min(box[2], ln.bbox[2]))
+        for ln in lines
+        if _overlap(box, ln.bbox)[1] > 0.5 * min(box[3] - box[1], ln.height) and _overlap(box, ln.bbox)[0] > 0
+    )
+    covered, reach = 0.0, box[0]
+    for a, b in spans:
+        if b > reach:
+            covered += b - max(a, reach)
+            reach = b
+    return covered / max(1.0, box[2] - box[0])
+
+
+def _covered(box: BBox, by: BBox) -> bool:
+    w, h = _overlap(box, by)
+    return w > 0.5 * (box[2] - box[0]) and h > 0.5 * (box[3] - box[1])

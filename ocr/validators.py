@@ -1,0 +1,249 @@
+"""What a value of each kind must look like, and how a value that ran on into its neighbours is cut back.
+
+A reader turns the text found at a label into a value; the rule of its kind (`RULES`, one row per
+kind) then decides whether that value is whole.  A value that fails is cut back — at the next
+label, a watermark's or a seal's words, a date stuck on, a doubled ending — to what validates; a
+value that still fails is kept, with a warning and its certainty lowered, never as a clean read.
+
+    kind          valid when                                         cut back at
+    name          2–4 Han characters, or Han parts joined by ·        a label, an overlay or a note word
+    authority     ends in a known bureau suffix (or is national)     a label/overlay word, a doubled
+                  — one ending in …公安 or …市场监督 is truncated     ending, the last complete suffix
+    cert_number   the provinces' shapes: [沪苏浙][letters][kind]digits  a date stuck on, Han text after digits
+    address       does not end in a label, overlay or stamp word     those words at its end
+    text          (employers) as address
+    date…         a year from 1950 to 2100; a range that runs forward
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from huren.bureaus import (
+    AUTHORITY_SUFFIXES,
+    NATIONAL_AUTHORITIES,
+    OVERLAY_WORDS,
+    STAMP_WORDS,
+    TRUNCATED_AUTHORITY_ENDINGS,
+)
+from huren.domain import FieldValueType
+from ocr.overlays import remove_phrases
+
+CUT_CERTAINTY = 0.95  # a value cut back to its valid part: most likely right, but not as read
+NOTE_WORDS = ("注", "本证", "备注", "说明")  # a note printed beside a value (注：本证…)
+
+Cut = Callable[[str, Sequence[str]], str]
+Check = Callable[[str], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Doubt:
+    """A value that validates but is suspect: the warning it carries and what it does to certainty."""
+
+    test: Check
+    warning: str
+    penalty: float
+
+
+@dataclass(frozen=True, slots=True)
+class ValueRule:
+    valid: Check
+    cuts: tuple[Cut, ...]  # applied in turn until the value validates
+    warning: str  # when nothing validates
+    penalty: float  # certainty multiplier then
+    doubts: tuple[Doubt, ...] = ()
+
+
+@dataclass(slots=True)
+class Verdict:
+    value: FieldValueType
+    certainty: float = 1.0
+    warnings: list[str] = field(default_factory=list)
+    valid: bool = True
+
+
+# --- checks -------------------------------------------------------------------------------------------
+
+_HAN = r"\u4e00-\u9fff"
+_NAME = re.compile(rf"[{_HAN}]{{2,4}}|[{_HAN}]{{1,8}}(?:·[{_HAN}]{{1,8}}){{1,3}}")
+_CERT_NUMBER = re.compile(
+    rf"(?:No\.?)?[沪苏浙]?[A-Z]{{0,3}}[{_HAN}]{{0,4}}[A-Z]{{0,3}}[-]?"
+    r"(?:[(（]\d{4}[)）])?第?\d[\d\-]{3,18}[\dA-Z][号]?"
+)
+_DATE_TAIL = re.compile(r"(?:19|20)\d{2}(?:年\d{1,2}月?\d{0,2}日?|[.\-/]\d{1,2}[.\-/]\d{1,2})$")
+_ADDRESS_END = re.compile(
+    r"(?:号|室|村|组|弄|栋|幢|楼|户|队|屯|院|单元|层|巷|街|路|道|镇|乡|宅|座|苑|园|里|区|附\d+|[\d]|[A-Za-z])$"
+)
+
+
+def _is_name(value: str) -> bool:
+    return _NAME.fullmatch(value) is not None
+
+
+def _repeated_tail(value: str) -> bool:
+    """…管理局管理局: the end of a name read twice (two overlapping boxes of one line)."""
+    return any(value[-2 * k : -k] == value[-k:] for k in range(2, len(value) // 2 + 1))
+
+
+def _is_authority(value: str) -> bool:
+    if value in NATIONAL_AUTHORITIES:
+        return True
+    return len(value) >= 4 and value.endswith(AUTHORITY_SUFFIXES) and not _repeated_tail(value)
+
+
+def _truncated_authority(value: str) -> bool:
+    return value.endswith(TRUNCATED_AUTHORITY_ENDINGS)
+
+
+def _is_cert_number(value: str) -> bool:
+    return _CERT_NUMBER.fullmatch(value) is not None and 5 <= sum(ch.isdigit() for ch in value) <= 20
+
+
+def _ends_clean(value: str) -> bool:
+    return len(value) >= 2 and not value.endswith((*OVERLAY_WORDS, *STAMP_WORDS))
+
+
+def _is_address(value: str) -> bool:
+    return _ends_clean(value)
+
+
+def _unusual_address_end(value: str) -> bool:
+    return _ADDRESS_END.search(value) is None
+
+
+def _plausible_date(value: str) -> bool:
+    try:
+        return 1950 <= date.fromisoformat(value).year <= 2100
+    except ValueError:
+        return False
+
+
+# --- cuts ---------------------------------------------------------------------------------------------
+
+
+def _cut_at_words(value: str, words: Sequence[str]) -> str:
+    """Up to the first label, overlay or note word after the value's first two characters."""
+    cut = len(value)
+    for word in words:
+        i = value.find(word, 2)
+        if i != -1:
+            cut = min(cut, i)
+    return value[:cut]
+
+
+def _cut_trailing_words(value: str, words: Sequence[str]) -> str:
+    ends = tuple(sorted({*words, *OVERLAY_WORDS, *STAMP_WORDS}, key=len, reverse=True))
+    while len(value) > 2 and (end := next((w for w in ends if w and value.endswith(w)), None)):
+        value = value[: -len(end)]
+    return value
+
+
+def _cut_repeated_tail(value: str, _: Sequence[str]) -> str:
+    for k in range(len(value) // 2, 1, -1):
+        if value[-2 * k : -k] == value[-k:]:
+            return value[:-k]
+    return value
+
+
+def _cut_after_last_suffix(value: str, _: Sequence[str]) -> str:
+    """Back to the longest start that ends in a bureau's suffix (a seal's character or a date after it)."""
+    for end in range(len(value), 3, -1):
+        if value[:end].endswith(AUTHORITY_SUFFIXES) and not _repeated_tail(value[:end]):
+            return value[:end]
+    return value
+
+
+def _cut_date_tail(value: str, _: Sequence[str]) -> str:
+    return _DATE_TAIL.sub("", value)
+
+
+def _cut_han_after_digits(value: str, _: Sequence[str]) -> str:
+    """Han text after the number's digits is the next thing on the row (a date, a stamp), not the number."""
+    m = re.search(rf"(?<=[\dA-Z])[{_HAN}].*$", value)
+    return value[: m.start()] if m and m.group()[0] != "号" else value
+
+
+def _cut_out_overlays(value: str, _: Sequence[str]) -> str:
+    """A copy mark laid across a long value splits it: the words go, both sides stay."""
+    return remove_phrases(value)
+
+
+def _with_notes(words: Sequence[str]) -> tuple[str, ...]:
+    return (*words, *OVERLAY_WORDS, *NOTE_WORDS)
+
+
+def _cut_name(value: str, words: Sequence[str]) -> str:
+    return _cut_at_words(value, _with_notes(words))
+
+
+def _cut_at_label(value: str, words: Sequence[str]) -> str:
+    return _cut_at_words(value, words)
+
+
+def _cut_at_label_or_overlay(value: str, words: Sequence[str]) -> str:
+    return _cut_at_words(value, (*words, *OVERLAY_WORDS))
+
+
+_DATE_RULE = ValueRule(_plausible_date, (), "date_implausible", 0.5)
+
+RULES: dict[str, ValueRule] = {
+    "name": ValueRule(_is_name, (_cut_name,), "name_unusual", 0.6),
+    "authority": ValueRule(
+        _is_authority,
+        (_cut_at_label_or_overlay, _cut_repeated_tail, _cut_after_last_suffix),
+        "authority_unrecognised",
+        0.6,
+        doubts=(),
+    ),
+    "cert_number": ValueRule(
+        _is_cert_number, (_cut_at_label_or_overlay, _cut_date_tail, _cut_han_after_digits), "cert_number_unusual", 0.6
+    ),
+    "address": ValueRule(
+        _is_address,
+        (_cut_out_overlays, _cut_at_label, _cut_trailing_words),
+        "address_unclean_end",
+        0.6,
+        doubts=(Doubt(_unusual_address_end, "address_unusual_end", 0.85),),
+    ),
+    "text": ValueRule(_ends_clean, (_cut_out_overlays, _cut_at_label, _cut_trailing_words), "value_unclean_end", 0.6),
+    "date": _DATE_RULE,
+    "loose_date": _DATE_RULE,
+}
+TRUNCATED = Doubt(_truncated_authority, "authority_truncated", 0.5)
+RANGE_KINDS = frozenset({"date_range", "date_range_id"})
+
+
+def check(kind: str, key: str, value: FieldValueType, labels: Sequence[str] = ()) -> Verdict:
+    """The value as its kind allows it: whole, cut back, or kept with a warning and less certainty."""
+    rule = RULES.get(kind)
+    if rule is None or not isinstance(value, str) or not value:
+        return Verdict(value)
+    if rule.valid(value):
+        return _doubted(rule, key, value, Verdict(value))
+    cut = value
+    for step in rule.cuts:
+        cut = step(cut, labels)
+        if cut != value and rule.valid(cut):
+            removed = value[len(cut) :] if value.startswith(cut) else value
+            return _doubted(rule, key, cut, Verdict(cut, CUT_CERTAINTY, [f"value_cut: {key}: {removed}"]))
+    if kind == "authority" and TRUNCATED.test(value):
+        return Verdict(value, TRUNCATED.penalty, [f"{TRUNCATED.warning}: {key}"], valid=False)
+    return Verdict(value, rule.penalty, [f"{rule.warning}: {key}"], valid=False)
+
+
+def _doubted(rule: ValueRule, key: str, value: str, verdict: Verdict) -> Verdict:
+    for doubt in rule.doubts:
+        if doubt.test(value):
+            verdict.certainty *= doubt.penalty
+            verdict.warnings.append(f"{doubt.warning}: {key}")
+    return verdict
+
+
+def check_range(start: FieldValueType, end: FieldValueType) -> Verdict:
+    """A validity range that ends before it starts is misread (or two fields' dates were paired)."""
+    if isinstance(start, str) and isinstance(end, str) and start and end and end <= start:
+        return Verdict(None, 0.5, ["date_range_reversed"], valid=False)
+    return Verdict(None)

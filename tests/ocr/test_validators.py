@@ -1,0 +1,149 @@
+"""Values with honest ends: each kind's rule, and boundaries on pages built from text boxes (no OCR)."""
+
+import pytest
+
+from huren.domain import DocType, Page, TextLine
+from huren.normalize import id_check_digit
+from ocr.documents import BY_TYPE
+from ocr.extract import extract_fields
+from ocr.validators import check, check_range
+
+ID = "31011519900307002" + id_check_digit("31011519900307002")
+H = 30.0
+
+
+def box(text: str, x: float, y: float) -> TextLine:
+    return TextLine(text, (x, y, x + H * sum(2 if ord(c) > 0x2E80 else 1 for c in text) / 2, y + H), 0.99)
+
+
+def extract(doc_type: DocType, *lines: TextLine) -> tuple[dict[str, object], dict[str, float], list[str]]:
+    page = Page(source="t", number=1, width=1600, height=1000, lines=list(lines))
+    fields, warnings = extract_fields(BY_TYPE[doc_type], page)
+    return {k: f.value for k, f in fields.items()}, {k: f.confidence for k, f in fields.items()}, warnings
+
+
+@pytest.mark.parametrize(
+    ("kind", "raw", "expected"),
+    [
+        ("name", "王晓明注本证", "王晓明"),
+        ("name", "金辉钟复印无效", "金辉钟"),
+        ("name", "阿依古丽·买买提", "阿依古丽·买买提"),
+        ("authority", "上海市市场监督管理局管理局", "上海市市场监督管理局"),
+        ("authority", "上海市公安局青浦分局", "上海市公安局青浦分局"),
+        ("authority", "嘉兴市市场监督管理局印", "嘉兴市市场监督管理局"),
+        ("cert_number", "沪注计202149832" + "2026年6月23日", "沪注计202149832"),
+        ("cert_number", "浙ZJ2021-3373", "浙ZJ2021-3373"),
+        ("cert_number", "苏E计考20225436", "苏E计考20225436"),
+        ("address", "上海市青浦区赵巷镇南汇村11组68号样本", "上海市青浦区赵巷镇南汇村11组68号"),
+        ("address", "江苏省苏州市吴江区盛泽镇塘桥苑2幢1003室章", "江苏省苏州市吴江区盛泽镇塘桥苑2幢1003室"),
+    ],
+)
+def test_a_run_on_value_is_cut_back_to_what_validates(kind: str, raw: str, expected: str) -> None:
+    verdict = check(kind, "k", raw)
+    assert verdict.value == expected, (kind, raw, verdict)
+    assert verdict.valid
+    if raw != expected:
+        assert verdict.certainty < 1.0 and verdict.warnings, verdict
+    else:
+        assert verdict.certainty == 1.0 and not verdict.warnings, verdict
+
+
+@pytest.mark.parametrize(
+    ("kind", "raw", "warning"),
+    [
+        ("name", "欧阳王晓明天", "name_unusual"),
+        ("authority", "上海市公安", "authority_truncated"),
+        ("authority", "上海市市场监督", "authority_truncated"),
+        ("authority", "苏州市计量所", "authority_unrecognised"),
+        ("cert_number", "ABCDEFG12", "cert_number_unusual"),
+        ("date", "1890-01-01", "date_implausible"),
+    ],
+)
+def test_a_value_that_cannot_be_cut_is_kept_with_a_warning_and_low_certainty(kind: str, raw: str, warning: str) -> None:
+    verdict = check(kind, "k", raw)
+    assert verdict.value == raw
+    assert not verdict.valid
+    assert verdict.certainty <= 0.6
+    assert any(w.startswith(warning) for w in verdict.warnings), verdict.warnings
+
+
+def test_a_range_that_ends_before_it_starts_is_doubted() -> None:
+    assert not check_range("2026-01-01", "2021-01-01").valid
+    assert check_range("2021-01-01", "2026-01-01").valid
+
+
+def test_a_watermark_far_along_the_name_row_never_joins_the_name() -> None:
+    values, confidence, warnings = extract(
+        DocType.ID_CARD_FRONT,
+        box("姓名金辉钟", 100, 100),
+        box("仅供办理互认使用", 100 + 300 + 150, 100),
+        box("性别男民族汉", 100, 160),
+        box("出生1990年3月7日", 100, 220),
+        box("住址上海市青浦区赵巷镇南汇村11组68号", 100, 280),
+        box(f"公民身份号码{ID}", 100, 400),
+    )
+    assert values["name"] == "金辉钟"
+    assert confidence["name"] > 0.9
+    assert not [w for w in warnings if "name" in w]
+
+
+def test_text_far_along_the_row_without_overlay_words_is_cut_at_the_wide_gap() -> None:
+    values, _, _ = extract(
+        DocType.ID_CARD_FRONT,
+        box("姓名金辉钟", 100, 100),
+        box("张三丰", 100 + 150 + 400, 100),
+        box("性别男民族汉", 100, 160),
+        box("出生1990年3月7日", 100, 220),
+        box("住址上海市青浦区赵巷镇南汇村11组68号", 100, 280),
+        box(f"公民身份号码{ID}", 100, 400),
+    )
+    assert values["name"] == "金辉钟"
+
+
+def test_a_date_stuck_to_a_certificate_number_and_a_doubled_authority_are_cut() -> None:
+    values, confidence, warnings = extract(
+        DocType.REGISTRATION_CERTIFICATE,
+        box("注册计量师注册证", 400, 30),
+        box("姓名王晓明注：本证", 100, 150),
+        box(f"身份证号{ID}", 100, 200),
+        box("注册证编号沪注计2021498322026年6月23日", 100, 250),
+        box("级别一级", 100, 300),
+        box("执业类别长度、力学", 100, 350),
+        box("注册有效期2021年6月24日至2026年6月23日", 100, 400),
+        box("聘用单位苏州市计量测试院", 100, 450),
+        box("发证机关上海市市场监督管理局管理局", 100, 500),
+    )
+    assert values["name"] == "王晓明"
+    assert values["cert_number"] == "沪注计202149832"
+    assert values["issuing_authority"] == "上海市市场监督管理局"
+    assert all(confidence[k] < 0.99 for k in ("name", "cert_number", "issuing_authority"))
+    assert {w.split(": ")[1] for w in warnings if w.startswith("value_cut")} >= {
+        "name",
+        "cert_number",
+        "issuing_authority",
+    }
+
+
+def test_a_truncated_police_authority_is_reported_with_a_warning_and_low_confidence() -> None:
+    values, confidence, warnings = extract(
+        DocType.ID_CARD_BACK,
+        box("中华人民共和国", 300, 50),
+        box("居民身份证", 300, 100),
+        box("签发机关上海市公安", 100, 300),
+        box("有效期限2015.05.01-2035.05.01", 100, 360),
+    )
+    assert values["issuing_authority"] == "上海市公安"
+    assert confidence["issuing_authority"] < 0.6
+    assert "authority_truncated: issuing_authority" in warnings
+
+
+def test_an_address_keeps_a_copy_mark_out() -> None:
+    values, _, _ = extract(
+        DocType.ID_CARD_FRONT,
+        box("姓名金辉钟", 100, 100),
+        box("性别男民族汉", 100, 160),
+        box("出生1990年3月7日", 100, 220),
+        box("住址上海市青浦区赵巷镇南汇村11组68号复印无效", 100, 280),
+        box(f"公民身份号码{ID}", 100, 400),
+    )
+    assert values["address"] == "上海市青浦区赵巷镇南汇村11组68号"

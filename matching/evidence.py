@@ -279,20 +279,37 @@ def build_evidence(extraction: Extraction, registry: RecordSource) -> Evidence:
     return build_grounded_evidence(extraction, registry)[1]
 
 
-def build_grounded_evidence(extraction: Extraction, registry: RecordSource) -> tuple[Extraction, Evidence]:
+def build_grounded_evidence(
+    extraction: Extraction, registry: RecordSource, known_id_numbers: Sequence[str] = ()
+) -> tuple[Extraction, Evidence]:
     """As `build_evidence`, and the record's values extraction missed looked for on the page
-    (`matching.grounded`): the extraction with what was found, and the evidence over it."""
+    (`matching.grounded`): the extraction with what was found, and the evidence over it.
+
+    A certificate whose identifiers were both missed can still be grounded through the holder's ID
+    number read on the application's other documents (`known_id_numbers`): a record of that holder
+    counts only when one of its identifiers is then found on this page.
+    """
     query = Query.from_extraction(extraction)
-    if query.cert_type is None:
-        query = Query(DOC_TYPE_TO_CERT_TYPE.get(extraction.doc_type), query.cert_number, query.id_number, query.name)
+    cert_type = query.cert_type or DOC_TYPE_TO_CERT_TYPE.get(extraction.doc_type)
+    query = Query(cert_type, query.cert_number, query.id_number, query.name)
     candidates = find_candidates(query, registry)
     ranked = [s for s in rank_candidates(extraction, candidates) if _linked(s)]
-    if not ranked:
-        unmatched = _unmatched_fields(extraction)
-        return extraction, Evidence(
-            extraction.source, extraction.page, extraction.doc_type, None, 0.0, unmatched, extraction.index
+    if ranked:
+        extraction, best = ground(extraction, ranked[0])
+    else:
+        holders = [
+            r for id_number in known_id_numbers for r in find_candidates(Query(cert_type, None, id_number), registry)
+        ]
+        grounded_ranked = sorted(
+            (g for g in (ground(extraction, s) for s in rank_candidates(extraction, holders)) if _linked(g[1])),
+            key=lambda g: (-g[1].score, -g[1].mean, g[1].record.cert_number),
         )
-    extraction, best = ground(extraction, ranked[0])
+        if not grounded_ranked:
+            unmatched = _unmatched_fields(extraction)
+            return extraction, Evidence(
+                extraction.source, extraction.page, extraction.doc_type, None, 0.0, unmatched, extraction.index
+            )
+        extraction, best = grounded_ranked[0]
     evidence = Evidence(
         extraction.source, extraction.page, extraction.doc_type, best.record, best.score, best.fields, extraction.index
     )

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from huren.domain import CERTIFICATE_TYPES, ConsistencyCheck, DocType, Evidence, Extraction, RegistryRecord
+from huren.normalize import id_number_valid
 from matching import grounded
 from matching.consistency import check_consistency
 from matching.evidence import GREY_ZONE_FLOOR, build_grounded_evidence
@@ -40,10 +41,13 @@ def verify_documents(extractions: Sequence[Extraction], registry: RecordSource, 
     `registry` is a `matching.Registry` (in memory) or a `matching.RegistryStore` (SQL).
     """
     documents = list(extractions)
+    # The holder's ID number as the application's other documents read it: a certificate whose own
+    # identifiers were missed is looked up by it (and counts only if the page then bears it out).
+    id_numbers = list(dict.fromkeys(str(v) for d in documents if id_number_valid(str(v := d.value("id_number") or ""))))
     evidence = []
     for i, extraction in enumerate(documents):
         if extraction.doc_type in CERTIFICATE_TYPES:
-            documents[i], found = build_grounded_evidence(extraction, registry)
+            documents[i], found = build_grounded_evidence(extraction, registry, id_numbers)
             evidence.append(found)
     # The holder's record, once a certificate links to it, grounds the ID card's and the form's misses too.
     records = [e.record for e in evidence if e.record is not None and e.score >= GREY_ZONE_FLOOR]

@@ -67,7 +67,7 @@ def strip_overlay(line: TextLine) -> TextLine | None:
 
 def _repeated(lines: list[TextLine]) -> set[int]:
     keys = [_FILLER.sub("", squash(line.text)) for line in lines]
-    counts = Counter(k for k in keys if len(k) >= 4 and not re.search(r"\d", k))
+    counts = Counter(k for k in keys if len(re.findall(r"[\u4e00-\u9fff]", k)) >= 4 and not re.search(r"\d", k))
     return {i for i, k in enumerate(keys) if counts[k] >= MIN_REPEATS}
 
 
@@ -164,7 +164,11 @@ def tinted_regions(image: np.ndarray, max_regions: int = 4) -> list[BBox]:
         return []
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     spread = image.max(axis=2).astype(np.int16) - image.min(axis=2).astype(np.int16)
-    ink, paper = np.percentile(grey, 1), np.percentile(grey, 80)
+    paper = float(np.percentile(grey, 80))
+    marked = grey[grey < paper - 40]
+    if marked.size < 64:
+        return []
+    ink = float(np.percentile(marked, 5))
     if paper - ink < 60:
         return []  # a faded or dark page: no telling grey print from grey ink
     mid = (grey > ink + 0.35 * (paper - ink)) & (grey < paper - 0.25 * (paper - ink)) & (spread < 40)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from huren.domain import DocType, TextLine, Verdict
-from matching.verify import verify_documents
+from huren.domain import Decision, DocType, TextLine, Verdict
+from matching.verify import VerifyResult, verify_documents
 from recognition.decide import decide
 from tests.recognition.builders import AS_OF, ID, Application, registry
 
@@ -33,7 +33,7 @@ def application_missing(*keys: str) -> Application:
     return app
 
 
-def run(app: Application, lines: list[TextLine]) -> tuple[object, object]:
+def run(app: Application, lines: list[TextLine]) -> tuple[VerifyResult, Decision]:
     documents = app.extractions()
     cert = next(d for d in documents if d.doc_type is DocType.REGISTRATION_CERTIFICATE)
     cert.lines = lines
@@ -60,7 +60,7 @@ def test_a_missed_name_and_date_found_on_the_page_close_the_miss_with_a_box() ->
     cert = next(d for d in result.documents if d.doc_type is DocType.REGISTRATION_CERTIFICATE)
     assert "found_via_registry: name" in cert.warnings and "missing_field: name" not in cert.warnings
     assert cert.fields["name"].confidence < 0.96, "found through the registry is less sure than read"
-    assert decision.outcome == "approve", [r.code for r in decision.reasons]  # type: ignore[attr-defined]
+    assert decision.outcome == "approve", [r.code for r in decision.reasons]
 
 
 def test_an_ocr_confusion_on_the_page_still_closes_the_miss() -> None:
@@ -78,7 +78,7 @@ def test_a_value_read_as_something_else_stays_a_mismatch() -> None:
     name = next(f for f in result.evidence[0].fields if f.field == "name")
     assert name.verdict is Verdict.MISMATCH
     assert not name.found_via_registry
-    assert decision.outcome != "approve"  # type: ignore[attr-defined]
+    assert decision.outcome != "approve"
 
 
 def test_a_forged_name_the_extraction_missed_is_not_found_and_not_approved() -> None:
@@ -87,7 +87,7 @@ def test_a_forged_name_the_extraction_missed_is_not_found_and_not_approved() -> 
     name = next(f for f in result.evidence[0].fields if f.field == "name")
     assert name.verdict is Verdict.MISSING
     assert not name.found_via_registry
-    assert decision.outcome != "approve"  # type: ignore[attr-defined]
+    assert decision.outcome != "approve"
 
 
 def test_a_forged_date_near_its_label_is_not_taken_for_the_registry_one() -> None:
@@ -95,7 +95,7 @@ def test_a_forged_date_near_its_label_is_not_taken_for_the_registry_one() -> Non
     result, decision = run(application_missing("valid_until"), lines)
     until = next(f for f in result.evidence[0].fields if f.field == "valid_until")
     assert until.verdict is not Verdict.MATCH
-    assert decision.outcome != "approve"  # type: ignore[attr-defined]
+    assert decision.outcome != "approve"
 
 
 def test_the_holders_name_missed_on_the_id_card_is_found_through_the_certificates_record() -> None:
@@ -107,3 +107,21 @@ def test_the_holders_name_missed_on_the_id_card_is_found_through_the_certificate
     grounded = next(d for d in result.documents if d.doc_type is DocType.ID_CARD_FRONT)
     assert grounded.value("name") == "张伟"
     assert "found_via_registry: name" in grounded.warnings
+
+
+def test_a_certificate_whose_identifiers_were_missed_is_found_through_the_id_cards_number() -> None:
+    lines = certificate_lines("张伟")
+    result, decision = run(application_missing("cert_number", "id_number"), lines)
+    evidence = result.evidence[0]
+    assert evidence.record is not None and evidence.record.cert_number == "沪ZC2021000123"
+    found = {f.field for f in evidence.fields if f.found_via_registry}
+    assert found == {"cert_number", "id_number"}
+    assert decision.outcome == "approve", [r.code for r in decision.reasons]
+
+
+def test_a_page_that_bears_out_none_of_the_holders_identifiers_links_to_no_record() -> None:
+    lines = [ln for ln in certificate_lines("张伟") if ID not in ln.text]
+    lines = [line("注册证编号沪ZC2021999999", 100, 250) if "编号" in ln.text else ln for ln in lines]
+    result, decision = run(application_missing("cert_number", "id_number"), lines)
+    assert result.evidence[0].record is None
+    assert decision.outcome != "approve"

@@ -1,0 +1,119 @@
+"""Overlays (复印无效, 仅供…使用, diagonal repeats) kept out of values; lines they cross read again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from huren.domain import TextLine
+from ocr.engine import get_engine
+from ocr.overlays import find_overlays, overlay_share, strip_overlay, tinted_regions, without_overlays
+from ocr.pipeline import extract_page
+from ocr.reader import read_image
+from tests.conftest import SAMPLES
+
+FONT = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+H = 30.0
+
+
+def line(text: str, x: float, y: float, char_x: bool = False) -> TextLine:
+    width = H * sum(2 if ord(c) > 0x2E80 else 1 for c in text) / 2
+    centres = [x + (i + 0.5) * width / len(text) for i in range(len(text))] if char_x else None
+    return TextLine(text, (x, y, x + width, y + H), 0.99, centres)
+
+
+@pytest.mark.parametrize(
+    ("text", "overlay"),
+    [
+        ("复印无效", True),
+        ("再次复印无效", True),
+        ("仅供办理互认使用", True),
+        ("此件与原件一致", True),
+        ("SPECIMEN", True),
+        ("姓名金辉钟", False),
+        ("公民身份号码310115199003070028", False),
+        ("身份证复印件", False),
+    ],
+)
+def test_overlay_wording(text: str, overlay: bool) -> None:
+    assert (overlay_share(text) >= 0.6) is overlay
+
+
+def test_copy_mark_words_merged_into_a_line_are_cut_out_keeping_positions() -> None:
+    merged = line("住址上海市青浦区复印无效", 100, 100, char_x=True)
+    stripped = strip_overlay(merged)
+    assert stripped is not None and stripped.text == "住址上海市青浦区"
+    assert stripped.char_x is not None and len(stripped.char_x) == len(stripped.text)
+    assert stripped.bbox[2] < merged.bbox[2]
+    assert strip_overlay(line("复印无效", 0, 0)) is None
+
+
+def test_repeated_and_tilted_fragments_are_overlays_but_a_lone_tilted_seal_line_is_not() -> None:
+    lines = [
+        line("姓名金辉钟", 100, 100),
+        line("共审核使用", 600, 300),
+        line("审核使用", 300, 500),
+        line("核使用", 450, 700),
+        line("上海市公安局", 800, 800),  # a seal's ring, tilted, said once
+        line("合格", 100, 900),
+        line("合格", 100, 950),
+        line("合格", 100, 1000),
+    ]
+    tilts = [0.0, 25.0, 24.0, 26.0, 30.0, 0.0, 0.0, 0.0]
+    found = find_overlays(lines, tilts)
+    assert set(found) == {1, 2, 3}, found
+    kept = without_overlays([line("姓名金辉钟", 100, 100), line("仅供审核使用", 100, 300), line("□是□否", 100, 400)] * 3)
+    assert [ln.text for ln in kept] == ["□是□否"] * 3, "a line said thrice is laid over the page, a tick box is not"
+
+
+def test_grey_words_are_found_by_their_tint_and_black_print_is_not() -> None:
+    image = Image.new("RGB", (1200, 600), (245, 245, 240))
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 48, index=2)
+    draw.text((100, 100), "公民身份号码 3101151990", font=font, fill=(20, 20, 20))
+    assert tinted_regions(np.asarray(image)[:, :, ::-1].copy()) == []
+    draw.text((300, 400), "复印无效", font=font, fill=(150, 150, 150))
+    regions = tinted_regions(np.asarray(image)[:, :, ::-1].copy())
+    assert len(regions) == 1
+    x0, y0, x1, y1 = regions[0]
+    assert 280 <= x0 < x1 <= 520 and 390 <= y0 < y1 <= 480, regions
+
+
+def watermarked(path: Path, *, grey: int, alpha: int) -> np.ndarray:
+    """A sample ID card twice its size with a copy mark across the number, words beside the name,
+    and diagonal repeats over everything."""
+    card = Image.open(path).convert("RGB")
+    card = card.resize((card.width * 2, card.height * 2), Image.Resampling.LANCZOS).convert("RGBA")
+    layer = Image.new("RGBA", card.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    draw.text((450, 615), "复印无效", font=ImageFont.truetype(FONT, 56, index=2), fill=(grey, grey, grey, alpha))
+    draw.text((560, 140), "仅供办理互认使用", font=ImageFont.truetype(FONT, 30, index=2), fill=(90, 90, 200, 200))
+    card = Image.alpha_composite(card, layer)
+    tile = Image.new("RGBA", card.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(tile)
+    font = ImageFont.truetype(FONT, 34, index=2)
+    for y in range(-200, card.height + 200, 220):
+        for x in range(-200, card.width + 200, 420):
+            draw.text((x, y), "仅供审核使用", font=font, fill=(150, 150, 150, 110))
+    card = Image.alpha_composite(card, tile.rotate(25, resample=Image.Resampling.BICUBIC))
+    return cv2.cvtColor(np.asarray(card.convert("RGB")), cv2.COLOR_RGB2BGR)
+
+
+@pytest.mark.parametrize(("grey", "alpha"), [(150, 230), (110, 200)], ids=["light", "dark"])
+def test_an_id_card_under_watermarks_reads_whole(grey: int, alpha: int) -> None:
+    """The copy mark hides or garbles the number on a first reading; the second pass reads it."""
+    import json
+
+    path = SAMPLES / "idf_001.bmp"
+    truth = json.loads(path.with_name(path.name + ".json").read_text(encoding="utf-8"))["pages"][0]["fields"]
+    page = read_image(get_engine(), watermarked(path, grey=grey, alpha=alpha), source="wm.png")
+    extraction = extract_page(page)
+    for key in ("name", "id_number", "address", "birth_date"):
+        assert extraction.value(key) == truth[key], (key, extraction.value(key), truth[key])
+    assert extraction.fields["name"].confidence > 0.9
+    assert {why for _, _, why in page.marks["overlays"]} >= {"wording", "tilt"}
+    assert not any("仅供" in ln.text or "复印" in ln.text for ln in page.lines)

@@ -71,8 +71,26 @@ def _repeated(lines: list[TextLine]) -> set[int]:
     return {i for i, k in enumerate(keys) if counts[k] >= MIN_REPEATS}
 
 
-def _shares(a: str, b: str, size: int = 2) -> bool:
-    """Two texts hold the same run of `size` characters (not digits: dates and numbers repeat)."""
+def misdeskewed(lines: list[TextLine], tilts: list[float]) -> float | None:
+    """The page's own skew when it was levelled to an overlay's lines instead: most of its text
+    lines then stand tilted.  None when the page's lines are level."""
+    own = [
+        t
+        for line, t in zip(lines, tilts, strict=True)
+        if overlay_share(line.text) < 0.3 and len(squash(line.text)) >= 4
+    ]
+    tilted = sorted(t for t in own if abs(t) >= TILT_DEGREES)
+    if len(own) < 5 or len(tilted) < 0.6 * len(own):
+        return None
+    return tilted[len(tilted) // 2]
+
+
+def _shares(a: str, b: str, size: int = 3) -> bool:
+    """Two texts hold the same run of `size` characters (not digits: dates and numbers repeat); a
+    shorter text is shared when the other contains it."""
+    if min(len(a), len(b)) < size:
+        short, long = sorted((a, b), key=len)
+        return len(short) >= 2 and short in long and not short.isdigit()
     runs = {a[i : i + size] for i in range(len(a) - size + 1)}
     return any(b[i : i + size] in runs and not b[i : i + size].isdigit() for i in range(len(b) - size + 1))
 
@@ -206,7 +224,10 @@ def reread(
 ) -> tuple[list[TextLine], list[Overlay]]:
     """Separate overlays from the page's lines and read again the lines they cross (`engine` is an `OcrEngine`)."""
     found = find_overlays(lines, tilts)
-    overlays = [Overlay(lines[i].text, lines[i].bbox, why) for i, why in sorted(found.items())]
+    overlays = [
+        Overlay(lines[i].text, lines[i].bbox, "tilt" if abs(tilts[i]) >= TILT_DEGREES else why)
+        for i, why in sorted(found.items())
+    ]
     # Grey words the detector found nothing in (or only part of a line): where a line may be hidden.
     overlays += [Overlay("", box, "tint") for box in tinted_regions(image) if _coverage(box, lines) < 0.5]
     kept = [
@@ -265,43 +286,42 @@ def _read_band(engine: object, image: np.ndarray, band: BBox, height: float) -> 
 
 
 def _found_under(engine: object, image: np.ndarray, overlays: list[Overlay], lines: list[TextLine]) -> list[TextLine]:
-    """Lines an overlay hid from the detector: the washed overlay region searched once more."""
+    """Lines an overlay hid from the detector: the page washed of its overlays and searched once more
+    (only on a page that has overlays), keeping what the first pass did not find."""
+    if not overlays:
+        return []
+    washed = wash(image)
+    quads, _ = engine.detect(washed)  # type: ignore[attr-defined]
+    boxes: list[BBox] = []
+    for q in quads:
+        box = (float(q[:, 0].min()), float(q[:, 1].min()), float(q[:, 0].max()), float(q[:, 1].max()))
+        tilt = float(np.degrees(np.arctan2(q[1, 1] - q[0, 1], q[1, 0] - q[0, 0])))
+        if abs(tilt) < TILT_DEGREES and _coverage(box, lines) < 0.3 and any(_near(box, o.bbox) for o in overlays):
+            boxes.append(box)
+    if not boxes:
+        return []
+    crops = [image[int(b[1]) : int(b[3]) + 1, int(b[0]) : int(b[2]) + 1] for b in boxes]
+    readings = engine.recognize([wash(c) for c in crops])  # type: ignore[attr-defined]
+    for i, (c, (text, _, _)) in enumerate(zip(crops, readings, strict=True)):
+        if _crossed_number(text):
+            readings[i] = engine.recognize([wash(c, WASHES[-1])])[0]  # type: ignore[attr-defined]
+    overlay_keys = [_FILLER.sub("", squash(o.text)) for o in overlays if o.text]
     found: list[TextLine] = []
-    width = image.shape[1]
-    for o in overlays:
-        # Under a level overlay the hidden line may run anywhere along the row: search the whole band.
-        region = o.bbox if o.why == "tilt" else (0.0, o.bbox[1], float(width), o.bbox[3])
-        crop, x0, y0 = _crop(image, region, 8.0)
-        if crop.size == 0 or min(crop.shape[:2]) < 8:
-            continue
-        washed = wash(crop)
-        quads, _ = engine.detect(washed)  # type: ignore[attr-defined]
-        boxes = [
-            (float(q[:, 0].min()) + x0, float(q[:, 1].min()) + y0, float(q[:, 0].max()) + x0, float(q[:, 1].max()) + y0)
-            for q in quads
-        ]
-        boxes = [b for b in boxes if not any(_covered(b, line.bbox) for line in (*lines, *found))]
-        if not boxes:
-            continue
-        crops = [image[int(b[1]) : int(b[3]), int(b[0]) : int(b[2])] for b in boxes]
-        readings = engine.recognize([wash(c) for c in crops])  # type: ignore[attr-defined]
-        for i, (c, (text, _, _)) in enumerate(zip(crops, readings, strict=True)):
-            if _crossed_number(text):
-                readings[i] = engine.recognize([wash(c, WASHES[-1])])[0]  # type: ignore[attr-defined]
-        for b, (text, confidence, positions) in zip(boxes, readings, strict=True):
-            key = _FILLER.sub("", squash(text))
-            if (
-                not key
-                or confidence < 0.5
-                or overlay_share(text) >= 0.6
-                or _shares(key, _FILLER.sub("", squash(o.text)))
-            ):
-                continue  # nothing, or the overlay itself read again
-            char_x = [b[0] + p * (b[2] - b[0]) for p in positions] if positions else None
-            line = strip_overlay(TextLine(text, b, float(confidence), char_x))
-            if line is not None:
-                found.append(line)
+    for b, (text, confidence, positions) in zip(boxes, readings, strict=True):
+        key = _FILLER.sub("", squash(text))
+        if not key or confidence < 0.5 or overlay_share(text) >= 0.6 or any(_shares(key, k) for k in overlay_keys):
+            continue  # nothing, or an overlay read again
+        char_x = [b[0] + p * (b[2] - b[0]) for p in positions] if positions else None
+        line = strip_overlay(TextLine(text, b, float(confidence), char_x))
+        if line is not None and _coverage(line.bbox, found) < 0.3:
+            found.append(line)
     return found
+
+
+def _near(box: BBox, region: BBox) -> bool:
+    """A box inside an overlay's region or on its band (a level overlay may hide a whole row)."""
+    w, h = _overlap(box, region)
+    return h > 0.3 * (box[3] - box[1]) and w > -(box[3] - box[1])
 
 
 def _coverage(box: BBox, lines: list[TextLine]) -> float:
@@ -317,8 +337,3 @@ def _coverage(box: BBox, lines: list[TextLine]) -> float:
             covered += b - max(a, reach)
             reach = b
     return covered / max(1.0, box[2] - box[0])
-
-
-def _covered(box: BBox, by: BBox) -> bool:
-    w, h = _overlap(box, by)
-    return w > 0.5 * (box[2] - box[0]) and h > 0.5 * (box[3] - box[1])

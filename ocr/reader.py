@@ -122,6 +122,37 @@ def _upside_down(image: np.ndarray, quads: np.ndarray) -> bool:
     return upside_down_votes([_crop(image, quads[i]) for i in sample]) > 0.5
 
 
+def _deskew(
+    image: np.ndarray, work: np.ndarray, quads: np.ndarray, skew: float, quality: Quality, to_work: np.ndarray
+) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray, np.ndarray]:
+    if abs(skew) <= 0.3:
+        return (image, work), quads, to_work
+    h, w = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)
+    image, work = (
+        cv2.warpAffine(im, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        for im in (image, work)
+    )
+    quality.skew = round(quality.skew + skew, 2)
+    return (image, work), _rotate_quads(quads, matrix), np.vstack([matrix, [0.0, 0.0, 1.0]]) @ to_work
+
+
+def _recognise(engine: OcrEngine, work: np.ndarray, quads: np.ndarray) -> tuple[list[TextLine], list[float]]:
+    """Every box's text, and how far each box is tilted (degrees) on the levelled page."""
+    results = engine.recognize([_crop(work, q) for q in quads])
+    lines: list[TextLine] = []
+    tilts: list[float] = []
+    for quad, (text, conf, char_pos) in zip(quads, results, strict=False):
+        if not text.strip() or conf < MIN_LINE_CONFIDENCE:
+            continue
+        xs, ys = quad[:, 0], quad[:, 1]
+        x0, x1 = float(xs.min()), float(xs.max())
+        char_x = [x0 + p * (x1 - x0) for p in char_pos] if char_pos else None
+        lines.append(TextLine(text, (x0, float(ys.min()), x1, float(ys.max())), conf, char_x))
+        tilts.append(float(np.degrees(np.arctan2(quad[1, 1] - quad[0, 1], quad[1, 0] - quad[0, 0]))))
+    return lines, tilts
+
+
 def read_image(
     engine: OcrEngine, image: np.ndarray, *, source: str = "", number: int = 1, quality: Quality | None = None
 ) -> Page:
@@ -154,29 +185,13 @@ def read_image(
         (image, work), quads = _rotate_both(image, work, quads, 2)
         quality.rotation = (quality.rotation + 180) % 360
 
-    skew = _skew_degrees(quads)
-    if abs(skew) > 0.3:
-        h, w = image.shape[:2]
-        matrix = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)
-        image, work = (
-            cv2.warpAffine(im, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-            for im in (image, work)
-        )
-        quads = _rotate_quads(quads, matrix)
-        to_work = np.vstack([matrix, [0.0, 0.0, 1.0]]) @ to_work
-        quality.skew = round(skew, 2)
-
-    results = engine.recognize([_crop(work, q) for q in quads])
-    lines: list[TextLine] = []
-    tilts: list[float] = []
-    for quad, (text, conf, char_pos) in zip(quads, results, strict=False):
-        if not text.strip() or conf < MIN_LINE_CONFIDENCE:
-            continue
-        xs, ys = quad[:, 0], quad[:, 1]
-        x0, x1 = float(xs.min()), float(xs.max())
-        char_x = [x0 + p * (x1 - x0) for p in char_pos] if char_pos else None
-        lines.append(TextLine(text, (x0, float(ys.min()), x1, float(ys.max())), conf, char_x))
-        tilts.append(float(np.degrees(np.arctan2(*(quad[1] - quad[0])[::-1]))))
+    (image, work), quads, to_work = _deskew(image, work, quads, _skew_degrees(quads), quality, to_work)
+    lines, tilts = _recognise(engine, work, quads)
+    correction = overlays.misdeskewed(lines, tilts)
+    if correction is not None:
+        # The page was levelled to a diagonal watermark's long lines, not to its own: level it again.
+        (image, work), quads, to_work = _deskew(image, work, quads, correction, quality, to_work)
+        lines, tilts = _recognise(engine, work, quads)
     lines, found_overlays = overlays.reread(engine, work, lines, tilts)
 
     preprocess.measure_quality(image, quality)

@@ -11,7 +11,14 @@ from PIL import Image, ImageDraw, ImageFont
 
 from huren.domain import TextLine
 from ocr.engine import get_engine
-from ocr.overlays import find_overlays, overlay_share, strip_overlay, tinted_regions, without_overlays
+from ocr.overlays import (
+    find_overlays,
+    misdeskewed,
+    overlay_share,
+    strip_overlay,
+    tinted_regions,
+    without_overlays,
+)
 from ocr.pipeline import extract_page
 from ocr.reader import read_image
 from tests.conftest import SAMPLES
@@ -66,7 +73,9 @@ def test_repeated_and_tilted_fragments_are_overlays_but_a_lone_tilted_seal_line_
     tilts = [0.0, 25.0, 24.0, 26.0, 30.0, 0.0, 0.0, 0.0]
     found = find_overlays(lines, tilts)
     assert set(found) == {1, 2, 3}, found
-    kept = without_overlays([line("姓名金辉钟", 100, 100), line("仅供审核使用", 100, 300), line("□是□否", 100, 400)] * 3)
+    kept = without_overlays(
+        [line("姓名金辉钟", 100, 100), line("仅供审核使用", 100, 300), line("□是□否", 100, 400)] * 3
+    )
     assert [ln.text for ln in kept] == ["□是□否"] * 3, "a line said thrice is laid over the page, a tick box is not"
 
 
@@ -117,3 +126,32 @@ def test_an_id_card_under_watermarks_reads_whole(grey: int, alpha: int) -> None:
     assert extraction.fields["name"].confidence > 0.9
     assert {why for _, _, why in page.marks["overlays"]} >= {"wording", "tilt"}
     assert not any("仅供" in ln.text or "复印" in ln.text for ln in page.lines)
+
+
+def test_a_page_levelled_to_a_watermark_is_levelled_again_to_its_own_lines() -> None:
+    lines = [line(f"第{i}行文字内容", 100, 100 + 50 * i) for i in range(8)] + [line("仅供审核使用", 0, 0)]
+    tilts = [-30.0] * 8 + [0.0]
+    assert misdeskewed(lines, tilts) == -30.0
+    assert misdeskewed(lines, [0.5] * 8 + [30.0]) is None
+
+
+def test_a_certificate_under_diagonal_copy_marks_is_read_level() -> None:
+    import json
+
+    path = SAMPLES / "reg_003.jpg"
+    truth = json.loads(path.with_name(path.name + ".json").read_text(encoding="utf-8"))["pages"][0]["fields"]
+    card = Image.open(path).convert("RGBA")
+    scale = max(card.size) / 1200
+    tile = Image.new("RGBA", card.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(tile)
+    font = ImageFont.truetype(FONT, int(34 * scale), index=2)
+    for y in range(-int(200 * scale), card.height + int(200 * scale), int(240 * scale)):
+        for x in range(-int(200 * scale), card.width + int(200 * scale), int(460 * scale)):
+            draw.text((x, y), "仅供互认审核使用，复印无效", font=font, fill=(150, 150, 150, 120))
+    card = Image.alpha_composite(card, tile.rotate(30, resample=Image.Resampling.BICUBIC))
+    image = cv2.cvtColor(np.asarray(card.convert("RGB")), cv2.COLOR_RGB2BGR)
+    page = read_image(get_engine(), image, source="wm.jpg")
+    assert abs(page.quality.skew) < 5, page.quality.skew
+    extraction = extract_page(page)
+    for key in ("name", "gender", "id_number", "issuing_authority", "valid_until", "employer"):
+        assert extraction.value(key) == truth[key], (key, extraction.value(key), truth[key])

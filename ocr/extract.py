@@ -226,13 +226,14 @@ class Extractor:
         return None
 
     def _fuzzy_hits(self, fs: FieldSpec) -> list[LabelHit]:
-        """A long label with one character misread (签发托关 for 签发机关) or its last one lost
-        (单位公 for 单位公章), at the start of a row or box and not over another label."""
+        """A long label with one character misread (签发托关 for 签发机关), its last one lost
+        (单位公 for 单位公章) or its first (发机关), at the start of a row or box and not over another label."""
         long_labels = [label for label in fs.labels if len(label) >= 4 and not label.isascii()]
         variants = [
             re.escape(label[:i]) + "." + re.escape(label[i + 1 :]) for label in long_labels for i in range(len(label))
         ]
         variants += [re.escape(label[:-1]) + r"(?=\)|$)" for label in long_labels]
+        variants += [re.escape(label[1:]) for label in long_labels]  # its first character lost (发机关)
         if not variants:
             return []
         hits = []

@@ -229,7 +229,14 @@ def reread(
         for i, why in sorted(found.items())
     ]
     # Grey words the detector found nothing in (or only part of a line): where a line may be hidden.
-    overlays += [Overlay("", box, "tint") for box in tinted_regions(image) if _coverage(box, lines) < 0.5]
+    # Watermarks are set large: grey strokes smaller than the page's print are its own grey text.
+    heights = sorted(line.height for line in lines)
+    body = heights[len(heights) // 2] if heights else 0.0
+    overlays += [
+        Overlay("", box, "tint")
+        for box in tinted_regions(image)
+        if box[3] - box[1] >= 0.7 * body and _coverage(box, lines) < 0.5
+    ]
     kept = [
         (line, line is not (s := strip_overlay(line)) or _crossed_number(line.text), s)
         for i, line in enumerate(lines)
@@ -288,16 +295,22 @@ def _read_band(engine: object, image: np.ndarray, band: BBox, height: float) -> 
 def _found_under(engine: object, image: np.ndarray, overlays: list[Overlay], lines: list[TextLine]) -> list[TextLine]:
     """Lines an overlay hid from the detector: the page washed of its overlays and searched once more
     (only on a page that has overlays), keeping what the first pass did not find."""
-    if not overlays:
-        return []
-    washed = wash(image)
-    quads, _ = engine.detect(washed)  # type: ignore[attr-defined]
     boxes: list[BBox] = []
-    for q in quads:
-        box = (float(q[:, 0].min()), float(q[:, 1].min()), float(q[:, 0].max()), float(q[:, 1].max()))
-        tilt = float(np.degrees(np.arctan2(q[1, 1] - q[0, 1], q[1, 0] - q[0, 0])))
-        if abs(tilt) < TILT_DEGREES and _coverage(box, lines) < 0.3 and any(_near(box, o.bbox) for o in overlays):
-            boxes.append(box)
+    for region in _search_regions(overlays, image.shape[1], image.shape[0]):
+        crop, x0, y0 = _crop(image, region, 0.0)
+        if min(crop.shape[:2]) < 16:
+            continue
+        quads, _ = engine.detect(wash(crop))  # type: ignore[attr-defined]
+        for q in quads:
+            box = (
+                float(q[:, 0].min()) + x0,
+                float(q[:, 1].min()) + y0,
+                float(q[:, 0].max()) + x0,
+                float(q[:, 1].max()) + y0,
+            )
+            tilt = float(np.degrees(np.arctan2(q[1, 1] - q[0, 1], q[1, 0] - q[0, 0])))
+            if abs(tilt) < TILT_DEGREES and _coverage(box, [*lines, *map(_line, boxes)]) < 0.3:
+                boxes.append(box)
     if not boxes:
         return []
     crops = [image[int(b[1]) : int(b[3]) + 1, int(b[0]) : int(b[2]) + 1] for b in boxes]
@@ -318,10 +331,32 @@ def _found_under(engine: object, image: np.ndarray, overlays: list[Overlay], lin
     return found
 
 
-def _near(box: BBox, region: BBox) -> bool:
-    """A box inside an overlay's region or on its band (a level overlay may hide a whole row)."""
-    w, h = _overlap(box, region)
-    return h > 0.3 * (box[3] - box[1]) and w > -(box[3] - box[1])
+def _line(box: BBox) -> TextLine:
+    return TextLine("", box)
+
+
+def _search_regions(overlays: list[Overlay], width: int, height: int) -> list[BBox]:
+    """Where lines may hide: a tilted overlay's box, a level one's whole band (it may cover a row),
+    each widened by half its height; overlapping regions merged so no pixel is searched twice."""
+    regions: list[list[float]] = []
+    for o in sorted(overlays, key=lambda o: o.bbox[1]):
+        pad = 0.5 * (o.bbox[3] - o.bbox[1]) if o.why != "tilt" else 0.1 * (o.bbox[3] - o.bbox[1])
+        x0, x1 = (o.bbox[0], o.bbox[2]) if o.why == "tilt" else (0.0, float(width))
+        box = [max(0.0, x0), max(0.0, o.bbox[1] - pad), min(float(width), x1), min(float(height), o.bbox[3] + pad)]
+        merged = next(
+            (
+                r
+                for r in regions
+                if _overlap((r[0], r[1], r[2], r[3]), (box[0], box[1], box[2], box[3]))[1] > 0
+                and _overlap((r[0], r[1], r[2], r[3]), (box[0], box[1], box[2], box[3]))[0] > 0
+            ),
+            None,
+        )
+        if merged is None:
+            regions.append(box)
+        else:
+            merged[:] = [min(merged[0], box[0]), min(merged[1], box[1]), max(merged[2], box[2]), max(merged[3], box[3])]
+    return [(r[0], r[1], r[2], r[3]) for r in regions]
 
 
 def _coverage(box: BBox, lines: list[TextLine]) -> float:

@@ -1,12 +1,14 @@
 """Text laid over a document — copy marks (复印无效, 仅供…使用, 与原件一致), specimen stamps, diagonal
 repeats — told apart from the document's own lines and kept out of every value.
 
-An overlay is known by its wording, by its geometry (a box tilted against the page's lines) and by
-repetition (the same words printed again and again across the page).  A line that an overlay
-crosses is read a second time: its band of the image, widened over the overlay, is cropped, the
-overlay's lighter or coloured strokes are washed out, and the crop is recognised again.  Where the
-overlay hid a line from the detector altogether, the washed overlay region is searched once more.
-The second pass touches only those lines and regions: a page without overlays costs nothing.
+An overlay is known by its wording, by its geometry (a box tilted against the page's lines,
+repeated), by repetition (the same words again and again across the page) and by its tint (thick
+grey strokes, lighter than the ink, where no line was found).  A line that an overlay crosses is
+read a second time: its band of the image, widened over a level overlay, is cropped, strokes lighter
+than the print are washed out, and the crop is recognised again; where an overlay hid a line from
+the detector altogether, its washed band is searched once more.  A page levelled to a diagonal
+watermark's long lines instead of its own is levelled again (`misdeskewed`).  The second pass
+touches only those lines and bands: a page without overlays costs nothing.
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ import numpy as np
 from huren.domain import BBox, TextLine
 from huren.normalize import squash
 
-# Whole phrases; a line made only of these (and punctuation) is an overlay.
+# Copy marks: a line made only of these (and punctuation) is an overlay, and where a detector merged
+# one into a line of the document it is cut out of it.
 _PHRASES = re.compile(
     r"(?:再次|此件)?复印(?:件)?无效|(?:此件|本件|此复印件)?与原件(?:一致|相符)|仅供.{0,14}?(?:使用|之用)|"
-    r"他用无效|(?:复印件)?仅限.{0,14}?使用|SPECIMEN|样本|样张|样证",
-    re.IGNORECASE,
+    r"他用无效|(?:复印件)?仅限.{0,14}?使用"
 )
+# Specimen stamps: an overlay when alone; inside a line (标准样本) they may be the document's words.
+_STAMPS = re.compile(r"SPECIMEN|样本|样张|样证", re.IGNORECASE)
 _FILLER = re.compile(r"[\s·.,，。:：;；()（）\-—_*#]+")
 MIN_REPEATS = 3  # the same words this many times on a page are printed across it, not part of it
 TILT_DEGREES = 12.0  # a long box this far off the page's lines is laid over it
@@ -35,7 +39,7 @@ TILT_DEGREES = 12.0  # a long box this far off the page's lines is laid over it
 class Overlay:
     text: str
     bbox: BBox
-    why: str  # "wording" | "tilt" | "repeated"
+    why: str  # "wording" | "repeated" | "tilt" (a tilted box) | "tint" (grey strokes no line covers)
 
 
 def overlay_share(text: str) -> float:
@@ -43,8 +47,8 @@ def overlay_share(text: str) -> float:
     squashed = _FILLER.sub("", squash(text))
     if not squashed:
         return 0.0
-    covered = sum(m.end() - m.start() for m in _PHRASES.finditer(squashed))
-    return covered / len(squashed)
+    covered = sum(m.end() - m.start() for pattern in (_PHRASES, _STAMPS) for m in pattern.finditer(squashed))
+    return min(1.0, covered / len(squashed))
 
 
 def strip_overlay(line: TextLine) -> TextLine | None:

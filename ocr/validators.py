@@ -12,7 +12,11 @@ value that still fails is kept, with a warning and its certainty lowered, never 
     cert_number   the provinces' shapes: [沪苏浙][letters][kind]digits  a date stuck on, Han text after digits
     address       does not end in a label, overlay or stamp word     those words at its end
     text          (employers) as address
+    ethnicity     one of the 56 groups                                 after the group's name (汉住址)
     date…         a year from 1950 to 2100; a range that runs forward
+
+The other kinds validate in their readers (`ocr.fields`): an ID number by its GB 11643 check digit,
+a date by existing, gender, level and categories by their closed vocabularies, a phone by its shape.
 """
 
 from __future__ import annotations
@@ -187,6 +191,78 @@ def _cut_at_label_or_overlay(value: str, words: Sequence[str]) -> str:
     return _cut_at_words(value, (*words, *OVERLAY_WORDS))
 
 
+# The 56 ethnic groups as an ID card prints them (without 族).
+ETHNIC_GROUPS = frozenset(
+    [
+        "汉",
+        "蒙古",
+        "回",
+        "藏",
+        "维吾尔",
+        "苗",
+        "彝",
+        "壮",
+        "布依",
+        "朝鲜",
+        "满",
+        "侗",
+        "瑶",
+        "白",
+        "土家",
+        "哈尼",
+        "哈萨克",
+        "傣",
+        "黎",
+        "傈僳",
+        "佤",
+        "畲",
+        "高山",
+        "拉祜",
+        "水",
+        "东乡",
+        "纳西",
+        "景颇",
+        "柯尔克孜",
+        "土",
+        "达斡尔",
+        "仫佬",
+        "羌",
+        "布朗",
+        "撒拉",
+        "毛南",
+        "仡佬",
+        "锡伯",
+        "阿昌",
+        "普米",
+        "塔吉克",
+        "怒",
+        "乌孜别克",
+        "俄罗斯",
+        "鄂温克",
+        "德昂",
+        "保安",
+        "裕固",
+        "京",
+        "塔塔尔",
+        "独龙",
+        "鄂伦春",
+        "赫哲",
+        "门巴",
+        "珞巴",
+        "基诺",
+    ]
+)
+
+
+def _is_ethnicity(value: str) -> bool:
+    return value.removesuffix("族") in ETHNIC_GROUPS
+
+
+def _cut_to_ethnicity(value: str, _: Sequence[str]) -> str:
+    """The longest start that names a group: 汉住址 → 汉."""
+    return next((value[:end] for end in range(len(value), 0, -1) if _is_ethnicity(value[:end])), value)
+
+
 _DATE_RULE = ValueRule(_plausible_date, (), "date_implausible", 0.5)
 
 RULES: dict[str, ValueRule] = {
@@ -209,6 +285,7 @@ RULES: dict[str, ValueRule] = {
         doubts=(Doubt(_unusual_address_end, "address_unusual_end", 0.85),),
     ),
     "text": ValueRule(_ends_clean, (_cut_out_overlays, _cut_at_label, _cut_trailing_words), "value_unclean_end", 0.6),
+    "ethnicity": ValueRule(_is_ethnicity, (_cut_to_ethnicity,), "ethnicity_unknown", 0.6),
     "date": _DATE_RULE,
     "loose_date": _DATE_RULE,
 }

@@ -36,6 +36,8 @@ def extract(doc_type: DocType, *lines: TextLine) -> tuple[dict[str, object], dic
         ("cert_number", "苏E计考20225436", "苏E计考20225436"),
         ("address", "上海市青浦区赵巷镇南汇村11组68号样本", "上海市青浦区赵巷镇南汇村11组68号"),
         ("address", "江苏省苏州市吴江区盛泽镇塘桥苑2幢1003室章", "江苏省苏州市吴江区盛泽镇塘桥苑2幢1003室"),
+        ("ethnicity", "汉住址", "汉"),
+        ("ethnicity", "土家", "土家"),
     ],
 )
 def test_a_run_on_value_is_cut_back_to_what_validates(kind: str, raw: str, expected: str) -> None:
@@ -57,6 +59,7 @@ def test_a_run_on_value_is_cut_back_to_what_validates(kind: str, raw: str, expec
         ("authority", "苏州市计量所", "authority_unrecognised"),
         ("cert_number", "ABCDEFG12", "cert_number_unusual"),
         ("date", "1890-01-01", "date_implausible"),
+        ("ethnicity", "火星", "ethnicity_unknown"),
     ],
 )
 def test_a_value_that_cannot_be_cut_is_kept_with_a_warning_and_low_certainty(kind: str, raw: str, warning: str) -> None:

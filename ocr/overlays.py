@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
+from rapidfuzz import fuzz
 
 from huren.domain import BBox, TextLine
 from huren.normalize import squash
@@ -33,6 +34,7 @@ _STAMPS = re.compile(r"SPECIMEN|样本|样张|样证", re.IGNORECASE)
 _FILLER = re.compile(r"[\s·.,，。:：;；()（）\-—_*#]+")
 MIN_REPEATS = 3  # the same words this many times on a page are printed across it, not part of it
 TILT_DEGREES = 12.0  # a long box this far off the page's lines is laid over it
+SHARED_SCORE = 66.0  # partial match (0–100) of two tilted boxes' texts that makes them one repeated overlay
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +80,11 @@ def _repeated(lines: list[TextLine]) -> set[int]:
 def misdeskewed(lines: list[TextLine], tilts: list[float]) -> float | None:
     """The page's own skew when it was levelled to an overlay's lines instead: most of its text
     lines then stand tilted.  None when the page's lines are level."""
+    echoes = _echoes(lines)
     own = [
         t
-        for line, t in zip(lines, tilts, strict=True)
-        if overlay_share(line.text) < 0.3 and len(squash(line.text)) >= 4
+        for i, (line, t) in enumerate(zip(lines, tilts, strict=True))
+        if overlay_share(line.text) < 0.3 and len(squash(line.text)) >= 4 and i not in echoes
     ]
     tilted = sorted(t for t in own if abs(t) >= TILT_DEGREES)
     if len(own) < 5 or len(tilted) < 0.6 * len(own):
@@ -89,14 +92,24 @@ def misdeskewed(lines: list[TextLine], tilts: list[float]) -> float | None:
     return tilted[len(tilted) // 2]
 
 
-def _shares(a: str, b: str, size: int = 3) -> bool:
-    """Two texts hold the same run of `size` characters (not digits: dates and numbers repeat); a
-    shorter text is shared when the other contains it."""
-    if min(len(a), len(b)) < size:
-        short, long = sorted((a, b), key=len)
-        return len(short) >= 2 and short in long and not short.isdigit()
-    runs = {a[i : i + size] for i in range(len(a) - size + 1)}
-    return any(b[i : i + size] in runs and not b[i : i + size].isdigit() for i in range(len(b) - size + 1))
+def _echoes(lines: list[TextLine]) -> set[int]:
+    """Lines that are pieces of the same words as two others or more: a repeated overlay's pieces."""
+    keys = [_FILLER.sub("", squash(line.text)) for line in lines]
+    return {
+        i
+        for i, k in enumerate(keys)
+        if len(k) >= 3
+        and sum(1 for j, other in enumerate(keys) if j != i and len(other) >= 3 and _shares(k, other)) >= 2
+    }
+
+
+def _shares(a: str, b: str) -> bool:
+    """Two texts are pieces of the same words: the shorter one (two characters at least) found in
+    the other up to a misread character (此夏印 in 此复印件); digits do not count (dates repeat)."""
+    a, b = re.sub(r"\d", "", a), re.sub(r"\d", "", b)
+    if min(len(a), len(b)) < 2:
+        return False
+    return fuzz.partial_ratio(a, b) >= SHARED_SCORE
 
 
 def remove_phrases(text: str) -> str:
@@ -340,13 +353,12 @@ def _line(box: BBox) -> TextLine:
 
 
 def _search_regions(overlays: list[Overlay], width: int, height: int) -> list[BBox]:
-    """Where lines may hide: a tilted overlay's box, a level one's whole band (it may cover a row),
-    each widened by half its height; overlapping regions merged so no pixel is searched twice."""
+    """Where lines may hide: an overlay's whole band (a line it hides may run on either side of it),
+    a level one's widened by half its height; overlapping bands merged so no pixel is searched twice."""
     regions: list[list[float]] = []
     for o in sorted(overlays, key=lambda o: o.bbox[1]):
         pad = 0.5 * (o.bbox[3] - o.bbox[1]) if o.why != "tilt" else 0.1 * (o.bbox[3] - o.bbox[1])
-        x0, x1 = (o.bbox[0], o.bbox[2]) if o.why == "tilt" else (0.0, float(width))
-        box = [max(0.0, x0), max(0.0, o.bbox[1] - pad), min(float(width), x1), min(float(height), o.bbox[3] + pad)]
+        box = [0.0, max(0.0, o.bbox[1] - pad), float(width), min(float(height), o.bbox[3] + pad)]
         merged = next(
             (
                 r

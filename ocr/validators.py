@@ -110,8 +110,15 @@ def _ends_clean(value: str) -> bool:
     return len(value) >= 2 and not value.endswith((*OVERLAY_WORDS, *STAMP_WORDS))
 
 
+_LATIN_TAIL = re.compile(rf"(?<=[{_HAN}\d])[A-Za-z]{{1,4}}$")  # a seal's or a pattern's strokes read as letters
+
+
 def _is_address(value: str) -> bool:
-    return _ends_clean(value)
+    return _ends_clean(value) and _LATIN_TAIL.search(value) is None
+
+
+def _cut_latin_tail(value: str, _: Sequence[str]) -> str:
+    return _LATIN_TAIL.sub("", value)
 
 
 def _unusual_address_end(value: str) -> bool:
@@ -279,7 +286,7 @@ RULES: dict[str, ValueRule] = {
     ),
     "address": ValueRule(
         _is_address,
-        (_cut_out_overlays, _cut_at_label, _cut_trailing_words),
+        (_cut_out_overlays, _cut_at_label, _cut_trailing_words, _cut_latin_tail),
         "address_unclean_end",
         0.6,
         doubts=(Doubt(_unusual_address_end, "address_unusual_end", 0.85),),

@@ -37,6 +37,7 @@ def extract(doc_type: DocType, *lines: TextLine) -> tuple[dict[str, object], dic
         ("address", "上海市青浦区赵巷镇南汇村11组68号样本", "上海市青浦区赵巷镇南汇村11组68号"),
         ("address", "江苏省苏州市吴江区盛泽镇塘桥苑2幢1003室章", "江苏省苏州市吴江区盛泽镇塘桥苑2幢1003室"),
         ("ethnicity", "汉住址", "汉"),
+        ("address", "江苏省吴江市七都镇塘桥路69弄27号Adi", "江苏省吴江市七都镇塘桥路69弄27号"),
         ("ethnicity", "土家", "土家"),
     ],
 )

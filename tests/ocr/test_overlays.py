@@ -129,7 +129,8 @@ def test_an_id_card_under_watermarks_reads_whole(grey: int, alpha: int) -> None:
 
 
 def test_a_page_levelled_to_a_watermark_is_levelled_again_to_its_own_lines() -> None:
-    lines = [line(f"第{i}行文字内容", 100, 100 + 50 * i) for i in range(8)] + [line("仅供审核使用", 0, 0)]
+    own = ("姓名王晓明", "身份证号码", "注册证编号", "执业类别长度", "聘用单位", "发证机关", "有效期限", "级别一级")
+    lines = [line(text, 100, 100 + 50 * i) for i, text in enumerate(own)] + [line("仅供审核使用", 0, 0)]
     tilts = [-30.0] * 8 + [0.0]
     assert misdeskewed(lines, tilts) == -30.0
     assert misdeskewed(lines, [0.5] * 8 + [30.0]) is None

@@ -92,10 +92,32 @@ def _repeated_tail(value: str) -> bool:
     return any(value[-2 * k : -k] == value[-k:] for k in range(2, len(value) // 2 + 1))
 
 
+# A label the specs do not know, left at a value's start: words ending like a label (颁发单位,
+# 发证机构) before a place's name.
+_LABEL_LEAD = re.compile(rf"^[{_HAN}]{{0,4}}(?:单位|机关|机构|部门)(?=[{_HAN}]{{2,}}?(?:省|市|自治区|县|区))")
+# A date (with its 自/从/于) run on after a free-text value: the next cell's validity.
+_DATED_TAIL = re.compile(
+    r"(?:自|从|于|至)?(?:19|20)\d{2}(?:年\d{1,2}月?\d{0,2}日?|[.\-/]\d{1,2}[.\-/]\d{1,2})(?:起|止|至)?$"
+)
+
+
 def _is_authority(value: str) -> bool:
     if value in NATIONAL_AUTHORITIES:
         return True
-    return len(value) >= 4 and value.endswith(AUTHORITY_SUFFIXES) and not _repeated_tail(value)
+    return (
+        len(value) >= 4
+        and value.endswith(AUTHORITY_SUFFIXES)
+        and not _repeated_tail(value)
+        and not _LABEL_LEAD.search(value)
+    )
+
+
+def _cut_label_lead(value: str, _: Sequence[str]) -> str:
+    return _LABEL_LEAD.sub("", value)
+
+
+def _cut_dated_tail(value: str, _: Sequence[str]) -> str:
+    return _DATED_TAIL.sub("", value)
 
 
 def _truncated_authority(value: str) -> bool:
@@ -107,7 +129,7 @@ def _is_cert_number(value: str) -> bool:
 
 
 def _ends_clean(value: str) -> bool:
-    return len(value) >= 2 and not value.endswith((*OVERLAY_WORDS, *STAMP_WORDS))
+    return len(value) >= 2 and not value.endswith((*OVERLAY_WORDS, *STAMP_WORDS)) and not _DATED_TAIL.search(value)
 
 
 _LATIN_TAIL = re.compile(rf"(?<=[{_HAN}\d])[A-Za-z]{{1,4}}$")  # a seal's or a pattern's strokes read as letters
@@ -276,7 +298,7 @@ RULES: dict[str, ValueRule] = {
     "name": ValueRule(_is_name, (_cut_name,), "name_unusual", 0.6),
     "authority": ValueRule(
         _is_authority,
-        (_cut_at_label_or_overlay, _cut_repeated_tail, _cut_after_last_suffix),
+        (_cut_label_lead, _cut_at_label_or_overlay, _cut_repeated_tail, _cut_after_last_suffix),
         "authority_unrecognised",
         0.6,
         doubts=(),
@@ -286,12 +308,14 @@ RULES: dict[str, ValueRule] = {
     ),
     "address": ValueRule(
         _is_address,
-        (_cut_out_overlays, _cut_at_label, _cut_trailing_words, _cut_latin_tail),
+        (_cut_out_overlays, _cut_at_label, _cut_dated_tail, _cut_trailing_words, _cut_latin_tail),
         "address_unclean_end",
         0.6,
         doubts=(Doubt(_unusual_address_end, "address_unusual_end", 0.85),),
     ),
-    "text": ValueRule(_ends_clean, (_cut_out_overlays, _cut_at_label, _cut_trailing_words), "value_unclean_end", 0.6),
+    "text": ValueRule(
+        _ends_clean, (_cut_out_overlays, _cut_at_label, _cut_dated_tail, _cut_trailing_words), "value_unclean_end", 0.6
+    ),
     "ethnicity": ValueRule(_is_ethnicity, (_cut_to_ethnicity,), "ethnicity_unknown", 0.6),
     "date": _DATE_RULE,
     "loose_date": _DATE_RULE,

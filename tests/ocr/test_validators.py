@@ -37,6 +37,8 @@ def extract(doc_type: DocType, *lines: TextLine) -> tuple[dict[str, object], dic
         ("address", "上海市青浦区赵巷镇南汇村11组68号样本", "上海市青浦区赵巷镇南汇村11组68号"),
         ("address", "江苏省苏州市吴江区盛泽镇塘桥苑2幢1003室章", "江苏省苏州市吴江区盛泽镇塘桥苑2幢1003室"),
         ("ethnicity", "汉住址", "汉"),
+        ("authority", "颁发单位江苏省市场监督管理局", "江苏省市场监督管理局"),
+        ("text", "上海华新质量检测技术有限公司自2023年11月9日", "上海华新质量检测技术有限公司"),
         ("address", "江苏省吴江市七都镇塘桥路69弄27号Adi", "江苏省吴江市七都镇塘桥路69弄27号"),
         ("ethnicity", "土家", "土家"),
     ],
@@ -151,3 +153,20 @@ def test_an_address_keeps_a_copy_mark_out() -> None:
         box(f"公民身份号码{ID}", 100, 400),
     )
     assert values["address"] == "上海市青浦区赵巷镇南汇村11组68号"
+
+
+def test_a_label_the_spec_does_not_know_is_cut_from_the_authority_and_a_date_from_the_employer() -> None:
+    values, _, warnings = extract(
+        DocType.REGISTRATION_CERTIFICATE,
+        box("注册计量师注册证", 400, 30),
+        box("姓名王晓明", 100, 150),
+        box(f"身份证号{ID}", 100, 200),
+        box("注册证编号沪注计202149832", 100, 250),
+        box("执业类别长度", 100, 300),
+        box("注册有效期2021年6月24日至2026年6月23日", 100, 350),
+        box("聘用单位苏州市计量测试院自2021年6月24日", 100, 400),
+        box("颁发单位江苏省市场监督管理局", 100, 500),
+    )
+    assert values["employer"] == "苏州市计量测试院"
+    assert values["issuing_authority"] == "江苏省市场监督管理局"
+    assert {w.split(": ")[1] for w in warnings if w.startswith("value_cut")} == {"employer", "issuing_authority"}

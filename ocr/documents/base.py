@@ -17,6 +17,7 @@ class FieldKind(StrEnum):
 
     NAME = "name"
     TEXT = "text"
+    ADDRESS = "address"  # read as text; its own rule in `ocr.validators` (no label or stamp word at its end)
     ETHNICITY = "ethnicity"
     GENDER = "gender"
     ID_NUMBER = "id_number"

@@ -48,6 +48,7 @@ def _engine_config(backend: str | None, det_side: int | None, threads: int | Non
     base = settings.engine_config()
     return EngineConfig(
         backend=backend or base.backend,
+        runtime=base.runtime,
         threads=threads if threads is not None else base.threads,
         det_side=det_side or base.det_side,
         rec_batch=base.rec_batch,

@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"  # times shown and "today" of decisions and certificates (北京时间)
 
     ocr_backend: str = "rapidocr"  # rapidocr | paddle
+    ocr_runtime: str = "auto"  # auto | openvino | onnxruntime (rapidocr backend)
     ocr_threads: int = 0
     ocr_det_side: int = 1024
     ocr_rec_batch: int = 1
@@ -30,6 +31,7 @@ class Settings(BaseSettings):
     def engine_config(self) -> EngineConfig:
         return EngineConfig(
             backend=self.ocr_backend,
+            runtime=self.ocr_runtime,
             threads=self.ocr_threads,
             det_side=self.ocr_det_side,
             rec_batch=self.ocr_rec_batch,

@@ -33,6 +33,14 @@ from matching.normalize import cert_key, id_key, name_key
 MAX_CANDIDATES = 8
 """How many candidates, best by key similarity, get the full field-by-field comparison."""
 
+PRESCORE_MARGIN = 3.0
+"""Of at most 10 prescore points (certificate number 4, ID number 4, name 2), how far behind the best
+candidate another may be and still get the full comparison.  A record that trails by more shares at
+most a name or a block with the document while the best one agrees on an identifier: the full
+comparison (identifiers weigh 4, a mismatching one caps the score) could not rank it first.  Scoring
+only the close ones keeps the per-document cost flat however large the blocks are
+(`bench/bench_matching.py` checks the top candidate against a naive full scan)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Query:
@@ -145,8 +153,11 @@ def _prescore(query: Query, records: list[RegistryRecord]) -> np.ndarray:
     return total
 
 
-def find_candidates(query: Query, source: RecordSource, *, limit: int = MAX_CANDIDATES) -> list[RegistryRecord]:
-    """Registry records the document may be, best first by key similarity, at most `limit`."""
+def find_candidates(
+    query: Query, source: RecordSource, *, limit: int = MAX_CANDIDATES, margin: float = PRESCORE_MARGIN
+) -> list[RegistryRecord]:
+    """Registry records the document may be, best first by key similarity: at most `limit`, and only
+    those within `margin` prescore points of the best."""
     keys = query_block_keys(query)
     if not keys:
         return []
@@ -155,4 +166,5 @@ def find_candidates(query: Query, source: RecordSource, *, limit: int = MAX_CAND
         return records
     scores = _prescore(query, records)
     order = np.argsort(-scores, kind="stable")[:limit]
-    return [records[i] for i in order]
+    best = scores[order[0]]
+    return [records[i] for i in order if scores[i] >= best - margin]

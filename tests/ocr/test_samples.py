@@ -1,4 +1,8 @@
-"""The committed samples, end to end through OCR: accuracy floors and golden extraction output."""
+"""The committed samples, end to end through OCR: accuracy floors and golden extraction output.
+
+The engine comes from the `HUREN_OCR_*` settings: `make test` runs this file once on `auto` (OpenVINO
+on x86-64) and once more with `HUREN_OCR_RUNTIME=onnxruntime`, so both runtimes meet the same goldens.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from huren.config import Settings
 from huren.domain import Extraction, FileError
 from ocr.engine import get_engine
 from ocr.evaluate import Report, score, truth_files
@@ -19,7 +24,7 @@ FILES = truth_files(SAMPLES)
 
 @pytest.fixture(scope="module")
 def results() -> dict[Path, list[Extraction | FileError]]:
-    engine = get_engine()
+    engine = get_engine(Settings().engine_config())
     return {path: list(extract_file(path, engine=engine)) for path in FILES}
 
 

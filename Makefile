@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PADDLE_VENV := .venv-paddle
 PADDLE_STAMP := $(PADDLE_VENV)/.installed
 
-.PHONY: demo test lint typecheck unit test-paddle samples bench clean system-deps
+.PHONY: demo test lint typecheck unit test-onnxruntime test-paddle samples bench clean system-deps
 
 $(STAMP): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ demo: $(STAMP) system-deps
 
 ## test: set up, lint, type-check and run every test (PostgreSQL started when it can be),
 ## the optional PaddleOCR backend's too, in a venv of its own (its OpenCV build differs).
-test: $(STAMP) system-deps lint typecheck unit test-paddle
+test: $(STAMP) system-deps lint typecheck unit test-onnxruntime test-paddle
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -38,6 +38,10 @@ unit: $(STAMP)
 	  eval "$$(bash .ci/postgres.sh 2>/dev/null)" || echo "PostgreSQL could not be started: its tests will say so"; \
 	fi; \
 	$(BIN)/pytest -q -m "not paddle"
+
+## the sample goldens once more on onnxruntime: `unit` ran them on `auto` (OpenVINO on x86-64)
+test-onnxruntime: $(STAMP)
+	HUREN_OCR_RUNTIME=onnxruntime $(BIN)/pytest -q tests/ocr/test_samples.py
 
 $(PADDLE_STAMP): pyproject.toml scripts/install-paddle.sh
 	test -d $(PADDLE_VENV) || $(PYTHON) -m venv $(PADDLE_VENV)

@@ -20,7 +20,7 @@ class Settings(BaseSettings):
     ocr_runtime: str = "auto"  # auto | openvino | onnxruntime (rapidocr backend)
     ocr_threads: int = 0
     ocr_det_side: int = 1024
-    ocr_rec_batch: int = 1
+    ocr_rec_batch: int = 0  # 0 = the backend's own (ocr.engine.REC_BATCH)
     paddle_det_dir: str | None = None
     paddle_rec_dir: str | None = None
 

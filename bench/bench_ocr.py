@@ -24,8 +24,9 @@ import json
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -91,9 +92,9 @@ def plain_rapidocr(runtime: str) -> Reader:
         params[f"{stage}.engine_type"] = EngineType(runtime)
     ocr = RapidOCR(params=params)
 
-    def read(raw: RawPage, source: str) -> Page:
+    def read(raw: RawPage, source: str) -> list[Extraction]:
         assert raw.image is not None
-        out = ocr(raw.image)
+        out: Any = ocr(raw.image)
         return [extract_page(lines_page(out.boxes, out.txts, out.scores, raw.image, source, raw.number))]
 
     return read
@@ -102,14 +103,14 @@ def plain_rapidocr(runtime: str) -> Reader:
 def faster_paddle() -> Reader | None:
     """The Rust port, when installed: its small models (tiny loses too many fields), encoded image in."""
     try:
-        import faster_paddle as fp  # type: ignore[import-not-found]
+        import faster_paddle as fp
     except ImportError:
         return None
     import cv2
 
     ocr = fp.OcrEngine(model_size="small")
 
-    def read(raw: RawPage, source: str) -> Page:
+    def read(raw: RawPage, source: str) -> list[Extraction]:
         assert raw.image is not None
         encoded = cv2.imencode(".bmp", raw.image)[1].tobytes()  # lossless and nearly free to encode
         bounds = list(ocr.ocr(encoded)["bounds"].values())
@@ -130,7 +131,7 @@ def huren_reader(config: EngineConfig) -> tuple[Reader, str]:
 def contestants() -> dict[str, Reader]:
     settings_config = Settings().engine_config()
     huren, version = huren_reader(settings_config)
-    huren_ort, version_ort = huren_reader(EngineConfig(**{**_fields(settings_config), "runtime": "onnxruntime"}))
+    huren_ort, version_ort = huren_reader(replace(settings_config, runtime="onnxruntime"))
     print(f"huren: {version}\nhuren-onnxruntime: {version_ort}")
     out: dict[str, Reader] = {"huren": huren, "huren-onnxruntime": huren_ort, YARDSTICK: plain_rapidocr("onnxruntime")}
     try:
@@ -144,16 +145,13 @@ def contestants() -> dict[str, Reader]:
     return out
 
 
-def _fields(config: EngineConfig) -> dict[str, object]:
-    return {name: getattr(config, name) for name in config.__dataclass_fields__}
-
-
 def check(sample: Sample, extractions: list[Extraction], tally: Tally) -> None:
     """Count the page's document type and each of its truth fields, right or wrong."""
     truth = sample.truth
     extraction = next((e for e in extractions if str(e.doc_type) == truth["doc_type"]), extractions[0])
-    items = [("doc_type", truth["doc_type"], str(extraction.doc_type))]
-    items += [(k, v, extraction.value(k)) for k, v in dict(truth.get("fields", {})).items()]  # type: ignore[call-overload]
+    fields: dict[str, object] = truth.get("fields", {})  # type: ignore[assignment]
+    items: list[tuple[str, object, object]] = [("doc_type", truth["doc_type"], str(extraction.doc_type))]
+    items += [(k, v, extraction.value(k)) for k, v in fields.items()]
     for key, expected, got in items:
         ok = same(expected, got)
         tally.right += ok

@@ -141,6 +141,10 @@ def _to_row(record: RegistryRecord, updated_at: str) -> dict[str, Any]:
     return row
 
 
+_RECORD_COLUMNS = [c for c in registry_records.c if c.name != "id" and c.name not in {r.name for r in BLOCKING_RULES}]
+"""What `_to_record` reads: the candidates query fetches only these."""
+
+
 def _to_record(row: Any) -> RegistryRecord:
     m = row._mapping
     return RegistryRecord(
@@ -295,12 +299,18 @@ class RegistryStore:
 
     def candidates(self, keys: Mapping[str, Sequence[str]], cert_type: CertType | None) -> list[RegistryRecord]:
         t = registry_records
-        conditions = [t.c[block].in_(list(values)) for block, values in keys.items() if values and block in t.c]
+        # `=` for the usual single key keeps the statement's compiled form cached (an IN list is
+        # re-rendered at every call); only the record's own columns are fetched, not the block keys.
+        conditions = [
+            t.c[block] == values[0] if len(values) == 1 else t.c[block].in_(list(values))
+            for block, values in keys.items()
+            if values and block in t.c
+        ]
         if not conditions:
             return []
         # cert_type is filtered here, not in SQL: SQLite would otherwise walk the (cert_type, cert_number)
         # index over a third of the table instead of OR-ing the blocking indexes.
-        stmt = select(t).where(or_(*conditions))
+        stmt = select(*_RECORD_COLUMNS).where(or_(*conditions))
         try:
             with self.engine.connect() as conn:
                 rows = conn.execute(stmt).all()

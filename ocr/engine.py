@@ -5,7 +5,7 @@ pipeline) so that orientation is decided once per page and the detector runs on 
 that is where the speed comes from.  A backend is loaded once per process and reused (`get_engine`).
 
 The RapidOCR backend runs the ONNX models shipped in the `rapidocr` wheel on one of two runtimes:
-OpenVINO (measured about 2x onnxruntime on x86-64 CPUs, same models, same text) or onnxruntime.
+OpenVINO (measured 1.2–2x onnxruntime on x86-64 CPUs, same models, same text) or onnxruntime.
 `runtime="auto"` takes OpenVINO on x86-64 when it loads and runs a start-up check, onnxruntime
 otherwise (ARM, OpenVINO missing or broken).  The detector and the recogniser are RapidOCR 3.10's
 own stage objects (`_load_det_model`, `_load_rec_model`): that version is pinned in `pyproject.toml`

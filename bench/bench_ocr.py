@@ -115,9 +115,8 @@ def faster_paddle() -> Reader | None:
         encoded = cv2.imencode(".bmp", raw.image)[1].tobytes()  # lossless and nearly free to encode
         bounds = list(ocr.ocr(encoded)["bounds"].values())
         boxes = [[b["topLeftCoord"], b["bottomRightCoord"]] for b in bounds]
-        return lines_page(
-            boxes, [b["text"] for b in bounds], [b["confidence"] for b in bounds], raw.image, source, raw.number
-        )
+        texts, scores = [b["text"] for b in bounds], [b["confidence"] for b in bounds]
+        return [extract_page(lines_page(boxes, texts, scores, raw.image, source, raw.number))]
 
     return read
 

@@ -69,6 +69,7 @@ def round_(base: str, workers: int, apps: int, document: Path) -> float:
                 "HUREN_DATABASE_URL": url,
                 "HUREN_DATA_DIR": tmp,
                 "HUREN_CERT_SECRET": "bench",
+                "HUREN_VERIFY_BASE_URL": "https://huren.test",
                 "HUREN_WORKER_POLL_SECONDS": "0.1",
                 "HUREN_OCR_THREADS": str(max(1, (os.cpu_count() or 1) // workers)),
             }

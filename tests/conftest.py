@@ -1,7 +1,11 @@
 import os
+import weakref
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
 # one key for the encrypted columns in every test (huren.sealed), rather than a key file made under ./data
 os.environ.setdefault("HUREN_DATA_KEY", "tests-only-data-key-0123456789abcdef")
@@ -18,3 +22,34 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture(scope="session")
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+# PostgreSQL connections: every engine the product makes during the tests is remembered, and after each
+# test the idle connections of its pool are closed (the engine stays usable: a new pool is made on next
+# use). Module-scoped services and stores otherwise keep up to five idle connections each, and a few
+# hundred PostgreSQL-parametrised tests exhaust the server's 100 slots.
+_ENGINES: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _track_engines() -> Iterator[None]:
+    import matching.store as matching_store
+
+    create_engine = matching_store.create_engine
+
+    def tracked(*args: Any, **kwargs: Any) -> Engine:
+        engine = create_engine(*args, **kwargs)
+        _ENGINES.add(engine)
+        return engine
+
+    matching_store.create_engine = tracked  # type: ignore[assignment]
+    yield
+    matching_store.create_engine = create_engine
+
+
+@pytest.fixture(autouse=True)
+def _close_idle_postgres_connections() -> Iterator[None]:
+    yield
+    for engine in list(_ENGINES):
+        if engine.dialect.name == "postgresql":
+            engine.dispose()

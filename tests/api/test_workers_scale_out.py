@@ -92,6 +92,7 @@ def test_four_workers_two_killed_every_application_screened_once(schema_url: str
         "HUREN_DATABASE_URL": schema_url,
         "HUREN_DATA_DIR": str(tmp_path / "data"),
         "HUREN_CERT_SECRET": SECRET,
+        "HUREN_VERIFY_BASE_URL": "https://huren.test",
         "HUREN_AS_OF": AS_OF,
         "HUREN_JOB_LEASE_SECONDS": "10",
         "HUREN_WORKER_POLL_SECONDS": "0.2",

@@ -36,28 +36,12 @@ from huren.normalize import (
     squash,
 )
 from matching.errors import RegistryFileError
-from matching.headers import VALIDITY, Header, check_header, field_for, find_header
+from matching.headers import FIELDS, REQUIRED, VALIDITY, Header, check_header, field_for, find_header
 from matching.normalize import clean_cert_number, clean_id_number, clean_name
 from matching.tables import Progress, RowProblem, Table, open_tables
 
-COLUMNS: tuple[str, ...] = (
-    "cert_type",
-    "cert_number",
-    "name",
-    "id_number",
-    "gender",
-    "level",
-    "categories",
-    "items",
-    "issuing_authority",
-    "valid_from",
-    "valid_until",
-    "status",
-    "employer",
-    "source",
-    "updated_at",
-)
-REQUIRED_COLUMNS: tuple[str, ...] = ("cert_type", "cert_number", "name")
+COLUMNS: tuple[str, ...] = FIELDS  # the registry's columns, declared once in matching.headers
+REQUIRED_COLUMNS: tuple[str, ...] = REQUIRED
 CONTENT_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMNS if c not in ("source", "updated_at"))
 """The columns that make a record what it is; `source` and `updated_at` are bookkeeping."""
 

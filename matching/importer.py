@@ -42,7 +42,15 @@ from matching.files import (
 )
 from matching.normalize import cert_key, id_key, name_key
 from matching.search import BLOCKING_RULES, SearchKeys
-from matching.store import ImportReport, RegistryStore, _now, _to_record, is_digitized, registry_records
+from matching.store import (
+    ImportReport,
+    RegistryStore,
+    _now,
+    _to_record,
+    is_digitized,
+    record_columns,
+    registry_records,
+)
 from matching.tables import Progress
 
 BATCH_SIZE = 5000
@@ -239,23 +247,7 @@ class _Batcher:
         """A record as the table's row (what `store._to_row` gives), blocking keys computed without a cache:
         the search's key cache is for queries, and a million imported rows would fill it (~250 MB)."""
         keys = SearchKeys(cert_key(record.cert_number), id_key(record.id_number), name_key(record.name))
-        row: dict[str, Any] = {
-            "cert_type": str(record.cert_type),
-            "cert_number": record.cert_number,
-            "name": record.name,
-            "id_number": record.id_number,
-            "gender": record.gender,
-            "level": record.level,
-            "categories": ";".join(record.categories),
-            "items": ";".join(record.items),
-            "issuing_authority": record.issuing_authority,
-            "valid_from": record.valid_from,
-            "valid_until": record.valid_until,
-            "status": str(record.status),
-            "employer": record.employer,
-            "source": record.source,
-            "updated_at": self.now,
-        }
+        row = record_columns(record, self.now)
         for rule in BLOCKING_RULES:
             row[rule.name] = rule.key(keys)
         return row

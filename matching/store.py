@@ -119,8 +119,9 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _to_row(record: RegistryRecord, updated_at: str) -> dict[str, Any]:
-    row: dict[str, Any] = {
+def record_columns(record: RegistryRecord, updated_at: str) -> dict[str, Any]:
+    """A record as the table's own columns (the blocking keys are added by the caller)."""
+    return {
         "cert_type": str(record.cert_type),
         "cert_number": record.cert_number,
         "name": record.name,
@@ -137,8 +138,10 @@ def _to_row(record: RegistryRecord, updated_at: str) -> dict[str, Any]:
         "source": record.source,
         "updated_at": updated_at,
     }
-    row.update(record_block_keys(record))
-    return row
+
+
+def _to_row(record: RegistryRecord, updated_at: str) -> dict[str, Any]:
+    return {**record_columns(record, updated_at), **record_block_keys(record)}
 
 
 _RECORD_COLUMNS = [c for c in registry_records.c if c.name != "id" and c.name not in {r.name for r in BLOCKING_RULES}]

@@ -26,7 +26,6 @@ import hashlib
 import hmac
 import json
 import os
-import secrets
 import weakref
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from api.db import GENESIS_HASH, audit_head, audit_log, now_iso
+from huren.sealed import read_or_make_key
 
 if TYPE_CHECKING:
     from api.settings import ApiSettings
@@ -57,18 +57,7 @@ def keys_from_settings(settings: ApiSettings) -> AuditKeys:
     if settings.audit_key:
         return AuditKeys(settings.audit_key.encode(), checkpoint_dir)
     key_file = Path(settings.audit_key_file or data_dir / "audit.key")
-    if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first
-            pass
-        else:
-            with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_hex(32) + "\n")
-                fh.flush()
-                os.fsync(fh.fileno())
-    return AuditKeys(key_file.read_text(encoding="utf-8").strip().encode(), checkpoint_dir)
+    return AuditKeys(read_or_make_key(key_file).encode(), checkpoint_dir)
 
 
 def configure(engine: Engine, settings_or_keys: ApiSettings | AuditKeys) -> AuditKeys:

@@ -76,7 +76,7 @@ def configure(secret: str | bytes | None = None, *, key_file: Path | None = None
     """Make the sealer every encrypted column uses: from `secret`, else from the key file (made when missing)."""
     global _active
     previous = [_active] if _active is not None else []
-    _active = Sealer(secret if secret else _read_or_make(key_file or _default_key_file()), previous=previous)
+    _active = Sealer(secret if secret else read_or_make_key(key_file or _default_key_file()), previous=previous)
     return _active
 
 
@@ -90,7 +90,8 @@ def _default_key_file() -> Path:
     return Path(os.environ.get("HUREN_DATA_DIR", "data")) / "data.key"
 
 
-def _read_or_make(path: Path) -> str:
+def read_or_make_key(path: Path) -> str:
+    """The key in `path`, made (32 random bytes, hex, mode 600) by whichever process comes first."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         try:

@@ -155,6 +155,7 @@ def _in_force() -> Any:
     return and_(
         or_(registry_records.c.status.is_(None), registry_records.c.status == "valid"),
         recognitions.c.superseded_by.is_(None),
+        recognitions.c.revoked_on.is_(None),
     )
 
 
@@ -167,7 +168,9 @@ def _select(areas: Collection[str]) -> Any:
 def _record(row: Any, as_of: date, *, full_id_numbers: bool = False) -> dict[str, Any]:
     area = AREAS[row.area]
     status = recognition_status(row.registry_status, row.valid_until, as_of)
-    if row.superseded_by and status not in ("revoked", "suspended"):
+    if row.revoked_on:
+        status = "revoked"
+    elif row.superseded_by and status not in ("revoked", "suspended"):
         status = "superseded"
     return {
         "number": row.number,

@@ -18,8 +18,10 @@ from api.db import applications, documents, jobs, new_id, now_iso, reading, scre
 from api.errors import ApiError, not_found
 from api.models import ApplicationCreate, DecisionIn
 from api.storage import FileStore
+from huren import clock
 from huren.domain import DocType
 from huren.normalize import mask_id_number
+from recognition.recognitions import recognitions
 
 EDITABLE = ("draft", "reupload_requested")
 DECIDED = ("approved", "rejected")
@@ -336,10 +338,17 @@ def decide(engine: Engine, user: User, app_id: str, body: DecisionIn) -> dict[st
                 )
             if not body.comment:
                 raise ApiError(422, "comment_required", "重新审核须说明理由", "reopening needs a reason")
-            if row.certificate_number:
-                raise ApiError(
-                    409, "certificate_issued", "证书已换发，须先撤销证书", "a certificate was already issued"
+            if row.certificate_number:  # the zone certificate issued on the automatic approval is withdrawn
+                conn.execute(
+                    update(recognitions)
+                    .where(recognitions.c.number == row.certificate_number)
+                    .values(revoked_on=clock.today(), revoked_reason=body.comment[:512])
                 )
+                audit.append(
+                    conn, user.name, "certificate.revoke", row.id, number=row.certificate_number, reason=body.comment
+                )
+                values["certificate_number"] = None
+                record["revoked_certificate"] = row.certificate_number
             record["overrides"] = row.auto_outcome
             new_state = "review"
         elif body.action in ("approve", "reject"):

@@ -371,7 +371,9 @@ class Worker:
     def _already_issued(self, application_id: str) -> str | None:
         """The certificate an earlier run of this application's job recorded before it died (never another's)."""
         recognition = self.recognitions.for_application(application_id)
-        return recognition.number if recognition is not None else None
+        if recognition is None or recognition.revoked_on is not None:  # a withdrawn one is never handed out again
+            return None
+        return recognition.number
 
     # --- the thread -------------------------------------------------------------------------------
 

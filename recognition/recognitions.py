@@ -77,6 +77,8 @@ recognitions = Table(
     Column("application_id", String(32), index=True),  # the application it was issued for (the service's)
     Column("superseded_by", String(40)),  # the number of the later certificate that replaced this one
     Column("superseded_on", Date),
+    Column("revoked_on", Date),  # the zone authority withdrew this certificate (a reviewer reopened the case)
+    Column("revoked_reason", String(512)),
     UniqueConstraint("area", "year", "sequence", name="uq_recognitions_sequence"),
 )
 
@@ -106,6 +108,8 @@ class Recognition:
     application_id: str | None = None
     superseded_by: str | None = None
     superseded_on: date | None = None
+    revoked_on: date | None = None
+    revoked_reason: str | None = None
 
     def to_row(self) -> dict[str, Any]:
         return {
@@ -134,6 +138,8 @@ class Recognition:
             "application_id": self.application_id,
             "superseded_by": self.superseded_by,
             "superseded_on": self.superseded_on,
+            "revoked_on": self.revoked_on,
+            "revoked_reason": self.revoked_reason,
         }
 
     @classmethod

@@ -146,8 +146,8 @@ def _status(request: Request, engine: Any, recognition: Recognition) -> str:
     as_of = date.fromisoformat(settings.as_of) if settings.as_of else date.today()
     record = RegistryStore(engine).get(recognition.cert_type, recognition.cert_number)
     status = recognition_status(str(record.status) if record is not None else None, recognition.valid_until, as_of)
-    if status in ("revoked", "suspended"):
-        return status
+    if recognition.revoked_on or status in ("revoked", "suspended"):
+        return "revoked" if recognition.revoked_on else status
     return "superseded" if recognition.superseded_by else status
 
 

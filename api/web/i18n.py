@@ -311,6 +311,7 @@ ACTION: dict[str, tuple[str, str]] = {
     "document.remove": ("移除材料", "document removed"),
     "document.reactivate": ("恢复材料", "document restored"),
     "certificate.issue": ("换发证书", "certificate issued"),
+    "certificate.revoke": ("撤销证书", "certificate revoked"),
     "certificate.failed": ("证书换发失败", "certificate failed"),
     "certificate.download": ("下载证书", "certificate downloaded"),
     "application.reopen": ("转人工审核", "reopened"),
@@ -364,6 +365,7 @@ TRAIL: dict[str, tuple[str, str]] = {
     "document.remove": ("{actor} 移除了一份材料", "{actor} removed a document"),
     "document.reactivate": ("{actor} 恢复了一份材料", "{actor} restored a document"),
     "certificate.issue": ("{actor} 换发了证书 {number}", "{actor} issued certificate {number}"),
+    "certificate.revoke": ("{actor} 撤销了证书 {number}", "{actor} revoked certificate {number}"),
     "certificate.failed": ("{actor} 换发证书失败（{error}）", "{actor}: the certificate failed ({error})"),
     "certificate.download": ("{actor} 下载了证书", "{actor} downloaded the certificate"),
 }

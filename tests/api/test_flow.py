@@ -122,3 +122,37 @@ def test_the_certificate_carries_the_id_card_photo_and_the_confirmed_employer(se
     assert pdf.status_code == 200, pdf.text
     with pdfplumber.open(io.BytesIO(pdf.content)) as doc:
         assert employer in "".join(doc.pages[0].extract_text().split())
+
+
+def test_reopening_an_automatic_approval_revokes_its_certificate(service: Service) -> None:
+    """An automatic approval can be reopened after its certificate was issued: the certificate is withdrawn
+    (public verification says revoked, the export too), the case goes to a person, audited (issue 15.10)."""
+    from sqlalchemy import select
+
+    from api.db import audit_log
+
+    app_id = service.submitted(APPROVABLE)
+    number = service.status(app_id)["certificate"]["number"]
+    r = service.client.post(
+        f"/api/v1/applications/{app_id}/decision",
+        json={"action": "reopen", "comment": "抽查：执业单位需核实"},
+        headers=service.headers("rita"),
+    )
+    assert r.status_code == 200, r.text
+    assert service.status(app_id)["state"] == "review"
+    code = verification_code(number, FORM["id_number"], FORM["name"], SECRET.encode())
+    assert service.client.get(f"/api/v1/verify/{number}?c={code}").json()["status"] == "revoked"
+    with service.engine.connect() as conn:
+        entry = conn.execute(
+            select(audit_log).where(audit_log.c.target == app_id, audit_log.c.action == "certificate.revoke")
+        ).one()
+    assert entry.detail["number"] == number
+
+    r = service.client.post(
+        f"/api/v1/applications/{app_id}/decision", json={"action": "approve"}, headers=service.headers("rita")
+    )
+    assert r.status_code == 200, r.text
+    service.worker.run_until_idle()
+    again = service.status(app_id)["certificate"]["number"]
+    assert again and again != number, "a new certificate, the withdrawn one stays withdrawn"
+    assert service.client.get(f"/api/v1/verify/{number}?c={code}").json()["status"] == "revoked"

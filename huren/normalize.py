@@ -246,13 +246,14 @@ def normalize_id_number(raw: str) -> tuple[str, list[str]]:
     return text, warnings
 
 
-def mask_id_number(value: str | None) -> str:
-    """3101**********123X → keeps the first 4 and last 4 characters (PIPL: never log an ID number whole)."""
+def mask_id_number(value: str | None, *, head: int = 4, tail: int = 4) -> str:
+    """3101**********123X → keeps the first `head` and last `tail` characters (PIPL: never log an ID number
+    whole); the zone's public verification data keeps 6 + 4 (310229********0016)."""
     if not value:
         return ""
-    if len(value) <= 8:
+    if len(value) <= head + tail:
         return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    return value[:head] + "*" * (len(value) - head - tail) + value[-tail:]
 
 
 def id_number_birth_date(value: str) -> date | None:

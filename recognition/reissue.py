@@ -56,6 +56,7 @@ from reportlab.pdfgen.canvas import Canvas
 from stdnum.iso7064 import mod_37_36
 
 from huren.domain import CertType, Decision, DocType, RegistryRecord
+from huren.normalize import mask_id_number
 from matching.verify import VerifyResult
 from recognition.recognitions import Recognition, RecognitionStore
 
@@ -187,15 +188,6 @@ def printed_code(code: str) -> str:
 
 def verification_url(base_url: str, number: str, code: str) -> str:
     return f"{base_url.rstrip('/')}/verify/{number}?c={code}"
-
-
-def mask_for_certificate(id_number: str | None) -> str:
-    """The zone prints the first 6 and last 4 characters: 310229********0016."""
-    if not id_number:
-        return ""
-    if len(id_number) <= 10:
-        return "*" * len(id_number)
-    return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
 
 
 def _secret(secret_key: bytes | str | None) -> bytes:
@@ -551,7 +543,7 @@ def reissue(
             issued_on=issued_on,
             holder_name=record.name,
             gender=record.gender,
-            id_number_masked=mask_for_certificate(record.id_number),
+            id_number_masked=mask_id_number(record.id_number, head=6),
             level=record.level,
             categories=list(record.categories),
             valid_from=record.valid_from,

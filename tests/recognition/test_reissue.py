@@ -11,6 +11,7 @@ import pdfplumber
 import pytest
 
 from huren.domain import Decision, DocType, Extraction
+from huren.normalize import mask_id_number
 from matching.authorities import canonical_authority
 from matching.verify import VerifyResult, verify_documents
 from ocr.pipeline import extract_file
@@ -21,7 +22,6 @@ from recognition.reissue import (
     ReissuedCertificate,
     ReissueError,
     certificate_number,
-    mask_for_certificate,
     number_valid,
     reissue,
     verification_code,
@@ -55,7 +55,7 @@ def test_code_depends_on_key_number_and_holder() -> None:
     assert len(code) == 16
     assert code != verification_code("YRD-QP-2025-000002-Y", ID, "张伟", b"k")
     assert code != verification_code("YRD-QP-2025-000001-2", ID, "张伟", b"other")
-    assert mask_for_certificate(ID) == ID[:6] + "********" + ID[-4:]
+    assert mask_id_number(ID, head=6) == ID[:6] + "********" + ID[-4:]
 
 
 def test_only_an_approved_application_is_reissued(tmp_path: Path) -> None:

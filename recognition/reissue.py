@@ -212,19 +212,31 @@ def _sequence_from_dir(out_dir: Path, area: Area, year: int) -> int:
 # --- the font -----------------------------------------------------------------------------------------
 
 
-def register_font() -> str:
-    """Register the CJK font once; its name for reportlab. Fails clearly when none is installed."""
-    if FONT_NAME in pdfmetrics.getRegisteredFontNames():
-        return FONT_NAME
-    candidates = list(FONT_CANDIDATES)
-    if env := os.environ.get(FONT_ENV):
+def _candidates(defaults: tuple[tuple[str, int], ...], env_name: str) -> list[tuple[str, int]]:
+    """The font files to try: `$ENV=/path/font.ttc[:index]` first, then the Debian packages' files."""
+    candidates = list(defaults)
+    if env := os.environ.get(env_name):
         font_path, _, subfont = env.partition(":")
         candidates.insert(0, (font_path, int(subfont or 0)))
-    for path, index in candidates:
+    return candidates
+
+
+def _register_first(name: str, defaults: tuple[tuple[str, int], ...], env_name: str) -> bool:
+    """Register the first font file that exists under `name`, once; False when none does."""
+    if name in pdfmetrics.getRegisteredFontNames():
+        return True
+    for path, index in _candidates(defaults, env_name):
         if Path(path).is_file():
-            pdfmetrics.registerFont(TTFont(FONT_NAME, path, subfontIndex=index))
-            return FONT_NAME
-    tried = ", ".join(p for p, _ in candidates)
+            pdfmetrics.registerFont(TTFont(name, path, subfontIndex=index))
+            return True
+    return False
+
+
+def register_font() -> str:
+    """Register the CJK font once; its name for reportlab. Fails clearly when none is installed."""
+    if _register_first(FONT_NAME, FONT_CANDIDATES, FONT_ENV):
+        return FONT_NAME
+    tried = ", ".join(p for p, _ in _candidates(FONT_CANDIDATES, FONT_ENV))
     raise ReissueError(
         f"no CJK TrueType font found (tried {tried}); "
         f"install fonts-wqy-zenhei or set {FONT_ENV}=/path/font.ttc[:index]",
@@ -312,17 +324,7 @@ SERIF_ENV = "HUREN_CERT_SERIF_FONT"
 
 def register_serif() -> str | None:
     """The serif (宋体-style) face for the certificate's body, once; None when none is installed."""
-    if SERIF_NAME in pdfmetrics.getRegisteredFontNames():
-        return SERIF_NAME
-    candidates = list(SERIF_CANDIDATES)
-    if env := os.environ.get(SERIF_ENV):
-        font_path, _, subfont = env.partition(":")
-        candidates.insert(0, (font_path, int(subfont or 0)))
-    for path, index in candidates:
-        if Path(path).is_file():
-            pdfmetrics.registerFont(TTFont(SERIF_NAME, path, subfontIndex=index))
-            return SERIF_NAME
-    return None
+    return SERIF_NAME if _register_first(SERIF_NAME, SERIF_CANDIDATES, SERIF_ENV) else None
 
 
 def body_font(text: str, serif: str | None, fallback: str) -> str:

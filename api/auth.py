@@ -26,7 +26,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy import Connection, Engine, func, insert, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from api import audit, throttle
 from api.db import now_iso, reading, tokens, users
@@ -136,8 +137,10 @@ def create_user(
     if role != "reviewer" and (area or province):
         raise ApiError(422, "scope_not_allowed", "只有审核人员有地区范围", "only reviewers have a scope")
     check_name(name)
-    if conn.execute(select(users.c.id).where(func.lower(users.c.name) == name.lower())).first() is not None:
-        raise ApiError(409, "user_exists", "用户名已存在", "a user of that name exists")
+    # SQLite's lower() folds ASCII only: the exact name is checked too, and the unique index has the last word
+    same = or_(users.c.name == name, func.lower(users.c.name) == name.lower())
+    if conn.execute(select(users.c.id).where(same)).first() is not None:
+        raise user_exists()
     row = {
         "name": name,
         "role": role,
@@ -147,11 +150,19 @@ def create_user(
         "created_at": now_iso(),
         "disabled": False,
     }
-    user_id = int(conn.execute(insert(users).values(**row)).inserted_primary_key[0])  # type: ignore[index]
+    try:
+        with conn.begin_nested():  # two creations of one name at once: the second is a 409, not a 500
+            user_id = int(conn.execute(insert(users).values(**row)).inserted_primary_key[0])  # type: ignore[index]
+    except IntegrityError as exc:
+        raise user_exists() from exc
     audit.append(conn, actor, "user.create", f"user:{user_id}", name=name, role=role, area=area, province=province)
     token, token_id = issue_token(conn, user_id, "machine", token_seconds)
     audit.append(conn, actor, "token.issue", f"user:{user_id}", token=token_id, kind="machine")
     return User(user_id, name, role, area, province), token
+
+
+def user_exists() -> ApiError:
+    return ApiError(409, "user_exists", "用户名已存在", "a user of that name exists")
 
 
 def login_failed() -> ApiError:

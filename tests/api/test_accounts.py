@@ -142,3 +142,13 @@ def test_tokens_issued_before_lifetimes_expire_from_their_creation(make_service:
     restarted = make_service()
     assert _me(restarted, restarted.tokens["alice"]) == 401  # 400 days old
     assert _me(restarted, restarted.tokens["bob"]) == 200  # made today: 90 days
+
+
+@pytest.mark.parametrize("name", ["Ãmé\U000ff9faÒ", "张三", "wang"])
+def test_a_name_taken_twice_is_409_never_500(service: Service, name: str) -> None:
+    """SQLite's lower() folds ASCII only: a non-ASCII name created twice reached the unique index (500)."""
+    body = {"role": "auditor", "name": name}
+    first = service.client.post("/api/v1/users", json=body, headers=service.headers("ada"))
+    assert first.status_code == 201, first.text
+    again = service.client.post("/api/v1/users", json=body, headers=service.headers("ada"))
+    assert again.status_code == 409 and again.json()["code"] == "user_exists", again.text

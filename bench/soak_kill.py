@@ -154,10 +154,10 @@ def applicant(base: str, token: str, ledger: Ledger, stop: threading.Event, rng:
                      files=files)  # fmt: skip
             if r is None:
                 return
-            if r.status_code == 201:
+            if r.status_code in (200, 201):  # 200: the same file again after a lost answer is the stored one
                 with ledger.lock:
                     ledger.docs[r.json()["id"]] = app_id
-            elif r.status_code != 409:  # 409: the same file again after a lost answer
+            else:
                 raise SystemExit(f"upload answered {r.status_code}: {r.text[:300]}")
             r = call(c, ledger, "submit", stop, method="POST", url=f"/api/v1/applications/{app_id}/submit")
             if r is None:

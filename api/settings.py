@@ -1,12 +1,41 @@
-"""The service's settings: `huren.config.Settings` plus the knobs only the service reads (`HUREN_*`)."""
+"""The one settings object: every field is a `HUREN_*` environment variable (pydantic-settings).
+
+Built once, at the top (`cli`, which starts every process), and passed down: the service keeps it on
+`app.state.settings` (route dependencies read it there), the worker and stores take the fields they use
+as plain arguments. It lives here, not in `cli/`, because the service (`api`) is given one and names its
+type; nothing below `api` imports it. Defaults that belong to a package are written there once and read
+from it here (the OCR engine's in `ocr.engine.EngineConfig`).
+"""
 
 from __future__ import annotations
 
-from huren.config import Settings
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ocr.engine import EngineConfig
+
+_OCR = EngineConfig()  # the engine's defaults, written once in ocr.engine
 
 
-class ApiSettings(Settings):
-    """One settings object for the service; every field is a `HUREN_*` environment variable."""
+class Settings(BaseSettings):
+    """Every setting of Huren; each field is `HUREN_<FIELD>` (deploy/huren.env.example lists them all)."""
+
+    model_config = SettingsConfigDict(env_prefix="HUREN_", extra="ignore", env_ignore_empty=True)  # VAR= is unset
+
+    data_dir: Path = Path("data")
+    database_url: str | None = None  # default: SQLite file under data_dir
+    timezone: str = "Asia/Shanghai"  # times shown and "today" of decisions and certificates (北京时间)
+
+    ocr_backend: str = _OCR.backend  # rapidocr | paddle
+    ocr_runtime: str = _OCR.runtime  # auto | openvino | onnxruntime (rapidocr backend)
+    ocr_threads: int = _OCR.threads
+    ocr_det_side: int = _OCR.det_side
+    ocr_rec_batch: int = _OCR.rec_batch  # 0 = the backend's own (ocr.engine.REC_BATCH)
+    paddle_det_dir: str | None = None
+    paddle_rec_dir: str | None = None
 
     max_upload_bytes: int = 20 * 1024 * 1024
     max_documents: int = 20
@@ -42,6 +71,24 @@ class ApiSettings(Settings):
     upload_retention_days: int | None = None  # uploads of decided applications are deleted after this many days
     as_of: str | None = None  # fixed decision date YYYY-MM-DD (tests, re-runs); default today
 
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'huren.sqlite3'}"
+
+    def engine_config(self, **overrides: Any) -> EngineConfig:
+        """The OCR engine's configuration from these settings; a command line's options override fields
+        (None means "not given")."""
+        config = EngineConfig(
+            backend=self.ocr_backend,
+            runtime=self.ocr_runtime,
+            threads=self.ocr_threads,
+            det_side=self.ocr_det_side,
+            rec_batch=self.ocr_rec_batch,
+            paddle_det_dir=self.paddle_det_dir,
+            paddle_rec_dir=self.paddle_rec_dir,
+        )
+        return replace(config, **{k: v for k, v in overrides.items() if v is not None})
+
     def missing_for_service(self) -> list[str]:
         """What `huren serve` / `huren worker` refuse to start without: the variables not set."""
         missing = []
@@ -52,5 +99,4 @@ class ApiSettings(Settings):
         return missing
 
 
-def get_api_settings() -> ApiSettings:
-    return ApiSettings()
+ApiSettings = Settings  # the name the service's modules knew it by (one class)

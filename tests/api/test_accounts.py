@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from api import auth
 from api.db import audit_log, open_engine, tokens, users
-from huren.cli import app as huren_cli
+from cli.app import app as huren_cli
 
 from .conftest import Service
 

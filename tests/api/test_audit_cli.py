@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from api import audit
 from api.db import audit_log
-from huren.cli import app as huren_cli
+from cli.app import app as huren_cli
 
 from .conftest import APPROVABLE, Service
 

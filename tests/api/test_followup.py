@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from api import audit, followup
-from huren.cli import app as huren_cli
+from cli.app import app as huren_cli
 from huren.domain import CertType, RecordStatus, RegistryRecord
 from matching.store import RegistryStore
 from recognition.recognitions import Recognition, RecognitionStore

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from huren.cli import app as huren_cli
+from cli.app import app as huren_cli
 
 from .conftest import Service
 

@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 from api import audit
 from api.db import applications, documents, screenings
 from api.storage import purge_decided_uploads
+from cli.app import app as huren_cli
 from huren import sealed
-from huren.cli import app as huren_cli
 from recognition.recognitions import RecognitionStore
 
 from .conftest import APPROVABLE, FORM, Service

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from huren.cli import app as huren_cli
+from cli.app import app as huren_cli
 from recognition.recognitions import RecognitionStore
 from recognition.reissue import (
     AREAS,

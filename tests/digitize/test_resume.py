@@ -86,7 +86,7 @@ def test_kill_9_then_resume(tmp_path: Path) -> None:
     box.mkdir()
     repeat_pages([SAMPLES / n for n in TEXT_PDFS], box / "long.pdf", PAGES)
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "huren.cli", "digitize", "run", str(box), "--out", str(out), "--workers", "2"]
+    cmd = [sys.executable, "-m", "cli", "digitize", "run", str(box), "--out", str(out), "--workers", "2"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
         cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True

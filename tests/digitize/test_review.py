@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from cli.app import app
 from digitize import outdir
 from digitize.records import REGISTRY_COLUMNS, rows_from_entries
 from digitize.run import RunOptions, run
-from huren.cli import app
 from huren.domain import CertType, RegistryRecord
 from matching import Registry, RegistryStore
 

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from cli.app import app
 from digitize import outdir
 from digitize.pages import PageTask, process_task, read_raw_page
 from digitize.records import RECORD_COLUMNS
-from huren.cli import app
 from ocr.ingest import iter_pages
 from tests.conftest import SAMPLES
 

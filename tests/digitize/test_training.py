@@ -9,8 +9,8 @@ from pathlib import Path
 import cv2
 from typer.testing import CliRunner
 
+from cli.app import app
 from digitize import outdir
-from huren.cli import app
 
 from .test_review import finished_run  # noqa: F401  (the module's finished run, with flagged rows)
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from api.db import audit_log, open_engine
-from huren.cli import app
+from cli.app import app
 from huren.domain import CertType, RecordStatus
 from matching.files import ReadOptions
 from matching.importer import Change, ImportOptions, file_sha256

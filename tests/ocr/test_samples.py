@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from huren.config import Settings
+from api.settings import Settings
 from huren.domain import Extraction, FileError
 from ocr.engine import get_engine
 from ocr.evaluate import Report, score, truth_files

@@ -8,15 +8,20 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from matching.cli import registry_app
-
-from .test_registry_files import GOOD, HEADER, valid_id, write
+from cli.registry import registry_app
+from tests.matching.test_registry_files import GOOD, HEADER, valid_id, write
 
 runner = CliRunner()
 
 
-def test_import_then_export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(autouse=True)
+def _data_dir_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An import writes the audit log and makes its key under the data folder: the test's own."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HUREN_DATA_DIR", raising=False)
+
+
+def test_import_then_export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("HUREN_DATABASE_URL", raising=False)
     path = write(tmp_path / "r.csv", [HEADER, *GOOD], "gbk")
     result = runner.invoke(registry_app, ["import", str(path)])

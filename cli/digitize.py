@@ -44,9 +44,9 @@ err = Console(stderr=True)
 
 
 def _engine_config(workers: int, threads: int | None, engine: str = "local") -> Any:
-    from huren.config import get_settings
+    from api.settings import Settings
 
-    base = get_settings().engine_config()
+    base = Settings().engine_config()
     threads = threads if threads is not None else base.threads
     if not threads and engine == "ray":
         return replace(base, threads=0)  # each actor sizes itself from the CPUs Ray gave it on its node

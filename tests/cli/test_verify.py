@@ -10,13 +10,12 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from cli.verify import reissue_cli, verify_cli
 from matching.files import write_records
 from matching.verify import verify_documents
-from recognition.cli import reissue_cli, verify_cli
 from recognition.decide import decide
 from recognition.reissue import reissue
-
-from .builders import AS_OF, ID, Application, record, registry
+from tests.recognition.builders import AS_OF, ID, Application, record, registry
 
 app = typer.Typer()
 app.command("verify")(verify_cli)

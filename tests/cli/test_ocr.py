@@ -8,7 +8,7 @@ from pathlib import Path
 from PIL import Image
 from typer.testing import CliRunner
 
-from huren.cli import app
+from cli.app import app
 
 
 def test_files_named_with_a_leading_dot_are_never_skipped(tmp_path: Path) -> None:

@@ -88,11 +88,11 @@ def run_verification(
     config: DecisionConfig = DecisionConfig(),  # noqa: B008 - frozen
 ) -> Verification:
     """OCR every page (text layer where a PDF has one) → evidence and consistency → decision."""
-    from huren.config import get_settings
+    from api.settings import Settings
     from ocr.engine import get_engine
     from ocr.pipeline import extract_file
 
-    engine_config = get_settings().engine_config()
+    engine_config = Settings().engine_config()
     extractions: list[Extraction] = []
     errors: list[FileError] = []
     for path in _expand(files):
@@ -108,10 +108,10 @@ def run_verification(
 
 def _local_today() -> date:
     """Today in the configured zone (北京时间 by default): the service's worker dates decisions the same way."""
+    from api.settings import Settings
     from huren import clock
-    from huren.config import get_settings
 
-    return clock.today(get_settings().timezone)
+    return clock.today(Settings().timezone)
 
 
 def verify_command(

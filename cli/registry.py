@@ -5,20 +5,22 @@ from __future__ import annotations
 import getpass
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
-from sqlalchemy import Connection, Engine
 
+from api import audit
+from api.db import open_engine
+from api.registry_import import audit_import
+from api.settings import Settings
 from huren.domain import CertType
 from matching.errors import MatchingError
 from matching.files import FileFormat, ReadOptions
 from matching.headers import parse_column_map
-from matching.store import DATABASE_URL_ENV, ImportReport, RegistryStore, default_database_url, make_engine
+from matching.store import DATABASE_URL_ENV, RegistryStore
 
 registry_app = typer.Typer(
     name="registry",
@@ -88,7 +90,8 @@ def import_command(
         )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
-    url = database_url or default_database_url()
+    settings = Settings()
+    url = database_url or settings.resolved_database_url
     console = Console(stderr=True)
 
     def show(change: Change) -> None:
@@ -97,7 +100,10 @@ def import_command(
             typer.echo(f"{mark} {change}")
 
     try:
-        store = RegistryStore(_service_engine(url))
+        engine = open_engine(url)  # the service's database: the import's audit entry lands in its log
+        if not dry_run:
+            audit.configure(engine, settings)  # the key made on first use, as the service would
+        store = RegistryStore(engine)
         with Progress(
             TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
             console=console, transient=True, disable=not console.is_terminal,
@@ -112,7 +118,7 @@ def import_command(
                 options=options,
                 progress=progress,
                 on_change=show,
-                audit=None if dry_run else _audit(actor or _whoami()),
+                audit=None if dry_run else audit_import(f"cli:{actor or _whoami()}"),
             )
     except MatchingError as exc:
         typer.echo(f"error [{exc.code}]: {exc}", err=True)
@@ -141,35 +147,6 @@ def _whoami() -> str:
         return "unknown"
 
 
-AuditFactory = Callable[[str], Callable[[Connection, ImportReport], None]]
-
-
-@dataclass(slots=True)
-class ServiceHooks:
-    """How an import reaches the service's database and audit log. Set by the `huren` command
-    (`use_service`): matching may not import the service (layers), the command line may."""
-
-    open_engine: Callable[[str], Engine] = make_engine
-    audit: AuditFactory | None = None  # actor → the audit hook of `run_import`
-
-
-SERVICE = ServiceHooks()
-
-
-def use_service(open_engine: Callable[[str], Engine], audit: AuditFactory) -> None:
-    SERVICE.open_engine = open_engine
-    SERVICE.audit = audit
-
-
-def _service_engine(url: str) -> Engine:
-    """The database with the service's tables, so the import's audit entry lands in the service's log."""
-    return SERVICE.open_engine(url)
-
-
-def _audit(actor: str) -> Callable[[Connection, ImportReport], None] | None:
-    return SERVICE.audit(f"cli:{actor}") if SERVICE.audit is not None else None
-
-
 @registry_app.command("export")
 def export_command(
     database_url: DatabaseUrl = None,
@@ -178,7 +155,7 @@ def export_command(
 ) -> None:
     """Write every record with the import columns."""
     fmt = _format(format)
-    store = RegistryStore(database_url or default_database_url())
+    store = RegistryStore(database_url or Settings().resolved_database_url)
     if out is None:
         count = store.export(sys.stdout, fmt)
     else:

@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from huren.cli import app
+from cli.app import app
 from huren.thresholds import REVIEW_CONFIDENCE
 
 

@@ -1,4 +1,4 @@
-"""`huren` — the command line, thin over the packages."""
+"""`huren extract` and `huren eval`: documents read into fields, and the reading's accuracy."""
 
 from __future__ import annotations
 
@@ -12,49 +12,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from huren.config import get_settings
+from api.settings import Settings
 from huren.domain import Extraction, FileError
 from huren.normalize import mask_id_number
 from ocr.engine import EngineConfig
 from ocr.ingest import SUPPORTED_SUFFIXES
 
-app = typer.Typer(
-    help="互认 Huren — 注册计量师注册资质互认材料核验 / certificate verification for mutual recognition",
-    no_args_is_help=True,
-    add_completion=False,
-)
 err = Console(stderr=True)
 
 
-def _print_version(value: bool) -> None:
-    if value:
-        from huren import __version__
-
-        typer.echo(f"huren {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _main(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="版本 / print the version")
-    ] = False,
-) -> None:
-    """互认 Huren — 注册计量师注册资质互认材料核验 / certificate verification for mutual recognition"""
-
-
 def _engine_config(backend: str | None, det_side: int | None, threads: int | None) -> EngineConfig:
-    settings = get_settings()
-    base = settings.engine_config()
-    return EngineConfig(
-        backend=backend or base.backend,
-        runtime=base.runtime,
-        threads=threads if threads is not None else base.threads,
-        det_side=det_side or base.det_side,
-        rec_batch=base.rec_batch,
-        paddle_det_dir=base.paddle_det_dir,
-        paddle_rec_dir=base.paddle_rec_dir,
-    )
+    return Settings().engine_config(backend=backend, det_side=det_side, threads=threads)
 
 
 def expand_inputs(paths: list[Path]) -> list[Path]:
@@ -73,7 +41,6 @@ DetSideOpt = Annotated[int | None, typer.Option("--det-side", help="detector inp
 ThreadsOpt = Annotated[int | None, typer.Option("--threads", help="onnxruntime threads (0 = all cores)")]
 
 
-@app.command()
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="images, PDFs or folders")],
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object per document per line")] = False,
@@ -123,7 +90,6 @@ def _print_extraction(result: Extraction | FileError) -> None:
         console.print(f"  [yellow]![/yellow] {w}")
 
 
-@app.command("eval")
 def evaluate(
     root: Annotated[
         Path | None, typer.Argument(help="folder of samples with <file>.json ground truth beside them")
@@ -218,27 +184,3 @@ def _evaluate(root: Path, as_json: bool, config: EngineConfig, show_mistakes: in
         console.print(f"  ✗ {text}" if m.field != "id_number" else f"  ✗ {m.source} p{m.page} id_number")
     for e in report.errors:
         console.print(f"  [red]error[/red] {e.source}: {e.code} {e.message}")
-
-
-def _mount() -> None:
-    from api.db import open_engine
-    from api.registry_import import audit_import
-    from digitize.cli import digitize_app
-    from matching.cli import registry_app, use_service
-    from recognition.cli import reissue_cli, verify_cli
-
-    use_service(open_engine, audit_import)  # registry imports land in the service's database and audit log
-    app.add_typer(registry_app, name="registry", help="发证机关登记库 / the issuing authorities' registry")
-    app.command("verify")(verify_cli)
-    app.command("reissue")(reissue_cli)
-
-    from api.cli import mount as mount_api
-
-    mount_api(app)  # serve, worker, user create, audit verify
-    app.add_typer(digitize_app, name="digitize", help="纸质证书批量数字化 / batch digitisation of paper certificates")
-
-
-_mount()
-
-if __name__ == "__main__":
-    app()

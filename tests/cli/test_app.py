@@ -8,8 +8,8 @@ from importlib.metadata import version
 
 from typer.testing import CliRunner
 
+from cli.app import app
 from huren import __version__
-from huren.cli import app
 
 
 def test_version_option() -> None:

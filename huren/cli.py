@@ -161,7 +161,7 @@ def evaluate(
 def _evaluate(
     root: Path, as_json: bool, config: EngineConfig, show_mistakes: int, html: Path | None = None, subject: str = ""
 ) -> None:
-    from rich.progress import Progress
+    from rich.progress import MofNCompleteColumn, Progress
 
     from huren.thresholds import REVIEW_CONFIDENCE
     from ocr.engine import get_engine
@@ -175,12 +175,13 @@ def _evaluate(
     engine = get_engine(config)
     started = time.perf_counter()
     # A progress bar on a terminal only: piped or captured output stays as it was.
-    with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
+    columns = (*Progress.get_default_columns(), MofNCompleteColumn())
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("评估 / evaluating", total=len(files))
         report = evaluate_files(
             files,
             engine=engine,
-            progress=lambda done, _total, path: bar.update(task, completed=done, description=path.name),
+            progress=lambda done, _total, _path: bar.update(task, completed=done),
             keep_pictures=WORST_PAGES if html else 0,
         )
     elapsed = time.perf_counter() - started

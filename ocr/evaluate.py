@@ -35,6 +35,7 @@ from huren.domain import BBox, DocType, Extraction, FileError, TextLine
 from huren.thresholds import REVIEW_CONFIDENCE
 from ocr.engine import OcrEngine
 from ocr.ingest import SUPPORTED_SUFFIXES
+from ocr.pipeline import extract_documents, read_pages
 
 CLEAN = {"clean", "pdf_text", "pdf_image"}  # everything else is a degradation
 # Edges of the reliability table's confidence bands (the last band holds 1.0).
@@ -353,13 +354,11 @@ def evaluate_files(
 
     Without an `engine` one is loaded at the first page that needs OCR (text-layer PDFs never do).
     """
-    from ocr.pipeline import extract_documents, read_pages
-
     report = Report()
     kept: list[PageCheck] = []
     for done, path in enumerate(files, start=1):
         results: list[Extraction | FileError] = []
-        pictures: dict[int, tuple[Any, int, int, list[TextLine]]] = {}
+        pictures: dict[int, Picture] = {}  # the file's pages, made small at once: a bundle may have many
         for item in read_pages(path, engine=engine):
             if isinstance(item, FileError):
                 results.append(item)
@@ -369,13 +368,13 @@ def evaluate_files(
             if keep_pictures and item.image is not None:
                 # A region read again from its own crop has lines of its own (in page pixels too).
                 lines = [*item.lines, *(ln for e in extractions if e.lines is not item.lines for ln in e.lines)]
-                pictures[item.number] = (item.image, item.width, item.height, lines)
+                pictures[item.number] = _picture(item.image, item.width, item.height, lines)
         for check in score(report, path, results):
             if not keep_pictures or not check.wrong or check.page not in pictures:
                 continue
             if len(kept) == keep_pictures and _badness(check) <= _badness(kept[-1]):
                 continue
-            check.picture = _picture(*pictures[check.page])
+            check.picture = pictures[check.page]
             kept.append(check)
             kept.sort(key=_badness, reverse=True)
             if len(kept) > keep_pictures:

@@ -114,6 +114,7 @@ class PageCheck:
     family: str
     documents: list[DocumentCheck]
     picture: Picture | None = None  # kept for the worst pages only
+    degradation_params: dict[str, Any] = field(default_factory=dict)  # as the truth records them
 
     @property
     def wrong(self) -> int:
@@ -278,6 +279,7 @@ def score(report: Report, path: Path, results: Iterable[Extraction | FileError])
         )
         complete = True
         check = PageCheck(str(path), number, degradation, family, [])
+        check.degradation_params = dict(truth.get("degradation_params") or {})
         for doc, extraction in zip(docs, paired, strict=True):
             doc_type = doc["doc_type"]
             found = extraction is not None and (

@@ -49,8 +49,13 @@ DEGRADATION_NAMES: dict[str, tuple[str, str]] = {
     "photocopy": ("灰度复印", "grey photocopy"),
 }
 
-# An ID number's digits in a line of text (spaces aside): 15 or more in a row, the last maybe X.
+# An ID number's digits in a value (spaces aside): 15 to 18 in a row, the last maybe X.
 _ID_RUN = re.compile(r"\d{14,17}[\dXx]")
+# On a page image more is blacked out than a value would be masked: a line holding a long run of
+# digits or of what OCR confuses them with, or any 8 digits in a row of an ID number the truth has
+# on that page (a number the detector cut in two, or misread).
+_ID_LIKE = re.compile(r"[\dOoIlXx]{14,}")
+_ID_PIECE = 8
 _ID_FIELDS = ("id_number",)
 _DOC_NAMES = {str(k): v for k, v in DOC_NAMES.items()}
 
@@ -116,9 +121,17 @@ def _field_name(field: str) -> tuple[str, str]:
 
 
 def _id_boxes(check: PageCheck, picture: Picture) -> list[BBox]:
-    boxes = [ln.bbox for ln in picture.lines if _ID_RUN.search(re.sub(r"\s", "", ln.text))]
-    boxes += [f.bbox for d in check.documents for f in d.fields if f.field in _ID_FIELDS and f.bbox]
-    return boxes
+    """Where an ID number may show on the page: the lines that hold one, the boxes one was read from."""
+    fields = [f for d in check.documents for f in d.fields if f.field in _ID_FIELDS]
+    numbers = {str(v) for f in fields for v in (f.expected, f.got) if v}
+    pieces = {n[i : i + _ID_PIECE] for n in numbers for i in range(len(n) - _ID_PIECE + 1)}
+    boxes = []
+    for line in picture.lines:
+        text = re.sub(r"\s", "", line.text)
+        like = _ID_LIKE.search(text)
+        if (like and sum(c.isdigit() for c in like.group(0)) >= 10) or any(p in text for p in pieces):
+            boxes.append(line.bbox)
+    return boxes + [f.bbox for f in fields if f.bbox]
 
 
 def _image_uri(check: PageCheck, picture: Picture) -> str:
@@ -170,6 +183,10 @@ def _field_rows(documents: list[DocumentCheck]) -> list[FieldRow]:
     return rows
 
 
+def _short(value: object) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+
+
 def _page(check: PageCheck) -> dict[str, object]:
     picture = check.picture
     degradation = DEGRADATION_NAMES.get(check.degradation, (check.degradation, check.degradation))
@@ -177,6 +194,7 @@ def _page(check: PageCheck) -> dict[str, object]:
         "source": Path(check.source).name,
         "page": check.page,
         "degradation": degradation,
+        "params": " ".join(f"{k}={_short(v)}" for k, v in check.degradation_params.items()),
         "family": check.family,
         "wrong": check.wrong,
         "checked": check.checked,

@@ -17,7 +17,8 @@ import numpy as np
 from typer.testing import CliRunner
 
 from huren.cli import app
-from ocr.evaluate import evaluate_files
+from huren.domain import TextLine
+from ocr.evaluate import DocumentCheck, FieldCheck, PageCheck, Picture, Report, evaluate_files
 from ocr.report import masked, render_html
 
 from ..conftest import SAMPLES
@@ -53,6 +54,32 @@ def test_masked_hides_an_id_number_wherever_it_is() -> None:
     assert masked("号码320525198305088126住址", "address") == "号码3205**********8126住址"
     assert masked(["电子天平", "燃气表"], "items") == "电子天平、燃气表"
     assert masked("2020.01.01-2040.01.01", "validity") == "2020.01.01-2040.01.01"
+
+
+def _embedded(html: str) -> np.ndarray:
+    encoded = _IMAGE.search(html)
+    assert encoded is not None
+    return cv2.imdecode(np.frombuffer(base64.b64decode(encoded.group(1)), np.uint8), cv2.IMREAD_GRAYSCALE)
+
+
+def test_an_id_number_cut_in_two_or_misread_is_blacked_out_all_the_same() -> None:
+    lines = {
+        "cut, first half": TextLine("公民身份号码 3205251983", (20, 100, 300, 130)),
+        "cut, second half": TextLine("05088126", (310, 100, 420, 130)),
+        "misread": TextLine("33O4211983O2O81O42", (20, 200, 400, 230)),
+        "a name": TextLine("姓名 王小明", (20, 20, 200, 50)),
+        "a validity": TextLine("有效期限 2020.01.01-2040.01.01", (20, 300, 400, 330)),
+    }
+    wrong = FieldCheck("id_number", "320525198305088126", None, False, False)  # not read: no box to go by
+    page = PageCheck("x.png", 1, "scan", "-", [DocumentCheck("id_card_front", "id_card_front", None, [wrong])])
+    page.picture = Picture(np.full((400, 500, 3), 255, np.uint8), 1000, 800, list(lines.values()))  # pixels halved
+    report = Report()
+    report.checks.append(page)
+    image = _embedded(render_html(report, subject="test"))
+    for what, line in lines.items():
+        x0, y0, x1, y1 = (round(v / 2) for v in line.bbox)
+        dark = image[y0:y1, x0:x1].mean() < 60
+        assert dark == (what not in ("a name", "a validity")), what
 
 
 def test_progress_and_the_worst_pages_pictures(tmp_path: Path) -> None:

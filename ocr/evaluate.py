@@ -159,6 +159,8 @@ class Report:
     pages_complete: Tally = field(default_factory=Tally)  # pages where every document was found
     extra_documents: int = 0  # extractions paired with no truth document
     by_type: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    found_by_type: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))  # documents found
+    type_by_type: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))  # read as their type
     by_degradation: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     by_family: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     by_field: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
@@ -286,9 +288,11 @@ def score(report: Report, path: Path, results: Iterable[Extraction | FileError])
                 extraction.doc_type is not DocType.UNKNOWN or doc_type == DocType.UNKNOWN.value
             )
             report.documents.add(found)
+            report.found_by_type[doc_type].add(found)
             complete &= found
             type_right = extraction is not None and str(extraction.doc_type) == doc_type
             report.doc_type.add(type_right)
+            report.type_by_type[doc_type].add(type_right)
             if not type_right:
                 got_type = str(extraction.doc_type) if extraction is not None else "<not found>"
                 report.mistakes.append(Mistake(str(path), number, "doc_type", doc_type, got_type))

@@ -108,6 +108,8 @@ class Picture:
 
 @dataclass(slots=True)
 class PageCheck:
+    """One truth page: its documents checked, and (for the worst pages) its picture."""
+
     source: str
     page: int
     degradation: str

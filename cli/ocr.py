@@ -103,6 +103,9 @@ def evaluate(
     det_side: DetSideOpt = None,
     threads: ThreadsOpt = None,
     show_mistakes: Annotated[int, typer.Option(help="how many mistakes to list")] = 30,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="also write a report page (HTML, worst pages drawn) to this file")
+    ] = None,
 ) -> None:
     """评估识别准确率 / accuracy against ground truth: documents found, type, fields, confidence reliability."""
     import tempfile
@@ -111,31 +114,46 @@ def evaluate(
         err.print("[red]给出样本目录或 --seed 之一 / give a folder or --seed, not both[/red]")
         raise typer.Exit(2)
     if root is not None:
-        _evaluate(root, as_json, _engine_config(backend, det_side, threads), show_mistakes)
+        _evaluate(root, as_json, _engine_config(backend, det_side, threads), show_mistakes, html, str(root))
         return
     from samples.randomise import generate_set
 
     with tempfile.TemporaryDirectory(prefix=f"huren-eval-{seed}-") as tmp:
         generate_set(Path(tmp), int(seed or 0), count)
-        _evaluate(Path(tmp), as_json, _engine_config(backend, det_side, threads), show_mistakes)
+        subject = f"--seed {seed} --count {count}"
+        _evaluate(Path(tmp), as_json, _engine_config(backend, det_side, threads), show_mistakes, html, subject)
 
 
-def _evaluate(root: Path, as_json: bool, config: EngineConfig, show_mistakes: int) -> None:
+def _evaluate(
+    root: Path, as_json: bool, config: EngineConfig, show_mistakes: int, html: Path | None = None, subject: str = ""
+) -> None:
+    from rich.progress import MofNCompleteColumn, Progress
+
     from huren.thresholds import REVIEW_CONFIDENCE
     from ocr.engine import get_engine
-    from ocr.evaluate import Report, reliability, score, truth_files
-    from ocr.pipeline import extract_file
+    from ocr.evaluate import evaluate_files, reliability, truth_files
+    from ocr.report import WORST_PAGES, write_html
 
     files = truth_files(root)
     if not files:
         err.print(f"[red]{root}: 没有带标注的样本 / no samples with ground truth[/red]")
         raise typer.Exit(2)
     engine = get_engine(config)
-    report = Report()
     started = time.perf_counter()
-    for path in files:
-        score(report, path, list(extract_file(path, engine=engine)))
+    # A progress bar on a terminal only: piped or captured output stays as it was.
+    columns = (*Progress.get_default_columns(), MofNCompleteColumn())
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("评估 / evaluating", total=len(files))
+        report = evaluate_files(
+            files,
+            engine=engine,
+            progress=lambda done, _total, _path: bar.update(task, completed=done),
+            keep_pictures=WORST_PAGES if html else 0,
+        )
     elapsed = time.perf_counter() - started
+    if html is not None:
+        write_html(html, report, subject=subject or str(root), engine=engine.version, seconds=elapsed)
+        err.print(f"报告已写入 / report written to {html}")
     data = report.to_json()
     data["seconds"] = round(elapsed, 2)
     data["engine"] = engine.version

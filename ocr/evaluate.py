@@ -12,21 +12,30 @@ a document (not `unknown`) was paired with it; its *type* is right when that ext
 truth's type; a field counts as right only when the normalised value is exactly the truth. Every value
 read for a paired document also goes into the reliability table: its confidence against whether it
 was right.
+
+Every truth page also leaves a `PageCheck` — its documents, each field expected against read with the
+box it was read from — and `evaluate_files` keeps the pictures of the worst pages, for `ocr.report`
+to draw.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from huren.domain import DocType, Extraction, FileError
+import cv2
+import numpy as np
+
+from huren.domain import BBox, DocType, Extraction, FileError, TextLine
 from huren.thresholds import REVIEW_CONFIDENCE
+from ocr.engine import OcrEngine
 from ocr.ingest import SUPPORTED_SUFFIXES
+from ocr.pipeline import extract_documents, read_pages
 
 CLEAN = {"clean", "pdf_text", "pdf_image"}  # everything else is a degradation
 # Edges of the reliability table's confidence bands (the last band holds 1.0).
@@ -57,6 +66,66 @@ class Mistake:
 
     def __str__(self) -> str:
         return f"{self.source} p{self.page} {self.field}: expected {self.expected!r}, got {self.got!r}"
+
+
+@dataclass(slots=True)
+class FieldCheck:
+    """One truth field against the value read for it (`got` None and `present` False when none was)."""
+
+    field: str
+    expected: object
+    got: object
+    present: bool
+    ok: bool
+    confidence: float | None = None
+    bbox: BBox | None = None
+
+
+@dataclass(slots=True)
+class DocumentCheck:
+    """One truth document and what was read for it: `got_type` None when no extraction was paired."""
+
+    doc_type: str
+    got_type: str | None
+    region: BBox | None
+    fields: list[FieldCheck]
+
+    @property
+    def type_right(self) -> bool:
+        return self.got_type == self.doc_type
+
+
+@dataclass(slots=True)
+class Picture:
+    """A page image in the coordinates its boxes use (`width` × `height`; the pixels may be smaller),
+    with every line of text read on it (a report masks the ID numbers among them)."""
+
+    image: np.ndarray
+    width: int
+    height: int
+    lines: list[TextLine]
+
+
+@dataclass(slots=True)
+class PageCheck:
+    """One truth page: its documents checked, and (for the worst pages) its picture."""
+
+    source: str
+    page: int
+    degradation: str
+    family: str
+    documents: list[DocumentCheck]
+    picture: Picture | None = None  # kept for the worst pages only
+    degradation_params: dict[str, Any] = field(default_factory=dict)  # as the truth records them
+
+    @property
+    def wrong(self) -> int:
+        """Mistakes on the page: documents not found or of the wrong type, fields not right."""
+        return sum((not d.type_right) + sum(not f.ok for f in d.fields) for d in self.documents)
+
+    @property
+    def checked(self) -> int:
+        return sum(1 + len(d.fields) for d in self.documents)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +161,8 @@ class Report:
     pages_complete: Tally = field(default_factory=Tally)  # pages where every document was found
     extra_documents: int = 0  # extractions paired with no truth document
     by_type: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    found_by_type: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))  # documents found
+    type_by_type: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))  # read as their type
     by_degradation: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     by_family: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     by_field: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
@@ -101,6 +172,7 @@ class Report:
     mistakes: list[Mistake] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
     pages: int = 0
+    checks: list[PageCheck] = field(default_factory=list)  # every truth page, in the order scored
 
     @property
     def fields(self) -> Tally:
@@ -112,6 +184,10 @@ class Report:
         for conf, ok in self.readings:
             (low if conf < threshold else high).add(ok)
         return low, high
+
+    def worst(self, count: int) -> list[PageCheck]:
+        """The `count` pages with the most mistakes (the larger share wrong first among equals)."""
+        return sorted((c for c in self.checks if c.wrong), key=_badness, reverse=True)[:count]
 
     def to_json(self) -> dict[str, object]:
         def t(x: Tally) -> dict[str, object]:
@@ -184,7 +260,8 @@ def pair(docs: list[dict[str, Any]], extractions: list[Extraction]) -> list[Extr
     return paired
 
 
-def score(report: Report, path: Path, results: Iterable[Extraction | FileError]) -> None:
+def score(report: Report, path: Path, results: Iterable[Extraction | FileError]) -> list[PageCheck]:
+    """Add one file's results to `report`; the checks of its truth pages."""
     truth = json.loads(path.with_name(path.name + ".json").read_text(encoding="utf-8"))
     degradation = str(truth.get("degradation", "clean"))
     got: dict[int, list[Extraction]] = defaultdict(list)
@@ -193,6 +270,7 @@ def score(report: Report, path: Path, results: Iterable[Extraction | FileError])
             report.errors.append(r)
         else:
             got[r.page].append(r)
+    checks: list[PageCheck] = []
     for page_truth in truth["pages"]:
         report.pages += 1
         number = int(page_truth.get("page", 1))
@@ -204,18 +282,29 @@ def score(report: Report, path: Path, results: Iterable[Extraction | FileError])
             1 for e in extractions if e.doc_type is not DocType.UNKNOWN and all(e is not p for p in paired)
         )
         complete = True
+        check = PageCheck(str(path), number, degradation, family, [])
+        check.degradation_params = dict(truth.get("degradation_params") or {})
         for doc, extraction in zip(docs, paired, strict=True):
             doc_type = doc["doc_type"]
             found = extraction is not None and (
                 extraction.doc_type is not DocType.UNKNOWN or doc_type == DocType.UNKNOWN.value
             )
             report.documents.add(found)
+            report.found_by_type[doc_type].add(found)
             complete &= found
             type_right = extraction is not None and str(extraction.doc_type) == doc_type
             report.doc_type.add(type_right)
+            report.type_by_type[doc_type].add(type_right)
             if not type_right:
                 got_type = str(extraction.doc_type) if extraction is not None else "<not found>"
                 report.mistakes.append(Mistake(str(path), number, "doc_type", doc_type, got_type))
+            document = DocumentCheck(
+                doc_type,
+                str(extraction.doc_type) if extraction is not None else None,
+                extraction.region if extraction is not None else None,
+                [],
+            )
+            check.documents.append(document)
             for key, expected in doc.get("fields", {}).items():
                 present = extraction is not None and key in extraction.fields
                 value = extraction.value(key) if extraction is not None else None
@@ -225,8 +314,79 @@ def score(report: Report, path: Path, results: Iterable[Extraction | FileError])
                 report.by_family[family].add(ok)
                 report.by_field[key].add(ok)
                 (report.clean if degradation in CLEAN else report.degraded).add(ok)
-                if present and extraction is not None:
-                    report.readings.append((extraction.fields[key].confidence, ok))
+                read = extraction.fields[key] if present and extraction is not None else None
+                if read is not None:
+                    report.readings.append((read.confidence, ok))
                 if not ok:
                     report.mistakes.append(Mistake(str(path), number, key, expected, value if present else "<absent>"))
+                document.fields.append(
+                    FieldCheck(
+                        key,
+                        expected,
+                        value if present else None,
+                        present,
+                        ok,
+                        read.confidence if read is not None else None,
+                        read.bbox if read is not None else None,
+                    )
+                )
         report.pages_complete.add(complete)
+        report.checks.append(check)
+        checks.append(check)
+    return checks
+
+
+def _badness(check: PageCheck) -> tuple[int, float]:
+    return check.wrong, check.wrong / max(1, check.checked)
+
+
+PICTURE_SIDE = 1600  # a kept page image's longer side at most, in pixels: enough to read a field's box
+
+
+def _picture(image: np.ndarray, width: int, height: int, lines: list[TextLine]) -> Picture:
+    scale = PICTURE_SIDE / max(image.shape[:2])
+    if scale < 1:
+        size = (round(image.shape[1] * scale), round(image.shape[0] * scale))
+        image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    return Picture(image, width, height, lines)
+
+
+Progress = Callable[[int, int, Path], None]
+"""Called after each file with (files done, files in all, the file)."""
+
+
+def evaluate_files(
+    files: list[Path], *, engine: OcrEngine | None = None, progress: Progress | None = None, keep_pictures: int = 0
+) -> Report:
+    """Read and score every file; the pictures of the `keep_pictures` worst pages are kept on their checks.
+
+    Without an `engine` one is loaded at the first page that needs OCR (text-layer PDFs never do).
+    """
+    report = Report()
+    kept: list[PageCheck] = []
+    for done, path in enumerate(files, start=1):
+        results: list[Extraction | FileError] = []
+        pictures: dict[int, Picture] = {}  # the file's pages, made small at once: a bundle may have many
+        for item in read_pages(path, engine=engine):
+            if isinstance(item, FileError):
+                results.append(item)
+                continue
+            extractions = extract_documents(item, engine=engine)
+            results.extend(extractions)
+            if keep_pictures and item.image is not None:
+                # A region read again from its own crop has lines of its own (in page pixels too).
+                lines = [*item.lines, *(ln for e in extractions if e.lines is not item.lines for ln in e.lines)]
+                pictures[item.number] = _picture(item.image, item.width, item.height, lines)
+        for check in score(report, path, results):
+            if not keep_pictures or not check.wrong or check.page not in pictures:
+                continue
+            if len(kept) == keep_pictures and _badness(check) <= _badness(kept[-1]):
+                continue
+            check.picture = pictures[check.page]
+            kept.append(check)
+            kept.sort(key=_badness, reverse=True)
+            if len(kept) > keep_pictures:
+                kept.pop().picture = None  # no longer among the worst: its pixels go
+        if progress is not None:
+            progress(done, len(files), path)
+    return report

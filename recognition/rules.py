@@ -44,6 +44,7 @@ from huren.domain import (
     RecordStatus,
     Verdict,
 )
+from huren.labels import DOC_NAMES, FIELD_NAMES
 from huren.normalize import mask_id_number, parse_date
 from huren.thresholds import REVIEW_CONFIDENCE
 from matching.authorities import canonical_authority
@@ -58,32 +59,6 @@ RULES_VERSION = "1.0"
 """Bumped by hand when a rule's meaning changes; `rules_digest()` changes with any edit of the table."""
 
 ZONE_PROVINCES: tuple[str, ...] = ("shanghai", "jiangsu", "zhejiang")
-
-DOC_NAMES: dict[DocType, tuple[str, str]] = {
-    DocType.REGISTRATION_CERTIFICATE: ("注册证", "registration certificate"),
-    DocType.ASSESSMENT_CERTIFICATE: ("考核合格证", "assessment certificate"),
-    DocType.VERIFIER_CERTIFICATE: ("检定员证", "verification officer certificate"),
-    DocType.ID_CARD_FRONT: ("身份证人像面", "ID card front"),
-    DocType.ID_CARD_BACK: ("身份证国徽面", "ID card back"),
-    DocType.APPLICATION_FORM: ("互认申请表", "application form"),
-    DocType.UNKNOWN: ("未识别材料", "unrecognised document"),
-}
-
-FIELD_NAMES: dict[str, tuple[str, str]] = {
-    "name": ("姓名", "name"),
-    "gender": ("性别", "gender"),
-    "id_number": ("身份证号", "ID number"),
-    "birth_date": ("出生日期", "birth date"),
-    "cert_number": ("证书编号", "certificate number"),
-    "level": ("级别", "level"),
-    "categories": ("执业类别", "practice categories"),
-    "items": ("考核项目", "assessment items"),
-    "issuing_authority": ("发证机关", "issuing authority"),
-    "valid_from": ("有效期起始", "start of validity"),
-    "valid_until": ("有效期截止", "end of validity"),
-    "employer": ("执业单位", "employer"),
-    "current_employer": ("现执业单位", "current employer"),
-}
 
 
 @dataclass(frozen=True, slots=True)

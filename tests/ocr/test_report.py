@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from huren.cli import app
+from cli.app import app
 from huren.domain import TextLine
 from ocr.evaluate import DocumentCheck, FieldCheck, PageCheck, Picture, Report, evaluate_files
 from ocr.report import masked, render_html

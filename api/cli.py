@@ -78,14 +78,14 @@ def run_worker() -> None:
     """
     import signal
 
-    from api.db import open_engine
     from api.observability import configure_logging
     from api.storage import FileStore
     from api.worker import Worker
+    from db import open_database
 
     settings = _service_settings()
     configure_logging(settings.log_format, settings.log_level)
-    w = Worker(open_engine(settings.resolved_database_url), settings, FileStore(settings.data_dir / "files"))
+    w = Worker(open_database(settings.resolved_database_url), settings, FileStore(settings.data_dir / "files"))
 
     def stop(signum: int, _frame: object) -> None:
         typer.echo(f"worker {w.id}: {signal.Signals(signum).name}, finishing the job in hand", err=True)
@@ -108,13 +108,13 @@ def user_create(
 ) -> None:
     """创建用户并打印令牌 / create a user and print their bearer token (shown once)."""
     from api import auth
-    from api.db import open_engine
     from api.errors import ApiError
+    from db import open_database
 
     # prompts go to stderr: stdout carries only the token, which scripts capture
     secret = typer.prompt("password", hide_input=True, confirmation_prompt=True, err=True) if password else None
     settings = ApiSettings()
-    engine = open_engine(settings.resolved_database_url)
+    engine = open_database(settings.resolved_database_url)
     digest = auth.hash_password(secret) if secret else None
     try:
         with engine.begin() as conn:
@@ -135,11 +135,11 @@ DaysOption = Annotated[float | None, typer.Option("--days", help="lifetime (defa
 @contextmanager
 def _accounts() -> Iterator[tuple[Engine, ApiSettings]]:
     """The service's database for an account command; a refusal ends the command with its code."""
-    from api.db import open_engine
     from api.errors import ApiError
+    from db import open_database
 
     settings = ApiSettings()
-    engine = open_engine(settings.resolved_database_url)
+    engine = open_database(settings.resolved_database_url)
     try:
         yield engine, settings
     except ApiError as exc:
@@ -262,9 +262,9 @@ def user_unlock(name: NameArg) -> None:
 def audit_verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """校验审计日志 / check the audit log's HMAC chain against the signed checkpoints; exit 1 and say where it breaks."""
     from api import audit
-    from api.db import open_engine
+    from db import open_database
 
-    report = audit.verify(open_engine(ApiSettings().resolved_database_url))
+    report = audit.verify(open_database(ApiSettings().resolved_database_url))
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False))
     else:
@@ -280,9 +280,9 @@ def audit_verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
 def audit_checkpoint() -> None:
     """写入审计检查点 / append the log's count and head hash, signed, to today's checkpoint file (for cron)."""
     from api import audit
-    from api.db import open_engine
+    from db import open_database
 
-    engine = open_engine(ApiSettings().resolved_database_url)
+    engine = open_database(ApiSettings().resolved_database_url)
     written = audit.checkpoint(engine)
     typer.echo(f"checkpoint {written.seq} → {written.where}" if written else "unchanged since the last checkpoint")
 
@@ -292,18 +292,14 @@ def _followup(area: str | None, province: str | None, as_of: str | None) -> Iter
     """The service's database (with the registry's and the recognitions' tables), the areas asked
     for and the as-of date; a bad parameter or a refusal inside ends the command with its code."""
     from api import followup
-    from api.db import open_engine
     from api.errors import ApiError
-    from matching.store import RegistryStore
-    from recognition.recognitions import RecognitionStore
+    from db import open_database
 
     try:
         areas = followup.scope_areas(None, area=area, province=province)
         when = followup.as_of_date(as_of, ApiSettings().as_of)
-        engine = open_engine(ApiSettings().resolved_database_url)
+        engine = open_database(ApiSettings().resolved_database_url)
         try:
-            RegistryStore(engine)
-            RecognitionStore(engine)
             yield engine, areas, when
         finally:
             engine.dispose()
@@ -399,8 +395,8 @@ def uploads_purge(
     ] = None,
 ) -> None:
     """删除已办结申请的上传文件 / delete the uploads of decided applications (decision and evidence stay; audited)."""
-    from api.db import open_engine
     from api.storage import FileStore, purge_decided_uploads
+    from db import open_database
     from huren import sealed
 
     settings = ApiSettings()
@@ -410,7 +406,7 @@ def uploads_purge(
         raise typer.Exit(2)
     sealed.configure(settings.data_key, key_file=Path(settings.data_key_file or settings.data_dir / "data.key"))
     result = purge_decided_uploads(
-        open_engine(settings.resolved_database_url), FileStore(settings.data_dir / "files"), days=keep
+        open_database(settings.resolved_database_url), FileStore(settings.data_dir / "files"), days=keep
     )
     typer.echo(f"purged {result.files} files of {result.applications} applications decided more than {keep} days ago")
 

@@ -220,14 +220,42 @@ def _evaluate(root: Path, as_json: bool, config: EngineConfig, show_mistakes: in
         console.print(f"  [red]error[/red] {e.source}: {e.code} {e.message}")
 
 
+db_app = typer.Typer(name="db", help="数据库结构 / the database's schema (Alembic migrations)", no_args_is_help=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """升级数据库结构 / bring the database (HUREN_DATABASE_URL) to this version's schema; serve and worker do it at start."""
+    import db
+    from huren.config import Settings
+
+    engine = db.make_engine(Settings().resolved_database_url)
+    before = db.current(engine)
+    db.upgrade(engine)
+    typer.echo(f"database at revision {db.current(engine)} (was {before or 'unversioned'})")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """数据库结构版本 / the database's revision and this version's head; exit 1 when they differ."""
+    import db
+    from huren.config import Settings
+
+    at, head = db.current(db.make_engine(Settings().resolved_database_url)), db.head()
+    typer.echo(f"database at revision {at or 'unversioned'}, head {head}")
+    if at != head:
+        raise typer.Exit(1)
+
+
 def _mount() -> None:
-    from api.db import open_engine
     from api.registry_import import audit_import
+    from db import open_database
     from digitize.cli import digitize_app
     from matching.cli import registry_app, use_service
     from recognition.cli import reissue_cli, verify_cli
 
-    use_service(open_engine, audit_import)  # registry imports land in the service's database and audit log
+    use_service(open_database, audit_import)  # registry imports land in the service's database and audit log
+    app.add_typer(db_app)
     app.add_typer(registry_app, name="registry", help="发证机关登记库 / the issuing authorities' registry")
     app.command("verify")(verify_cli)
     app.command("reissue")(reissue_cli)

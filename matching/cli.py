@@ -14,11 +14,12 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from sqlalchemy import Connection, Engine
 
+from db import default_database_url, open_database
 from huren.domain import CertType
 from matching.errors import MatchingError
 from matching.files import FileFormat, ReadOptions
 from matching.headers import parse_column_map
-from matching.store import DATABASE_URL_ENV, ImportReport, RegistryStore, default_database_url, make_engine
+from matching.store import ImportReport, RegistryStore
 
 registry_app = typer.Typer(
     name="registry",
@@ -30,11 +31,12 @@ DatabaseUrl = Annotated[
     str | None,
     typer.Option(
         "--database-url",
-        envvar=DATABASE_URL_ENV,
+        envvar="HUREN_DATABASE_URL",
         help="SQLAlchemy URL; default sqlite:///data/huren.sqlite3 (postgresql+psycopg://… for PostgreSQL).",
         show_default=False,
     ),
 ]
+DataDir = Annotated[Path, typer.Option("--data-dir", envvar="HUREN_DATA_DIR", hidden=True)]  # the default URL's
 
 
 @registry_app.command("import")
@@ -46,6 +48,7 @@ def import_command(
         ),
     ],
     database_url: DatabaseUrl = None,
+    data_dir: DataDir = Path("data"),
     sheet: Annotated[str | None, typer.Option("--sheet", help="Only this sheet of a workbook.")] = None,
     column_map: Annotated[
         list[str] | None,
@@ -88,7 +91,7 @@ def import_command(
         )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
-    url = database_url or default_database_url()
+    url = database_url or default_database_url(data_dir)
     console = Console(stderr=True)
 
     def show(change: Change) -> None:
@@ -149,7 +152,7 @@ class ServiceHooks:
     """How an import reaches the service's database and audit log. Set by the `huren` command
     (`use_service`): matching may not import the service (layers), the command line may."""
 
-    open_engine: Callable[[str], Engine] = make_engine
+    open_engine: Callable[[str], Engine] = open_database
     audit: AuditFactory | None = None  # actor → the audit hook of `run_import`
 
 
@@ -173,12 +176,13 @@ def _audit(actor: str) -> Callable[[Connection, ImportReport], None] | None:
 @registry_app.command("export")
 def export_command(
     database_url: DatabaseUrl = None,
+    data_dir: DataDir = Path("data"),
     format: Annotated[str, typer.Option("--format", help="csv | jsonl")] = "csv",
     out: Annotated[Path | None, typer.Option("--out", help="Write here instead of stdout.")] = None,
 ) -> None:
     """Write every record with the import columns."""
     fmt = _format(format)
-    store = RegistryStore(database_url or default_database_url())
+    store = RegistryStore(database_url or default_database_url(data_dir))
     if out is None:
         count = store.export(sys.stdout, fmt)
     else:

@@ -12,7 +12,6 @@ from fastapi.staticfiles import StaticFiles
 
 from api import audit as audit_log
 from api import observability
-from api.db import open_engine
 from api.docs import mount_api_docs
 from api.errors import ApiError, api_error_handler, validation_error_handler
 from api.middleware import BodyGuard, LoginGuard, SecurityHeaders
@@ -27,6 +26,7 @@ from api.web import digitize as web_digitize
 from api.web import registry as web_registry
 from api.web import routes as web_routes
 from api.worker import Worker
+from db import open_database
 from huren import __version__, sealed
 
 API_PREFIX = "/api/v1"
@@ -42,7 +42,7 @@ def create_app(settings: ApiSettings | None = None, *, start_worker: bool | None
     data_dir = Path(settings.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     sealed.configure(settings.data_key, key_file=Path(settings.data_key_file or data_dir / "data.key"))
-    engine = open_engine(settings.resolved_database_url)
+    engine = open_database(settings.resolved_database_url)  # brought to the head revision (migrations)
     audit_log.configure(engine, settings)  # the chain's key and the checkpoint folder, outside the database
     files = FileStore(data_dir / "files")
     housekeeping = [

@@ -26,7 +26,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import func, select, text
 
 from huren.normalize import mask_id_number
 
@@ -182,17 +182,16 @@ def metrics(request: Request) -> Response:
 
 def readiness(app_state: Any) -> dict[str, str]:
     """Each check's result: "ok" or what is wrong (in words an operator can act on)."""
-    from api.db import metadata
+    import db
 
     checks: dict[str, str] = {}
     settings = app_state.settings
     try:
         with app_state.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-            present = set(inspect(conn).get_table_names())
-        missing = sorted(set(metadata.tables) - present)
         checks["database"] = "ok"
-        checks["schema"] = "ok" if not missing else f"tables missing: {', '.join(missing)}"
+        at, head = db.current(app_state.engine), db.head()
+        checks["schema"] = "ok" if at == head else f"at revision {at or 'none'}, not {head}: run `huren db upgrade`"
     except Exception as exc:
         checks["database"] = f"unreachable: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
         checks["schema"] = "unknown"

@@ -59,10 +59,10 @@ def free_port() -> int:
 def prepare(env: dict[str, str]) -> dict[str, str]:
     """Users and the registry in the database the server will open; returns bearer tokens by name."""
     from api import auth
-    from api.db import open_engine
+    from db import open_database
     from matching.store import RegistryStore
 
-    engine = open_engine(env["HUREN_DATABASE_URL"])
+    engine = open_database(env["HUREN_DATABASE_URL"])
     RegistryStore(engine).import_files([SAMPLES / "registry.csv"])
     tokens = {}
     with engine.begin() as conn:

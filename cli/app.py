@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli import audit, digitize, followup, ocr, registry, service, uploads, users, verify
+from cli import audit, db, digitize, followup, ocr, registry, service, uploads, users, verify
 
 app = typer.Typer(
     help="互认 Huren — 注册计量师注册资质互认材料核验 / certificate verification for mutual recognition",
@@ -41,6 +41,7 @@ app.command("serve")(service.serve)
 app.command("worker")(service.run_worker)
 app.add_typer(users.user_app, name="user")
 app.add_typer(audit.audit_app, name="audit")
+app.add_typer(db.db_app, name="db")
 app.add_typer(followup.recognitions_app, name="recognitions")
 app.add_typer(followup.inspections_app, name="inspections")
 app.add_typer(uploads.uploads_app, name="uploads")

@@ -16,9 +16,9 @@ audit_app = typer.Typer(help="审计日志 / the audit log", no_args_is_help=Tru
 def audit_verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """校验审计日志 / check the audit log's HMAC chain against the signed checkpoints; exit 1 and say where it breaks."""
     from api import audit
-    from api.db import open_engine
+    from db import open_database
 
-    report = audit.verify(open_engine(ApiSettings().resolved_database_url))
+    report = audit.verify(open_database(ApiSettings().resolved_database_url))
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False))
     else:
@@ -34,8 +34,8 @@ def audit_verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
 def audit_checkpoint() -> None:
     """写入审计检查点 / append the log's count and head hash, signed, to today's checkpoint file (for cron)."""
     from api import audit
-    from api.db import open_engine
+    from db import open_database
 
-    engine = open_engine(ApiSettings().resolved_database_url)
+    engine = open_database(ApiSettings().resolved_database_url)
     written = audit.checkpoint(engine)
     typer.echo(f"checkpoint {written.seq} → {written.where}" if written else "unchanged since the last checkpoint")

@@ -33,18 +33,14 @@ def _followup(area: str | None, province: str | None, as_of: str | None) -> Iter
     """The service's database (with the registry's and the recognitions' tables), the areas asked
     for and the as-of date; a bad parameter or a refusal inside ends the command with its code."""
     from api import followup
-    from api.db import open_engine
     from api.errors import ApiError
-    from matching.store import RegistryStore
-    from recognition.recognitions import RecognitionStore
+    from db import open_database
 
     try:
         areas = followup.scope_areas(None, area=area, province=province)
         when = followup.as_of_date(as_of, ApiSettings().as_of)
-        engine = open_engine(ApiSettings().resolved_database_url)
+        engine = open_database(ApiSettings().resolved_database_url)
         try:
-            RegistryStore(engine)
-            RecognitionStore(engine)
             yield engine, areas, when
         finally:
             engine.dispose()

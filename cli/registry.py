@@ -13,14 +13,14 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
 from api import audit
-from api.db import open_engine
 from api.registry_import import audit_import
 from api.settings import Settings
+from db import open_database
 from huren.domain import CertType
 from matching.errors import MatchingError
 from matching.files import FileFormat, ReadOptions
 from matching.headers import parse_column_map
-from matching.store import DATABASE_URL_ENV, RegistryStore
+from matching.store import RegistryStore
 
 registry_app = typer.Typer(
     name="registry",
@@ -32,11 +32,12 @@ DatabaseUrl = Annotated[
     str | None,
     typer.Option(
         "--database-url",
-        envvar=DATABASE_URL_ENV,
+        envvar="HUREN_DATABASE_URL",
         help="SQLAlchemy URL; default sqlite:///data/huren.sqlite3 (postgresql+psycopg://… for PostgreSQL).",
         show_default=False,
     ),
 ]
+DataDir = Annotated[Path, typer.Option("--data-dir", envvar="HUREN_DATA_DIR", hidden=True)]  # the default URL's
 
 
 @registry_app.command("import")
@@ -48,6 +49,7 @@ def import_command(
         ),
     ],
     database_url: DatabaseUrl = None,
+    data_dir: DataDir = Path("data"),
     sheet: Annotated[str | None, typer.Option("--sheet", help="Only this sheet of a workbook.")] = None,
     column_map: Annotated[
         list[str] | None,
@@ -100,7 +102,7 @@ def import_command(
             typer.echo(f"{mark} {change}")
 
     try:
-        engine = open_engine(url)  # the service's database: the import's audit entry lands in its log
+        engine = open_database(url)  # the service's database: the import's audit entry lands in its log
         if not dry_run:
             audit.configure(engine, settings)  # the key made on first use, as the service would
         store = RegistryStore(engine)
@@ -150,6 +152,7 @@ def _whoami() -> str:
 @registry_app.command("export")
 def export_command(
     database_url: DatabaseUrl = None,
+    data_dir: DataDir = Path("data"),
     format: Annotated[str, typer.Option("--format", help="csv | jsonl")] = "csv",
     out: Annotated[Path | None, typer.Option("--out", help="Write here instead of stdout.")] = None,
 ) -> None:

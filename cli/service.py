@@ -53,14 +53,14 @@ def run_worker() -> None:
     """
     import signal
 
-    from api.db import open_engine
     from api.observability import configure_logging
     from api.storage import FileStore
     from api.worker import Worker
+    from db import open_database
 
     settings = _service_settings()
     configure_logging(settings.log_format, settings.log_level)
-    w = Worker(open_engine(settings.resolved_database_url), settings, FileStore(settings.data_dir / "files"))
+    w = Worker(open_database(settings.resolved_database_url), settings, FileStore(settings.data_dir / "files"))
 
     def stop(signum: int, _frame: object) -> None:
         typer.echo(f"worker {w.id}: {signal.Signals(signum).name}, finishing the job in hand", err=True)

@@ -19,8 +19,8 @@ def uploads_purge(
     ] = None,
 ) -> None:
     """删除已办结申请的上传文件 / delete the uploads of decided applications (decision and evidence stay; audited)."""
-    from api.db import open_engine
     from api.storage import FileStore, purge_decided_uploads
+    from db import open_database
     from huren import sealed
 
     settings = ApiSettings()
@@ -30,6 +30,6 @@ def uploads_purge(
         raise typer.Exit(2)
     sealed.configure(settings.data_key, key_file=Path(settings.data_key_file or settings.data_dir / "data.key"))
     result = purge_decided_uploads(
-        open_engine(settings.resolved_database_url), FileStore(settings.data_dir / "files"), days=keep
+        open_database(settings.resolved_database_url), FileStore(settings.data_dir / "files"), days=keep
     )
     typer.echo(f"purged {result.files} files of {result.applications} applications decided more than {keep} days ago")

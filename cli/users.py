@@ -28,13 +28,13 @@ def user_create(
 ) -> None:
     """创建用户并打印令牌 / create a user and print their bearer token (shown once)."""
     from api import auth
-    from api.db import open_engine
     from api.errors import ApiError
+    from db import open_database
 
     # prompts go to stderr: stdout carries only the token, which scripts capture
     secret = typer.prompt("password", hide_input=True, confirmation_prompt=True, err=True) if password else None
     settings = ApiSettings()
-    engine = open_engine(settings.resolved_database_url)
+    engine = open_database(settings.resolved_database_url)
     digest = auth.hash_password(secret) if secret else None
     try:
         with engine.begin() as conn:
@@ -55,11 +55,11 @@ DaysOption = Annotated[float | None, typer.Option("--days", help="lifetime (defa
 @contextmanager
 def _accounts() -> Iterator[tuple[Engine, ApiSettings]]:
     """The service's database for an account command; a refusal ends the command with its code."""
-    from api.db import open_engine
     from api.errors import ApiError
+    from db import open_database
 
     settings = ApiSettings()
-    engine = open_engine(settings.resolved_database_url)
+    engine = open_database(settings.resolved_database_url)
     try:
         yield engine, settings
     except ApiError as exc:

@@ -22,12 +22,13 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
+from db import default_database_url
 from huren.domain import CERTIFICATE_TYPES, Decision, DocType, Extraction, FileError
 from huren.normalize import mask_id_number
 from matching.errors import MatchingError
 from matching.registry import Registry
 from matching.search import RecordSource
-from matching.store import DATABASE_URL_ENV, RegistryStore, default_database_url
+from matching.store import RegistryStore
 from matching.verify import VerifyResult, verify_documents
 from recognition.decide import APPROVE, REJECT, decide
 from recognition.recognitions import RecognitionStore
@@ -77,7 +78,12 @@ def open_registry(registry_csv: Path | None, database_url: str | None) -> Record
         for rejected in registry.rejected:
             print(f"registry row rejected: {rejected}", file=sys.stderr)
         return registry
-    return RegistryStore(database_url or default_database_url())
+    return RegistryStore(_database_url(database_url))
+
+
+def _database_url(url: str | None) -> str:
+    """The URL given, else the SQLite file in HUREN_DATA_DIR (default ./data)."""
+    return url or default_database_url(os.environ.get("HUREN_DATA_DIR") or "data")
 
 
 def run_verification(
@@ -192,7 +198,7 @@ AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="decision date YYYY
 DatabaseOpt = Annotated[
     str | None,
     typer.Option(
-        "--database-url", envvar=DATABASE_URL_ENV, help="SQLAlchemy URL of the registry store", show_default=False
+        "--database-url", envvar="HUREN_DATABASE_URL", help="SQLAlchemy URL of the registry store", show_default=False
     ),
 ]
 
@@ -247,7 +253,7 @@ def reissue_command(
         else:
             print_verdict(verification, console)
         return verification, None
-    store = RecognitionStore(database_url or default_database_url())
+    store = RecognitionStore(_database_url(database_url))
     from recognition.holder_photo import photo_from_file
 
     fronts = [d for d in verification.result.documents if d.doc_type is DocType.ID_CARD_FRONT]

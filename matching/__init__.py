@@ -5,7 +5,7 @@ from matching.evidence import COMPARISONS, Comparison, build_evidence, score_rec
 from matching.files import RejectedRow, read_registry_file, write_records
 from matching.registry import Registry
 from matching.search import BLOCKING_RULES, Query, RecordSource, find_candidates
-from matching.store import ImportReport, RegistryStore, default_database_url
+from matching.store import ImportReport, RegistryStore
 from matching.verify import VerifyResult, verify_documents
 
 __all__ = [
@@ -23,7 +23,6 @@ __all__ = [
     "authority_province",
     "build_evidence",
     "canonical_authority",
-    "default_database_url",
     "find_candidates",
     "read_registry_file",
     "score_record",

@@ -1,48 +1,27 @@
 """The registry in SQL (SQLAlchemy 2 Core): SQLite by default, PostgreSQL through psycopg 3.
 
-One table, `registry_records`, unique on (cert_type, cert_number), with an indexed column per
-blocking rule (see `matching.search.BLOCKING_RULES`). Imports are idempotent upserts in a single
+One table, `registry_records` (defined in `db.tables`), unique on (cert_type, cert_number), with an
+indexed column per blocking rule (see `matching.search.BLOCKING_RULES`). Imports are idempotent upserts in a single
 transaction, streamed in batches (`matching.importer`): all of a file lands or nothing does.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from sqlalchemy import (
-    Column,
-    Connection,
-    Date,
-    Engine,
-    Index,
-    Integer,
-    MetaData,
-    SmallInteger,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-    bindparam,
-    create_engine,
-    func,
-    insert,
-    or_,
-    select,
-    update,
-)
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, Engine, bindparam, func, insert, or_, select, update
 
 if TYPE_CHECKING:
     from matching.importer import ImportOptions
 
+from db import open_database, reading
+from db.tables import REGISTRY_BLOCK_KEYS, registry_records
 from huren.domain import CertType, RecordStatus, RegistryRecord
-from huren.sealed import LookupHash, SealedText
 from matching.errors import RegistryStoreError
 from matching.files import (
     FileFormat,
@@ -51,68 +30,16 @@ from matching.files import (
     record_key,
     write_records,
 )
-from matching.search import BLOCKING_RULES, record_block_keys
+from matching.search import record_block_keys
 
 log = logging.getLogger(__name__)
 
-DEFAULT_DATABASE_PATH = Path("data") / "huren.sqlite3"
-DATABASE_URL_ENV = "HUREN_DATABASE_URL"
 CHUNK_SIZE = 2000
 DIGITIZED_SOURCE = "digitized:"  # the `source` prefix of rows read from scans by `huren digitize`
 
 
 def is_digitized(record: RegistryRecord) -> bool:
     return (record.source or "").startswith(DIGITIZED_SOURCE)
-
-
-metadata = MetaData()
-
-registry_records = Table(
-    "registry_records",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("cert_type", String(16), nullable=False),
-    Column("cert_number", String(64), nullable=False),
-    Column("name", String(64), nullable=False),
-    Column("id_number", SealedText),  # encrypted at rest (huren.sealed)
-    Column("gender", String(4)),
-    Column("level", SmallInteger),
-    Column("categories", Text, nullable=False, default=""),
-    Column("items", Text, nullable=False, default=""),
-    Column("issuing_authority", String(128)),
-    Column("valid_from", Date),
-    Column("valid_until", Date),
-    Column("status", String(16), nullable=False),
-    Column("employer", String(256)),
-    Column("source", String(512)),
-    Column("updated_at", String(40)),
-    # the blocking keys taken from the ID number hold keyed hashes: found by equality, unreadable at rest
-    *(Column(rule.name, LookupHash if rule.name.startswith("id_") else String(64)) for rule in BLOCKING_RULES),
-    UniqueConstraint("cert_type", "cert_number", name="uq_registry_records_cert"),
-)
-for _rule in BLOCKING_RULES:
-    Index(f"ix_registry_records_{_rule.name}", registry_records.c[_rule.name])
-Index("ix_registry_records_id_number", registry_records.c.id_number)
-
-
-def default_database_url() -> str:
-    """`HUREN_DATABASE_URL`, else the SQLite file `huren.sqlite3` in `HUREN_DATA_DIR` (default ./data).
-
-    The same rule as `huren.config.Settings.resolved_database_url`, so the CLI and the service
-    always open the same database.
-    """
-    data_dir = Path(os.environ.get("HUREN_DATA_DIR") or DEFAULT_DATABASE_PATH.parent)
-    return os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{data_dir / DEFAULT_DATABASE_PATH.name}"
-
-
-def make_engine(url: str) -> Engine:
-    """An engine for a URL; `postgresql://` means psycopg 3, a SQLite file's directory is created."""
-    parsed = make_url(url)
-    if parsed.drivername in {"postgresql", "postgres"}:
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    return create_engine(parsed)
 
 
 def _now() -> str:
@@ -144,7 +71,7 @@ def _to_row(record: RegistryRecord, updated_at: str) -> dict[str, Any]:
     return {**record_columns(record, updated_at), **record_block_keys(record)}
 
 
-_RECORD_COLUMNS = [c for c in registry_records.c if c.name != "id" and c.name not in {r.name for r in BLOCKING_RULES}]
+_RECORD_COLUMNS = [c for c in registry_records.c if c.name != "id" and c.name not in set(REGISTRY_BLOCK_KEYS)]
 """What `_to_record` reads: the candidates query fetches only these."""
 
 
@@ -196,14 +123,11 @@ class ImportReport:
 
 
 class RegistryStore:
-    """The registry in a database. Takes a URL or an Engine; creates its table on first use."""
+    """The registry in a database: an Engine (the service's, injected), or a URL that is opened and
+    brought to the current schema (`db.open_database`: the command line's way)."""
 
-    def __init__(self, url_or_engine: str | Engine | None = None) -> None:
-        if isinstance(url_or_engine, Engine):
-            self.engine = url_or_engine
-        else:
-            self.engine = make_engine(url_or_engine or default_database_url())
-        metadata.create_all(self.engine)
+    def __init__(self, url_or_engine: str | Engine) -> None:
+        self.engine = url_or_engine if isinstance(url_or_engine, Engine) else open_database(url_or_engine)
 
     # --- import ----------------------------------------------------------------------------------
 
@@ -279,13 +203,13 @@ class RegistryStore:
     # --- reading ---------------------------------------------------------------------------------
 
     def count(self) -> int:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return int(conn.execute(select(func.count()).select_from(registry_records)).scalar_one())
 
     def get(self, cert_type: CertType | str, cert_number: str) -> RegistryRecord | None:
         t = registry_records
         stmt = select(t).where(t.c.cert_type == str(cert_type), t.c.cert_number == cert_number)
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(stmt).first()
         return _to_record(row) if row is not None else None
 
@@ -293,7 +217,7 @@ class RegistryStore:
         """Every record in key order, streamed."""
         t = registry_records
         stmt = select(t).order_by(t.c.cert_type, t.c.cert_number).execution_options(yield_per=batch_size)
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             for row in conn.execute(stmt):
                 yield _to_record(row)
 
@@ -315,7 +239,7 @@ class RegistryStore:
         # index over a third of the table instead of OR-ing the blocking indexes.
         stmt = select(*_RECORD_COLUMNS).where(or_(*conditions))
         try:
-            with self.engine.connect() as conn:
+            with reading(self.engine) as conn:
                 rows = conn.execute(stmt).all()
         except Exception as exc:  # pragma: no cover - surfaced with a stable code
             raise RegistryStoreError(f"registry lookup failed: {type(exc).__name__}") from exc
@@ -325,9 +249,5 @@ class RegistryStore:
     def dispose(self) -> None:
         self.engine.dispose()
 
-    def drop_all(self) -> None:
-        """Remove the table (tests)."""
-        metadata.drop_all(self.engine)
 
-
-__all__ = ["ImportReport", "RegistryStore", "default_database_url", "make_engine", "registry_records"]
+__all__ = ["ImportReport", "RegistryStore", "registry_records"]

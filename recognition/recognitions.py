@@ -1,8 +1,8 @@
 """Recognitions (互认确认): which area recognised which certificate, when, for which new employer.
 
 `matching.store` holds the issuing authorities' records and nothing else, so recognitions live in
-their own table, `recognitions`, on the same database (same URL / engine as the registry store;
-`HUREN_DATABASE_URL`, default SQLite). The table also allocates the zone certificate's sequence
+their own table, `recognitions` (defined in `db.tables`), on the same database and engine as the
+registry store. The table also allocates the zone certificate's sequence
 number: one counter per (area, year), unique, taken inside the transaction that records the
 recognition, so two concurrent reissues cannot get the same number.
 
@@ -14,73 +14,17 @@ certificate that replaced them, which `/verify` shows.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import (
-    Column,
-    Connection,
-    Date,
-    Engine,
-    Integer,
-    MetaData,
-    SmallInteger,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-    and_,
-    func,
-    insert,
-    inspect,
-    or_,
-    select,
-    update,
-)
+from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from db import open_database, reading
+from db.tables import recognitions
 from huren import sealed
-from huren.sealed import SealedText
-from matching.store import default_database_url, make_engine
-
-metadata = MetaData()
-
-recognitions = Table(
-    "recognitions",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("number", String(40), nullable=False, unique=True),  # the zone certificate's number
-    Column("area", String(16), nullable=False),  # qingpu | wujiang | jiashan
-    Column("year", SmallInteger, nullable=False),
-    Column("sequence", Integer, nullable=False),
-    Column("cert_type", String(16), nullable=False),  # the recognised certificate, as in registry_records
-    Column("cert_number", String(64), nullable=False),
-    Column("holder_name", String(64), nullable=False),
-    Column("id_number", SealedText),  # encrypted (huren.sealed); found by id_number_hash
-    Column("id_number_hash", String(64), index=True),  # keyed hash of the ID number, for look-ups
-    Column("level", SmallInteger),
-    Column("categories", Text, nullable=False, default=""),
-    Column("valid_from", Date),
-    Column("valid_until", Date),
-    Column("employer", String(256)),  # the new employer (现执业单位)
-    Column("former_employer", String(256)),
-    Column("original_authority", String(128)),
-    Column("recognising_authority", String(128), nullable=False),
-    Column("issued_on", Date, nullable=False),
-    Column("decision_as_of", Date, nullable=False),
-    Column("rules_version", String(64), nullable=False),
-    Column("pdf_path", String(512)),
-    Column("created_at", String(40), nullable=False),
-    Column("application_id", String(32), index=True),  # the application it was issued for (the service's)
-    Column("superseded_by", String(40)),  # the number of the later certificate that replaced this one
-    Column("superseded_on", Date),
-    Column("revoked_on", Date),  # the zone authority withdrew this certificate (a reviewer reopened the case)
-    Column("revoked_reason", String(512)),
-    UniqueConstraint("area", "year", "sequence", name="uq_recognitions_sequence"),
-)
 
 
 @dataclass(slots=True)
@@ -153,21 +97,14 @@ class Recognition:
 
 
 T = TypeVar("T")
-_prepared: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 class RecognitionStore:
-    """Recognitions in SQL; takes a URL or an Engine (e.g. `RegistryStore(...).engine`)."""
+    """Recognitions in SQL: an Engine (the service's, injected), or a URL that is opened and brought to
+    the current schema (`db.open_database`: the command line's way)."""
 
-    def __init__(self, url_or_engine: str | Engine | None = None) -> None:
-        if isinstance(url_or_engine, Engine):
-            self.engine = url_or_engine
-        else:
-            self.engine = make_engine(url_or_engine or default_database_url())
-        if self.engine not in _prepared:  # once per engine: a store is made per request
-            metadata.create_all(self.engine)
-            _add_missing_columns(self.engine)
-            _prepared.add(self.engine)
+    def __init__(self, url_or_engine: str | Engine) -> None:
+        self.engine = url_or_engine if isinstance(url_or_engine, Engine) else open_database(url_or_engine)
 
     def next_sequence(self, conn: Connection, area: str, year: int) -> int:
         t = recognitions
@@ -207,7 +144,7 @@ class RecognitionStore:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def get(self, number: str) -> Recognition | None:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(recognitions).where(recognitions.c.number == number)).first()
         return Recognition.from_row(row) if row is not None else None
 
@@ -215,7 +152,7 @@ class RecognitionStore:
         """The certificate issued for this application, if one was."""
         t = recognitions
         stmt = select(t).where(t.c.application_id == application_id).order_by(t.c.id.desc()).limit(1)
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(stmt).first()
         return Recognition.from_row(row) if row is not None else None
 
@@ -223,26 +160,14 @@ class RecognitionStore:
         """Every recognition of the person with this ID number, found by its keyed hash."""
         t = recognitions
         stmt = select(t).where(t.c.id_number_hash == sealed.active().lookup_hash(id_number)).order_by(t.c.id)
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return [Recognition.from_row(r) for r in conn.execute(stmt)]
 
     def for_certificate(self, cert_type: str, cert_number: str) -> list[Recognition]:
         t = recognitions
         stmt = select(t).where(t.c.cert_type == cert_type, t.c.cert_number == cert_number).order_by(t.c.id)
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return [Recognition.from_row(r) for r in conn.execute(stmt)]
 
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-def _add_missing_columns(engine: Engine) -> None:
-    """Columns added since a database was created (nullable ones only), so an older database keeps working."""
-    present = {c["name"] for c in inspect(engine).get_columns("recognitions")}
-    missing = [c for c in recognitions.columns if c.name not in present]
-    if not missing:
-        return
-    with engine.begin() as conn:
-        for column in missing:
-            kind = column.type.compile(dialect=engine.dialect)
-            conn.exec_driver_sql(f"ALTER TABLE recognitions ADD COLUMN {column.name} {kind}")

@@ -1,6 +1,8 @@
 import os
+import secrets
 import weakref
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,18 +35,18 @@ _ENGINES: "weakref.WeakSet[Engine]" = weakref.WeakSet()
 
 @pytest.fixture(scope="session", autouse=True)
 def _track_engines() -> Iterator[None]:
-    import matching.store as matching_store
+    import db.engine as db_engine
 
-    create_engine = matching_store.create_engine
+    create_engine = db_engine.create_engine
 
     def tracked(*args: Any, **kwargs: Any) -> Engine:
         engine = create_engine(*args, **kwargs)
         _ENGINES.add(engine)
         return engine
 
-    matching_store.create_engine = tracked  # type: ignore[assignment]
+    db_engine.create_engine = tracked  # type: ignore[assignment]
     yield
-    matching_store.create_engine = create_engine
+    db_engine.create_engine = create_engine
 
 
 @pytest.fixture(autouse=True)
@@ -53,3 +55,21 @@ def _close_idle_postgres_connections() -> Iterator[None]:
     for engine in list(_ENGINES):
         if engine.dialect.name == "postgresql":
             engine.dispose()
+
+
+@contextmanager
+def postgres_schema(base_url: str, prefix: str) -> Iterator[str]:
+    """A URL whose connections work in a schema of their own on the shared PostgreSQL server (other
+    test runs use it at the same time), dropped with everything in it afterwards."""
+    from sqlalchemy import create_engine, text
+
+    schema = f"{prefix}_{secrets.token_hex(4)}"
+    admin = create_engine(base_url)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield f"{base_url}{'&' if '?' in base_url else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()

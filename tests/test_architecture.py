@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("huren", "ocr", "matching", "recognition", "digitize", "api", "cli")
+PACKAGES = ("huren", "ocr", "matching", "recognition", "digitize", "api", "cli", "db")
 LINT = Path(sys.executable).parent / "lint-imports"
 
 

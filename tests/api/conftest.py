@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,14 +16,11 @@ from sqlalchemy import Engine
 
 from api import auth
 from api.app import create_app
-from api.db import metadata as api_metadata
 from api.settings import ApiSettings
 from api.worker import Worker
 from matching.store import RegistryStore
-from matching.store import metadata as registry_metadata
-from recognition.recognitions import metadata as recognition_metadata
 
-from ..conftest import SAMPLES
+from ..conftest import SAMPLES, postgres_schema
 
 POSTGRES_URL_ENV = "HUREN_TEST_POSTGRES_URL"
 AS_OF = "2025-06-01"
@@ -49,11 +47,6 @@ FORM: dict[str, Any] = {
     "current_employer": "上海青浦示范计量服务有限公司",  # in the area applied for (qingpu)
     "former_employer": "上海青松计量技术服务有限公司",
 }
-
-
-def _drop(engine: Engine) -> None:
-    for md in (api_metadata, recognition_metadata, registry_metadata):
-        md.drop_all(engine)
 
 
 @dataclass
@@ -117,7 +110,15 @@ class Service:
 )
 def make_service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., Service]]:
     """A factory: the service over one database and data directory (call it again to 'restart')."""
-    url = f"sqlite:///{tmp_path / 'huren.sqlite3'}" if request.param == "sqlite" else os.environ[POSTGRES_URL_ENV]
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path / 'huren.sqlite3'}"
+        else:  # a schema of its own on the shared server, dropped afterwards
+            url = stack.enter_context(postgres_schema(os.environ[POSTGRES_URL_ENV], "api"))
+        yield from _services(url, tmp_path)
+
+
+def _services(url: str, tmp_path: Path) -> Iterator[Callable[..., Service]]:
     made: list[Service] = []
     tokens: dict[str, str] = {}
 
@@ -134,10 +135,6 @@ def make_service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Cal
         app = create_app(settings, start_worker=False)
         engine = app.state.engine
         if not made:
-            if request.param == "postgresql":
-                _drop(engine)
-                app = create_app(settings, start_worker=False)
-                engine = app.state.engine
             RegistryStore(engine).import_files([SAMPLES / "registry.csv"])
         service = Service(app, TestClient(app), engine, app.state.worker, settings, tokens)
         if not made:
@@ -154,8 +151,6 @@ def make_service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Cal
     yield make
     for s in made:
         s.client.close()
-    if request.param == "postgresql" and made:
-        _drop(made[0].engine)
     for s in made:
         s.engine.dispose()
 

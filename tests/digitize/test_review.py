@@ -211,7 +211,8 @@ def test_digitised_rows_never_overwrite_an_authoritys_record_unasked(
     from sqlalchemy import select
 
     from api import audit
-    from api.db import audit_log, open_engine
+    from api.db import audit_log
+    from db import open_database
     from digitize.records import write_registry_csv
 
     monkeypatch.setenv("HUREN_DATA_DIR", str(tmp_path / "data"))  # where the audit key lives
@@ -257,7 +258,7 @@ def test_digitised_rows_never_overwrite_an_authoritys_record_unasked(
     changed = store.get("registration", "沪注计20230001")
     assert changed is not None and changed.employer == "上海青松计量技术服务有眼公司"
     assert changed.source == "digitized:a.pdf#p1"
-    engine = open_engine(url)
+    engine = open_database(url)
     with engine.connect() as conn:
         entries_ = [dict(r._mapping) for r in conn.execute(select(audit_log))]
     overwrites = [e for e in entries_ if e["action"] == "registry.overwrite_authority"]

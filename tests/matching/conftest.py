@@ -14,6 +14,8 @@ from matching.registry import Registry
 from matching.store import RegistryStore
 from matching.synthetic import generate_records
 
+from ..conftest import postgres_schema
+
 POSTGRES_URL_ENV = "HUREN_TEST_POSTGRES_URL"
 
 
@@ -37,12 +39,10 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RegistrySt
         yield s
         s.dispose()
         return
-    s = RegistryStore(os.environ[POSTGRES_URL_ENV])
-    s.drop_all()
-    s = RegistryStore(s.engine)
-    yield s
-    s.drop_all()
-    s.dispose()
+    with postgres_schema(os.environ[POSTGRES_URL_ENV], "matching") as url:
+        s = RegistryStore(url)
+        yield s
+        s.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from api.db import audit_log, open_engine
+from api.db import audit_log
 from cli.app import app
+from db import open_database
 from huren.domain import CertType, RecordStatus
 from matching.files import ReadOptions
 from matching.importer import Change, ImportOptions, file_sha256
@@ -34,7 +35,7 @@ def run(db: Path, *args: str) -> tuple[int, str, str]:
 
 
 def audit_entries(db: Path) -> list[dict[str, object]]:
-    engine = open_engine(f"sqlite:///{db}")
+    engine = open_database(f"sqlite:///{db}")
     with engine.connect() as conn:
         rows = [
             dict(r._mapping) for r in conn.execute(select(audit_log).where(audit_log.c.action == "registry.import"))

@@ -42,7 +42,7 @@ from matching.files import write_records
 from matching.registry import Registry
 from matching.search import RecordSource
 from matching.store import RegistryStore, make_engine, registry_records
-from matching.synthetic import certificate_extraction, generate_records, noisy, with_value
+from samples.records import certificate_extraction, generate_records, noisy, with_value
 
 
 def peak_rss_mb() -> float:

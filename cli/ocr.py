@@ -16,24 +16,13 @@ from api.settings import Settings
 from huren.domain import Extraction, FileError
 from huren.normalize import mask_id_number
 from ocr.engine import EngineConfig
-from ocr.ingest import SUPPORTED_SUFFIXES
+from ocr.ingest import expand_inputs
 
 err = Console(stderr=True)
 
 
 def _engine_config(backend: str | None, det_side: int | None, threads: int | None) -> EngineConfig:
     return Settings().engine_config(backend=backend, det_side=det_side, threads=threads)
-
-
-def expand_inputs(paths: list[Path]) -> list[Path]:
-    """Files as given, folders recursed for the file kinds Huren reads (in a stable order)."""
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in SUPPORTED_SUFFIXES))
-        else:
-            out.append(p)
-    return out
 
 
 BackendOpt = Annotated[str | None, typer.Option("--backend", help="rapidocr (default) | paddle")]

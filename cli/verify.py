@@ -57,18 +57,6 @@ class Verification:
         return out
 
 
-def _expand(paths: Sequence[Path]) -> list[Path]:
-    from ocr.ingest import SUPPORTED_SUFFIXES
-
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in SUPPORTED_SUFFIXES))
-        else:
-            out.append(p)
-    return out
-
-
 def open_registry(registry_csv: Path | None, database_url: str | None) -> RecordSource:
     """The registry file (CSV / JSONL) in memory, else the SQL store at the URL / HUREN_DATABASE_URL."""
     if registry_csv is not None:
@@ -96,12 +84,13 @@ def run_verification(
     """OCR every page (text layer where a PDF has one) → evidence and consistency → decision."""
     from api.settings import Settings
     from ocr.engine import get_engine
+    from ocr.ingest import expand_inputs
     from ocr.pipeline import extract_file
 
     engine_config = Settings().engine_config()
     extractions: list[Extraction] = []
     errors: list[FileError] = []
-    for path in _expand(files):
+    for path in expand_inputs(files):
         for item in extract_file(path, config=engine_config):
             (errors if isinstance(item, FileError) else extractions).append(item)  # type: ignore[arg-type]
     versions = {"ocr_engine": "text layer only (no OCR)"}

@@ -2,22 +2,20 @@
 
 `ocr.ingest.iter_pages` reads a file from its first page on; a batch worker gets `(path, page)` and
 must open the file and render only that page, so a 500-page PDF is never held whole in memory.
-The checks and conversions are `ocr.ingest`'s own, so a page reads the same either way.
+Reading is `ocr.ingest.read_page`, so a page reads the same either way; a worker keeps the PDF it
+reads open between pages.
 """
 
 from __future__ import annotations
 
 import atexit
-import contextlib
 import hashlib
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
-from huren.domain import DocType, Extraction, TextLine
+from huren.domain import DocType, Extraction
 from ocr import ingest
 from ocr.engine import EngineConfig, OcrEngine, get_engine
 from ocr.errors import HurenOcrError, IngestError
@@ -65,131 +63,59 @@ def file_sha256(path: str | Path, *, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
-def _check_file(p: Path) -> str:
-    return ingest.check_file(p, max_bytes=MAX_BATCH_FILE_BYTES)
-
-
 def probe(path: str | Path) -> FileInfo:
     """Hash and page count of a file without rendering anything; raises `IngestError` with a code."""
     p = Path(path)
-    kind = _check_file(p)
+    kind = ingest.check_file(p, max_bytes=MAX_BATCH_FILE_BYTES)
     try:
         digest = file_sha256(p)
     except OSError as exc:
         raise IngestError(f"文件无法读取 / cannot read the file: {exc}", code="unreadable_file") from exc
-    if kind == "pdf":
-        doc = ingest.open_pdf(p)
-        try:
-            n = len(doc)
-        finally:
-            doc.close()
-        if n == 0:
-            raise IngestError("PDF没有页面 / the PDF has no pages", code="corrupt_pdf")
-    else:
-        try:
-            with Image.open(p) as img:
-                n = int(getattr(img, "n_frames", 1))
-        except Image.DecompressionBombError as exc:
-            raise IngestError(f"图像像素过多 / image too large: {exc}", code="image_too_large") from exc
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            raise IngestError(f"图像无法解码 / cannot decode image: {exc}", code="corrupt_image") from exc
+    n = ingest.count_pages(p, max_bytes=MAX_BATCH_FILE_BYTES)
+    if kind == "pdf" and n == 0:
+        raise IngestError("PDF没有页面 / the PDF has no pages", code="corrupt_pdf")
     return FileInfo(str(path), digest, kind, n)
 
 
 def read_raw_page(path: str | Path, number: int, *, dpi: int = ingest.PDF_RENDER_DPI) -> ingest.RawPage:
-    """Page `number` (1-based) of an image, multi-page TIFF or PDF, rendered alone."""
+    """Page `number` (1-based) of an image, multi-page TIFF or PDF, rendered alone (`ocr.ingest.read_page`)."""
     p = Path(path)
-    kind = _check_file(p)
-    if kind == "pdf":
-        return _pdf_page(p, number - 1, dpi)
-    return _image_page(p, number - 1)
+    pdf = _pdf(p) if ingest.check_file(p, max_bytes=MAX_BATCH_FILE_BYTES) == "pdf" else None
+    raw = ingest.read_page(p, number, dpi=dpi, max_bytes=MAX_BATCH_FILE_BYTES, pdf=pdf)
+    if raw is None:
+        missing = (
+            f"PDF没有第{number}页 / the PDF has no page {number}"
+            if pdf is not None
+            else f"图像没有第{number}页 / no page {number}"
+        )
+        raise IngestError(missing, code="page_missing")
+    return raw
 
 
-class _OpenPdf:
-    """A PDF kept open by a worker between its pages: pdfplumber reads the whole page tree on open
-    (0.6 s for 500 pages), which per page would make a long PDF quadratic."""
-
-    def __init__(self, path: Path) -> None:
-        import pdfplumber
-
-        stat = path.stat()
-        self.key = (str(path), stat.st_size, stat.st_mtime_ns)
-        self.doc = ingest.open_pdf(path)
-        try:
-            self.plumber: Any = pdfplumber.open(str(path))
-        except Exception:
-            self.plumber = None  # pdfium reads what pdfminer cannot: the page is OCR'd from its render
-
-    def close(self) -> None:
-        if self.plumber is not None:
-            self.plumber.close()
-        self.doc.close()
-
-
-_open_pdf: _OpenPdf | None = None  # one file per worker: memory stays bounded
+_open_pdf: tuple[tuple[str, int, int], ingest.OpenPdf] | None = None
+"""The PDF a worker reads, kept open between its pages (opening reads the whole page tree, which per
+page would make a long PDF quadratic); one file per worker, so memory stays bounded."""
 
 
 def close_cached_pdf() -> None:
     global _open_pdf
     if _open_pdf is not None:
-        _open_pdf.close()
+        _open_pdf[1].close()
         _open_pdf = None
 
 
 atexit.register(close_cached_pdf)
 
 
-def _pdf(path: Path) -> _OpenPdf:
+def _pdf(path: Path) -> ingest.OpenPdf:
     global _open_pdf
     stat = path.stat()
-    if _open_pdf is not None and _open_pdf.key == (str(path), stat.st_size, stat.st_mtime_ns):
-        return _open_pdf
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if _open_pdf is not None and _open_pdf[0] == key:
+        return _open_pdf[1]
     close_cached_pdf()
-    _open_pdf = _OpenPdf(path)
-    return _open_pdf
-
-
-def _pdf_page(path: Path, index: int, dpi: int) -> ingest.RawPage:
-    pdf = _pdf(path)
-    if index >= len(pdf.doc):
-        raise IngestError(f"PDF没有第{index + 1}页 / the PDF has no page {index + 1}", code="page_missing")
-    image = ingest._render(pdf.doc, index, dpi)
-    lines: list[TextLine] = []
-    w = h = 0
-    if pdf.plumber is not None:
-        lines, w, h = ingest._text_layer(pdf.plumber, index, dpi)
-        with contextlib.suppress(Exception):
-            pdf.plumber.pages[index].close()  # drop the page's parsed objects: the document stays small
-    if sum(len(ln.text.strip()) for ln in lines) >= ingest.MIN_TEXT_LAYER_CHARS:
-        return ingest.RawPage(number=index + 1, image=image, lines=lines, width=w, height=h)
-    return ingest.RawPage(number=index + 1, image=image)
-
-
-def _image_page(path: Path, index: int) -> ingest.RawPage:
-    try:
-        img = Image.open(path)
-    except Image.DecompressionBombError as exc:
-        raise IngestError(f"图像像素过多 / image too large: {exc}", code="image_too_large") from exc
-    except (UnidentifiedImageError, OSError) as exc:
-        raise IngestError(f"图像无法解码 / cannot decode image: {exc}", code="corrupt_image") from exc
-    with img:
-        try:
-            img.seek(index)
-            w, h = img.size
-            if w * h > ingest.MAX_PIXELS:
-                raise IngestError(f"图像像素过多 / image is {w}×{h} pixels", code="image_too_large")
-            rotation = ingest._exif_rotation(img)
-            frame = ImageOps.exif_transpose(img) if rotation else img
-            frame.load()
-            return ingest.RawPage(number=index + 1, image=ingest._to_bgr(frame), exif_rotation=rotation)
-        except EOFError as exc:
-            raise IngestError(f"图像没有第{index + 1}页 / no page {index + 1}", code="page_missing") from exc
-        except Image.DecompressionBombError as exc:
-            raise IngestError(f"图像像素过多 / image too large: {exc}", code="image_too_large") from exc
-        except (OSError, ValueError, SyntaxError) as exc:
-            raise IngestError(
-                f"图像已损坏或被截断 / image is truncated or corrupt (page {index + 1}): {exc}", code="corrupt_image"
-            ) from exc
+    _open_pdf = (key, ingest.OpenPdf(path))
+    return _open_pdf[1]
 
 
 def page_kind(extraction: Extraction) -> str:

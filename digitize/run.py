@@ -27,7 +27,7 @@ from digitize.records import (
 )
 from ocr.engine import EngineConfig
 from ocr.errors import HurenOcrError
-from ocr.ingest import SUPPORTED_SUFFIXES
+from ocr.ingest import expand_inputs
 
 JOURNAL_BATCH = 8  # results appended (and fsync'd) together; a crash loses at most the pages in flight
 JOURNAL_SECONDS = 2.0
@@ -61,17 +61,11 @@ def discover(inputs: Iterable[Path]) -> list[Path]:
     the kinds Huren reads; each file once, in a stable order."""
     out: list[Path] = []
     seen: set[Path] = set()
-    for p in (q.absolute() for q in inputs):
-        found = (
-            sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in SUPPORTED_SUFFIXES)
-            if p.is_dir()
-            else [p]
-        )
-        for q in found:
-            real = q.resolve()
-            if real not in seen:
-                seen.add(real)
-                out.append(q)
+    for q in expand_inputs(p.absolute() for p in inputs):
+        real = q.resolve()
+        if real not in seen:
+            seen.add(real)
+            out.append(q)
     return out
 
 

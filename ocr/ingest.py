@@ -1,12 +1,16 @@
 """Reading files into pages: images (EXIF-upright) or PDF text layers, one page at a time.
 
 Pages are yielded lazily so that a 500-page PDF or TIFF is never held in memory whole, and every
-way a file can be wrong becomes an `IngestError` with a stable code for that file alone.
+way a file can be wrong becomes an `IngestError` with a stable code for that file alone. The public
+entry points: `expand_inputs` (paths and folders → the files to read), `iter_pages` (a file from its
+first page on), `read_page` (one page by number, what a batch worker or a page image needs),
+`count_pages` and `check_file`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,10 +104,10 @@ def iter_pages(path: str | Path, *, max_pages: int | None = None, dpi: int = PDF
         yield from _iter_image(p, max_pages=max_pages)
 
 
-def count_pages(path: str | Path) -> int:
+def count_pages(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> int:
     """Pages of a PDF or frames of an image file, without rendering any; `IngestError` when unreadable."""
     p = Path(path)
-    if check_file(p) == "pdf":
+    if check_file(p, max_bytes=max_bytes) == "pdf":
         doc = open_pdf(p)
         try:
             return len(doc)
@@ -114,70 +118,89 @@ def count_pages(path: str | Path) -> int:
             return int(getattr(img, "n_frames", 1))
     except Image.DecompressionBombError as exc:
         raise IngestError(f"图像像素过多 / image too large: {exc}", code="image_too_large") from exc
-    except (UnidentifiedImageError, OSError) as exc:
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise IngestError(f"图像无法解码 / cannot decode image: {exc}", code="corrupt_image") from exc
 
 
-def read_page(path: str | Path, number: int, *, dpi: int = PDF_RENDER_DPI) -> RawPage | None:
-    """Page `number` (1-based) alone, as `iter_pages` yields it; None when the file has fewer pages."""
+def read_page(
+    path: str | Path,
+    number: int,
+    *,
+    dpi: int = PDF_RENDER_DPI,
+    max_bytes: int = MAX_FILE_BYTES,
+    pdf: OpenPdf | None = None,
+) -> RawPage | None:
+    """Page `number` (1-based) alone, as `iter_pages` yields it; None when the file has fewer pages.
+
+    Only that page is decoded or rendered. Whoever reads many pages of one PDF (a batch worker) passes
+    the file opened once as `pdf`, an `OpenPdf` of the same path: opening reads the whole page tree.
+    """
     p = Path(path)
-    if number < 1 or number > count_pages(p):
-        return None
-    if check_file(p) != "pdf":
-        return next((page for page in _iter_image(p, max_pages=None) if page.number == number), None)
-    import pdfplumber
+    if check_file(p, max_bytes=max_bytes) != "pdf":
+        return _read_image_page(p, number)
+    if pdf is not None:
+        return pdf.page(number, dpi=dpi)
+    with OpenPdf(p, only_page=number) as one:
+        return one.page(number, dpi=dpi)
 
-    doc = open_pdf(p)
+
+def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, folders recursed for the kinds Huren reads (`SUPPORTED_SUFFIXES`), each
+    folder's files in sorted order; a path that is not there stays, so that reading it says why."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in SUPPORTED_SUFFIXES))
+        else:
+            out.append(p)
+    return out
+
+
+def _open_image(path: Path) -> Image.Image:
     try:
-        try:
-            plumber = pdfplumber.open(str(p), pages=[number])
-        except Exception:
-            plumber = None  # as in `_iter_pdf`: pdfium renders what pdfminer cannot read
-        try:
-            lines, w, h = _text_layer(plumber, 0, dpi) if plumber is not None else ([], 0, 0)
-        finally:
-            if plumber is not None:
-                plumber.close()
-        image = _render(doc, number - 1, dpi)
-    finally:
-        doc.close()
-    if sum(len(ln.text.strip()) for ln in lines) >= MIN_TEXT_LAYER_CHARS:
-        return RawPage(number=number, image=image, lines=lines, width=w, height=h)
-    return RawPage(number=number, image=image)
-
-
-def _iter_image(path: Path, *, max_pages: int | None) -> Iterator[RawPage]:
-    try:
-        img = Image.open(path)
+        return Image.open(path)
     except Image.DecompressionBombError as exc:
         raise IngestError(f"图像像素过多 / image too large: {exc}", code="image_too_large") from exc
     except (UnidentifiedImageError, OSError) as exc:
         raise IngestError(f"图像无法解码 / cannot decode image: {exc}", code="corrupt_image") from exc
-    with img:
+
+
+def _iter_image(path: Path, *, max_pages: int | None) -> Iterator[RawPage]:
+    with _open_image(path) as img:
         n_frames = getattr(img, "n_frames", 1)
         if max_pages is not None and n_frames > max_pages:
             raise IngestError(f"页数过多 / {n_frames} pages, more than the limit of {max_pages}", code="too_many_pages")
         for index in range(n_frames):
-            try:
-                img.seek(index)
-                w, h = img.size
-                if w * h > MAX_PIXELS:
-                    raise IngestError(
-                        f"图像像素过多 / image is {w}×{h} pixels, over {MAX_PIXELS:,}", code="image_too_large"
-                    )
-                rotation = _exif_rotation(img)
-                frame = ImageOps.exif_transpose(img) if rotation else img
-                frame.load()
-                yield RawPage(number=index + 1, image=_to_bgr(frame), exif_rotation=rotation)
-            except IngestError:
-                raise
-            except Image.DecompressionBombError as exc:
-                raise IngestError(f"图像像素过多 / image too large: {exc}", code="image_too_large") from exc
-            except (OSError, ValueError, SyntaxError) as exc:
-                raise IngestError(
-                    f"图像已损坏或被截断 / image is truncated or corrupt (page {index + 1}): {exc}",
-                    code="corrupt_image",
-                ) from exc
+            yield _image_frame(img, index)
+
+
+def _read_image_page(path: Path, number: int) -> RawPage | None:
+    with _open_image(path) as img:
+        if not 1 <= number <= getattr(img, "n_frames", 1):
+            return None
+        return _image_frame(img, number - 1)
+
+
+def _image_frame(img: Image.Image, index: int) -> RawPage:
+    """Frame `index` of an open image, upright by its EXIF orientation, as BGR pixels."""
+    try:
+        img.seek(index)
+        w, h = img.size
+        if w * h > MAX_PIXELS:
+            raise IngestError(f"图像像素过多 / image is {w}×{h} pixels, over {MAX_PIXELS:,}", code="image_too_large")
+        rotation = _exif_rotation(img)
+        frame = ImageOps.exif_transpose(img) if rotation else img
+        frame.load()
+        return RawPage(number=index + 1, image=_to_bgr(frame), exif_rotation=rotation)
+    except IngestError:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise IngestError(f"图像像素过多 / image too large: {exc}", code="image_too_large") from exc
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise IngestError(
+            f"图像已损坏或被截断 / image is truncated or corrupt (page {index + 1}): {exc}",
+            code="corrupt_image",
+        ) from exc
 
 
 def _exif_rotation(img: Image.Image) -> int:
@@ -212,36 +235,65 @@ def open_pdf(path: Path) -> Any:
         raise IngestError(f"PDF已损坏 / the PDF is corrupt: {exc}", code="corrupt_pdf") from exc
 
 
-def _iter_pdf(path: Path, *, max_pages: int | None, dpi: int) -> Iterator[RawPage]:
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
+class OpenPdf:
+    """A PDF held open to read its pages by number: pypdfium2 renders them, pdfplumber gives the text layer.
 
-    doc = open_pdf(path)
-    try:
-        n_pages = len(doc)
+    pdfplumber reads the whole page tree when a page is first asked for (0.6 s for 500 pages), so a
+    reader of many pages keeps one `OpenPdf`; `only_page` opens it for that one page alone.
+    """
+
+    def __init__(self, path: Path, *, only_page: int | None = None) -> None:
+        import pdfplumber
+
+        self.doc = open_pdf(path)
+        self._only_page = only_page
+        try:
+            self.plumber: Any = pdfplumber.open(str(path), pages=None if only_page is None else [only_page])
+        except Exception:
+            self.plumber = None  # pdfium reads what pdfminer cannot: the page is OCR'd from its render
+
+    def __len__(self) -> int:
+        return len(self.doc)
+
+    def __enter__(self) -> OpenPdf:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.plumber is not None:
+            self.plumber.close()
+        self.doc.close()
+
+    def page(self, number: int, *, dpi: int = PDF_RENDER_DPI) -> RawPage | None:
+        """Page `number` (1-based) rendered, with its text layer when it has real text; None past the end."""
+        if not 1 <= number <= len(self.doc):
+            return None
+        image = _render(self.doc, number - 1, dpi)  # text-layer pages too: reviewers see the page, seals are pixels
+        lines: list[TextLine] = []
+        w = h = 0
+        if self.plumber is not None and (self._only_page is None or self._only_page == number):
+            index = 0 if self._only_page is not None else number - 1
+            lines, w, h = _text_layer(self.plumber, index, dpi)
+            with contextlib.suppress(Exception):
+                self.plumber.pages[index].close()  # drop the page's parsed objects: the document stays small
+        if sum(len(ln.text.strip()) for ln in lines) >= MIN_TEXT_LAYER_CHARS:
+            return RawPage(number=number, image=image, lines=lines, width=w, height=h)
+        return RawPage(number=number, image=image)
+
+
+def _iter_pdf(path: Path, *, max_pages: int | None, dpi: int) -> Iterator[RawPage]:
+    with OpenPdf(path) as pdf:
+        n_pages = len(pdf)
         if n_pages == 0:
             raise IngestError("PDF没有页面 / the PDF has no pages", code="corrupt_pdf")
         if max_pages is not None and n_pages > max_pages:
             raise IngestError(f"页数过多 / {n_pages} pages, more than the limit of {max_pages}", code="too_many_pages")
-        try:
-            plumber = pdfplumber.open(str(path))
-        except PDFPasswordIncorrect as exc:
-            raise IngestError("PDF已加密 / the PDF is encrypted (password protected)", code="encrypted_pdf") from exc
-        except Exception:
-            plumber = None  # pdfium can read what pdfminer cannot: fall back to rasterising
-        try:
-            for index in range(n_pages):
-                lines, w, h = _text_layer(plumber, index, dpi) if plumber is not None else ([], 0, 0)
-                image = _render(doc, index, dpi)  # text-layer pages too: reviewers see the page, seals are pixels
-                if sum(len(ln.text.strip()) for ln in lines) >= MIN_TEXT_LAYER_CHARS:
-                    yield RawPage(number=index + 1, image=image, lines=lines, width=w, height=h)
-                else:
-                    yield RawPage(number=index + 1, image=image)
-        finally:
-            if plumber is not None:
-                plumber.close()
-    finally:
-        doc.close()
+        for number in range(1, n_pages + 1):
+            page = pdf.page(number, dpi=dpi)
+            assert page is not None  # numbers within the page count
+            yield page
 
 
 def _render(doc: object, index: int, dpi: int) -> np.ndarray:

@@ -12,7 +12,7 @@ import pytest
 from huren.domain import RegistryRecord
 from matching.registry import Registry
 from matching.store import RegistryStore
-from matching.synthetic import generate_records
+from samples.records import generate_records
 
 from ..conftest import postgres_schema
 

@@ -8,7 +8,7 @@ import pytest
 
 from huren.domain import ConsistencyCheck, DocType, Evidence, ExtractedField, Extraction, RecordStatus, Verdict
 from matching.consistency import check_consistency
-from matching.synthetic import certificate_extraction
+from samples.records import certificate_extraction
 
 from .helpers import registration_record
 from .test_registry_files import valid_id

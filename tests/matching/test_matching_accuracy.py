@@ -14,7 +14,7 @@ import pytest
 from huren.domain import CertType, RegistryRecord, Verdict
 from matching.evidence import GREY_ZONE_FLOOR, MATCH_SCORE, build_evidence
 from matching.registry import Registry
-from matching.synthetic import certificate_extraction, noisy, with_value
+from samples.records import certificate_extraction, noisy, with_value
 
 KEY_FIELDS = ("cert_number", "id_number", "name")
 

@@ -17,7 +17,7 @@ from huren.domain import CertType, RecordStatus, RegistryRecord
 from matching.files import read_registry_file, write_records
 from matching.search import Query, find_candidates
 from matching.store import RegistryStore
-from matching.synthetic import generate_records
+from samples.records import generate_records
 
 from .test_registry_files import GOOD, HEADER, write
 

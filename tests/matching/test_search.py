@@ -13,7 +13,7 @@ from matching import evidence
 from matching.evidence import build_evidence
 from matching.registry import Registry
 from matching.search import MAX_CANDIDATES, Query, find_candidates
-from matching.synthetic import certificate_extraction, noisy, with_value
+from samples.records import certificate_extraction, noisy, with_value
 from tests.matching.helpers import registration_record
 
 ID = "110101199003071233"

@@ -9,8 +9,8 @@ from pathlib import Path
 from huren.domain import DocType, Verdict
 from matching.registry import Registry
 from matching.store import RegistryStore
-from matching.synthetic import certificate_extraction
 from matching.verify import verify_documents
+from samples.records import certificate_extraction
 
 from .helpers import registration_record
 from .test_consistency import ID, back, form, front

@@ -19,6 +19,8 @@ from ocr.layout import Layout, Span
 from ocr.marks import LABEL_OPTIONAL_MARKS, MARK_READERS
 
 FALLBACK_CERTAINTY = 0.85
+HEADLINE_SIZE = 1.3  # a headline is set at least this much larger than the page's typical row
+HEADLINE_TOP = 0.4  # … and stands within this part of the document's height from its top
 AS_READ = {"name"}  # kinds whose characters are never changed to simplified forms
 SEPARATORS = set("、,，;；/")
 LISTS = {"items", "categories"}
@@ -273,6 +275,30 @@ class Extractor:
             return None
         return found[-1] if fs.fallback_last else found[0]
 
+    def _from_headline(self, fs: FieldSpec) -> tuple[Reading, Span] | None:
+        """A value printed with no label, alone in large type near the top (a name under the title):
+        a row set larger than the typical row, with no label or identifying word of the document in
+        it, that is the value whole — nothing cut off, nothing left over."""
+        rows = self.layout.rows
+        if not fs.headline or len(rows) < 3:
+            return None
+        typical = sorted(r.height for r in rows)[len(rows) // 2]
+        top = rows[0].y0 + HEADLINE_TOP * (rows[-1].y1 - rows[0].y0)
+        for r, row in enumerate(rows):
+            if row.y0 > top:
+                break
+            if row.height < HEADLINE_SIZE * typical or r in self.by_row:
+                continue
+            span = Span(r, 0, len(row.chars))
+            text = self.layout.text(span, keep_gaps=False)
+            if any(word in text for word, weight in self.spec.keywords.items() if weight > 0):
+                continue
+            reading = self._reading(fs, text)
+            if reading and reading.valid and not reading.warnings and list(reading.values.values()) == [text]:
+                reading.certainty *= FALLBACK_CERTAINTY
+                return reading, span
+        return None
+
     def _mark(self, fs: FieldSpec) -> tuple[dict[str, FieldValueType], float, Span | None] | None:
         reader = MARK_READERS[fs.kind]
         labelled = [hit for hit in self.hits if hit.label.lower() in {lb.lower() for lb in fs.labels}]
@@ -317,10 +343,12 @@ class Extractor:
                 elif fs.required:
                     warnings.append(f"missing_field: {fs.keys[0]}")
                 continue
-            found = self._from_label(fs) or self._from_fuzzy_label(fs) or self._from_fallback(fs)
+            found = (
+                self._from_label(fs) or self._from_fuzzy_label(fs) or self._from_fallback(fs) or self._from_headline(fs)
+            )
             if found is not None and not found[0].valid:
                 # A labelled value that fails its rule: a valid one elsewhere on the page is the better read.
-                alternative = self._from_fallback(fs)
+                alternative = self._from_fallback(fs) or self._from_headline(fs)
                 if alternative is not None and alternative[0].valid:
                     found = alternative
             if found is None:

@@ -20,7 +20,7 @@ SPEC = DocSpec(
         "检定员证": -2.0,
     },
     fields=(
-        f("name", "name", *c.NAME),
+        f("name", "name", *c.NAME, headline=True),
         f("gender", "gender", *c.GENDER),
         f("id_number", "id_number", *c.ID_NUMBER, fallback=c.ID_NUMBER_PATTERN),
         f("cert_number", "cert_number", *c.CERT_NUMBER, "注册证号", fallback=c.CERT_NUMBER_PATTERN),

@@ -178,3 +178,49 @@ def test_application_form_checkboxes_from_glyphs() -> None:
 def test_unrelated_text_is_unknown() -> None:
     p = page(box("关于召开年度工作会议的通知", 100, 50), box("各有关单位：现将有关事项通知如下", 100, 120))
     assert classify(p.text)[0] is DocType.UNKNOWN
+
+
+def big(text: str, x: float, y: float, scale: float = 2.5) -> TextLine:
+    width = H * scale * sum(2 if ord(c) > 0x2E80 else 1 for c in text) / 2
+    return TextLine(text, (x, y, x + width, y + H * scale), 0.99)
+
+
+def _name_under_title(*extra: TextLine) -> Page:
+    return page(
+        big("计量检定员证", 450, 40),
+        big("白晨涛", 520, 140),
+        box("证书编号", 100, 300),
+        box("沪检员200701025", 100, 340),
+        box(f"身份证号：{ID}", 100, 400),
+        box("执业单位：上海华新质量检测技术有限公司", 100, 460),
+        box("上海市质量技术监督局", 800, 700),
+        *extra,
+    )
+
+
+def test_a_name_with_no_label_in_large_type_under_the_title() -> None:
+    fields, warnings = extract_fields(BY_TYPE[DocType.VERIFIER_CERTIFICATE], _name_under_title())
+    assert fields["name"].value == "白晨涛"
+    assert fields["name"].bbox is not None and fields["name"].bbox[1] == 140
+    assert "missing_field: name" not in warnings
+
+
+def test_a_labelled_note_that_is_no_name_gives_way_to_the_headline() -> None:
+    """持证人应妥善保管本证: the label 持证人 leads to words that are no name; the large name is."""
+    p = _name_under_title(box("持证人应妥善保管本证，不得涂改", 100, 900))
+    assert values(DocType.VERIFIER_CERTIFICATE, p)["name"] == "白晨涛"
+
+
+def test_no_headline_name_from_a_title_word_or_small_type() -> None:
+    """Large type that is the document's own words, or a name-like line at the field size, is no headline."""
+    p = page(
+        big("中华人民共和国", 450, 20),
+        big("注册证", 520, 120),
+        box("王晓明", 520, 250),
+        box("证书编号：沪注计20210001", 100, 300),
+        box("注册有效期：2021年6月1日至2026年5月31日", 100, 350),
+        box("聘用单位：苏州市计量测试院", 100, 400),
+        box("级别：一级", 100, 450),
+        box("上海市市场监督管理局", 800, 700),
+    )
+    assert "name" not in values(DocType.REGISTRATION_CERTIFICATE, p)

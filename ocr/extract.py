@@ -25,6 +25,8 @@ AS_READ = {"name"}  # kinds whose characters are never changed to simplified for
 SEPARATORS = set("、,，;；/")
 LISTS = {"items", "categories"}
 WIDE_GAP = 3.0  # row heights of blank between two characters that no single value spans (lists aside)
+# Latin words with no digit beside a Chinese label: its English gloss (生效日期 Date of Registration), not a value.
+GLOSS = re.compile(r"[A-Za-z][A-Za-z .,'/&()\-]*")
 ENUMERATED = re.compile(r"^\s*(?:\(?\d{1,2}[).、．]|[①-⑳]|[一二三四五六七八九十]、)")
 
 
@@ -99,8 +101,11 @@ class Extractor:
         return span.end
 
     def _columns(self, hit: LabelHit) -> tuple[float | None, float | None]:
-        """Where this label's column ends on either side: midway to the labels beside it on its row."""
-        row = self.by_row.get(hit.span.row, [])
+        """Where this label's column ends on either side: midway to the labels beside it on its row.
+
+        A Chinese label's English gloss beside it (姓名 Name, 注册证编号 Certificate No.) is part of the
+        label, not the next column: only labels in the hit's own script bound it."""
+        row = [h for h in self.by_row.get(hit.span.row, []) if h.label.isascii() == hit.label.isascii()]
         x0, x1 = self.layout.x_range(hit.span)
         before = [self.layout.x_range(h.span)[1] for h in row if h.span.end <= hit.span.start]
         after = [self.layout.x_range(h.span)[0] for h in row if h.span.start >= hit.span.end]
@@ -212,7 +217,8 @@ class Extractor:
         reading = self._read(fs, right, self.layout.x_range(hit.span)[0])
         if reading:
             return reading, right
-        if not right.is_empty() and len(self.layout.text(right).strip()) > 2:
+        beside_text = self.layout.text(right).strip()
+        if not right.is_empty() and len(beside_text) > 2 and not GLOSS.fullmatch(beside_text):
             return None  # a value stood beside the label but was not one: the cell below is someone else's
         for beside in self.layout.beside(hit.span):
             cut = self._cut_at_label(beside)

@@ -224,3 +224,30 @@ def test_no_headline_name_from_a_title_word_or_small_type() -> None:
         box("上海市市场监督管理局", 800, 700),
     )
     assert "name" not in values(DocType.REGISTRATION_CERTIFICATE, p)
+
+
+def test_bilingual_labels_above_their_values_in_two_columns() -> None:
+    """An English gloss beside a label (聘用单位 Employer) is part of it: not the next column, not a value."""
+    p = page(
+        box("注册计量师注册证", 500, 40),
+        box("姓名 Name", 100, 150),
+        box("性别 Sex", 700, 150),
+        box("刘健祎", 100, 190),
+        box("男", 700, 190),
+        box("身份证号码 ID No.", 100, 250),
+        box("注册证编号 Certificate No.", 700, 250),
+        box(ID, 100, 290),
+        box("苏2022203270", 700, 290),
+        box("聘用单位 Employer", 100, 350),
+        box("吴江盛泽精测计量有限公司", 100, 390),
+        box("生效日期 Date of Registration", 100, 450),
+        box("有效期限至 Valid Until", 700, 450),
+        box("2022年11月19日", 100, 490),
+        box("2027年11月18日", 700, 490),
+        box("江苏省市场监督管理局", 800, 700),
+    )
+    got = values(DocType.REGISTRATION_CERTIFICATE, p)
+    assert got["cert_number"] == "苏2022203270"
+    assert got["employer"] == "吴江盛泽精测计量有限公司"
+    assert (got["valid_from"], got["valid_until"]) == ("2022-11-19", "2027-11-18")
+    assert (got["name"], got["id_number"]) == ("刘健祎", ID)

@@ -268,7 +268,7 @@ class Extractor:
         pattern = re.compile(fs.fallback)
         found = []
         for span, m in self.layout.find(pattern):
-            text = m.group(1) if m.groups() else m.group()
+            text = next((g for g in m.groups() if g), m.group())  # the alternative that matched
             text = self._label_prefix.sub("", text)  # a label the pattern ran over is not part of the value
             if fs.multiline:
                 more = [self.layout.text(c, simplified=True) for c in self._continuations(span, None)]

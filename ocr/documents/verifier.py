@@ -11,7 +11,13 @@ SPEC = DocSpec(
     fields=(
         f("name", "name", *c.NAME, headline=True),
         f("id_number", "id_number", *c.ID_NUMBER, fallback=c.ID_NUMBER_PATTERN, required=False),
-        f("cert_number", "cert_number", *c.CERT_NUMBER, "检定员证号", fallback=c.CERT_NUMBER_PATTERN),
+        f(
+            "cert_number",
+            "cert_number",
+            *c.CERT_NUMBER,
+            "检定员证号",
+            fallback=c.cert_number_fallback(c.VERIFIER_NUMBER_SHAPE),
+        ),
         f("items", "items", *c.ITEMS, multiline=True),
         f("issuing_authority", "authority", *c.AUTHORITY, fallback=c.AUTHORITY_PATTERN, fallback_last=True),
         f("valid_until", "date", *c.VALID_UNTIL),

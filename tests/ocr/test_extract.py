@@ -251,3 +251,19 @@ def test_bilingual_labels_above_their_values_in_two_columns() -> None:
     assert got["employer"] == "吴江盛泽精测计量有限公司"
     assert (got["valid_from"], got["valid_until"]) == ("2022-11-19", "2027-11-18")
     assert (got["name"], got["id_number"]) == ("刘健祎", ID)
+
+
+def test_a_certificate_number_whose_label_was_lost_is_read_by_its_shape() -> None:
+    """证　号 spaced so wide that only 证 was read: the number stands alone in its province's shape."""
+    p = page(
+        box("注册计量师注册证", 500, 40),
+        box("姓名：唐俊", 100, 150),
+        box("证", 100, 200),
+        box("沪注计20218156", 100, 240),
+        box("有效日期至", 100, 300),
+        box("2026年8月27日", 100, 340),
+        box("备注：苏州市计量测试院2021年检定报告0001234567", 100, 400),
+    )
+    fields, _ = extract_fields(BY_TYPE[DocType.REGISTRATION_CERTIFICATE], p)
+    assert fields["cert_number"].value == "沪注计20218156"
+    assert fields["cert_number"].confidence < 0.9, "found by shape, not at a label: less sure"

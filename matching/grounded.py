@@ -6,6 +6,10 @@ record's values that extraction did not read is searched for in the page's lines
 or, with no label read, anywhere on the page for a long value that agrees exactly.  A value found
 becomes evidence with its box, marked as found through the registry.
 
+Only the document's own lines are searched: on a page holding several documents (a certificate and
+an ID card on one A4, both ID sides on one copy) a line whose centre lies outside the document's
+`region` belongs to another document, whatever lines the extraction was handed.
+
 Only misses are closed: a field extraction read — rightly or wrongly — is never searched for again,
 so a value read clearly as something else stays a mismatch.  Overlay lines (复印无效 …) are not
 searched, and a found text must itself compare as a match or uncertain with the registry's value.
@@ -100,9 +104,19 @@ def _search(forms: tuple[str, ...], lines: list[TextLine], cutoff: float) -> tup
     return best[1:] if best else None
 
 
-def find_on_page(extraction: Extraction, record: RegistryRecord, fields: tuple[str, ...]) -> list[Found]:
-    """The record's values for `fields` that the page bears out, each with its box."""
+def own_lines(extraction: Extraction) -> list[TextLine]:
+    """The extraction's lines that lie in its document's region (all of them when it has none), overlays out."""
+    region = extraction.region
     lines = without_overlays(extraction.lines)
+    if region is None:
+        return lines
+    x0, y0, x1, y1 = region
+    return [ln for ln in lines if x0 <= ln.cx <= x1 and y0 <= ln.cy <= y1]
+
+
+def find_on_page(extraction: Extraction, record: RegistryRecord, fields: tuple[str, ...]) -> list[Found]:
+    """The record's values for `fields` that the document's part of the page bears out, each with its box."""
+    lines = own_lines(extraction)
     out: list[Found] = []
     for field in fields:
         value = getattr(record, field, None)

@@ -11,7 +11,11 @@ from huren.normalize import simplified, squash
 from ocr.documents import SPECS
 
 MIN_SCORE = 3.0  # below this no document type has enough of its own words on the page
-CONTENT_CONFIDENCE = 0.55  # a type recognised only from the shapes of its values: below the review threshold
+# A type recognised only from the shapes of its values: less sure than one its words name, and flagged.
+# The warning, not the number, is what sends such a document to a person (recognition.rules,
+# `document_type_from_content`): no confidence can say that the labels a type's fields were read by
+# were never seen on the page.
+CONTENT_CONFIDENCE = 0.55
 CONTENT_WARNING = "doc_type_from_content"
 
 

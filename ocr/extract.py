@@ -19,10 +19,14 @@ from ocr.layout import Layout, Span
 from ocr.marks import LABEL_OPTIONAL_MARKS, MARK_READERS
 
 FALLBACK_CERTAINTY = 0.85
+HEADLINE_SIZE = 1.3  # a headline is set at least this much larger than the page's typical row
+HEADLINE_TOP = 0.4  # … and stands within this part of the document's height from its top
 AS_READ = {"name"}  # kinds whose characters are never changed to simplified forms
 SEPARATORS = set("、,，;；/")
 LISTS = {"items", "categories"}
 WIDE_GAP = 3.0  # row heights of blank between two characters that no single value spans (lists aside)
+# Latin words with no digit beside a Chinese label: its English gloss (生效日期 Date of Registration), not a value.
+GLOSS = re.compile(r"[A-Za-z][A-Za-z .,'/&()\-]*")
 ENUMERATED = re.compile(r"^\s*(?:\(?\d{1,2}[).、．]|[①-⑳]|[一二三四五六七八九十]、)")
 
 
@@ -97,8 +101,11 @@ class Extractor:
         return span.end
 
     def _columns(self, hit: LabelHit) -> tuple[float | None, float | None]:
-        """Where this label's column ends on either side: midway to the labels beside it on its row."""
-        row = self.by_row.get(hit.span.row, [])
+        """Where this label's column ends on either side: midway to the labels beside it on its row.
+
+        A Chinese label's English gloss beside it (姓名 Name, 注册证编号 Certificate No.) is part of the
+        label, not the next column: only labels in the hit's own script bound it."""
+        row = [h for h in self.by_row.get(hit.span.row, []) if h.label.isascii() == hit.label.isascii()]
         x0, x1 = self.layout.x_range(hit.span)
         before = [self.layout.x_range(h.span)[1] for h in row if h.span.end <= hit.span.start]
         after = [self.layout.x_range(h.span)[0] for h in row if h.span.start >= hit.span.end]
@@ -210,7 +217,8 @@ class Extractor:
         reading = self._read(fs, right, self.layout.x_range(hit.span)[0])
         if reading:
             return reading, right
-        if not right.is_empty() and len(self.layout.text(right).strip()) > 2:
+        beside_text = self.layout.text(right).strip()
+        if not right.is_empty() and len(beside_text) > 2 and not GLOSS.fullmatch(beside_text):
             return None  # a value stood beside the label but was not one: the cell below is someone else's
         for beside in self.layout.beside(hit.span):
             cut = self._cut_at_label(beside)
@@ -260,7 +268,7 @@ class Extractor:
         pattern = re.compile(fs.fallback)
         found = []
         for span, m in self.layout.find(pattern):
-            text = m.group(1) if m.groups() else m.group()
+            text = next((g for g in m.groups() if g), m.group())  # the alternative that matched
             text = self._label_prefix.sub("", text)  # a label the pattern ran over is not part of the value
             if fs.multiline:
                 more = [self.layout.text(c, simplified=True) for c in self._continuations(span, None)]
@@ -272,6 +280,30 @@ class Extractor:
         if not found:
             return None
         return found[-1] if fs.fallback_last else found[0]
+
+    def _from_headline(self, fs: FieldSpec) -> tuple[Reading, Span] | None:
+        """A value printed with no label, alone in large type near the top (a name under the title):
+        a row set larger than the typical row, with no label or identifying word of the document in
+        it, that is the value whole — nothing cut off, nothing left over."""
+        rows = self.layout.rows
+        if not fs.headline or len(rows) < 3:
+            return None
+        typical = sorted(r.height for r in rows)[len(rows) // 2]
+        top = rows[0].y0 + HEADLINE_TOP * (rows[-1].y1 - rows[0].y0)
+        for r, row in enumerate(rows):
+            if row.y0 > top:
+                break
+            if row.height < HEADLINE_SIZE * typical or r in self.by_row:
+                continue
+            span = Span(r, 0, len(row.chars))
+            text = self.layout.text(span, keep_gaps=False)
+            if any(word in text for word, weight in self.spec.keywords.items() if weight > 0):
+                continue
+            reading = self._reading(fs, text)
+            if reading and reading.valid and not reading.warnings and list(reading.values.values()) == [text]:
+                reading.certainty *= FALLBACK_CERTAINTY
+                return reading, span
+        return None
 
     def _mark(self, fs: FieldSpec) -> tuple[dict[str, FieldValueType], float, Span | None] | None:
         reader = MARK_READERS[fs.kind]
@@ -317,10 +349,12 @@ class Extractor:
                 elif fs.required:
                     warnings.append(f"missing_field: {fs.keys[0]}")
                 continue
-            found = self._from_label(fs) or self._from_fuzzy_label(fs) or self._from_fallback(fs)
+            found = (
+                self._from_label(fs) or self._from_fuzzy_label(fs) or self._from_fallback(fs) or self._from_headline(fs)
+            )
             if found is not None and not found[0].valid:
                 # A labelled value that fails its rule: a valid one elsewhere on the page is the better read.
-                alternative = self._from_fallback(fs)
+                alternative = self._from_fallback(fs) or self._from_headline(fs)
                 if alternative is not None and alternative[0].valid:
                     found = alternative
             if found is None:

@@ -49,6 +49,7 @@ NOTICES: dict[str, tuple[str, str]] = {
         "One document could not be recognised. Please upload a clear full page of the certificate, ID card or form.",
     ),
     "document_type_uncertain": (_REUPLOAD, _REUPLOAD_EN),
+    "document_type_from_content": (_REUPLOAD, _REUPLOAD_EN),
     "scan_quality_poor": ("{doc}不够清晰或不完整。" + _REUPLOAD, "The {doc_en} is unclear or cut off. " + _REUPLOAD_EN),
     "page_low_confidence": ("{doc}不够清晰。" + _REUPLOAD, "The {doc_en} is hard to read. " + _REUPLOAD_EN),
     "field_low_confidence": (

@@ -51,6 +51,7 @@ from matching.authorities import canonical_authority
 from matching.consistency import PAIR_CHECKS, odd_one_out
 from matching.evidence import COMPARISON_BY_FIELD, read_by_ocr
 from matching.normalize import clean_id_number, clean_name, name_key
+from ocr.classify import CONTENT_WARNING
 from recognition.notices import applicant_notice
 
 Severity = Literal["fail", "doubt"]
@@ -326,6 +327,14 @@ def _type_uncertain(facts: Facts, _: Params) -> Iterator[Finding]:
     for d in facts.documents:
         if d.doc_type is not DocType.UNKNOWN and d.doc_type_confidence < facts.config.min_doc_type_confidence:
             yield Finding(d, params={"confidence": f"{d.doc_type_confidence:.2f}"})
+
+
+def _typed_by_content(facts: Facts, _: Params) -> Iterator[Finding]:
+    """A type no title or label bore out (`ocr.classify`: from the shapes of its values alone): its
+    fields were read by that type's labels, so the decision cannot rest on them unseen."""
+    for d in facts.documents:
+        if d.doc_type is not DocType.UNKNOWN and CONTENT_WARNING in d.warnings:
+            yield Finding(d)
 
 
 def _poor_scan(facts: Facts, _: Params) -> Iterator[Finding]:
@@ -744,6 +753,13 @@ RULES: tuple[Rule, ...] = (
         "{doc}材料类型识别置信度低（{confidence}）",
         "{doc_en}: document type recognised with low confidence ({confidence})",
         _type_uncertain,
+    ),
+    Rule(
+        "document_type_from_content",
+        "doubt",
+        "{doc}未读到材料标题或栏目名称，类型仅由内容推断，需人工核对",
+        "{doc_en}: no title or labels read, the type was inferred from the values alone; a person must check",
+        _typed_by_content,
     ),
     Rule(
         "scan_quality_poor",

@@ -333,7 +333,10 @@ def _id_validity(birth: date, rng: random.Random) -> tuple[date, date | None]:
         years = 10 if age <= 25 else 20 if age <= 45 else None
         if years is None:
             return issued, None
-        until = issued.replace(year=issued.year + years)
+        try:
+            until = issued.replace(year=issued.year + years)
+        except ValueError:  # issued on 29 February, expiring in a common year
+            until = issued.replace(year=issued.year + years, day=28)
         if until > REFERENCE_DATE:
             return issued, until
 

@@ -9,9 +9,15 @@ SPEC = DocSpec(
     title="计量专业项目考核合格证",
     keywords={"考核合格证": 5.0, "计量专业项目": 2.0, "考核项目": 1.0, "合格证": 1.0, "申请表": -4.0},
     fields=(
-        f("name", "name", *c.NAME),
+        f("name", "name", *c.NAME, headline=True),
         f("id_number", "id_number", *c.ID_NUMBER, fallback=c.ID_NUMBER_PATTERN),
-        f("cert_number", "cert_number", *c.CERT_NUMBER, "合格证编号", fallback=c.CERT_NUMBER_PATTERN),
+        f(
+            "cert_number",
+            "cert_number",
+            *c.CERT_NUMBER,
+            "合格证编号",
+            fallback=c.cert_number_fallback(c.ASSESSMENT_NUMBER_SHAPE),
+        ),
         f("items", "items", *c.ITEMS, multiline=True),
         f("issuing_authority", "authority", *c.AUTHORITY, fallback=c.AUTHORITY_PATTERN, fallback_last=True),
         f("issue_date", "date", *c.ISSUE_DATE),

@@ -44,7 +44,9 @@ class FieldSpec:
 
     `kind` names a reader (a `FieldKind`); `labels` are the printed labels in any layout, spaces
     ignored; `fallback` is a regular expression searched over the page when no label leads to a
-    valid value (a certificate number printed as `No. 沪2023…`, an authority under its seal).
+    valid value (a certificate number printed as `No. 沪2023…`, an authority under its seal);
+    `headline` says the value may be printed with no label at all, alone in large type near the top
+    (a holder's name under a certificate's title).
     """
 
     keys: tuple[str, ...]
@@ -54,6 +56,7 @@ class FieldSpec:
     fallback: str | None = None
     fallback_last: bool = False  # take the last fallback match on the page (an authority at the foot)
     required: bool = True
+    headline: bool = False
 
     def __post_init__(self) -> None:
         try:  # a spec writes "text"; the record holds FieldKind.TEXT, and a misspelt kind fails at import

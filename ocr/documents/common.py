@@ -40,6 +40,13 @@ ID_NUMBER_WITH_BIRTH_SHAPE = (
 REGISTRATION_NUMBER_SHAPE = r"(?:沪注计\d{8}|浙ZJ\d{4}-?\d{4}|苏20\d{8})"
 ASSESSMENT_NUMBER_SHAPE = r"(?:[沪浙苏][A-Z]?计考字?\d{8,9}|浙F\d{9})"
 VERIFIER_NUMBER_SHAPE = r"(?:沪检员\d{9}|浙质监检\d{4}-?\d{4}|苏[A-Z]?检\d{7,8})"
+
+
+def cert_number_fallback(shape: str) -> str:
+    """A certificate number with no label: after `No.`, or standing alone in its type's own shape."""
+    return rf"{CERT_NUMBER_PATTERN}|(?<![0-9A-Za-z])({shape})(?![0-9])"
+
+
 PHONE_SHAPE = r"(?<![0-9])1[3-9]\d{9}(?![0-9])"
 ADDRESS_SHAPE = r"[\u4e00-\u9fff]{2,4}(?:省|市|自治区)[\u4e00-\u9fff0-9]{2,}"
 
@@ -64,4 +71,5 @@ __all__ = [
     "VALIDITY",
     "VALID_FROM",
     "VALID_UNTIL",
+    "cert_number_fallback",
 ]

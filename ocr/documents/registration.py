@@ -20,10 +20,16 @@ SPEC = DocSpec(
         "检定员证": -2.0,
     },
     fields=(
-        f("name", "name", *c.NAME),
+        f("name", "name", *c.NAME, headline=True),
         f("gender", "gender", *c.GENDER),
         f("id_number", "id_number", *c.ID_NUMBER, fallback=c.ID_NUMBER_PATTERN),
-        f("cert_number", "cert_number", *c.CERT_NUMBER, "注册证号", fallback=c.CERT_NUMBER_PATTERN),
+        f(
+            "cert_number",
+            "cert_number",
+            *c.CERT_NUMBER,
+            "注册证号",
+            fallback=c.cert_number_fallback(c.REGISTRATION_NUMBER_SHAPE),
+        ),
         f("level", "level", *c.LEVEL, fallback=r"([一二]级)(?:注册计量师)?"),
         f("categories", "categories", *c.CATEGORIES, multiline=True),
         f(

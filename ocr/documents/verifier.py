@@ -9,9 +9,15 @@ SPEC = DocSpec(
     title="计量检定员证",
     keywords={"检定员证": 5.0, "计量检定员": 3.0, "检定项目": 1.0, "质量技术监督局": 1.0, "申请表": -4.0},
     fields=(
-        f("name", "name", *c.NAME),
+        f("name", "name", *c.NAME, headline=True),
         f("id_number", "id_number", *c.ID_NUMBER, fallback=c.ID_NUMBER_PATTERN, required=False),
-        f("cert_number", "cert_number", *c.CERT_NUMBER, "检定员证号", fallback=c.CERT_NUMBER_PATTERN),
+        f(
+            "cert_number",
+            "cert_number",
+            *c.CERT_NUMBER,
+            "检定员证号",
+            fallback=c.cert_number_fallback(c.VERIFIER_NUMBER_SHAPE),
+        ),
         f("items", "items", *c.ITEMS, multiline=True),
         f("issuing_authority", "authority", *c.AUTHORITY, fallback=c.AUTHORITY_PATTERN, fallback_last=True),
         f("valid_until", "date", *c.VALID_UNTIL),

@@ -15,7 +15,7 @@ from samples import layouts
 from samples.layouts import Built
 from samples.page import BLACK, GREY, RED, Composer, Text
 from samples.people import Certificate, Person
-from samples.randomise import parts
+from samples.randomise import forms, id_cards, parts
 from samples.randomise.compose import PLACEMENTS, Content, Style, content, fits, place_below, place_inline, title_of
 from samples.randomise.sheet import Overlay, Placed, Sheet, single
 
@@ -257,7 +257,17 @@ def name_title(p: Person, rng: random.Random, font: str) -> Sheet:
 
 
 def _id_side(side: str, p: Person, rng: random.Random, font: str, mono: bool) -> Built:
+    """The card as the committed generator draws it, or (half the time) in a drawn style (`id_cards`)."""
+    if rng.random() < 0.5:
+        return id_cards.draw(side, p, rng, font)
     return layouts.id_card(side, "card_mono" if mono else "card", p, font, rng)
+
+
+def id_card(p: Person, rng: random.Random, font: str) -> Sheet:
+    """One side of an ID card in a drawn style, scanned or photographed on its own."""
+    sheet = single(id_cards.draw(rng.choice(["front", "back"]), p, rng, font), "id_card")
+    sheet.prefer = ("photo", "scan", "photocopy")
+    return sheet
 
 
 def copy_marks(sheet: Sheet, rng: random.Random, boxes: list[tuple[float, float, float, float]]) -> None:
@@ -325,6 +335,13 @@ def id_both_sides(p: Person, rng: random.Random, font: str) -> Sheet:
     return sheet
 
 
+def application_form(p: Person, rng: random.Random, font: str) -> Sheet:
+    """The application form in a drawn layout (`forms`), filled in, scanned or photographed."""
+    sheet = single(forms.draw(p, rng, font), "application_form")
+    sheet.prefer = ("scan", "photo")
+    return sheet
+
+
 def cert_and_id(p: Person, rng: random.Random, font: str) -> Sheet:
     """An A4 scan holding a certificate (an e-licence card or a small page) and the ID card."""
     cert_sheet = ecert_card(p, rng, font) if rng.random() < 0.5 else _small_certificate(p, rng, font)
@@ -365,4 +382,6 @@ FAMILIES: dict[str, Callable[[Person, random.Random, str], Sheet]] = {
     "name_title": name_title,
     "cert_and_id": cert_and_id,
     "id_both_sides": id_both_sides,
+    "id_card": id_card,
+    "application_form": application_form,
 }

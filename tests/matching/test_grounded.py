@@ -125,3 +125,20 @@ def test_a_page_that_bears_out_none_of_the_holders_identifiers_links_to_no_recor
     result, decision = run(application_missing("cert_number", "id_number"), lines)
     assert result.evidence[0].record is None
     assert decision.outcome != "approve"
+
+
+def test_only_the_documents_own_region_is_searched_on_a_page_holding_several() -> None:
+    """A certificate above an ID card on one A4: the card's 姓名张伟 is not the certificate's name."""
+    lines = [ln for ln in certificate_lines("张伟") if ln.text != "张伟"]
+    card = [line("姓名张伟", 150, 1200), line(f"公民身份号码{ID}", 150, 1400)]
+    app = application_missing("name")
+    documents = app.extractions()
+    cert = next(d for d in documents if d.doc_type is DocType.REGISTRATION_CERTIFICATE)
+    cert.lines, cert.region = lines + card, (0.0, 0.0, 1400.0, 1000.0)
+    cert.warnings.append("missing_field: name")
+    result = verify_documents(documents, registry(), AS_OF)
+    name = next(f for f in result.evidence[0].fields if f.field == "name")
+    assert not name.found_via_registry and name.verdict is Verdict.MISSING, name
+    cert.region = (0.0, 0.0, 1400.0, 1500.0)  # the same lines, the card inside the region: found there
+    result = verify_documents(documents, registry(), AS_OF)
+    assert next(f for f in result.evidence[0].fields if f.field == "name").found_via_registry

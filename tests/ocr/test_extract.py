@@ -178,3 +178,92 @@ def test_application_form_checkboxes_from_glyphs() -> None:
 def test_unrelated_text_is_unknown() -> None:
     p = page(box("关于召开年度工作会议的通知", 100, 50), box("各有关单位：现将有关事项通知如下", 100, 120))
     assert classify(p.text)[0] is DocType.UNKNOWN
+
+
+def big(text: str, x: float, y: float, scale: float = 2.5) -> TextLine:
+    width = H * scale * sum(2 if ord(c) > 0x2E80 else 1 for c in text) / 2
+    return TextLine(text, (x, y, x + width, y + H * scale), 0.99)
+
+
+def _name_under_title(*extra: TextLine) -> Page:
+    return page(
+        big("计量检定员证", 450, 40),
+        big("白晨涛", 520, 140),
+        box("证书编号", 100, 300),
+        box("沪检员200701025", 100, 340),
+        box(f"身份证号：{ID}", 100, 400),
+        box("执业单位：上海华新质量检测技术有限公司", 100, 460),
+        box("上海市质量技术监督局", 800, 700),
+        *extra,
+    )
+
+
+def test_a_name_with_no_label_in_large_type_under_the_title() -> None:
+    fields, warnings = extract_fields(BY_TYPE[DocType.VERIFIER_CERTIFICATE], _name_under_title())
+    assert fields["name"].value == "白晨涛"
+    assert fields["name"].bbox is not None and fields["name"].bbox[1] == 140
+    assert "missing_field: name" not in warnings
+
+
+def test_a_labelled_note_that_is_no_name_gives_way_to_the_headline() -> None:
+    """持证人应妥善保管本证: the label 持证人 leads to words that are no name; the large name is."""
+    p = _name_under_title(box("持证人应妥善保管本证，不得涂改", 100, 900))
+    assert values(DocType.VERIFIER_CERTIFICATE, p)["name"] == "白晨涛"
+
+
+def test_no_headline_name_from_a_title_word_or_small_type() -> None:
+    """Large type that is the document's own words, or a name-like line at the field size, is no headline."""
+    p = page(
+        big("中华人民共和国", 450, 20),
+        big("注册证", 520, 120),
+        box("王晓明", 520, 250),
+        box("证书编号：沪注计20210001", 100, 300),
+        box("注册有效期：2021年6月1日至2026年5月31日", 100, 350),
+        box("聘用单位：苏州市计量测试院", 100, 400),
+        box("级别：一级", 100, 450),
+        box("上海市市场监督管理局", 800, 700),
+    )
+    assert "name" not in values(DocType.REGISTRATION_CERTIFICATE, p)
+
+
+def test_bilingual_labels_above_their_values_in_two_columns() -> None:
+    """An English gloss beside a label (聘用单位 Employer) is part of it: not the next column, not a value."""
+    p = page(
+        box("注册计量师注册证", 500, 40),
+        box("姓名 Name", 100, 150),
+        box("性别 Sex", 700, 150),
+        box("刘健祎", 100, 190),
+        box("男", 700, 190),
+        box("身份证号码 ID No.", 100, 250),
+        box("注册证编号 Certificate No.", 700, 250),
+        box(ID, 100, 290),
+        box("苏2022203270", 700, 290),
+        box("聘用单位 Employer", 100, 350),
+        box("吴江盛泽精测计量有限公司", 100, 390),
+        box("生效日期 Date of Registration", 100, 450),
+        box("有效期限至 Valid Until", 700, 450),
+        box("2022年11月19日", 100, 490),
+        box("2027年11月18日", 700, 490),
+        box("江苏省市场监督管理局", 800, 700),
+    )
+    got = values(DocType.REGISTRATION_CERTIFICATE, p)
+    assert got["cert_number"] == "苏2022203270"
+    assert got["employer"] == "吴江盛泽精测计量有限公司"
+    assert (got["valid_from"], got["valid_until"]) == ("2022-11-19", "2027-11-18")
+    assert (got["name"], got["id_number"]) == ("刘健祎", ID)
+
+
+def test_a_certificate_number_whose_label_was_lost_is_read_by_its_shape() -> None:
+    """证　号 spaced so wide that only 证 was read: the number stands alone in its province's shape."""
+    p = page(
+        box("注册计量师注册证", 500, 40),
+        box("姓名：唐俊", 100, 150),
+        box("证", 100, 200),
+        box("沪注计20218156", 100, 240),
+        box("有效日期至", 100, 300),
+        box("2026年8月27日", 100, 340),
+        box("备注：苏州市计量测试院2021年检定报告0001234567", 100, 400),
+    )
+    fields, _ = extract_fields(BY_TYPE[DocType.REGISTRATION_CERTIFICATE], p)
+    assert fields["cert_number"].value == "沪注计20218156"
+    assert fields["cert_number"].confidence < 0.9, "found by shape, not at a label: less sure"

@@ -12,6 +12,7 @@ import pytest
 from huren.domain import Decision, DocType, FileError, Quality, RecordStatus
 from matching.registry import Registry
 from matching.verify import VerifyResult, verify_documents
+from ocr.classify import CONTENT_CONFIDENCE, CONTENT_WARNING
 from recognition.decide import decide
 from recognition.rules import RULES, DecisionConfig, rules_digest
 
@@ -33,6 +34,13 @@ class Case:
 def _quality(a: Application, flags: list[str]) -> None:
     a.extra.append(doc(DocType.UNKNOWN, "extra.jpg", {}))
     a.extra[-1].quality = Quality(flags=flags)
+
+
+def _back_typed_by_content(a: Application) -> None:
+    """The ID back's labels unread: typed from 公安局 and a date range alone (`ocr.classify`)."""
+    back = doc(DocType.ID_CARD_BACK, "id_back.jpg", dict(a.back or {}))
+    back.doc_type_confidence, back.warnings = CONTENT_CONFIDENCE, [CONTENT_WARNING]
+    a.drop("back").extra.append(back)
 
 
 def _blurred_cert(a: Application) -> None:
@@ -65,6 +73,8 @@ CASES: list[Case] = [
         ("field_low_confidence",),
     ),
     Case("key field unread", lambda a: a.set("cert", "level", None), "review", ("field_unread",)),
+    # whatever confidence it carries, a type no title or label bore out is for a person to confirm
+    Case("ID back typed by content alone", _back_typed_by_content, "review", ("document_type_from_content",)),
     Case(
         "ID card expiry read with low confidence",
         lambda a: a.confidence.update({"back.valid_until": 0.6}),

@@ -92,10 +92,11 @@ def _printed(sheet: Sheet, index: int) -> str:
 
 
 def _expected_strings(doc_type: str, fields: dict) -> list[str]:
-    """Values that must appear verbatim (dates and levels are written in many styles, so their years)."""
+    """Values that must appear verbatim (dates and levels are written in many styles, so their years;
+    a signature or a seal is a mark, not text)."""
     out = []
     for key, value in fields.items():
-        if value is None or key in ("level", "gender"):
+        if value is None or key in ("level", "gender") or isinstance(value, bool):
             continue
         if isinstance(value, list):
             out += [str(v) for v in value]
@@ -125,3 +126,28 @@ def test_truth_is_what_the_page_prints(family: str) -> None:
                 assert id_number_valid(built.fields["id_number"])
             if built.doc_type == "registration_certificate":
                 assert set(built.fields) >= {"name", "cert_number", "level", "categories", "issuing_authority"}
+
+
+def _where(built_page: object, text: str) -> tuple[float, float, float]:
+    op = next(op for op in built_page.ops if isinstance(op, Text) and op.text == text)  # type: ignore[attr-defined]
+    return round(op.x, 1), round(op.y, 1), round(op.size, 2)
+
+
+@pytest.mark.parametrize("draw", ["id_front", "id_back", "form"])
+def test_id_cards_and_forms_are_drawn_in_new_layouts_per_draw(draw: str) -> None:
+    """The cards and forms the randomiser adds are not one fixed layout: the holder's values move and resize."""
+    from samples.randomise import forms, id_cards
+
+    usable = _usable_chars(FONTS)
+    seen = set()
+    for k in range(6):
+        rng = random.Random(f"layouts:{draw}:{k}")
+        person = make_person(k + 1, rng, CertNumbers(rng), usable)
+        if draw == "form":
+            built, value = forms.draw(person, rng, FONTS[0]), person.id_number
+        else:
+            built = id_cards.draw(draw.removeprefix("id_"), person, rng, FONTS[0])
+            value = person.id_number if draw == "id_front" else person.region.police
+        assert built.doc_type == ("application_form" if draw == "form" else f"id_card_{draw[3:]}")
+        seen.add(_where(built.page, value))
+    assert len(seen) >= 5, seen

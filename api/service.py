@@ -19,9 +19,10 @@ from api.errors import ApiError, not_found
 from api.models import ApplicationCreate, DecisionIn
 from api.storage import FileStore
 from huren import clock
-from huren.domain import DocType
+from huren.domain import Reason, Severity
 from huren.normalize import mask_id_number
 from recognition.recognitions import recognitions
+from recognition.screening import Screening
 
 EDITABLE = ("draft", "reupload_requested")
 DECIDED = ("approved", "rejected")
@@ -136,6 +137,12 @@ def latest_screening(conn: Connection, app_id: str) -> Any:
     return conn.execute(select(t).where(t.c.application_id == app_id).order_by(t.c.id.desc()).limit(1)).first()
 
 
+def screening_of(conn: Connection, app_id: str) -> Screening | None:
+    """The application's latest screening as a typed record; None before the first."""
+    row = latest_screening(conn, app_id)
+    return Screening.from_json(row.result) if row is not None else None
+
+
 def detail(engine: Engine, user: User, app_id: str) -> dict[str, Any]:
     """The whole application; a reviewer (only) sees the whole ID number, and that view is audited."""
     with engine.begin() if user.role == "reviewer" else reading(engine) as conn:
@@ -145,15 +152,14 @@ def detail(engine: Engine, user: User, app_id: str) -> dict[str, Any]:
             out["form"]["id_number"] = row.form.get("id_number")
             audit.append(conn, user.name, "application.view_personal_data", app_id, fields=["id_number"])
         out["documents"] = [document_json(d) for d in active_documents(conn, app_id)]
-        screening = latest_screening(conn, app_id)
+        screening = screening_of(conn, app_id)
         if screening is None:
             out["screening"] = None
         elif user.role == "applicant":  # the outcome and the applicant's texts: no evidence, no record values
-            result = screening.result
-            fails = [for_applicant(r) for r in result.get("reasons", []) if r.get("severity") == "fail"]
-            out["screening"] = {"decision": result.get("decision"), "reasons": fails}
+            fails = [for_applicant(r) for r in screening.reasons if r.severity == Severity.FAIL]
+            out["screening"] = {"decision": str(screening.decision.outcome), "reasons": fails}
         else:
-            out["screening"] = _masked_screening(screening.result, user)
+            out["screening"] = _masked_screening(screening.to_json(), user)
         out["decision"] = row.decision
         out["reupload"] = row.reupload or []
     return out
@@ -309,9 +315,11 @@ def _conflict() -> ApiError:
     )
 
 
-def _auto_reasons(conn: Connection, app_id: str) -> list[dict[str, Any]]:
-    screening = latest_screening(conn, app_id)
-    return list(screening.result.get("reasons", [])) if screening is not None else []
+def _auto_refusals(conn: Connection, app_id: str) -> list[dict[str, Any]]:
+    """The latest screening's failing reasons as the applicant is told them."""
+    screening = screening_of(conn, app_id)
+    reasons = screening.reasons if screening is not None else []
+    return [for_applicant(r) for r in reasons if r.severity == Severity.FAIL]
 
 
 def decide(engine: Engine, user: User, app_id: str, body: DecisionIn) -> dict[str, Any]:
@@ -393,7 +401,7 @@ def decide(engine: Engine, user: User, app_id: str, body: DecisionIn) -> dict[st
             values["reupload"] = reupload
             new_state = "reupload_requested"
         if new_state == "rejected":
-            automatic = [for_applicant(r) for r in _auto_reasons(conn, app_id) if r.get("severity") == "fail"]
+            automatic = _auto_refusals(conn, app_id)
             reasons = [r.model_dump() for r in body.reasons] or automatic
             if not reasons:
                 raise ApiError(422, "reasons_required", "不予互认须一次性告知全部理由", "a refusal needs its reasons")
@@ -418,7 +426,7 @@ def status(engine: Engine, user: User, app_id: str) -> dict[str, Any]:
         reasons: list[dict[str, Any]] = []
         if row.state == "rejected":
             chosen = (row.decision or {}).get("reasons")  # the reviewer's: written for the applicant already
-            reasons = chosen or [for_applicant(r) for r in _auto_reasons(conn, app_id) if r.get("severity") == "fail"]
+            reasons = chosen or _auto_refusals(conn, app_id)
         reupload = list(row.reupload or [])
         if row.state == "rejected" and not reupload:
             reupload = _reupload_from_reasons(conn, app_id, reasons)
@@ -443,21 +451,19 @@ def status(engine: Engine, user: User, app_id: str) -> dict[str, Any]:
     return out
 
 
-def for_applicant(reason: dict[str, Any]) -> dict[str, Any]:
+def for_applicant(reason: Reason) -> dict[str, Any]:
     """An automatic reason as the applicant reads it: its applicant's text, never the reviewer's note
     (which names the registry's values). A reason stored before there were two texts says only its kind."""
-    zh = reason.get("applicant_zh") or "材料未通过核验，请联系受理窗口了解需要补正的内容。"
-    en = reason.get("applicant_en") or "A document did not pass the check; please contact the office."
-    kept: dict[str, Any] = {
-        k: reason[k] for k in ("code", "severity", "document", "field", "document_id") if k in reason
-    }
+    zh = reason.applicant_zh or "材料未通过核验，请联系受理窗口了解需要补正的内容。"
+    en = reason.applicant_en or "A document did not pass the check; please contact the office."
+    kept = {"code": reason.code, "severity": str(reason.severity), "document": reason.document, "field": reason.field}
     return {**kept, "message_zh": zh, "message_en": en}
 
 
 def _reupload_from_reasons(conn: Connection, app_id: str, reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each refused document named once, with the reasons that concern it."""
-    screening = latest_screening(conn, app_id)
-    sources: dict[str, str] = screening.result.get("sources", {}) if screening is not None else {}
+    screening = screening_of(conn, app_id)
+    sources = screening.sources if screening is not None else {}
     by_id = {d.id: d for d in active_documents(conn, app_id)}
     by_label = {label: by_id[doc_id] for label, doc_id in sources.items() if doc_id in by_id}
     doc_label = {doc_id: label for label, doc_id in sources.items()}
@@ -488,10 +494,10 @@ def _kind_zh(conn: Connection, app_id: str, label: str | None) -> str:
     """What a stored document is (注册证, 身份证人像面), as the latest screening classified it."""
     from recognition.rules import DOC_NAMES
 
-    screening = latest_screening(conn, app_id)
-    docs = screening.result.get("documents", []) if screening is not None else []
-    kinds = list(dict.fromkeys(str(d.get("doc_type")) for d in docs if d.get("source") == label))
-    names = [DOC_NAMES[DocType(k)][0] for k in kinds if k in DocType.__members__.values()]
+    screening = screening_of(conn, app_id)
+    docs = screening.documents if screening is not None else []
+    kinds = list(dict.fromkeys(d.doc_type for d in docs if d.source == label))
+    names = [DOC_NAMES[k][0] for k in kinds]
     return "、".join(names)
 
 

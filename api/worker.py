@@ -32,12 +32,11 @@ from api.settings import ApiSettings
 from api.storage import FileStore
 from api.typed_form import typed_form
 from huren import clock
-from huren.domain import DocType, Extraction, FileError
+from huren.domain import DocType, Outcome
 from matching.store import RegistryStore
-from matching.verify import verify_documents
-from recognition.decide import APPROVE, decide
 from recognition.recognitions import RecognitionStore
 from recognition.reissue import ReissueError, certificate_number, reissue
+from recognition.screening import Screening, screen
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
@@ -217,8 +216,6 @@ class Worker:
 
     def screen(self, job: Any) -> None:
         """Extraction → matching → decision for the application's documents; all evidence stored."""
-        from ocr.pipeline import extract_file
-
         with self.engine.connect() as conn:
             docs = list(
                 conn.execute(
@@ -228,36 +225,28 @@ class Worker:
                 )
             )
             form = conn.execute(select(applications.c.form).where(applications.c.id == job.application_id)).scalar()
-        extractions: list[Extraction] = [typed_form(form or {})]  # what was declared, checked against the scans
-        errors: list[FileError] = []
+        files: dict[str, Path] = {}
         sources: dict[str, str] = {}
-        config = self.settings.engine_config()
-        started = time.perf_counter()
         for doc in docs:
-            self.renew(job)
             label = _unique_label(doc.filename, sources)
             sources[label] = doc.id
-            for item in extract_file(self.files.path(doc.storage_name), config=config):
-                item.source = label  # reasons name the document as the applicant named it
-                (errors if isinstance(item, FileError) else extractions).append(item)  # type: ignore[arg-type]
-        versions = {"ocr_engine": "text layer only (no OCR)"}
-        if any(not e.quality.text_layer for e in extractions):
-            from ocr.engine import get_engine
-
-            versions["ocr_engine"] = get_engine(config).version
-        as_of = self.as_of()
-        result = verify_documents(extractions, self.registry, as_of)
-        decision = decide(result, as_of=as_of, versions=versions, file_errors=errors)
-        pages = len(extractions) - 1  # the first is the typed form, not a page
+            files[label] = self.files.path(doc.storage_name)
+        started = time.perf_counter()
+        result = screen(
+            files,
+            self.registry,
+            self.as_of(),
+            self.settings.engine_config(),
+            declared=[typed_form(form or {})],  # what was declared, checked against the scans
+            sources=sources,
+            before_each=lambda: self.renew(job),
+        )
+        decision = result.decision
+        pages = len(result.documents) - 1  # the first is the typed form, not a page
         if pages:
             SCREENING_SECONDS_PER_PAGE.observe((time.perf_counter() - started) / pages)
         DECISIONS.labels(decision.outcome).inc()
-        payload = {
-            **result.to_json(),
-            "file_errors": [e.to_json() for e in errors],
-            **decision.to_json(),
-            "sources": sources,
-        }
+        payload = result.to_json()
         state = {"approve": "approved", "reject": "rejected", "review": "review"}[decision.outcome]
         with self.engine.begin() as conn:
             self._finish(conn, job)
@@ -312,12 +301,10 @@ class Worker:
             with self.engine.begin() as conn:
                 self._finish(conn, job)
             return
-        as_of = date.fromisoformat(screening.result["decision_record"]["as_of"])
-        extractions = [Extraction.from_json(d) for d in screening.result["documents"]]
-        result = verify_documents(extractions, self.registry, as_of)
-        decision = decide(result, as_of=as_of)
-        if decision.outcome != APPROVE:  # a reviewer approved what the rules doubted or refused
-            decision = dataclasses.replace(decision, outcome=APPROVE, reasons=[])
+        stored = Screening.from_json(screening.result)
+        decision = stored.decision  # what the rules decided then, on the evidence stored with it
+        if app.decided_by != "system":  # a reviewer approved what the rules doubted or refused: theirs stands
+            decision = dataclasses.replace(decision, outcome=Outcome.APPROVE)
         number: str | None = None
         error: str | None = None
         try:
@@ -325,7 +312,7 @@ class Worker:
                 self._already_issued(app.id)
                 or reissue(
                     decision,
-                    result,
+                    stored.result,
                     area=app.area,
                     out_dir=Path(self.settings.data_dir) / "certificates",
                     base_url=self.settings.verify_base_url or "",
@@ -334,7 +321,7 @@ class Worker:
                     store=self.recognitions,
                     application_id=app.id,
                     confirmed_employer=(app.decision or {}).get("confirmed_employer"),
-                    holder_photo=self._holder_photo(app.id, extractions, screening.result.get("sources") or {}),
+                    holder_photo=self._holder_photo(app.id, stored),
                 ).number
             )
         except ReissueError as exc:
@@ -349,7 +336,7 @@ class Worker:
             action = "certificate.issue" if number else "certificate.failed"
             audit.append(conn, "worker", action, app.id, job=job.id, number=number, error=error)
 
-    def _holder_photo(self, app_id: str, extractions: list[Extraction], sources: dict[str, str]) -> bytes | None:
+    def _holder_photo(self, app_id: str, screening: Screening) -> bytes | None:
         """The portrait from the application's ID card front, read from the stored upload (as `huren reissue` does)."""
         from recognition.holder_photo import photo_from_file
 
@@ -359,8 +346,8 @@ class Worker:
                     select(documents.c.id, documents.c.storage_name).where(documents.c.application_id == app_id)
                 ).all()
             )
-        for extraction in extractions:
-            name = stored.get(sources.get(extraction.source, ""))
+        for extraction in screening.documents:
+            name = stored.get(screening.sources.get(extraction.source, ""))
             if extraction.doc_type is not DocType.ID_CARD_FRONT or name is None:
                 continue
             photo = photo_from_file(dataclasses.replace(extraction, source=str(self.files.path(name))))

@@ -12,7 +12,6 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,16 +21,16 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from huren.domain import CERTIFICATE_TYPES, Decision, DocType, Extraction, FileError
+from huren.domain import CERTIFICATE_TYPES, DocType
 from huren.normalize import mask_id_number
 from matching.errors import MatchingError
 from matching.registry import Registry
 from matching.search import RecordSource
 from matching.store import DATABASE_URL_ENV, RegistryStore, default_database_url
-from matching.verify import VerifyResult, verify_documents
-from recognition.decide import APPROVE, REJECT, decide
+from recognition.decide import APPROVE, REJECT
 from recognition.recognitions import RecognitionStore
 from recognition.rules import DOC_NAMES, DecisionConfig, doc_ref
+from recognition.screening import Screening, screen
 
 EXIT_FOR = {APPROVE: 0, REJECT: 1, "review": 3}
 EXIT_BAD_INPUT = 2
@@ -43,17 +42,7 @@ class CliInputError(Exception):
     """A problem with the arguments (exit 2), with a message for the user."""
 
 
-@dataclass(slots=True)
-class Verification:
-    result: VerifyResult
-    decision: Decision
-    file_errors: list[FileError] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        out = self.result.to_json()
-        out["file_errors"] = [e.to_json() for e in self.file_errors]
-        out.update(self.decision.to_json())
-        return out
+Verification = Screening  # what `huren verify` prints and `huren reissue` issues from
 
 
 def _expand(paths: Sequence[Path]) -> list[Path]:
@@ -89,21 +78,8 @@ def run_verification(
 ) -> Verification:
     """OCR every page (text layer where a PDF has one) → evidence and consistency → decision."""
     from huren.config import get_settings
-    from ocr.engine import get_engine
-    from ocr.pipeline import extract_file
 
-    engine_config = get_settings().engine_config()
-    extractions: list[Extraction] = []
-    errors: list[FileError] = []
-    for path in _expand(files):
-        for item in extract_file(path, config=engine_config):
-            (errors if isinstance(item, FileError) else extractions).append(item)  # type: ignore[arg-type]
-    versions = {"ocr_engine": "text layer only (no OCR)"}
-    if any(not e.quality.text_layer for e in extractions):
-        versions["ocr_engine"] = get_engine(engine_config).version  # cached: the engine extract_file used
-    result = verify_documents(extractions, registry, as_of)
-    decision = decide(result, as_of=as_of, config=config, versions=versions, file_errors=errors)
-    return Verification(result, decision, errors)
+    return screen(_expand(files), registry, as_of, get_settings().engine_config(), config=config)
 
 
 def _local_today() -> date:

@@ -2,8 +2,8 @@
 
 Every state change and every view of a whole ID number writes an audit entry in the same transaction;
 views with masked ID numbers (lists, status polls) only read (`reading`), taking no write lock.
-States: draft → queued → screening → approved | rejected | review (automatic outcome);
-review → approved | rejected | reupload_requested (reviewer); reupload_requested → queued (resubmit).
+States and the moves between them: `api.states` (draft → queued → screening → approved | rejected |
+review; review → approved | rejected | reupload_requested; reupload_requested → queued …).
 """
 
 from __future__ import annotations
@@ -12,30 +12,28 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
-from api import audit
+from api import audit, states
 from api.auth import User
 from api.db import applications, documents, jobs, new_id, now_iso, reading, screenings
 from api.errors import ApiError, not_found
 from api.models import ApplicationCreate, DecisionIn
+from api.states import DECIDED, EDITABLE, OUTCOME_STATE, AppState, JobState
 from api.storage import FileStore
 from huren import clock
-from huren.domain import Reason, Severity
+from huren.domain import Outcome, Reason, Severity
 from huren.normalize import mask_id_number
 from recognition.recognitions import recognitions
 from recognition.screening import Screening
 
-EDITABLE = ("draft", "reupload_requested")
-DECIDED = ("approved", "rejected")
-STATE_ZH = {
-    "draft": "草稿（未提交）",
-    "queued": "已提交，等待预审",
-    "screening": "预审中",
-    "review": "人工审核中",
-    "approved": "准予互认",
-    "rejected": "不予互认",
-    "reupload_requested": "请补正材料后重新提交",
+STATE_ZH: dict[str, str] = {
+    AppState.DRAFT: "草稿（未提交）",
+    AppState.QUEUED: "已提交，等待预审",
+    AppState.SCREENING: "预审中",
+    AppState.REVIEW: "人工审核中",
+    AppState.APPROVED: "准予互认",
+    AppState.REJECTED: "不予互认",
+    AppState.REUPLOAD_REQUESTED: "请补正材料后重新提交",
 }
-OUTCOME_STATE = {"approve": "approved", "reject": "rejected", "review": "review"}
 
 
 def load(conn: Connection, app_id: str, user: User) -> Any:
@@ -60,11 +58,11 @@ def create(engine: Engine, user: User, body: ApplicationCreate, *, max_per_day: 
             _check_daily_cap(conn, user, max_per_day)
         conn.execute(
             insert(applications).values(
-                id=app_id, owner_id=user.id, area=body.area, state="draft", version=1, form=form,
+                id=app_id, owner_id=user.id, area=body.area, state=AppState.DRAFT, version=1, form=form,
                 created_at=now, updated_at=now,
             )
         )  # fmt: skip
-        audit.append(conn, user.name, "application.create", app_id, area=body.area, state="draft")
+        audit.append(conn, user.name, "application.create", app_id, area=body.area, state=AppState.DRAFT)
         return summary(conn.execute(select(applications).where(applications.c.id == app_id)).one())
 
 
@@ -286,17 +284,26 @@ def submit(engine: Engine, user: User, app_id: str) -> dict[str, Any]:
                 "请先上传注册证、考核合格证或检定员证及身份证等材料后再提交",
                 "attach the certificates and the ID card before submitting",
             )
-        _transition(conn, row, "queued", user.name, "application.submit")
-        conn.execute(insert(jobs).values(application_id=app_id, kind="screen", state="queued", created_at=now_iso()))
+        _transition(conn, row, AppState.QUEUED, user.name, "application.submit")
+        conn.execute(
+            insert(jobs).values(application_id=app_id, kind="screen", state=JobState.QUEUED, created_at=now_iso())
+        )
         return summary(conn.execute(select(applications).where(applications.c.id == app_id)).one())
 
 
 def _transition(
     conn: Connection, row: Any, state: str, actor: str, action: str, noted: dict[str, Any] | None = None, **values: Any
 ) -> None:
-    """Move to `state` if nobody changed the row since it was read (version check); else 409.
+    """Move to `state` if the state table allows it (else 409) and nobody changed the row since it was read
+    (version check; else 409).
 
     `noted`: more for the audit entry (a reopening's reason)."""
+    try:
+        states.move(row.state, state)
+    except states.IllegalTransition as exc:
+        raise ApiError(
+            409, "illegal_transition", "申请当前状态不允许此操作", str(exc), state=row.state, target=state
+        ) from exc
     n = conn.execute(
         update(applications)
         .where(applications.c.id == row.id, applications.c.version == row.version)
@@ -337,7 +344,7 @@ def decide(engine: Engine, user: User, app_id: str, body: DecisionIn) -> dict[st
         if body.action == "approve" and body.confirmed_employer:
             record["confirmed_employer"] = body.confirmed_employer  # the certificate may print it
         if body.action == "reopen":  # an automatic approval back to a person, with a reason, audited
-            if row.state != "approved" or row.decided_by != "system":
+            if row.state != AppState.APPROVED or row.decided_by != "system":
                 raise ApiError(
                     409,
                     "not_reopenable",
@@ -358,13 +365,13 @@ def decide(engine: Engine, user: User, app_id: str, body: DecisionIn) -> dict[st
                 values["certificate_number"] = None
                 record["revoked_certificate"] = row.certificate_number
             record["overrides"] = row.auto_outcome
-            new_state = "review"
+            new_state = AppState.REVIEW
         elif body.action in ("approve", "reject"):
             if row.state in DECIDED:
                 raise ApiError(409, "already_decided", "该申请已有结论", "the application is already decided")
-            if row.state != "review":
+            if row.state != AppState.REVIEW:
                 raise ApiError(409, "not_ready", "预审尚未完成", f"not ready for a decision (state {row.state})")
-            new_state = OUTCOME_STATE[body.action]
+            new_state = OUTCOME_STATE[Outcome(body.action)]
         elif body.action == "override":
             if row.state not in DECIDED or row.decided_by != "system":
                 raise ApiError(
@@ -378,12 +385,12 @@ def decide(engine: Engine, user: User, app_id: str, body: DecisionIn) -> dict[st
                 raise ApiError(
                     409, "certificate_issued", "证书已换发，不能改变结论", "a certificate was already issued"
                 )
-            if OUTCOME_STATE[body.outcome] == row.state:
+            if OUTCOME_STATE[Outcome(body.outcome)] == row.state:
                 raise ApiError(409, "same_outcome", "新结论与自动结论相同", "the outcome is already that")
-            new_state = OUTCOME_STATE[body.outcome]
+            new_state = OUTCOME_STATE[Outcome(body.outcome)]
             record["overrides"] = row.auto_outcome
         else:  # request_reupload
-            if row.state != "review" and not (row.state == "rejected" and row.decided_by == "system"):
+            if row.state != AppState.REVIEW and not (row.state == AppState.REJECTED and row.decided_by == "system"):
                 raise ApiError(409, "already_decided", "该申请已有结论", "the application is already decided")
             if not body.documents:
                 raise ApiError(
@@ -399,8 +406,8 @@ def decide(engine: Engine, user: User, app_id: str, body: DecisionIn) -> dict[st
                     {"document_id": d.document_id, "filename": name, **d.model_dump(exclude={"document_id"})}
                 )
             values["reupload"] = reupload
-            new_state = "reupload_requested"
-        if new_state == "rejected":
+            new_state = AppState.REUPLOAD_REQUESTED
+        if new_state == AppState.REJECTED:
             automatic = _auto_refusals(conn, app_id)
             reasons = [r.model_dump() for r in body.reasons] or automatic
             if not reasons:
@@ -412,9 +419,9 @@ def decide(engine: Engine, user: User, app_id: str, body: DecisionIn) -> dict[st
             values["decided_by"] = None
             noted["comment"] = body.comment
         _transition(conn, row, new_state, user.name, f"application.{body.action}", noted, **values)
-        if new_state == "approved":
+        if new_state == AppState.APPROVED:
             conn.execute(
-                insert(jobs).values(application_id=app_id, kind="reissue", state="queued", created_at=now_iso())
+                insert(jobs).values(application_id=app_id, kind="reissue", state=JobState.QUEUED, created_at=now_iso())
             )
         return summary(conn.execute(select(applications).where(applications.c.id == app_id)).one())
 
@@ -424,11 +431,11 @@ def status(engine: Engine, user: User, app_id: str) -> dict[str, Any]:
     with reading(engine) as conn:
         row = load(conn, app_id, user)
         reasons: list[dict[str, Any]] = []
-        if row.state == "rejected":
+        if row.state == AppState.REJECTED:
             chosen = (row.decision or {}).get("reasons")  # the reviewer's: written for the applicant already
             reasons = chosen or _auto_refusals(conn, app_id)
         reupload = list(row.reupload or [])
-        if row.state == "rejected" and not reupload:
+        if row.state == AppState.REJECTED and not reupload:
             reupload = _reupload_from_reasons(conn, app_id, reasons)
     out = {
         "id": row.id,

@@ -25,10 +25,11 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, func, insert, or_, select, update
 
-from api import audit
+from api import audit, states
 from api.db import applications, documents, jobs, now_iso, reading, screenings
 from api.observability import DECISIONS, SCREENING_SECONDS_PER_PAGE
 from api.settings import ApiSettings
+from api.states import OUTCOME_STATE, AppState, JobState
 from api.storage import FileStore
 from api.typed_form import typed_form
 from huren import clock
@@ -63,7 +64,8 @@ class Worker:
     # --- claiming ---------------------------------------------------------------------------------
 
     def _claimable(self, now: float) -> Any:
-        return or_(jobs.c.state == "queued", and_(jobs.c.state == "running", jobs.c.lease_until < now))
+        queued, running = jobs.c.state == JobState.QUEUED, jobs.c.state == JobState.RUNNING
+        return or_(queued, and_(running, jobs.c.lease_until < now))
 
     def _next(self, now: float) -> Any:
         """The claimable job whose owner has had the fewest jobs in the window before it; oldest first."""
@@ -75,7 +77,9 @@ class Worker:
             .where(or_(jobs.c.created_at >= since, self._claimable(now)))
             .subquery()
         )
-        claimable = or_(ranked.c.state == "queued", and_(ranked.c.state == "running", ranked.c.lease_until < now))
+        claimable = or_(
+            ranked.c.state == JobState.QUEUED, and_(ranked.c.state == JobState.RUNNING, ranked.c.lease_until < now)
+        )
         return select(ranked.c.id).where(claimable).order_by(ranked.c.turn, ranked.c.id).limit(CANDIDATES)
 
     def claim(self) -> Any:
@@ -103,7 +107,7 @@ class Worker:
                 update(jobs)
                 .where(jobs.c.id == found.id, self._claimable(now))
                 .values(
-                    state="running",
+                    state=JobState.RUNNING,
                     claimed_by=self.id,
                     lease_until=now + self.settings.job_lease_seconds,
                     attempts=jobs.c.attempts + 1,
@@ -114,11 +118,11 @@ class Worker:
             job = conn.execute(select(jobs).where(jobs.c.id == found.id)).one()
             if job.kind == "screen":
                 app = conn.execute(select(applications).where(applications.c.id == job.application_id)).one()
-                if app.state == "queued":
+                if states.allowed(app.state, AppState.SCREENING):  # from queued; a job taken over is screening already
                     conn.execute(
                         update(applications)
                         .where(applications.c.id == app.id)
-                        .values(state="screening", version=app.version + 1, updated_at=now_iso())
+                        .values(state=AppState.SCREENING, version=app.version + 1, updated_at=now_iso())
                     )
                     audit.append(conn, "worker", "application.screening", app.id, job=job.id, attempt=job.attempts)
             return job
@@ -127,16 +131,16 @@ class Worker:
         with self.engine.begin() as conn:
             n = conn.execute(
                 update(jobs)
-                .where(jobs.c.id == job.id, jobs.c.claimed_by == self.id, jobs.c.state == "running")
+                .where(jobs.c.id == job.id, jobs.c.claimed_by == self.id, jobs.c.state == JobState.RUNNING)
                 .values(lease_until=time.time() + self.settings.job_lease_seconds)
             ).rowcount
         if n != 1:
             raise LeaseLost(job.id)
 
-    def _finish(self, conn: Any, job: Any, state: str = "done", error: str | None = None) -> None:
+    def _finish(self, conn: Any, job: Any, state: JobState = JobState.DONE, error: str | None = None) -> None:
         n = conn.execute(
             update(jobs)
-            .where(jobs.c.id == job.id, jobs.c.claimed_by == self.id, jobs.c.state == "running")
+            .where(jobs.c.id == job.id, jobs.c.claimed_by == self.id, jobs.c.state == JobState.RUNNING)
             .values(state=state, finished_at=now_iso(), lease_until=None, error=error)
         ).rowcount
         if n != 1:
@@ -197,18 +201,21 @@ class Worker:
                 conn.execute(
                     update(jobs)
                     .where(jobs.c.id == job.id, jobs.c.claimed_by == self.id)
-                    .values(state="queued", claimed_by=None, lease_until=None, error=error[:2000])
+                    .values(state=JobState.QUEUED, claimed_by=None, lease_until=None, error=error[:2000])
                 )
                 return
-            self._finish(conn, job, "failed", error[:2000])
+            self._finish(conn, job, JobState.FAILED, error[:2000])
             if job.kind == "screen":
                 app = conn.execute(select(applications).where(applications.c.id == job.application_id)).one()
+                if not states.allowed(app.state, AppState.REVIEW):  # not screening any more: nothing to hand over
+                    log.warning("job %s failed for good; application %s is %s", job.id, app.id, app.state)
+                    return
                 conn.execute(
                     update(applications)
                     .where(applications.c.id == app.id)
-                    .values(state="review", version=app.version + 1, updated_at=now_iso())
+                    .values(state=AppState.REVIEW, version=app.version + 1, updated_at=now_iso())
                 )
-                audit.append(conn, "worker", "application.screening_failed", app.id, job=job.id, state="review")
+                audit.append(conn, "worker", "application.screening_failed", app.id, job=job.id, state=AppState.REVIEW)
 
     def as_of(self) -> date:
         """The decision's date: HUREN_AS_OF when set (tests, re-runs), else today in the zone's time (北京时间)."""
@@ -247,7 +254,7 @@ class Worker:
             SCREENING_SECONDS_PER_PAGE.observe((time.perf_counter() - started) / pages)
         DECISIONS.labels(decision.outcome).inc()
         payload = result.to_json()
-        state = {"approve": "approved", "reject": "rejected", "review": "review"}[decision.outcome]
+        state = OUTCOME_STATE[decision.outcome]
         with self.engine.begin() as conn:
             self._finish(conn, job)
             conn.execute(
@@ -260,15 +267,16 @@ class Worker:
                 )
             )
             app = conn.execute(select(applications).where(applications.c.id == job.application_id)).one()
-            if app.state != "screening":  # changed meanwhile (cannot, documents are locked): keep the evidence only
+            if app.state != AppState.SCREENING:  # changed meanwhile (cannot, documents are locked): keep the evidence
                 return
+            states.move(app.state, state)
             conn.execute(
                 update(applications)
                 .where(applications.c.id == app.id)
                 .values(
                     state=state,
                     auto_outcome=decision.outcome,
-                    decided_by="system" if state != "review" else None,
+                    decided_by="system" if state != AppState.REVIEW else None,
                     decision=None,
                     reupload=None,
                     version=app.version + 1,
@@ -285,9 +293,11 @@ class Worker:
                 state=state,
                 reasons=[r.code for r in decision.reasons],
             )
-            if state == "approved":
+            if state == AppState.APPROVED:
                 conn.execute(
-                    insert(jobs).values(application_id=app.id, kind="reissue", state="queued", created_at=now_iso())
+                    insert(jobs).values(
+                        application_id=app.id, kind="reissue", state=JobState.QUEUED, created_at=now_iso()
+                    )
                 )
 
     def issue(self, job: Any) -> None:
@@ -297,7 +307,7 @@ class Worker:
             screening = conn.execute(
                 select(screenings).where(screenings.c.application_id == app.id).order_by(screenings.c.id.desc())
             ).first()
-        if app.state != "approved" or app.certificate_number or screening is None:
+        if app.state != AppState.APPROVED or app.certificate_number or screening is None:
             with self.engine.begin() as conn:
                 self._finish(conn, job)
             return
@@ -327,7 +337,7 @@ class Worker:
         except ReissueError as exc:
             error = exc.code
         with self.engine.begin() as conn:
-            self._finish(conn, job, "done" if number else "failed", error)
+            self._finish(conn, job, JobState.DONE if number else JobState.FAILED, error)
             conn.execute(
                 update(applications)
                 .where(applications.c.id == app.id)

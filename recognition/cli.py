@@ -27,12 +27,12 @@ from matching.errors import MatchingError
 from matching.registry import Registry
 from matching.search import RecordSource
 from matching.store import DATABASE_URL_ENV, RegistryStore, default_database_url
-from recognition.decide import APPROVE, REJECT
+from recognition.decide import APPROVE, REJECT, REVIEW
 from recognition.recognitions import RecognitionStore
 from recognition.rules import DOC_NAMES, DecisionConfig, doc_ref
 from recognition.screening import Screening, screen
 
-EXIT_FOR = {APPROVE: 0, REJECT: 1, "review": 3}
+EXIT_FOR = {APPROVE: 0, REJECT: 1, REVIEW: 3}
 EXIT_BAD_INPUT = 2
 BASE_URL_ENV = "HUREN_VERIFY_BASE_URL"
 DEFAULT_BASE_URL = "https://huren.yrd.example"

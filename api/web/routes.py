@@ -27,9 +27,11 @@ from api.db import applications, documents, reading
 from api.errors import ApiError
 from api.models import DecisionIn, ReasonIn, ReuploadIn
 from api.routes.applications import certificate as api_certificate
+from api.states import AppState
 from api.web import TEMPLATES_DIR, pages, session, views
 from api.web.i18n import ACTION, LANGS, OUTCOME, pick, translator
 from api.web.session import LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, CsrfFailed, LoginRequired, WebSession
+from huren.domain import Severity
 from ocr.ingest import IngestError
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
@@ -302,7 +304,7 @@ def application_page(
             "reupload_default": views.reupload_default(documents),
             "checks": views.checks_view(screening, lang, zone),
             "reasons": reasons,
-            "fail_count": sum(1 for r in reasons if r.get("severity") == "fail"),
+            "fail_count": sum(1 for r in reasons if r.get("severity") == Severity.FAIL),
             "decision": decision,
             "decision_reasons": views.reasons_view(decision.get("reasons") or [], lang),
             "actions": views.actions(detail) if web.can_decide else {},
@@ -332,7 +334,7 @@ def application(request: Request, app_id: str, done: str = "") -> Response:
 def next_application(request: Request, app_id: str, step: int = 1) -> Response:
     """The next (or previous, step=-1) application waiting for a person, in queue order."""
     web = session.current(request)
-    waiting = [i["id"] for i in service.list_for(_engine(request), views.reader(web.user), "review")]
+    waiting = [i["id"] for i in service.list_for(_engine(request), views.reader(web.user), AppState.REVIEW)]
     if app_id in waiting:
         i = waiting.index(app_id) + (1 if step >= 0 else -1)
         target = waiting[i] if 0 <= i < len(waiting) else None

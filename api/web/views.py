@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from api import service
 from api.auth import User
 from api.db import reading
+from api.states import DECIDED, AppState
 from api.web.i18n import (
     ACTION,
     CHECK,
@@ -151,7 +152,13 @@ def _day(value: str) -> date | None:
         return None
 
 
-PENDING_STATES = ("review", "reupload_requested", "queued", "screening", "draft")
+PENDING_STATES = (
+    AppState.REVIEW,
+    AppState.REUPLOAD_REQUESTED,
+    AppState.QUEUED,
+    AppState.SCREENING,
+    AppState.DRAFT,
+)
 """What still waits for someone; decided applications come after."""
 
 
@@ -187,7 +194,7 @@ def queue(engine: Engine, user: User, filters: QueueFilters, lang: str, zone: st
     pages = max(1, math.ceil(len(kept) / PAGE_SIZE))
     page = min(max(1, filters.page), pages)
     shown = kept[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    doubts = _open_doubts(engine, [i["id"] for i in shown if i["state"] == "review"])
+    doubts = _open_doubts(engine, [i["id"] for i in shown if i["state"] == AppState.REVIEW])
     rows = [
         {
             "id": i["id"],
@@ -512,7 +519,7 @@ def reasons_view(
             {
                 **r,
                 "message": (r.get("message_en") or r["message_zh"]) if lang == "en" else r["message_zh"],
-                "severity_key": "severity_fail" if r.get("severity") == "fail" else "severity_doubt",
+                "severity_key": "severity_fail" if r.get("severity") == Severity.FAIL else "severity_doubt",
                 "document_id": r.get("document_id") or sources.get(str(r.get("document") or "").rpartition("#")[0]),
                 "applicant_zh": r.get("applicant_zh") or r["message_zh"],
                 "applicant_en": r.get("applicant_en") or r.get("message_en") or "",
@@ -527,11 +534,11 @@ def actions(detail: dict[str, Any]) -> dict[str, bool]:
     """Which buttons to offer; mirrors `service.decide`, which checks the same again and has the last word."""
     state, system = detail["state"], detail["decided_by"] == "system"
     return {
-        "approve": state == "review",
-        "reject": state == "review",
-        "reupload": state == "review" or (state == "rejected" and system),
-        "override": state in service.DECIDED and system and not detail["certificate_number"],
-        "reopen": state == "approved" and system and not detail["certificate_number"],
+        "approve": state == AppState.REVIEW,
+        "reject": state == AppState.REVIEW,
+        "reupload": state == AppState.REVIEW or (state == AppState.REJECTED and system),
+        "override": state in DECIDED and system and not detail["certificate_number"],
+        "reopen": state == AppState.APPROVED and system and not detail["certificate_number"],
     }
 
 

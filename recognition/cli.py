@@ -262,10 +262,11 @@ def reissue_cli(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """换发示范区统一注册计量师注册证书 / verify and, if approved, issue the zone certificate (PDF + QR)."""
-    from recognition.reissue import AREAS, ReissueError
+    from huren import zone
+    from recognition.reissue import ReissueError
 
-    if area not in AREAS:
-        raise typer.BadParameter(f"one of {', '.join(AREAS)}", param_hint="--area")
+    if area not in zone.areas():
+        raise typer.BadParameter(f"one of {', '.join(zone.areas())}", param_hint="--area")
     try:
         _, cert = reissue_command(
             files,

@@ -32,6 +32,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeAlias
 
+from huren import zone
 from huren.domain import (
     CERTIFICATE_TYPES,
     ConsistencyCheck,
@@ -56,7 +57,6 @@ from recognition.notices import applicant_notice
 RULES_VERSION = "1.0"
 """Bumped by hand when a rule's meaning changes; `rules_digest()` changes with any edit of the table."""
 
-ZONE_PROVINCES: tuple[str, ...] = ("shanghai", "jiangsu", "zhejiang")
 
 DOC_NAMES: dict[DocType, tuple[str, str]] = {
     DocType.REGISTRATION_CERTIFICATE: ("注册证", "registration certificate"),
@@ -99,18 +99,13 @@ class DecisionConfig:
     min_doc_type_confidence: float = 0.50
     min_page_confidence: float = 0.75  # mean OCR confidence of a page's lines
     doubtful_quality_flags: tuple[str, ...] = ("blurred", "low_resolution", "glare", "cut_off", "no_text")
-    zone_provinces: tuple[str, ...] = ZONE_PROVINCES
+    zone_provinces: tuple[str, ...] = dc_field(default_factory=lambda: tuple(zone.provinces()))
     # The area applied for (else the typed form's `target_area`), and the place names an employer of each
     # area bears: an employer that names none of them is a point for the reviewer.
     target_area: str | None = None
     # The district and its towns (镇/街道): an employer's name often bears only its town (上海朱家角…).
-    area_places: tuple[tuple[str, tuple[str, ...]], ...] = (
-        (
-            "qingpu",
-            ("青浦", "朱家角", "金泽", "练塘", "赵巷", "徐泾", "华新", "重固", "白鹤", "夏阳", "盈浦", "香花桥"),
-        ),
-        ("wujiang", ("吴江", "松陵", "同里", "黎里", "平望", "盛泽", "震泽", "七都", "桃源", "汾湖", "横扇", "八坼")),
-        ("jiashan", ("嘉善", "魏塘", "西塘", "姚庄", "陶庄", "天凝", "干窑", "大云", "罗星", "惠民")),
+    area_places: tuple[tuple[str, tuple[str, ...]], ...] = dc_field(
+        default_factory=lambda: tuple((a.key, a.places) for a in zone.areas().values())
     )
     # Fields each document must show for the decision to rest on it (an unread one is a doubt).
     key_fields: tuple[tuple[DocType, tuple[str, ...]], ...] = (

@@ -32,10 +32,9 @@ from api.web.i18n import (
     detail_zh,
     pick,
 )
-from huren import clock
+from huren import clock, zone
 from huren.domain import Extraction, Severity
 from huren.thresholds import REVIEW_CONFIDENCE
-from recognition.reissue import AREAS
 from recognition.screening import Screening
 
 PAGE_SIZE = 20
@@ -68,7 +67,7 @@ def reader(user: User) -> User:
 def area_label(key: str | None, lang: str) -> str:
     if not key:
         return ""
-    area = AREAS.get(key)
+    area = zone.areas().get(key)
     if area is None:
         return key
     return key.capitalize() if lang == "en" else area.name

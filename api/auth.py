@@ -33,10 +33,9 @@ from api import audit, throttle
 from api.db import now_iso, reading, tokens, users
 from api.errors import ApiError, forbidden, unauthorized
 from api.throttle import LoginBusy, LoginGate, LoginPolicy
-from recognition.reissue import AREAS
+from huren import zone
 
 ROLES = ("applicant", "reviewer", "admin", "auditor")
-PROVINCE_AREAS: dict[str, str] = {area.province: key for key, area in AREAS.items()}
 RESERVED_NAMES = frozenset({"system", "worker", "cli", "anonymous"})  # actors the audit log uses
 SESSION_SECONDS = 8 * 3600.0
 DEFAULT_POLICY = LoginPolicy()
@@ -59,13 +58,13 @@ class User:
     def areas(self) -> frozenset[str]:
         """The areas whose applications this user may see and decide (reviewers); all for admins."""
         if self.role == "admin":
-            return frozenset(AREAS)
+            return frozenset(zone.areas())
         if self.role != "reviewer":
             return frozenset()
         if self.area:
             return frozenset({self.area})
         if self.province:
-            return frozenset({PROVINCE_AREAS[self.province]})
+            return zone.areas_in(self.province)
         return frozenset()
 
 
@@ -130,10 +129,10 @@ def create_user(
         raise ApiError(
             422, "reviewer_scope", "审核人员须指定一个地区或一个省份", "a reviewer needs --area or --province"
         )
-    if area and area not in AREAS:
-        raise ApiError(422, "invalid_area", "地区必须是 qingpu、wujiang、jiashan 之一", "unknown area")
-    if province and province not in PROVINCE_AREAS:
-        raise ApiError(422, "invalid_province", "省份必须是 shanghai、jiangsu、zhejiang 之一", "unknown province")
+    if area and area not in zone.areas():
+        raise ApiError(422, "invalid_area", f"地区必须是 {'、'.join(zone.areas())} 之一", "unknown area")
+    if province and province not in zone.provinces():
+        raise ApiError(422, "invalid_province", f"省份必须是 {'、'.join(zone.provinces())} 之一", "unknown province")
     if role != "reviewer" and (area or province):
         raise ApiError(422, "scope_not_allowed", "只有审核人员有地区范围", "only reviewers have a scope")
     check_name(name)

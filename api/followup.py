@@ -29,13 +29,13 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, or_, select
 
 from api import audit
-from api.auth import PROVINCE_AREAS, User
+from api.auth import User
 from api.errors import ApiError, forbidden
+from huren import zone
 from huren.csvsafe import SafeWriter
 from huren.normalize import mask_id_number
 from matching.store import registry_records
 from recognition.recognitions import recognitions
-from recognition.reissue import AREAS
 
 FORMATS = ("csv", "json")
 MAX_EXPIRING_DAYS = 3660  # ten years: beyond that every certificate "expires within N days"
@@ -90,28 +90,28 @@ def scope_areas(user: User | None, *, area: str | None = None, province: str | N
     list that would look like "nobody there".
     """
     if user is None or user.role in ("admin", "auditor"):
-        allowed = frozenset(AREAS)
+        allowed = frozenset(zone.areas())
     elif user.role == "reviewer":
         allowed = user.areas
     else:
         raise forbidden()
-    wanted = set(AREAS)
+    wanted = set(zone.areas())
     if area is not None:
-        if area not in AREAS:
+        if area not in zone.areas():
             raise ApiError(
-                422, "invalid_area", "地区必须是 qingpu、wujiang、jiashan 之一", f"unknown area {area!r}", area=area
+                422, "invalid_area", f"地区必须是 {'、'.join(zone.areas())} 之一", f"unknown area {area!r}", area=area
             )
         wanted &= {area}
     if province is not None:
-        if province not in PROVINCE_AREAS:
+        if province not in zone.provinces():
             raise ApiError(
                 422,
                 "invalid_province",
-                "省份必须是 shanghai、jiangsu、zhejiang 之一",
+                f"省份必须是 {'、'.join(zone.provinces())} 之一",
                 f"unknown province {province!r}",
                 province=province,
             )
-        wanted &= {PROVINCE_AREAS[province]}
+        wanted &= zone.areas_in(province)
     if not wanted:
         raise ApiError(422, "filter_conflict", "所选地区不属于所选省份", f"area {area} is not in province {province}")
     inside = sorted(wanted & allowed)
@@ -166,7 +166,7 @@ def _select(areas: Collection[str]) -> Any:
 
 
 def _record(row: Any, as_of: date, *, full_id_numbers: bool = False) -> dict[str, Any]:
-    area = AREAS[row.area]
+    area = zone.area(row.area)
     status = recognition_status(row.registry_status, row.valid_until, as_of)
     if row.revoked_on:
         status = "revoked"
@@ -246,7 +246,7 @@ def export(
             id_numbers="full" if full_id_numbers else "masked",
             sha256=digest,
         )
-    scope = "-".join(sorted(areas)) if len(areas) < len(AREAS) else "zone"
+    scope = "-".join(sorted(areas)) if len(areas) < len(zone.areas()) else "zone"
     filename = f"recognitions-{scope}-{as_of.isoformat()}.{fmt}"
     return Export(content, media_type, filename, len(records), digest)
 

@@ -163,13 +163,15 @@ router = APIRouter(include_in_schema=False)
 
 def _queue_gauges(engine: Any) -> None:
     from api.db import jobs
+    from api.states import JobState
 
-    waiting = jobs.c.state.in_(("queued", "running"))
+    pending = (JobState.QUEUED, JobState.RUNNING)
+    waiting = jobs.c.state.in_(pending)
     with engine.connect() as conn:
         counts = dict(conn.execute(select(jobs.c.state, func.count()).where(waiting).group_by(jobs.c.state)).all())
         oldest = conn.execute(select(func.min(jobs.c.created_at)).where(waiting)).scalar()
-    for state in ("queued", "running"):
-        QUEUE_DEPTH.labels(state).set(counts.get(state, 0))
+    for state in pending:
+        QUEUE_DEPTH.labels(str(state)).set(counts.get(state, 0))
     age = (datetime.now(UTC) - datetime.fromisoformat(oldest)).total_seconds() if oldest else 0.0
     OLDEST_JOB.set(max(0.0, age))
 

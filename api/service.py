@@ -2,8 +2,8 @@
 
 Every state change and every view of a whole ID number writes an audit entry in the same transaction;
 views with masked ID numbers (lists, status polls) only read (`reading`), taking no write lock.
-States: draft → queued → screening → approved | rejected | review (automatic outcome);
-review → approved | rejected | reupload_requested (reviewer); reupload_requested → queued (resubmit).
+States and the moves between them: `api.states` (draft → queued → screening → approved | rejected |
+review; review → approved | rejected | reupload_requested; reupload_requested → queued …).
 """
 
 from __future__ import annotations
@@ -12,29 +12,28 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
-from api import audit
+from api import audit, states
 from api.auth import User
 from api.db import applications, documents, jobs, new_id, now_iso, reading, screenings
 from api.errors import ApiError, not_found
 from api.models import ApplicationCreate, DecisionIn
+from api.states import DECIDED, EDITABLE, OUTCOME_STATE, AppState, JobState
 from api.storage import FileStore
 from huren import clock
-from huren.domain import DocType
+from huren.domain import Outcome, Reason, Severity
 from huren.normalize import mask_id_number
 from recognition.recognitions import recognitions
+from recognition.screening import Screening
 
-EDITABLE = ("draft", "reupload_requested")
-DECIDED = ("approved", "rejected")
-STATE_ZH = {
-    "draft": "草稿（未提交）",
-    "queued": "已提交，等待预审",
-    "screening": "预审中",
-    "review": "人工审核中",
-    "approved": "准予互认",
-    "rejected": "不予互认",
-    "reupload_requested": "请补正材料后重新提交",
+STATE_ZH: dict[str, str] = {
+    AppState.DRAFT: "草稿（未提交）",
+    AppState.QUEUED: "已提交，等待预审",
+    AppState.SCREENING: "预审中",
+    AppState.REVIEW: "人工审核中",
+    AppState.APPROVED: "准予互认",
+    AppState.REJECTED: "不予互认",
+    AppState.REUPLOAD_REQUESTED: "请补正材料后重新提交",
 }
-OUTCOME_STATE = {"approve": "approved", "reject": "rejected", "review": "review"}
 
 
 def load(conn: Connection, app_id: str, user: User) -> Any:
@@ -59,11 +58,11 @@ def create(engine: Engine, user: User, body: ApplicationCreate, *, max_per_day: 
             _check_daily_cap(conn, user, max_per_day)
         conn.execute(
             insert(applications).values(
-                id=app_id, owner_id=user.id, area=body.area, state="draft", version=1, form=form,
+                id=app_id, owner_id=user.id, area=body.area, state=AppState.DRAFT, version=1, form=form,
                 created_at=now, updated_at=now,
             )
         )  # fmt: skip
-        audit.append(conn, user.name, "application.create", app_id, area=body.area, state="draft")
+        audit.append(conn, user.name, "application.create", app_id, area=body.area, state=AppState.DRAFT)
         return summary(conn.execute(select(applications).where(applications.c.id == app_id)).one())
 
 
@@ -136,6 +135,12 @@ def latest_screening(conn: Connection, app_id: str) -> Any:
     return conn.execute(select(t).where(t.c.application_id == app_id).order_by(t.c.id.desc()).limit(1)).first()
 
 
+def screening_of(conn: Connection, app_id: str) -> Screening | None:
+    """The application's latest screening as a typed record; None before the first."""
+    row = latest_screening(conn, app_id)
+    return Screening.from_json(row.result) if row is not None else None
+
+
 def detail(engine: Engine, user: User, app_id: str) -> dict[str, Any]:
     """The whole application; a reviewer (only) sees the whole ID number, and that view is audited."""
     with engine.begin() if user.role == "reviewer" else reading(engine) as conn:
@@ -145,15 +150,14 @@ def detail(engine: Engine, user: User, app_id: str) -> dict[str, Any]:
             out["form"]["id_number"] = row.form.get("id_number")
             audit.append(conn, user.name, "application.view_personal_data", app_id, fields=["id_number"])
         out["documents"] = [document_json(d) for d in active_documents(conn, app_id)]
-        screening = latest_screening(conn, app_id)
+        screening = screening_of(conn, app_id)
         if screening is None:
             out["screening"] = None
         elif user.role == "applicant":  # the outcome and the applicant's texts: no evidence, no record values
-            result = screening.result
-            fails = [for_applicant(r) for r in result.get("reasons", []) if r.get("severity") == "fail"]
-            out["screening"] = {"decision": result.get("decision"), "reasons": fails}
+            fails = [for_applicant(r) for r in screening.reasons if r.severity == Severity.FAIL]
+            out["screening"] = {"decision": str(screening.decision.outcome), "reasons": fails}
         else:
-            out["screening"] = _masked_screening(screening.result, user)
+            out["screening"] = _masked_screening(screening.to_json(), user)
         out["decision"] = row.decision
         out["reupload"] = row.reupload or []
     return out
@@ -280,17 +284,26 @@ def submit(engine: Engine, user: User, app_id: str) -> dict[str, Any]:
                 "请先上传注册证、考核合格证或检定员证及身份证等材料后再提交",
                 "attach the certificates and the ID card before submitting",
             )
-        _transition(conn, row, "queued", user.name, "application.submit")
-        conn.execute(insert(jobs).values(application_id=app_id, kind="screen", state="queued", created_at=now_iso()))
+        _transition(conn, row, AppState.QUEUED, user.name, "application.submit")
+        conn.execute(
+            insert(jobs).values(application_id=app_id, kind="screen", state=JobState.QUEUED, created_at=now_iso())
+        )
         return summary(conn.execute(select(applications).where(applications.c.id == app_id)).one())
 
 
 def _transition(
     conn: Connection, row: Any, state: str, actor: str, action: str, noted: dict[str, Any] | None = None, **values: Any
 ) -> None:
-    """Move to `state` if nobody changed the row since it was read (version check); else 409.
+    """Move to `state` if the state table allows it (else 409) and nobody changed the row since it was read
+    (version check; else 409).
 
     `noted`: more for the audit entry (a reopening's reason)."""
+    try:
+        states.move(row.state, state)
+    except states.IllegalTransition as exc:
+        raise ApiError(
+            409, "illegal_transition", "申请当前状态不允许此操作", str(exc), state=row.state, target=state
+        ) from exc
     n = conn.execute(
         update(applications)
         .where(applications.c.id == row.id, applications.c.version == row.version)
@@ -309,9 +322,11 @@ def _conflict() -> ApiError:
     )
 
 
-def _auto_reasons(conn: Connection, app_id: str) -> list[dict[str, Any]]:
-    screening = latest_screening(conn, app_id)
-    return list(screening.result.get("reasons", [])) if screening is not None else []
+def _auto_refusals(conn: Connection, app_id: str) -> list[dict[str, Any]]:
+    """The latest screening's failing reasons as the applicant is told them."""
+    screening = screening_of(conn, app_id)
+    reasons = screening.reasons if screening is not None else []
+    return [for_applicant(r) for r in reasons if r.severity == Severity.FAIL]
 
 
 def decide(engine: Engine, user: User, app_id: str, body: DecisionIn) -> dict[str, Any]:
@@ -329,7 +344,7 @@ def decide(engine: Engine, user: User, app_id: str, body: DecisionIn) -> dict[st
         if body.action == "approve" and body.confirmed_employer:
             record["confirmed_employer"] = body.confirmed_employer  # the certificate may print it
         if body.action == "reopen":  # an automatic approval back to a person, with a reason, audited
-            if row.state != "approved" or row.decided_by != "system":
+            if row.state != AppState.APPROVED or row.decided_by != "system":
                 raise ApiError(
                     409,
                     "not_reopenable",
@@ -350,13 +365,13 @@ def decide(engine: Engine, user: User, app_id: str, body: DecisionIn) -> dict[st
                 values["certificate_number"] = None
                 record["revoked_certificate"] = row.certificate_number
             record["overrides"] = row.auto_outcome
-            new_state = "review"
+            new_state = AppState.REVIEW
         elif body.action in ("approve", "reject"):
             if row.state in DECIDED:
                 raise ApiError(409, "already_decided", "该申请已有结论", "the application is already decided")
-            if row.state != "review":
+            if row.state != AppState.REVIEW:
                 raise ApiError(409, "not_ready", "预审尚未完成", f"not ready for a decision (state {row.state})")
-            new_state = OUTCOME_STATE[body.action]
+            new_state = OUTCOME_STATE[Outcome(body.action)]
         elif body.action == "override":
             if row.state not in DECIDED or row.decided_by != "system":
                 raise ApiError(
@@ -370,12 +385,12 @@ def decide(engine: Engine, user: User, app_id: str, body: DecisionIn) -> dict[st
                 raise ApiError(
                     409, "certificate_issued", "证书已换发，不能改变结论", "a certificate was already issued"
                 )
-            if OUTCOME_STATE[body.outcome] == row.state:
+            if OUTCOME_STATE[Outcome(body.outcome)] == row.state:
                 raise ApiError(409, "same_outcome", "新结论与自动结论相同", "the outcome is already that")
-            new_state = OUTCOME_STATE[body.outcome]
+            new_state = OUTCOME_STATE[Outcome(body.outcome)]
             record["overrides"] = row.auto_outcome
         else:  # request_reupload
-            if row.state != "review" and not (row.state == "rejected" and row.decided_by == "system"):
+            if row.state != AppState.REVIEW and not (row.state == AppState.REJECTED and row.decided_by == "system"):
                 raise ApiError(409, "already_decided", "该申请已有结论", "the application is already decided")
             if not body.documents:
                 raise ApiError(
@@ -391,9 +406,9 @@ def decide(engine: Engine, user: User, app_id: str, body: DecisionIn) -> dict[st
                     {"document_id": d.document_id, "filename": name, **d.model_dump(exclude={"document_id"})}
                 )
             values["reupload"] = reupload
-            new_state = "reupload_requested"
-        if new_state == "rejected":
-            automatic = [for_applicant(r) for r in _auto_reasons(conn, app_id) if r.get("severity") == "fail"]
+            new_state = AppState.REUPLOAD_REQUESTED
+        if new_state == AppState.REJECTED:
+            automatic = _auto_refusals(conn, app_id)
             reasons = [r.model_dump() for r in body.reasons] or automatic
             if not reasons:
                 raise ApiError(422, "reasons_required", "不予互认须一次性告知全部理由", "a refusal needs its reasons")
@@ -404,9 +419,9 @@ def decide(engine: Engine, user: User, app_id: str, body: DecisionIn) -> dict[st
             values["decided_by"] = None
             noted["comment"] = body.comment
         _transition(conn, row, new_state, user.name, f"application.{body.action}", noted, **values)
-        if new_state == "approved":
+        if new_state == AppState.APPROVED:
             conn.execute(
-                insert(jobs).values(application_id=app_id, kind="reissue", state="queued", created_at=now_iso())
+                insert(jobs).values(application_id=app_id, kind="reissue", state=JobState.QUEUED, created_at=now_iso())
             )
         return summary(conn.execute(select(applications).where(applications.c.id == app_id)).one())
 
@@ -416,11 +431,11 @@ def status(engine: Engine, user: User, app_id: str) -> dict[str, Any]:
     with reading(engine) as conn:
         row = load(conn, app_id, user)
         reasons: list[dict[str, Any]] = []
-        if row.state == "rejected":
+        if row.state == AppState.REJECTED:
             chosen = (row.decision or {}).get("reasons")  # the reviewer's: written for the applicant already
-            reasons = chosen or [for_applicant(r) for r in _auto_reasons(conn, app_id) if r.get("severity") == "fail"]
+            reasons = chosen or _auto_refusals(conn, app_id)
         reupload = list(row.reupload or [])
-        if row.state == "rejected" and not reupload:
+        if row.state == AppState.REJECTED and not reupload:
             reupload = _reupload_from_reasons(conn, app_id, reasons)
     out = {
         "id": row.id,
@@ -443,21 +458,19 @@ def status(engine: Engine, user: User, app_id: str) -> dict[str, Any]:
     return out
 
 
-def for_applicant(reason: dict[str, Any]) -> dict[str, Any]:
+def for_applicant(reason: Reason) -> dict[str, Any]:
     """An automatic reason as the applicant reads it: its applicant's text, never the reviewer's note
     (which names the registry's values). A reason stored before there were two texts says only its kind."""
-    zh = reason.get("applicant_zh") or "材料未通过核验，请联系受理窗口了解需要补正的内容。"
-    en = reason.get("applicant_en") or "A document did not pass the check; please contact the office."
-    kept: dict[str, Any] = {
-        k: reason[k] for k in ("code", "severity", "document", "field", "document_id") if k in reason
-    }
+    zh = reason.applicant_zh or "材料未通过核验，请联系受理窗口了解需要补正的内容。"
+    en = reason.applicant_en or "A document did not pass the check; please contact the office."
+    kept = {"code": reason.code, "severity": str(reason.severity), "document": reason.document, "field": reason.field}
     return {**kept, "message_zh": zh, "message_en": en}
 
 
 def _reupload_from_reasons(conn: Connection, app_id: str, reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each refused document named once, with the reasons that concern it."""
-    screening = latest_screening(conn, app_id)
-    sources: dict[str, str] = screening.result.get("sources", {}) if screening is not None else {}
+    screening = screening_of(conn, app_id)
+    sources = screening.sources if screening is not None else {}
     by_id = {d.id: d for d in active_documents(conn, app_id)}
     by_label = {label: by_id[doc_id] for label, doc_id in sources.items() if doc_id in by_id}
     doc_label = {doc_id: label for label, doc_id in sources.items()}
@@ -488,10 +501,10 @@ def _kind_zh(conn: Connection, app_id: str, label: str | None) -> str:
     """What a stored document is (注册证, 身份证人像面), as the latest screening classified it."""
     from recognition.rules import DOC_NAMES
 
-    screening = latest_screening(conn, app_id)
-    docs = screening.result.get("documents", []) if screening is not None else []
-    kinds = list(dict.fromkeys(str(d.get("doc_type")) for d in docs if d.get("source") == label))
-    names = [DOC_NAMES[DocType(k)][0] for k in kinds if k in DocType.__members__.values()]
+    screening = screening_of(conn, app_id)
+    docs = screening.documents if screening is not None else []
+    kinds = list(dict.fromkeys(d.doc_type for d in docs if d.source == label))
+    names = [DOC_NAMES[k][0] for k in kinds]
     return "、".join(names)
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import Engine, select
 from api import audit
 from api.db import applications, documents
 from api.errors import ApiError
+from api.states import DECIDED
 
 CHUNK = 1 << 16
 
@@ -138,7 +139,7 @@ def purge_decided_uploads(engine: Engine, files: FileStore, *, days: int, now: d
             r.id
             for r in conn.execute(
                 select(applications.c.id).where(
-                    applications.c.state.in_(("approved", "rejected")), applications.c.updated_at <= cutoff
+                    applications.c.state.in_(sorted(DECIDED)), applications.c.updated_at <= cutoff
                 )
             )
         ]

@@ -25,19 +25,19 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, func, insert, or_, select, update
 
-from api import audit
+from api import audit, states
 from api.db import applications, documents, jobs, now_iso, reading, screenings
 from api.observability import DECISIONS, SCREENING_SECONDS_PER_PAGE
 from api.settings import ApiSettings
+from api.states import OUTCOME_STATE, AppState, JobState
 from api.storage import FileStore
 from api.typed_form import typed_form
 from huren import clock
-from huren.domain import DocType, Extraction, FileError
+from huren.domain import DocType, Outcome
 from matching.store import RegistryStore
-from matching.verify import verify_documents
-from recognition.decide import APPROVE, decide
 from recognition.recognitions import RecognitionStore
 from recognition.reissue import ReissueError, certificate_number, reissue
+from recognition.screening import Screening, screen
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
@@ -64,7 +64,8 @@ class Worker:
     # --- claiming ---------------------------------------------------------------------------------
 
     def _claimable(self, now: float) -> Any:
-        return or_(jobs.c.state == "queued", and_(jobs.c.state == "running", jobs.c.lease_until < now))
+        queued, running = jobs.c.state == JobState.QUEUED, jobs.c.state == JobState.RUNNING
+        return or_(queued, and_(running, jobs.c.lease_until < now))
 
     def _next(self, now: float) -> Any:
         """The claimable job whose owner has had the fewest jobs in the window before it; oldest first."""
@@ -76,7 +77,9 @@ class Worker:
             .where(or_(jobs.c.created_at >= since, self._claimable(now)))
             .subquery()
         )
-        claimable = or_(ranked.c.state == "queued", and_(ranked.c.state == "running", ranked.c.lease_until < now))
+        claimable = or_(
+            ranked.c.state == JobState.QUEUED, and_(ranked.c.state == JobState.RUNNING, ranked.c.lease_until < now)
+        )
         return select(ranked.c.id).where(claimable).order_by(ranked.c.turn, ranked.c.id).limit(CANDIDATES)
 
     def claim(self) -> Any:
@@ -104,7 +107,7 @@ class Worker:
                 update(jobs)
                 .where(jobs.c.id == found.id, self._claimable(now))
                 .values(
-                    state="running",
+                    state=JobState.RUNNING,
                     claimed_by=self.id,
                     lease_until=now + self.settings.job_lease_seconds,
                     attempts=jobs.c.attempts + 1,
@@ -115,11 +118,11 @@ class Worker:
             job = conn.execute(select(jobs).where(jobs.c.id == found.id)).one()
             if job.kind == "screen":
                 app = conn.execute(select(applications).where(applications.c.id == job.application_id)).one()
-                if app.state == "queued":
+                if states.allowed(app.state, AppState.SCREENING):  # from queued; a job taken over is screening already
                     conn.execute(
                         update(applications)
                         .where(applications.c.id == app.id)
-                        .values(state="screening", version=app.version + 1, updated_at=now_iso())
+                        .values(state=AppState.SCREENING, version=app.version + 1, updated_at=now_iso())
                     )
                     audit.append(conn, "worker", "application.screening", app.id, job=job.id, attempt=job.attempts)
             return job
@@ -128,16 +131,16 @@ class Worker:
         with self.engine.begin() as conn:
             n = conn.execute(
                 update(jobs)
-                .where(jobs.c.id == job.id, jobs.c.claimed_by == self.id, jobs.c.state == "running")
+                .where(jobs.c.id == job.id, jobs.c.claimed_by == self.id, jobs.c.state == JobState.RUNNING)
                 .values(lease_until=time.time() + self.settings.job_lease_seconds)
             ).rowcount
         if n != 1:
             raise LeaseLost(job.id)
 
-    def _finish(self, conn: Any, job: Any, state: str = "done", error: str | None = None) -> None:
+    def _finish(self, conn: Any, job: Any, state: JobState = JobState.DONE, error: str | None = None) -> None:
         n = conn.execute(
             update(jobs)
-            .where(jobs.c.id == job.id, jobs.c.claimed_by == self.id, jobs.c.state == "running")
+            .where(jobs.c.id == job.id, jobs.c.claimed_by == self.id, jobs.c.state == JobState.RUNNING)
             .values(state=state, finished_at=now_iso(), lease_until=None, error=error)
         ).rowcount
         if n != 1:
@@ -198,18 +201,21 @@ class Worker:
                 conn.execute(
                     update(jobs)
                     .where(jobs.c.id == job.id, jobs.c.claimed_by == self.id)
-                    .values(state="queued", claimed_by=None, lease_until=None, error=error[:2000])
+                    .values(state=JobState.QUEUED, claimed_by=None, lease_until=None, error=error[:2000])
                 )
                 return
-            self._finish(conn, job, "failed", error[:2000])
+            self._finish(conn, job, JobState.FAILED, error[:2000])
             if job.kind == "screen":
                 app = conn.execute(select(applications).where(applications.c.id == job.application_id)).one()
+                if not states.allowed(app.state, AppState.REVIEW):  # not screening any more: nothing to hand over
+                    log.warning("job %s failed for good; application %s is %s", job.id, app.id, app.state)
+                    return
                 conn.execute(
                     update(applications)
                     .where(applications.c.id == app.id)
-                    .values(state="review", version=app.version + 1, updated_at=now_iso())
+                    .values(state=AppState.REVIEW, version=app.version + 1, updated_at=now_iso())
                 )
-                audit.append(conn, "worker", "application.screening_failed", app.id, job=job.id, state="review")
+                audit.append(conn, "worker", "application.screening_failed", app.id, job=job.id, state=AppState.REVIEW)
 
     def as_of(self) -> date:
         """The decision's date: HUREN_AS_OF when set (tests, re-runs), else today in the zone's time (北京时间)."""
@@ -217,8 +223,6 @@ class Worker:
 
     def screen(self, job: Any) -> None:
         """Extraction → matching → decision for the application's documents; all evidence stored."""
-        from ocr.pipeline import extract_file
-
         with self.engine.connect() as conn:
             docs = list(
                 conn.execute(
@@ -228,37 +232,29 @@ class Worker:
                 )
             )
             form = conn.execute(select(applications.c.form).where(applications.c.id == job.application_id)).scalar()
-        extractions: list[Extraction] = [typed_form(form or {})]  # what was declared, checked against the scans
-        errors: list[FileError] = []
+        files: dict[str, Path] = {}
         sources: dict[str, str] = {}
-        config = self.settings.engine_config()
-        started = time.perf_counter()
         for doc in docs:
-            self.renew(job)
             label = _unique_label(doc.filename, sources)
             sources[label] = doc.id
-            for item in extract_file(self.files.path(doc.storage_name), config=config):
-                item.source = label  # reasons name the document as the applicant named it
-                (errors if isinstance(item, FileError) else extractions).append(item)  # type: ignore[arg-type]
-        versions = {"ocr_engine": "text layer only (no OCR)"}
-        if any(not e.quality.text_layer for e in extractions):
-            from ocr.engine import get_engine
-
-            versions["ocr_engine"] = get_engine(config).version
-        as_of = self.as_of()
-        result = verify_documents(extractions, self.registry, as_of)
-        decision = decide(result, as_of=as_of, versions=versions, file_errors=errors)
-        pages = len(extractions) - 1  # the first is the typed form, not a page
+            files[label] = self.files.path(doc.storage_name)
+        started = time.perf_counter()
+        result = screen(
+            files,
+            self.registry,
+            self.as_of(),
+            self.settings.engine_config(),
+            declared=[typed_form(form or {})],  # what was declared, checked against the scans
+            sources=sources,
+            before_each=lambda: self.renew(job),
+        )
+        decision = result.decision
+        pages = len(result.documents) - 1  # the first is the typed form, not a page
         if pages:
             SCREENING_SECONDS_PER_PAGE.observe((time.perf_counter() - started) / pages)
         DECISIONS.labels(decision.outcome).inc()
-        payload = {
-            **result.to_json(),
-            "file_errors": [e.to_json() for e in errors],
-            **decision.to_json(),
-            "sources": sources,
-        }
-        state = {"approve": "approved", "reject": "rejected", "review": "review"}[decision.outcome]
+        payload = result.to_json()
+        state = OUTCOME_STATE[decision.outcome]
         with self.engine.begin() as conn:
             self._finish(conn, job)
             conn.execute(
@@ -271,15 +267,16 @@ class Worker:
                 )
             )
             app = conn.execute(select(applications).where(applications.c.id == job.application_id)).one()
-            if app.state != "screening":  # changed meanwhile (cannot, documents are locked): keep the evidence only
+            if app.state != AppState.SCREENING:  # changed meanwhile (cannot, documents are locked): keep the evidence
                 return
+            states.move(app.state, state)
             conn.execute(
                 update(applications)
                 .where(applications.c.id == app.id)
                 .values(
                     state=state,
                     auto_outcome=decision.outcome,
-                    decided_by="system" if state != "review" else None,
+                    decided_by="system" if state != AppState.REVIEW else None,
                     decision=None,
                     reupload=None,
                     version=app.version + 1,
@@ -296,9 +293,11 @@ class Worker:
                 state=state,
                 reasons=[r.code for r in decision.reasons],
             )
-            if state == "approved":
+            if state == AppState.APPROVED:
                 conn.execute(
-                    insert(jobs).values(application_id=app.id, kind="reissue", state="queued", created_at=now_iso())
+                    insert(jobs).values(
+                        application_id=app.id, kind="reissue", state=JobState.QUEUED, created_at=now_iso()
+                    )
                 )
 
     def issue(self, job: Any) -> None:
@@ -308,16 +307,14 @@ class Worker:
             screening = conn.execute(
                 select(screenings).where(screenings.c.application_id == app.id).order_by(screenings.c.id.desc())
             ).first()
-        if app.state != "approved" or app.certificate_number or screening is None:
+        if app.state != AppState.APPROVED or app.certificate_number or screening is None:
             with self.engine.begin() as conn:
                 self._finish(conn, job)
             return
-        as_of = date.fromisoformat(screening.result["decision_record"]["as_of"])
-        extractions = [Extraction.from_json(d) for d in screening.result["documents"]]
-        result = verify_documents(extractions, self.registry, as_of)
-        decision = decide(result, as_of=as_of)
-        if decision.outcome != APPROVE:  # a reviewer approved what the rules doubted or refused
-            decision = dataclasses.replace(decision, outcome=APPROVE, reasons=[])
+        stored = Screening.from_json(screening.result)
+        decision = stored.decision  # what the rules decided then, on the evidence stored with it
+        if app.decided_by != "system":  # a reviewer approved what the rules doubted or refused: theirs stands
+            decision = dataclasses.replace(decision, outcome=Outcome.APPROVE)
         number: str | None = None
         error: str | None = None
         try:
@@ -325,7 +322,7 @@ class Worker:
                 self._already_issued(app.id)
                 or reissue(
                     decision,
-                    result,
+                    stored.result,
                     area=app.area,
                     out_dir=Path(self.settings.data_dir) / "certificates",
                     base_url=self.settings.verify_base_url or "",
@@ -334,13 +331,13 @@ class Worker:
                     store=self.recognitions,
                     application_id=app.id,
                     confirmed_employer=(app.decision or {}).get("confirmed_employer"),
-                    holder_photo=self._holder_photo(app.id, extractions, screening.result.get("sources") or {}),
+                    holder_photo=self._holder_photo(app.id, stored),
                 ).number
             )
         except ReissueError as exc:
             error = exc.code
         with self.engine.begin() as conn:
-            self._finish(conn, job, "done" if number else "failed", error)
+            self._finish(conn, job, JobState.DONE if number else JobState.FAILED, error)
             conn.execute(
                 update(applications)
                 .where(applications.c.id == app.id)
@@ -349,7 +346,7 @@ class Worker:
             action = "certificate.issue" if number else "certificate.failed"
             audit.append(conn, "worker", action, app.id, job=job.id, number=number, error=error)
 
-    def _holder_photo(self, app_id: str, extractions: list[Extraction], sources: dict[str, str]) -> bytes | None:
+    def _holder_photo(self, app_id: str, screening: Screening) -> bytes | None:
         """The portrait from the application's ID card front, read from the stored upload (as `huren reissue` does)."""
         from recognition.holder_photo import photo_from_file
 
@@ -359,8 +356,8 @@ class Worker:
                     select(documents.c.id, documents.c.storage_name).where(documents.c.application_id == app_id)
                 ).all()
             )
-        for extraction in extractions:
-            name = stored.get(sources.get(extraction.source, ""))
+        for extraction in screening.documents:
+            name = stored.get(screening.sources.get(extraction.source, ""))
             if extraction.doc_type is not DocType.ID_CARD_FRONT or name is None:
                 continue
             photo = photo_from_file(dataclasses.replace(extraction, source=str(self.files.path(name))))

@@ -3,9 +3,10 @@ against plain RapidOCR (its defaults, onnxruntime) only reading the same four pa
 
     .venv/bin/python bench/bench_decision.py [--samples DIR] [--runs 5]
 
-Huren runs on `HUREN_OCR_RUNTIME` (default `auto`), through `extract_file`, the path the service's
-screening worker takes.  The two sides alternate run by run (A B A B …, which goes first alternating
-too), so a machine busy with other work slows both alike; the ratio is of the medians.
+Huren runs on `HUREN_OCR_RUNTIME` (default `auto`), through `recognition.screening` (extract, then
+verify and decide), the path the service's screening worker and `huren verify` take.  The two sides
+alternate run by run (A B A B …, which goes first alternating too), so a machine busy with other work
+slows both alike; the ratio is of the medians.
 
 Pages: a registration certificate, both sides of an ID card and the application form of one person,
 as images (the OCR path, not a PDF text layer). Taken from `samples/documents` when it exists, else
@@ -29,13 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from api.settings import Settings  # noqa: E402
-from huren.domain import Extraction  # noqa: E402
 from matching.registry import Registry  # noqa: E402
-from matching.verify import verify_documents  # noqa: E402
 from ocr.engine import get_engine  # noqa: E402
 from ocr.ingest import iter_pages  # noqa: E402
-from ocr.pipeline import extract_file  # noqa: E402
-from recognition.decide import decide  # noqa: E402
+from recognition.screening import assess, extract  # noqa: E402
 
 WANTED = ("registration_certificate", "id_card_front", "id_card_back", "application_form")
 
@@ -89,7 +87,8 @@ def main() -> int:
     as_of = date.fromisoformat(args.as_of)
 
     t0 = time.perf_counter()
-    engine = get_engine(Settings().engine_config())
+    engine_config = Settings().engine_config()
+    engine = get_engine(engine_config)  # loaded here to time it; `extract` then finds it loaded
     load = time.perf_counter() - t0
     from rapidocr import RapidOCR
 
@@ -104,10 +103,9 @@ def main() -> int:
 
     def once() -> tuple[float, float, str, list[str]]:
         start = time.perf_counter()
-        pages = [p for f in files for p in extract_file(f, engine=engine) if isinstance(p, Extraction)]
+        extracted = extract(files, engine_config)  # `screen` in two steps, to time the second
         ocr_done = time.perf_counter()
-        result = verify_documents(pages, registry, as_of)
-        decision = decide(result, as_of=as_of, versions={"ocr_engine": engine.version})
+        decision = assess(extracted, registry, as_of).decision
         end = time.perf_counter()
         return end - start, end - ocr_done, decision.outcome, [r.code for r in decision.reasons]
 

@@ -12,7 +12,6 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,18 +22,18 @@ from rich.panel import Panel
 from rich.table import Table
 
 from db import default_database_url
-from huren.domain import CERTIFICATE_TYPES, Decision, DocType, Extraction, FileError
+from huren.domain import CERTIFICATE_TYPES, DocType
 from huren.normalize import mask_id_number
 from matching.errors import MatchingError
 from matching.registry import Registry
 from matching.search import RecordSource
 from matching.store import RegistryStore
-from matching.verify import VerifyResult, verify_documents
-from recognition.decide import APPROVE, REJECT, decide
+from recognition.decide import APPROVE, REJECT, REVIEW
 from recognition.recognitions import RecognitionStore
 from recognition.rules import DOC_NAMES, DecisionConfig, doc_ref
+from recognition.screening import Screening, screen
 
-EXIT_FOR = {APPROVE: 0, REJECT: 1, "review": 3}
+EXIT_FOR = {APPROVE: 0, REJECT: 1, REVIEW: 3}
 EXIT_BAD_INPUT = 2
 BASE_URL_ENV = "HUREN_VERIFY_BASE_URL"
 DEFAULT_BASE_URL = "https://huren.yrd.example"
@@ -44,17 +43,7 @@ class CliInputError(Exception):
     """A problem with the arguments (exit 2), with a message for the user."""
 
 
-@dataclass(slots=True)
-class Verification:
-    result: VerifyResult
-    decision: Decision
-    file_errors: list[FileError] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        out = self.result.to_json()
-        out["file_errors"] = [e.to_json() for e in self.file_errors]
-        out.update(self.decision.to_json())
-        return out
+Verification = Screening  # what `huren verify` prints and `huren reissue` issues from
 
 
 def open_registry(registry_csv: Path | None, database_url: str | None) -> RecordSource:
@@ -83,22 +72,9 @@ def run_verification(
 ) -> Verification:
     """OCR every page (text layer where a PDF has one) → evidence and consistency → decision."""
     from api.settings import Settings
-    from ocr.engine import get_engine
     from ocr.ingest import expand_inputs
-    from ocr.pipeline import extract_file
 
-    engine_config = Settings().engine_config()
-    extractions: list[Extraction] = []
-    errors: list[FileError] = []
-    for path in expand_inputs(files):
-        for item in extract_file(path, config=engine_config):
-            (errors if isinstance(item, FileError) else extractions).append(item)  # type: ignore[arg-type]
-    versions = {"ocr_engine": "text layer only (no OCR)"}
-    if any(not e.quality.text_layer for e in extractions):
-        versions["ocr_engine"] = get_engine(engine_config).version  # cached: the engine extract_file used
-    result = verify_documents(extractions, registry, as_of)
-    decision = decide(result, as_of=as_of, config=config, versions=versions, file_errors=errors)
-    return Verification(result, decision, errors)
+    return screen(expand_inputs(files), registry, as_of, Settings().engine_config(), config=config)
 
 
 def _local_today() -> date:
@@ -281,10 +257,11 @@ def reissue_cli(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """换发示范区统一注册计量师注册证书 / verify and, if approved, issue the zone certificate (PDF + QR)."""
-    from recognition.reissue import AREAS, ReissueError
+    from huren import zone
+    from recognition.reissue import ReissueError
 
-    if area not in AREAS:
-        raise typer.BadParameter(f"one of {', '.join(AREAS)}", param_hint="--area")
+    if area not in zone.areas():
+        raise typer.BadParameter(f"one of {', '.join(zone.areas())}", param_hint="--area")
     try:
         _, cert = reissue_command(
             files,

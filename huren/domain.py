@@ -205,6 +205,11 @@ class FileError:
             out["page"] = self.page
         return out
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FileError:
+        error = data.get("error") or {}
+        return cls(data["source"], error.get("code", ""), error.get("message", ""), data.get("page"))
+
 
 # --- registry and matching -------------------------------------------------------------------------
 
@@ -257,6 +262,18 @@ class RegistryRecord:
         d["status"] = str(self.status)
         return d
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RegistryRecord:
+        values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        for k in ("valid_from", "valid_until"):
+            if values.get(k):
+                values[k] = date.fromisoformat(values[k])
+        values["cert_type"] = CertType(values["cert_type"])
+        values["status"] = RecordStatus(values.get("status") or RecordStatus.VALID)
+        values["categories"] = list(values.get("categories") or [])
+        values["items"] = list(values.get("items") or [])
+        return cls(**values)
+
 
 class Verdict(StrEnum):
     MATCH = "match"
@@ -288,6 +305,18 @@ class FieldEvidence:
             out["bbox"] = [round(v, 1) for v in self.bbox] if self.bbox else None
         return out
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FieldEvidence:
+        return cls(
+            field=data["field"],
+            extracted=data.get("extracted"),
+            registry=data.get("registry"),
+            similarity=float(data.get("similarity") or 0.0),
+            verdict=Verdict(data["verdict"]),
+            found_via_registry=bool(data.get("found_via_registry")),
+            bbox=_bbox(data.get("bbox")),
+        )
+
 
 @dataclass(slots=True)
 class Evidence:
@@ -312,6 +341,19 @@ class Evidence:
             "fields": [f.to_json() for f in self.fields],
         }
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Evidence:
+        record = data.get("record")
+        return cls(
+            source=data["source"],
+            page=int(data["page"]),
+            doc_type=DocType(data["doc_type"]),
+            record=RegistryRecord.from_json(record) if record else None,
+            score=float(data.get("score") or 0.0),
+            fields=[FieldEvidence.from_json(f) for f in data.get("fields", [])],
+            index=int(data.get("index") or 0),
+        )
+
 
 @dataclass(slots=True)
 class ConsistencyCheck:
@@ -325,22 +367,41 @@ class ConsistencyCheck:
     def to_json(self) -> dict[str, Any]:
         return {"check": self.check, "verdict": str(self.verdict), "detail": self.detail, "documents": self.documents}
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ConsistencyCheck:
+        return cls(data["check"], Verdict(data["verdict"]), data.get("detail", ""), list(data.get("documents") or []))
+
 
 # --- recognition decision --------------------------------------------------------------------------
+
+
+class Outcome(StrEnum):
+    """What the rules decide: 即办件 approval, a refusal with every reason, or a person's review."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+    REVIEW = "review"
+
+
+class Severity(StrEnum):
+    """A reason's weight: `fail` refuses the application as submitted, `doubt` sends it to a person."""
+
+    FAIL = "fail"
+    DOUBT = "doubt"
 
 
 @dataclass(slots=True)
 class Reason:
     """Why a decision is not a plain approval: one rule's finding about one document and field.
 
-    `severity` is "fail" (the application cannot be recognised as submitted) or "doubt" (a person must
+    `severity` is `fail` (the application cannot be recognised as submitted) or `doubt` (a person must
     look); messages name the document and the field and never hold a whole ID number. `message_*` is
     what a reviewer reads (values, registry values, confidences); `applicant_*` what the applicant is
     told: plain words, what to do, never a value of the authority's record.
     """
 
     code: str
-    severity: str  # "fail" | "doubt"
+    severity: Severity
     document: str | None  # "source#page", as matching's consistency checks name documents
     field: str | None
     message_zh: str
@@ -351,7 +412,7 @@ class Reason:
     def to_json(self) -> dict[str, Any]:
         return {
             "code": self.code,
-            "severity": self.severity,
+            "severity": str(self.severity),
             "document": self.document,
             "field": self.field,
             "message_zh": self.message_zh,
@@ -360,12 +421,25 @@ class Reason:
             "applicant_en": self.applicant_en,
         }
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Reason:
+        return cls(
+            code=data["code"],
+            severity=Severity(data["severity"]),
+            document=data.get("document"),
+            field=data.get("field"),
+            message_zh=data.get("message_zh", ""),
+            message_en=data.get("message_en", ""),
+            applicant_zh=data.get("applicant_zh", ""),  # reasons stored before there were two texts
+            applicant_en=data.get("applicant_en", ""),
+        )
+
 
 @dataclass(slots=True)
 class Decision:
     """The outcome of one application (approve | reject | review) and everything needed to re-run it."""
 
-    outcome: str  # "approve" | "reject" | "review"
+    outcome: Outcome
     reasons: list[Reason]
     as_of: date
     rules_version: str
@@ -377,11 +451,11 @@ class Decision:
 
     @property
     def approved(self) -> bool:
-        return self.outcome == "approve"
+        return self.outcome == Outcome.APPROVE
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "decision": self.outcome,
+            "decision": str(self.outcome),
             "reasons": [r.to_json() for r in self.reasons],
             "review_fields": [dict(f) for f in self.review_fields],
             "decision_record": {
@@ -393,3 +467,19 @@ class Decision:
                 "settings": dict(self.settings),
             },
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Decision:
+        """The decision as `to_json` wrote it (the keys may sit beside others, as in a stored screening)."""
+        record = data.get("decision_record") or {}
+        return cls(
+            outcome=Outcome(data["decision"]),
+            reasons=[Reason.from_json(r) for r in data.get("reasons", [])],
+            as_of=date.fromisoformat(record["as_of"]),
+            rules_version=record.get("rules_version", ""),
+            versions=dict(record.get("versions") or {}),
+            thresholds=dict(record.get("thresholds") or {}),
+            settings=dict(record.get("settings") or {}),
+            review_fields=[dict(f) for f in data.get("review_fields", [])],
+            decided_at=record.get("decided_at"),
+        )

@@ -34,6 +34,14 @@ class VerifyResult:
             "consistency": [c.to_json() for c in self.consistency],
         }
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> VerifyResult:
+        return cls(
+            [Extraction.from_json(d) for d in data.get("documents", [])],
+            [Evidence.from_json(e) for e in data.get("evidence", [])],
+            [ConsistencyCheck.from_json(c) for c in data.get("consistency", [])],
+        )
+
 
 def verify_documents(extractions: Sequence[Extraction], registry: RecordSource, as_of: date) -> VerifyResult:
     """One evidence per certificate (registration / assessment / verifier); ID cards and forms feed consistency.

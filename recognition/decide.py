@@ -23,11 +23,11 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from importlib import metadata
 
-from huren.domain import Decision, FileError, Reason
+from huren.domain import Decision, FileError, Outcome, Reason, Severity
 from matching.verify import VerifyResult
 from recognition.rules import RULES, RULES_VERSION, DecisionConfig, Facts, Rule, evaluate, rules_digest
 
-APPROVE, REJECT, REVIEW = "approve", "reject", "review"
+APPROVE, REJECT, REVIEW = Outcome.APPROVE, Outcome.REJECT, Outcome.REVIEW
 
 
 def _huren_version() -> str:
@@ -37,8 +37,8 @@ def _huren_version() -> str:
         return "unknown"
 
 
-def outcome_of(reasons: Sequence[Reason]) -> str:
-    if any(r.severity == "fail" for r in reasons):
+def outcome_of(reasons: Sequence[Reason]) -> Outcome:
+    if any(r.severity == Severity.FAIL for r in reasons):
         return REJECT
     if reasons:
         return REVIEW
@@ -68,13 +68,13 @@ def decide(
         file_errors=list(file_errors),
     )
     reasons = evaluate(facts, rules)
-    reasons.sort(key=lambda r: 0 if r.severity == "fail" else 1)  # stable: table order within each severity
+    reasons.sort(key=lambda r: 0 if r.severity == Severity.FAIL else 1)  # stable: table order within each severity
     outcome = outcome_of(reasons)
     review_fields: list[dict[str, str | None]] = []
     if outcome != APPROVE:
         for r in reasons:
             entry = {"document": r.document, "field": r.field}
-            if r.severity == "doubt" and entry not in review_fields:
+            if r.severity == Severity.DOUBT and entry not in review_fields:
                 review_fields.append(entry)
     recorded = {"huren": _huren_version(), "rules": RULES_VERSION, "rules_digest": rules_digest(rules)}
     recorded.update(versions or {})

@@ -4,7 +4,7 @@ Number scheme
 -------------
     YRD-{area}-{year}-{sequence}-{check}        e.g. YRD-QP-2025-000001-2
 
-* `area` — the recognising area: QP 上海市青浦区, WJ 苏州市吴江区, JS 嘉兴市嘉善县;
+* `area` — the recognising area's code (`huren.zone`): QP 上海市青浦区, WJ 苏州市吴江区, JS 嘉兴市嘉善县;
 * `year` — the year of issue; `sequence` — six digits, per area and year, from 000001;
 * `check` — ISO 7064 hybrid MOD 35,34 (python-stdnum `iso7064.mod_37_36` over a 34-character
   alphabet) over `{area}{year}{sequence}`: one character of 0-9 and A-Z without I and O, which read
@@ -55,8 +55,10 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from stdnum.iso7064 import mod_37_36
 
+from huren import zone
 from huren.domain import CertType, Decision, DocType, RegistryRecord
 from huren.normalize import mask_id_number
+from huren.zone import Area
 from matching.verify import VerifyResult
 from recognition.recognitions import Recognition, RecognitionStore
 
@@ -69,7 +71,6 @@ FONT_CANDIDATES: tuple[tuple[str, int], ...] = (
     ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
 )
 
-TITLE_ZONE = "长三角生态绿色一体化发展示范区"
 TITLE_CERT = "注册计量师注册证书"
 
 
@@ -78,22 +79,6 @@ class ReissueError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
-
-
-@dataclass(frozen=True, slots=True)
-class Area:
-    key: str
-    code: str
-    name: str
-    bureau: str  # the recognising authority printed as 发证机关
-    province: str
-
-
-AREAS: dict[str, Area] = {
-    "qingpu": Area("qingpu", "QP", "上海市青浦区", "上海市青浦区市场监督管理局", "shanghai"),
-    "wujiang": Area("wujiang", "WJ", "苏州市吴江区", "苏州市吴江区市场监督管理局", "jiangsu"),
-    "jiashan": Area("jiashan", "JS", "嘉兴市嘉善县", "嘉善县市场监督管理局", "zhejiang"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,12 +128,15 @@ class ReissuedCertificate:
 
 # --- numbers and codes --------------------------------------------------------------------------------
 
-NUMBER_PATTERN = re.compile(r"^YRD-(QP|WJ|JS)-(\d{4})-(\d{6})-([0-9A-Z])$")
+NUMBER_PATTERN = re.compile(r"^YRD-([A-Z]{2})-(\d{4})-(\d{6})-([0-9A-Z])$")  # the area's code: one of the zone's
 CHECK_ALPHABET = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I, no O: they read as 1 and 0
 
 
+AREAS = zone.ZONE.areas  # the zone's areas as first imported (older imports); the code reads `huren.zone`
+
+
 def certificate_number(area: Area | str, year: int, sequence: int) -> str:
-    a = AREAS[area] if isinstance(area, str) else area
+    a = zone.area(area) if isinstance(area, str) else area
     if not 0 < sequence < 1_000_000:
         raise ReissueError(f"sequence {sequence} out of range 1–999999", code="sequence_exhausted")
     body = f"{a.code}{year:04d}{sequence:06d}"
@@ -162,7 +150,7 @@ def normalize_number(number: str) -> str:
 
 def number_valid(number: str) -> bool:
     m = NUMBER_PATTERN.match(number)
-    if not m:
+    if not m or m.group(1) not in {a.code for a in zone.areas().values()}:
         return False
     return mod_37_36.is_valid("".join(m.groups()), CHECK_ALPHABET)
 
@@ -436,12 +424,17 @@ def _seal(c: Canvas, text: str, cx: float, cy: float, radius: float, font: str) 
     c.restoreState()
 
 
+def validity_note() -> str:
+    """Where the certificate holds, at its foot: the zone and its areas."""
+    return f"本证书在{zone.ZONE.name}（{zone.ZONE.extent()}）范围内有效。"
+
+
 def render_pdf(cert: ReissuedCertificate, path: Path) -> Path:
     """Draw the certificate on one A4 page; the text is real (embedded font) so it reads back exactly."""
     font = register_font()
     w, h = A4
     c = Canvas(str(path), pagesize=A4, pageCompression=1, initialFontName=font, initialFontSize=12)
-    c.setTitle(f"{TITLE_ZONE}{TITLE_CERT} {cert.number}")
+    c.setTitle(f"{zone.ZONE.name}{TITLE_CERT} {cert.number}")
     c.setAuthor(cert.issuing_authority)
     c.setSubject(TITLE_CERT)
     c.setCreator("Huren 互认")
@@ -453,8 +446,8 @@ def render_pdf(cert: ReissuedCertificate, path: Path) -> Path:
     c.rect(15 * mm, 15 * mm, w - 30 * mm, h - 30 * mm)
     # titles
     c.setFillColor(black)
-    title_font = body_font(TITLE_ZONE + TITLE_CERT, register_serif(), font)
-    _centered(c, TITLE_ZONE, h - 42 * mm, 20, title_font, space=1.5)
+    title_font = body_font(zone.ZONE.name + TITLE_CERT, register_serif(), font)
+    _centered(c, zone.ZONE.name, h - 42 * mm, 20, title_font, space=1.5)
     _centered(c, TITLE_CERT, h - 60 * mm, 28, title_font, space=6)
     c.setFillColor(Color(0.35, 0.35, 0.35))
     _centered(c, "（跨区域互认换发）", h - 70 * mm, 11, font)
@@ -491,7 +484,7 @@ def render_pdf(cert: ReissuedCertificate, path: Path) -> Path:
     c.setFont(font, 8)
     basis = f"互认依据：原注册证书 {cert.original_cert_number}"
     c.drawString(32 * mm, 24 * mm, basis)
-    c.drawString(32 * mm, 20 * mm, "本证书在长三角生态绿色一体化发展示范区（上海青浦、江苏吴江、浙江嘉善）范围内有效。")
+    c.drawString(32 * mm, 20 * mm, validity_note())
     c.showPage()
     c.save()
     return path
@@ -520,9 +513,9 @@ def reissue(
     `holder_photo`: PNG of the holder's portrait from the ID card front (`recognition.holder_photo`).
     Every call issues a new certificate with its own number (an earlier one of the same person is
     superseded by it); `application_id` ties it to the service's application."""
-    if area not in AREAS:
-        raise ReissueError(f"unknown area {area!r}; one of {', '.join(AREAS)}", code="unknown_area")
-    the_area = AREAS[area]
+    if area not in zone.areas():
+        raise ReissueError(f"unknown area {area!r}; one of {', '.join(zone.areas())}", code="unknown_area")
+    the_area = zone.area(area)
     if not base_url:
         raise ReissueError(
             "no base URL for the QR code: set HUREN_VERIFY_BASE_URL (or --base-url)", code="base_url_missing"

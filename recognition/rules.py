@@ -30,8 +30,9 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, TypeAlias
+from typing import Any, TypeAlias
 
+from huren import zone
 from huren.domain import (
     CERTIFICATE_TYPES,
     ConsistencyCheck,
@@ -42,6 +43,7 @@ from huren.domain import (
     FileError,
     Reason,
     RecordStatus,
+    Severity,
     Verdict,
 )
 from huren.labels import DOC_NAMES, FIELD_NAMES
@@ -54,12 +56,9 @@ from matching.normalize import clean_id_number, clean_name, name_key
 from ocr.classify import CONTENT_WARNING
 from recognition.notices import applicant_notice
 
-Severity = Literal["fail", "doubt"]
-
 RULES_VERSION = "1.0"
 """Bumped by hand when a rule's meaning changes; `rules_digest()` changes with any edit of the table."""
 
-ZONE_PROVINCES: tuple[str, ...] = ("shanghai", "jiangsu", "zhejiang")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,18 +75,13 @@ class DecisionConfig:
     min_doc_type_confidence: float = 0.50
     min_page_confidence: float = 0.75  # mean OCR confidence of a page's lines
     doubtful_quality_flags: tuple[str, ...] = ("blurred", "low_resolution", "glare", "cut_off", "no_text")
-    zone_provinces: tuple[str, ...] = ZONE_PROVINCES
+    zone_provinces: tuple[str, ...] = dc_field(default_factory=lambda: tuple(zone.provinces()))
     # The area applied for (else the typed form's `target_area`), and the place names an employer of each
     # area bears: an employer that names none of them is a point for the reviewer.
     target_area: str | None = None
     # The district and its towns (镇/街道): an employer's name often bears only its town (上海朱家角…).
-    area_places: tuple[tuple[str, tuple[str, ...]], ...] = (
-        (
-            "qingpu",
-            ("青浦", "朱家角", "金泽", "练塘", "赵巷", "徐泾", "华新", "重固", "白鹤", "夏阳", "盈浦", "香花桥"),
-        ),
-        ("wujiang", ("吴江", "松陵", "同里", "黎里", "平望", "盛泽", "震泽", "七都", "桃源", "汾湖", "横扇", "八坼")),
-        ("jiashan", ("嘉善", "魏塘", "西塘", "姚庄", "陶庄", "天凝", "干窑", "大云", "罗星", "惠民")),
+    area_places: tuple[tuple[str, tuple[str, ...]], ...] = dc_field(
+        default_factory=lambda: tuple((a.key, a.places) for a in zone.areas().values())
     )
     # Fields each document must show for the decision to rest on it (an unread one is a doubt).
     key_fields: tuple[tuple[DocType, tuple[str, ...]], ...] = (
@@ -204,11 +198,11 @@ class Rule:
         return "|".join((*fields, f"softens={self.softens}"))
 
     def severity_for(self, finding: Finding, config: DecisionConfig) -> Severity:
-        if self.severity == "fail" and self.softens and finding.field:
+        if self.severity == Severity.FAIL and self.softens and finding.field:
             for d in (finding.document, finding.other):
                 f = d.fields.get(finding.field) if d is not None else None
                 if f is not None and f.confidence < config.min_field_confidence:
-                    return "doubt"
+                    return Severity.DOUBT
         return self.severity
 
     def reasons(self, facts: Facts) -> Iterator[Reason]:
@@ -707,10 +701,12 @@ _UNCLEAR_AGAINST_REGISTRY = (
 
 RULES: tuple[Rule, ...] = (
     # 资格审核: the documents the guide asks for
-    Rule("certificate_missing", "fail", "未提交{required}", "no {required_en} was submitted", _certificate_missing),
+    Rule(
+        "certificate_missing", Severity.FAIL, "未提交{required}", "no {required_en} was submitted", _certificate_missing
+    ),
     Rule(
         "id_card_front_missing",
-        "fail",
+        Severity.FAIL,
         "未提交身份证人像面",
         "the front of the ID card (holder's side) is missing",
         _missing,
@@ -718,7 +714,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "id_card_back_missing",
-        "fail",
+        Severity.FAIL,
         "未提交身份证国徽面（有效期限）",
         "the back of the ID card (validity) is missing",
         _missing,
@@ -726,7 +722,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "application_form_missing",
-        "fail",
+        Severity.FAIL,
         "未提交注册计量师注册资质互认申请表",
         "the application form is missing",
         _missing,
@@ -735,56 +731,56 @@ RULES: tuple[Rule, ...] = (
     # readability
     Rule(
         "file_unreadable",
-        "doubt",
+        Severity.DOUBT,
         "文件{doc}无法读取（{error}），请人工查看或重新提交",
         "file {doc_en} could not be read ({error})",
         _file_unreadable,
     ),
     Rule(
         "document_unrecognised",
-        "doubt",
+        Severity.DOUBT,
         "{doc}无法识别材料类型",
         "{doc_en}: the kind of document was not recognised",
         _unrecognised,
     ),
     Rule(
         "document_type_uncertain",
-        "doubt",
+        Severity.DOUBT,
         "{doc}材料类型识别置信度低（{confidence}）",
         "{doc_en}: document type recognised with low confidence ({confidence})",
         _type_uncertain,
     ),
     Rule(
         "document_type_from_content",
-        "doubt",
+        Severity.DOUBT,
         "{doc}未读到材料标题或栏目名称，类型仅由内容推断，需人工核对",
         "{doc_en}: no title or labels read, the type was inferred from the values alone; a person must check",
         _typed_by_content,
     ),
     Rule(
         "scan_quality_poor",
-        "doubt",
+        Severity.DOUBT,
         "{doc}扫描质量差（{flags}），需人工核对",
         "{doc_en}: poor scan ({flags}); a person must check",
         _poor_scan,
     ),
     Rule(
         "page_low_confidence",
-        "doubt",
+        Severity.DOUBT,
         "{doc}整体识别置信度低（{confidence}）",
         "{doc_en}: low mean OCR confidence ({confidence})",
         _page_low_confidence,
     ),
     Rule(
         "field_low_confidence",
-        "doubt",
+        Severity.DOUBT,
         "{doc}的{field}识别置信度低（{confidence}），需人工核对",
         "{doc_en}: {field_en} read with low confidence ({confidence}); a person must check",
         _field_low_confidence,
     ),
     Rule(
         "field_unread",
-        "doubt",
+        Severity.DOUBT,
         "{doc}未能读取{field}，需人工核对",
         "{doc_en}: {field_en} could not be read; a person must check",
         _field_unread,
@@ -792,7 +788,7 @@ RULES: tuple[Rule, ...] = (
     # the holder: ID number, identity across documents
     Rule(
         "id_number_invalid",
-        "fail",
+        Severity.FAIL,
         "{doc}的身份证号{value}校验位不符",
         "{doc_en}: ID number {value} fails the GB 11643 check digit",
         _single,
@@ -801,7 +797,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "name_disagrees",
-        "fail",
+        Severity.FAIL,
         "{doc}的姓名“{value}”与{other}的姓名“{expected}”不一致",
         "{doc_en}: name '{value}' differs from '{expected}' on the {other_en}",
         _pairs,
@@ -810,7 +806,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "name_unclear",
-        "doubt",
+        Severity.DOUBT,
         "{doc}的姓名“{value}”与{other}的“{expected}”近似但不一致，需人工核对",
         "{doc_en}: name '{value}' is close to but not '{expected}' on the {other_en}",
         _pairs,
@@ -818,7 +814,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "name_agrees_only_after_folding",
-        "doubt",
+        Severity.DOUBT,
         "{doc}的姓名“{value}”与{other}的“{expected}”仅在归并形近字后一致，不能即办，需人工核对",
         "{doc_en}: name '{value}' agrees with '{expected}' on the {other_en} only after folding look-alike "
         "characters; not approved on the spot, a person must check",
@@ -826,7 +822,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "id_number_disagrees",
-        "fail",
+        Severity.FAIL,
         "{doc}的身份证号{value}与{other}的{expected}不一致",
         "{doc_en}: ID number {value} differs from {expected} on the {other_en}",
         _pairs,
@@ -835,7 +831,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "id_number_unclear",
-        "doubt",
+        Severity.DOUBT,
         "{doc}的身份证号{value}与{other}的{expected}近似但不一致，需人工核对",
         "{doc_en}: ID number {value} is close to but not {expected} on the {other_en}",
         _pairs,
@@ -843,7 +839,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "gender_disagrees",
-        "fail",
+        Severity.FAIL,
         "{doc}的性别“{value}”与{other}的“{expected}”不一致",
         "{doc_en}: gender '{value}' differs from '{expected}' on the {other_en}",
         _pairs,
@@ -852,7 +848,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "gender_disagrees_with_id_number",
-        "fail",
+        Severity.FAIL,
         "{doc}的性别“{value}”与身份证号所示性别不符",
         "{doc_en}: gender '{value}' contradicts the ID number",
         _single,
@@ -861,7 +857,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "birth_date_disagrees_with_id_number",
-        "fail",
+        Severity.FAIL,
         "{doc}的出生日期“{value}”与身份证号所示出生日期不符",
         "{doc_en}: birth date '{value}' contradicts the ID number",
         _single,
@@ -870,7 +866,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "implied_by_id_number_unclear",
-        "doubt",
+        Severity.DOUBT,
         "{doc}的{field}“{value}”无法与身份证号核对，需人工核对",
         "{doc_en}: {field_en} '{value}' could not be checked against the ID number",
         _implied_by_id,
@@ -878,7 +874,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "form_differs_from_certificate",
-        "doubt",
+        Severity.DOUBT,
         "{doc}填写的{field}“{value}”与{other}的“{expected}”不一致，需人工核对",
         "{doc_en}: {field_en} '{value}' differs from '{expected}' on the {other_en}; a person must check",
         _form_details,
@@ -887,21 +883,21 @@ RULES: tuple[Rule, ...] = (
     # the form's employer: the guide asks for the current employer's seal on the form
     Rule(
         "form_employer_unsealed",
-        "doubt",
+        Severity.DOUBT,
         "{doc}未见现执业单位公章（单位公章），新执业单位未经单位确认，需人工核对",
         "{doc_en}: no seal of the current employer (单位公章) was found; a person must check",
         _form_unsealed,
     ),
     Rule(
         "current_employer_differs_from_form",
-        "doubt",
+        Severity.DOUBT,
         "{doc}填写的现执业单位“{value}”与{other}的“{expected}”不一致，需人工核对",
         "{doc_en}: current employer '{value}' differs from '{expected}' on the {other_en}; a person must check",
         _employer_differs_from_scan,
     ),
     Rule(
         "employer_outside_area",
-        "doubt",
+        Severity.DOUBT,
         "{doc}的现执业单位“{value}”名称中未见“{places}”或其所辖镇名，是否在申请互认的地区执业需人工核对",
         "{doc_en}: current employer '{value}' names neither {places} (the area applied for) nor one of its towns; "
         "a person must check",
@@ -910,7 +906,7 @@ RULES: tuple[Rule, ...] = (
     # ID card validity
     Rule(
         "id_card_expired",
-        "fail",
+        Severity.FAIL,
         "{doc}已于{valid_until}过期（决定日期{as_of}）",
         "{doc_en}: the ID card expired on {valid_until} (decision date {as_of})",
         _id_card_validity,
@@ -918,7 +914,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "id_card_not_yet_valid",
-        "fail",
+        Severity.FAIL,
         "{doc}自{valid_from}起才有效（决定日期{as_of}）",
         "{doc_en}: the ID card is valid only from {valid_from} (decision date {as_of})",
         _id_card_validity,
@@ -926,7 +922,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "id_card_validity_unread",
-        "doubt",
+        Severity.DOUBT,
         "{doc}的有效期限无法识别",
         "{doc_en}: the validity could not be read",
         _id_card_validity,
@@ -935,7 +931,7 @@ RULES: tuple[Rule, ...] = (
     # 信息比对: the registry
     Rule(
         "cert_not_in_registry",
-        "fail",
+        Severity.FAIL,
         "{doc}的证书编号{value}在发证机关登记库中查无记录",
         "{doc_en}: certificate number {value} is not in the issuing authority's registry",
         _not_in_registry,
@@ -943,7 +939,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "cert_revoked",
-        "fail",
+        Severity.FAIL,
         "{doc}（{value}）已被撤销",
         "{doc_en} ({value}) has been revoked",
         _cert_status,
@@ -951,7 +947,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "cert_suspended",
-        "fail",
+        Severity.FAIL,
         "{doc}（{value}）已被暂停",
         "{doc_en} ({value}) is suspended",
         _cert_status,
@@ -959,7 +955,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "cert_expired",
-        "fail",
+        Severity.FAIL,
         "{doc}已于{valid_until}过期（依据{source}，决定日期{as_of}）",
         "{doc_en} expired on {valid_until} (per the {source_en}; decision date {as_of})",
         _cert_validity,
@@ -967,7 +963,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "cert_not_yet_valid",
-        "fail",
+        Severity.FAIL,
         "{doc}自{valid_from}起才有效（依据{source}，决定日期{as_of}）",
         "{doc_en} is valid only from {valid_from} (per the {source_en}; decision date {as_of})",
         _cert_validity,
@@ -975,7 +971,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "cert_validity_unknown",
-        "doubt",
+        Severity.DOUBT,
         "{doc}的有效期无法确定",
         "{doc_en}: its validity could not be established",
         _cert_validity,
@@ -984,7 +980,7 @@ RULES: tuple[Rule, ...] = (
     # 信息比对, field by field (REGISTRY_FIELDS)
     Rule(
         "cert_number_differs_from_registry",
-        "fail",
+        Severity.FAIL,
         *_DIFFERS_FROM_REGISTRY,
         _registry_field,
         {"field": "cert_number", "verdict": Verdict.MISMATCH},
@@ -992,14 +988,14 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "cert_number_unclear_against_registry",
-        "doubt",
+        Severity.DOUBT,
         *_UNCLEAR_AGAINST_REGISTRY,
         _registry_field,
         {"field": "cert_number", "verdict": Verdict.UNCERTAIN},
     ),
     Rule(
         "name_differs_from_registry",
-        "fail",
+        Severity.FAIL,
         *_DIFFERS_FROM_REGISTRY,
         _registry_field,
         {"field": "name", "verdict": Verdict.MISMATCH},
@@ -1007,14 +1003,14 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "name_unclear_against_registry",
-        "doubt",
+        Severity.DOUBT,
         *_UNCLEAR_AGAINST_REGISTRY,
         _registry_field,
         {"field": "name", "verdict": Verdict.UNCERTAIN},
     ),
     Rule(
         "id_number_differs_from_registry",
-        "fail",
+        Severity.FAIL,
         *_DIFFERS_FROM_REGISTRY,
         _registry_field,
         {"field": "id_number", "verdict": Verdict.MISMATCH},
@@ -1022,14 +1018,14 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "id_number_unclear_against_registry",
-        "doubt",
+        Severity.DOUBT,
         *_UNCLEAR_AGAINST_REGISTRY,
         _registry_field,
         {"field": "id_number", "verdict": Verdict.UNCERTAIN},
     ),
     Rule(
         "gender_differs_from_registry",
-        "fail",
+        Severity.FAIL,
         *_DIFFERS_FROM_REGISTRY,
         _registry_field,
         {"field": "gender", "verdict": Verdict.MISMATCH},
@@ -1037,14 +1033,14 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "gender_unclear_against_registry",
-        "doubt",
+        Severity.DOUBT,
         *_UNCLEAR_AGAINST_REGISTRY,
         _registry_field,
         {"field": "gender", "verdict": Verdict.UNCERTAIN},
     ),
     Rule(
         "level_differs_from_registry",
-        "fail",
+        Severity.FAIL,
         *_DIFFERS_FROM_REGISTRY,
         _registry_field,
         {"field": "level", "verdict": Verdict.MISMATCH},
@@ -1052,14 +1048,14 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "level_unclear_against_registry",
-        "doubt",
+        Severity.DOUBT,
         *_UNCLEAR_AGAINST_REGISTRY,
         _registry_field,
         {"field": "level", "verdict": Verdict.UNCERTAIN},
     ),
     Rule(
         "categories_differs_from_registry",
-        "fail",
+        Severity.FAIL,
         *_DIFFERS_FROM_REGISTRY,
         _registry_field,
         {"field": "categories", "verdict": Verdict.MISMATCH},
@@ -1067,14 +1063,14 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "categories_unclear_against_registry",
-        "doubt",
+        Severity.DOUBT,
         *_UNCLEAR_AGAINST_REGISTRY,
         _registry_field,
         {"field": "categories", "verdict": Verdict.UNCERTAIN},
     ),
     Rule(
         "items_differs_from_registry",
-        "fail",
+        Severity.FAIL,
         *_DIFFERS_FROM_REGISTRY,
         _registry_field,
         {"field": "items", "verdict": Verdict.MISMATCH},
@@ -1082,14 +1078,14 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "items_unclear_against_registry",
-        "doubt",
+        Severity.DOUBT,
         *_UNCLEAR_AGAINST_REGISTRY,
         _registry_field,
         {"field": "items", "verdict": Verdict.UNCERTAIN},
     ),
     Rule(
         "issuing_authority_differs_from_registry",
-        "fail",
+        Severity.FAIL,
         *_DIFFERS_FROM_REGISTRY,
         _registry_field,
         {"field": "issuing_authority", "verdict": Verdict.MISMATCH},
@@ -1097,14 +1093,14 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "issuing_authority_unclear_against_registry",
-        "doubt",
+        Severity.DOUBT,
         *_UNCLEAR_AGAINST_REGISTRY,
         _registry_field,
         {"field": "issuing_authority", "verdict": Verdict.UNCERTAIN},
     ),
     Rule(
         "valid_from_differs_from_registry",
-        "fail",
+        Severity.FAIL,
         *_DIFFERS_FROM_REGISTRY,
         _registry_field,
         {"field": "valid_from", "verdict": Verdict.MISMATCH},
@@ -1112,14 +1108,14 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "valid_from_unclear_against_registry",
-        "doubt",
+        Severity.DOUBT,
         *_UNCLEAR_AGAINST_REGISTRY,
         _registry_field,
         {"field": "valid_from", "verdict": Verdict.UNCERTAIN},
     ),
     Rule(
         "valid_until_differs_from_registry",
-        "fail",
+        Severity.FAIL,
         *_DIFFERS_FROM_REGISTRY,
         _registry_field,
         {"field": "valid_until", "verdict": Verdict.MISMATCH},
@@ -1127,14 +1123,14 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "valid_until_unclear_against_registry",
-        "doubt",
+        Severity.DOUBT,
         *_UNCLEAR_AGAINST_REGISTRY,
         _registry_field,
         {"field": "valid_until", "verdict": Verdict.UNCERTAIN},
     ),
     Rule(
         "registry_field_differs",
-        "fail",
+        Severity.FAIL,
         "{doc}的{field}“{value}”与登记记录“{expected}”不符",
         "{doc_en}: {field_en} '{value}' differs from the record's '{expected}'",
         _registry_other_field,
@@ -1143,7 +1139,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "registry_match_below_threshold",
-        "doubt",
+        Severity.DOUBT,
         "{doc}与登记记录的比对得分{score}低于即办阈值{threshold}，需人工核对",
         "{doc_en}: match score {score} against the record is below the on-the-spot threshold {threshold}",
         _score_below,
@@ -1151,7 +1147,7 @@ RULES: tuple[Rule, ...] = (
     # 实施范围: the three provinces of the zone
     Rule(
         "authority_out_of_zone",
-        "fail",
+        Severity.FAIL,
         "{doc}的发证机关“{value}”不属于示范区所在省市（上海、江苏、浙江），不在互认范围内",
         "{doc_en}: issuing authority '{value}' is not of Shanghai, Jiangsu or Zhejiang; out of scope",
         _authority,
@@ -1159,7 +1155,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "authority_unrecognised",
-        "doubt",
+        Severity.DOUBT,
         "{doc}的发证机关“{value}”无法识别，需人工核对",
         "{doc_en}: issuing authority '{value}' is not recognised; a person must check",
         _authority,
@@ -1168,7 +1164,7 @@ RULES: tuple[Rule, ...] = (
     # checks matching adds later still count
     Rule(
         "consistency_check_failed",
-        "fail",
+        Severity.FAIL,
         "{doc}材料间核对未通过：{check}（{detail}）",
         "{doc_en}: cross-document check {check} failed ({detail})",
         _unknown_checks,
@@ -1176,7 +1172,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "consistency_check_unclear",
-        "doubt",
+        Severity.DOUBT,
         "{doc}材料间核对无法确定：{check}（{detail}）",
         "{doc_en}: cross-document check {check} is unclear ({detail})",
         _unknown_checks,

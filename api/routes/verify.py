@@ -33,10 +33,11 @@ from fastapi.templating import Jinja2Templates
 from api.auth import EngineDep
 from api.followup import recognition_status
 from api.web import TEMPLATES_DIR
+from huren import zone
 from huren.normalize import mask_id_number
 from matching.store import RegistryStore
 from recognition.recognitions import Recognition, RecognitionStore
-from recognition.reissue import AREAS, normalize_code, normalize_number, number_valid, verification_code
+from recognition.reissue import normalize_code, normalize_number, number_valid, verification_code
 
 router = APIRouter(tags=["verify"])
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
@@ -158,7 +159,7 @@ def _holder(recognition: Recognition) -> dict[str, Any]:
         "level": recognition.level,
         "categories": recognition.categories,
         "area": recognition.area,
-        "area_zh": AREAS[recognition.area].name,
+        "area_zh": zone.area(recognition.area).name,
         "issuing_authority": recognition.recognising_authority,
         "issued_on": recognition.issued_on.isoformat(),
         "valid_until": recognition.valid_until.isoformat() if recognition.valid_until else None,

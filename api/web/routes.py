@@ -27,9 +27,11 @@ from api.db import applications, documents, reading
 from api.errors import ApiError
 from api.models import DecisionIn, ReasonIn, ReuploadIn
 from api.routes.applications import certificate as api_certificate
+from api.states import AppState
 from api.web import TEMPLATES_DIR, pages, session, views
 from api.web.i18n import ACTION, LANGS, OUTCOME, pick, translator
 from api.web.session import LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, CsrfFailed, LoginRequired, WebSession
+from huren.domain import Severity
 from ocr.ingest import IngestError
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
@@ -275,12 +277,13 @@ def application_page(
     lang = lang_of(request)
     engine = _engine(request)
     detail = service.detail(engine, views.reader(web.user), app_id)
-    screening = detail.get("screening")
+    screening = views.screening_of(detail)
     zone = _zone(request)
     documents = views.documents_view(detail, lang)
     rows = {r["box"] for d in documents for p in d["pages"] for r in p["rows"]}
-    sources = (screening or {}).get("sources")
-    reasons = views.reasons_view((screening or {}).get("reasons", []), lang, sources, rows)
+    sources = screening.sources if screening is not None else None
+    automatic = [r.to_json() for r in screening.reasons] if screening is not None else []
+    reasons = views.reasons_view(automatic, lang, sources, rows)
     decision = dict(detail.get("decision") or {})
     if decision:
         decision["action_label"] = pick(ACTION, f"application.{decision.get('action')}", lang)
@@ -301,7 +304,7 @@ def application_page(
             "reupload_default": views.reupload_default(documents),
             "checks": views.checks_view(screening, lang, zone),
             "reasons": reasons,
-            "fail_count": sum(1 for r in reasons if r.get("severity") == "fail"),
+            "fail_count": sum(1 for r in reasons if r.get("severity") == Severity.FAIL),
             "decision": decision,
             "decision_reasons": views.reasons_view(decision.get("reasons") or [], lang),
             "actions": views.actions(detail) if web.can_decide else {},
@@ -331,7 +334,7 @@ def application(request: Request, app_id: str, done: str = "") -> Response:
 def next_application(request: Request, app_id: str, step: int = 1) -> Response:
     """The next (or previous, step=-1) application waiting for a person, in queue order."""
     web = session.current(request)
-    waiting = [i["id"] for i in service.list_for(_engine(request), views.reader(web.user), "review")]
+    waiting = [i["id"] for i in service.list_for(_engine(request), views.reader(web.user), AppState.REVIEW)]
     if app_id in waiting:
         i = waiting.index(app_id) + (1 if step >= 0 else -1)
         target = waiting[i] if 0 <= i < len(waiting) else None
@@ -352,12 +355,12 @@ def page_image(request: Request, app_id: str, doc_id: str, page: int) -> Respons
         doc = conn.execute(
             select(documents).where(documents.c.id == doc_id, documents.c.application_id == app_id)
         ).first()
-        screening = service.latest_screening(conn, app_id)
+        screening = service.screening_of(conn, app_id)
     if doc is None:
         raise ApiError(404, "document_not_found", "材料不存在", "document not found")
-    result: dict[str, Any] = screening.result if screening is not None else {}
-    label = next((k for k, v in (result.get("sources") or {}).items() if v == doc_id), doc.filename)
-    on_page = [e for e in result.get("documents", []) if e.get("source") == label and int(e.get("page", 0)) == page]
+    label = (screening.label_of(doc_id) if screening is not None else None) or doc.filename
+    read = screening.documents if screening is not None else []
+    on_page = [e.to_json() for e in read if e.source == label and e.page == page]
     # Every document of the page: each one's ID number is blacked out, not only the first's.
     extraction = {**on_page[0], "documents": on_page} if on_page else None
     files = request.app.state.files

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from api import service
 from api.auth import User
 from api.db import reading
+from api.states import DECIDED, AppState
 from api.web.i18n import (
     ACTION,
     CHECK,
@@ -31,9 +32,10 @@ from api.web.i18n import (
     detail_zh,
     pick,
 )
-from huren import clock
+from huren import clock, zone
+from huren.domain import Extraction, Severity
 from huren.thresholds import REVIEW_CONFIDENCE
-from recognition.reissue import AREAS
+from recognition.screening import Screening
 
 PAGE_SIZE = 20
 DEFAULT_MIN_CONFIDENCE = REVIEW_CONFIDENCE  # the decision's min_field_confidence when the record lacks it
@@ -65,7 +67,7 @@ def reader(user: User) -> User:
 def area_label(key: str | None, lang: str) -> str:
     if not key:
         return ""
-    area = AREAS.get(key)
+    area = zone.areas().get(key)
     if area is None:
         return key
     return key.capitalize() if lang == "en" else area.name
@@ -149,7 +151,13 @@ def _day(value: str) -> date | None:
         return None
 
 
-PENDING_STATES = ("review", "reupload_requested", "queued", "screening", "draft")
+PENDING_STATES = (
+    AppState.REVIEW,
+    AppState.REUPLOAD_REQUESTED,
+    AppState.QUEUED,
+    AppState.SCREENING,
+    AppState.DRAFT,
+)
 """What still waits for someone; decided applications come after."""
 
 
@@ -185,7 +193,7 @@ def queue(engine: Engine, user: User, filters: QueueFilters, lang: str, zone: st
     pages = max(1, math.ceil(len(kept) / PAGE_SIZE))
     page = min(max(1, filters.page), pages)
     shown = kept[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    doubts = _open_doubts(engine, [i["id"] for i in shown if i["state"] == "review"])
+    doubts = _open_doubts(engine, [i["id"] for i in shown if i["state"] == AppState.REVIEW])
     rows = [
         {
             "id": i["id"],
@@ -212,8 +220,8 @@ def _open_doubts(engine: Engine, app_ids: list[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     with reading(engine) as conn:
         for app_id in app_ids:
-            screening = service.latest_screening(conn, app_id)
-            out[app_id] = len(screening.result.get("reasons", [])) if screening is not None else 0
+            screening = service.screening_of(conn, app_id)
+            out[app_id] = len(screening.reasons) if screening is not None else 0
     return out
 
 
@@ -229,40 +237,34 @@ def _verdict(verdict: str, lang: str) -> dict[str, str]:
 
 
 def page_view(
-    app_id: str, doc_id: str, label: str, extraction: dict[str, Any], screening: dict[str, Any], lang: str
+    app_id: str, doc_id: str, label: str, extraction: Extraction, screening: Screening, lang: str
 ) -> dict[str, Any]:
     """One page: its image, its boxes, its field table and the warnings that concern it."""
-    page = int(extraction["page"])
-    index = int(extraction.get("index") or 0)
+    page, index = extraction.page, extraction.index
     ref = f"{label}#{page}/{index}" if index else f"{label}#{page}"
-    quality = extraction.get("quality") or {}
-    thresholds = (screening.get("decision_record") or {}).get("thresholds") or {}
-    min_conf = float(thresholds.get("min_field_confidence", DEFAULT_MIN_CONFIDENCE))
+    quality = extraction.quality
+    min_conf = float(screening.decision.thresholds.get("min_field_confidence", DEFAULT_MIN_CONFIDENCE))
     evidence = next(
-        (
-            e
-            for e in screening.get("evidence", [])
-            if e.get("source") == label and int(e.get("page", 0)) == page and int(e.get("index") or 0) == index
-        ),
+        (e for e in screening.evidence if e.source == label and e.page == page and e.index == index),
         None,
     )
-    reasons = [r for r in screening.get("reasons", []) if r.get("document") == ref]
-    review = {f.get("field") for f in screening.get("review_fields", []) if f.get("document") == ref}
-    fields: dict[str, dict[str, Any]] = extraction.get("fields") or {}
-    compared = {f["field"]: f for f in (evidence or {}).get("fields", [])}
+    reasons = [r for r in screening.reasons if r.document == ref]
+    review = {f.get("field") for f in screening.decision.review_fields if f.get("document") == ref}
+    fields = extraction.fields
+    compared = {f.field: f for f in (evidence.fields if evidence is not None else [])}
     order = list(compared) + [k for k in fields if k not in compared]
     box_id = f"b-{doc_id[:8]}-{page}" + (f"-{index}" if index else "")
     rows, boxes = [], []
     for key in order:
-        got = fields.get(key) or {}
+        got = fields.get(key)
         ev = compared.get(key)
-        confidence = got.get("confidence")
+        confidence = got.confidence if got is not None else None
         low = confidence is not None and float(confidence) < min_conf
-        verdict = str(ev["verdict"]) if ev else ("low_confidence" if low else "read")
-        field_reasons = [r for r in reasons if r.get("field") == key]
+        verdict = str(ev.verdict) if ev else ("low_confidence" if low else "read")
+        field_reasons = [r for r in reasons if r.field == key]
         flagged = verdict in BAD_VERDICTS or low or key in review or bool(field_reasons)
         v = _verdict(verdict, lang)
-        if any(r.get("severity") == "fail" for r in field_reasons):
+        if any(r.severity == Severity.FAIL for r in field_reasons):
             v = _verdict("mismatch", lang)  # the pill says what the reason says: 不一致 beside 不符合
         elif flagged and v["css"] in ("ok", "neutral"):
             v = {**_verdict("low_confidence" if low else "uncertain", lang)}
@@ -270,21 +272,21 @@ def page_view(
             "key": key,
             "box": f"{box_id}-{key}",
             "label": pick(FIELD, key, lang),
-            "extracted": show_value(ev["extracted"] if ev else got.get("value"), lang),
-            "registry": show_value(ev["registry"], lang) if ev else "",
+            "extracted": show_value(ev.extracted if ev else (got.value if got else None), lang),
+            "registry": show_value(ev.registry, lang) if ev else "",
             "compared": ev is not None,
-            "similarity": f"{float(ev['similarity']):.2f}" if ev else "",
+            "similarity": f"{ev.similarity:.2f}" if ev else "",
             "confidence": f"{float(confidence):.2f}" if confidence is not None else "",
             "low": low,
             "verdict": v,
             "flagged": flagged,
-            "reasons": [r["message_en"] if lang == "en" else r["message_zh"] for r in field_reasons],
-            "has_box": bool(got.get("bbox")),
+            "reasons": [r.message_en if lang == "en" else r.message_zh for r in field_reasons],
+            "has_box": bool(got and got.bbox),
             "nowrap": key in NOWRAP_FIELDS,
         }
         rows.append(row)
-        if got.get("bbox"):
-            x0, y0, x1, y1 = (float(c) for c in got["bbox"])
+        if got and got.bbox:
+            x0, y0, x1, y1 = got.bbox
             boxes.append(
                 {
                     "id": row["box"],
@@ -298,25 +300,25 @@ def page_view(
                     "flagged": flagged,
                 }
             )
-    warnings = [pick(QUALITY_FLAG, flag, lang) for flag in quality.get("flags", [])]
-    warnings += [w for w in extraction.get("warnings", []) if not str(w).startswith("quality: ")]
-    warnings += [r["message_en"] if lang == "en" else r["message_zh"] for r in reasons if not r.get("field")]
+    warnings = [pick(QUALITY_FLAG, flag, lang) for flag in quality.flags]
+    warnings += [w for w in extraction.warnings if not str(w).startswith("quality: ")]
+    warnings += [r.message_en if lang == "en" else r.message_zh for r in reasons if not r.field]
     return {
         "ref": ref,
         "number": page,
-        "doc_type": pick(DOC_TYPE, extraction.get("doc_type"), lang),
-        "doc_type_confidence": f"{float(extraction.get('doc_type_confidence', 0)):.2f}",
-        "width": float(quality.get("width") or 1000),
-        "height": float(quality.get("height") or 1414),
+        "doc_type": pick(DOC_TYPE, str(extraction.doc_type), lang),
+        "doc_type_confidence": f"{extraction.doc_type_confidence:.2f}",
+        "width": float(quality.width or 1000),
+        "height": float(quality.height or 1414),
         "image": f"/applications/{app_id}/documents/{doc_id}/pages/{page}.png",
         "box_id": box_id,
         "rows": rows,
         "boxes": boxes,
         "warnings": warnings,
-        "record_found": evidence is None or evidence.get("record") is not None,
-        "score": f"{float(evidence['score']):.2f}" if evidence else "",
-        "text_layer": bool(quality.get("text_layer")),
-        "region": _region_outline(extraction, quality),
+        "record_found": evidence is None or evidence.record is not None,
+        "score": f"{evidence.score:.2f}" if evidence else "",
+        "text_layer": quality.text_layer,
+        "region": _region_outline(extraction),
         "index": index,
     }
 
@@ -325,18 +327,13 @@ def _doc_rank(doc_type: str | None) -> int:
     return DOC_ORDER.index(doc_type) if doc_type in DOC_ORDER else len(DOC_ORDER)
 
 
-def _region_outline(extraction: dict[str, Any], quality: dict[str, Any]) -> dict[str, float] | None:
+def _region_outline(extraction: Extraction) -> dict[str, float] | None:
     """The document's region on a page that holds several documents (none when it is the whole page)."""
-    region = extraction.get("region")
-    if not region:
+    if not extraction.region:
         return None
-    x0, y0, x1, y1 = (float(c) for c in region)
-    if (
-        x0 <= 1
-        and y0 <= 1
-        and x1 >= float(quality.get("width") or 0) - 1
-        and y1 >= float(quality.get("height") or 0) - 1
-    ):
+    x0, y0, x1, y1 = extraction.region
+    width, height = extraction.quality.width, extraction.quality.height
+    if x0 <= 1 and y0 <= 1 and x1 >= width - 1 and y1 >= height - 1:
         return None
     return {"x": x0, "y": y0, "w": x1 - x0, "h": y1 - y0}
 
@@ -344,21 +341,21 @@ def _region_outline(extraction: dict[str, Any], quality: dict[str, Any]) -> dict
 def documents_view(detail: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     """Each active document with its pages as the latest screening read them: flagged ones first, then
     certificate, ID card front, back, form; each named by what it is (注册证), not by its file name."""
-    screening: dict[str, Any] = detail.get("screening") or {}
-    labels = {doc_id: label for label, doc_id in (screening.get("sources") or {}).items()}
-    reasons = screening.get("reasons", [])
+    screening = screening_of(detail)
+    labels = {doc_id: label for label, doc_id in screening.sources.items()} if screening is not None else {}
+    reasons = screening.reasons if screening is not None else []
     out = []
     for i, doc in enumerate(detail["documents"]):
         label = labels.get(doc["id"], doc["filename"])
-        extractions = [e for e in screening.get("documents", []) if e.get("source") == label]
-        pages = [page_view(detail["id"], doc["id"], label, e, screening, lang) for e in extractions]
-        errors = [e["error"] for e in screening.get("file_errors", []) if e.get("source") == label]
-        types = list(dict.fromkeys(str(e.get("doc_type")) for e in extractions))
+        pages, errors = [], []
+        extractions = [e for e in screening.documents if e.source == label] if screening is not None else []
+        if screening is not None:
+            pages = [page_view(detail["id"], doc["id"], label, e, screening, lang) for e in extractions]
+            errors = [{"code": e.code, "message": e.message} for e in screening.file_errors if e.source == label]
+        types = list(dict.fromkeys(str(e.doc_type) for e in extractions))
         title = "、".join(pick(DOC_TYPE, t, lang) for t in types) or pick(DOC_TYPE, "unknown", lang)
-        blamed = any(str(r.get("document") or "").rpartition("#")[0] == label for r in reasons)
-        fails = any(
-            str(r.get("document") or "").rpartition("#")[0] == label and r.get("severity") == "fail" for r in reasons
-        )
+        blamed = any((r.document or "").rpartition("#")[0] == label for r in reasons)
+        fails = any((r.document or "").rpartition("#")[0] == label and r.severity == Severity.FAIL for r in reasons)
         flagged = blamed or bool(errors) or any(row["flagged"] for p in pages for row in p["rows"])
         rank = min((_doc_rank(t) for t in types), default=len(DOC_ORDER))
         out.append(
@@ -412,33 +409,32 @@ def form_view(detail: dict[str, Any], lang: str) -> dict[str, Any]:
     """The form the applicant typed, each field beside the checks made on it (the scans, the area)."""
     from matching.consistency import PAIR_CHECKS
 
-    screening: dict[str, Any] = detail.get("screening") or {}
+    screening = screening_of(detail)
     field_of = {p.check: p.field for p in PAIR_CHECKS}
     ref = f"{TYPED_FORM_SOURCE}#1"
-    labels = {label: doc_id for label, doc_id in (screening.get("sources") or {}).items()}
-    kinds = {f"{e.get('source')}#{e.get('page')}": str(e.get("doc_type")) for e in screening.get("documents", [])}
+    labels = dict(screening.sources) if screening is not None else {}
+    kinds = _kinds(screening)
     checks: dict[str, list[dict[str, Any]]] = {}
-    for c in screening.get("consistency", []):
-        docs = list(c.get("documents") or [])
-        if ref not in docs or c.get("check") not in field_of:
+    for c in screening.consistency if screening is not None else []:
+        if ref not in c.documents or c.check not in field_of:
             continue
-        other = next((d for d in docs if d != ref), "")
+        other = next((d for d in c.documents if d != ref), "")
         source, _, page = other.rpartition("#")
-        checks.setdefault(field_of[c["check"]], []).append(
+        checks.setdefault(field_of[c.check], []).append(
             {
                 "other": pick(DOC_TYPE, kinds.get(other), lang),
                 "target": f"page-b-{labels[source][:8]}-{page}" if source in labels else "",
-                "verdict": _verdict(str(c.get("verdict")), lang),
+                "verdict": _verdict(str(c.verdict), lang),
             }
         )
-    reasons = [r for r in screening.get("reasons", []) if r.get("document") == ref]
+    reasons = [r for r in screening.reasons if r.document == ref] if screening is not None else []
     form: dict[str, Any] = detail.get("form") or {}
     rows = []
     for key in TYPED_FORM_FIELDS:
         value = form.get(key)
         if key == "target_area":
             value = area_label(detail.get("area"), lang)
-        field_reasons = [r for r in reasons if r.get("field") == key]
+        field_reasons = [r for r in reasons if r.field == key]
         row_checks = checks.get(key, [])
         verdicts = {c["verdict"]["key"] for c in row_checks}
         flagged = bool(field_reasons) or bool(verdicts & {"mismatch", "uncertain"})
@@ -449,20 +445,30 @@ def form_view(detail: dict[str, Any], lang: str) -> dict[str, Any]:
                 "label": pick(FIELD, key, lang),
                 "value": show_value(value, lang),
                 "checks": row_checks,
-                "reasons": [r["message_en"] if lang == "en" else r["message_zh"] for r in field_reasons],
+                "reasons": [r.message_en if lang == "en" else r.message_zh for r in field_reasons],
                 "flagged": flagged,
-                "fails": any(r.get("severity") == "fail" for r in field_reasons),
+                "fails": any(r.severity == Severity.FAIL for r in field_reasons),
                 "nowrap": key in NOWRAP_FIELDS,
             }
         )
     return {"rows": rows, "flagged": any(r["flagged"] for r in rows), "employer": form.get("current_employer") or ""}
 
 
-def checks_view(screening: dict[str, Any] | None, lang: str, zone: str | None = None) -> list[dict[str, Any]]:
+def screening_of(detail: dict[str, Any]) -> Screening | None:
+    """The screening `service.detail` returned (masked as the reader may see it), as a typed record."""
+    stored = detail.get("screening")
+    return Screening.from_json(stored) if stored else None
+
+
+def _kinds(screening: Screening | None) -> dict[str, str]:
+    """What each document reference ("label#page") was read as."""
+    docs = screening.documents if screening is not None else []
+    return {f"{e.source}#{e.page}": str(e.doc_type) for e in docs}
+
+
+def checks_view(screening: Screening | None, lang: str, zone: str | None = None) -> list[dict[str, Any]]:
     """The cross-document checks, documents named by kind, details in the page's language."""
-    kinds = {
-        f"{e.get('source')}#{e.get('page')}": str(e.get("doc_type")) for e in (screening or {}).get("documents", [])
-    }
+    kinds = _kinds(screening)
 
     def named(ref: str) -> str:
         kind = kinds.get(ref)
@@ -470,12 +476,12 @@ def checks_view(screening: dict[str, Any] | None, lang: str, zone: str | None = 
 
     return [
         {
-            "label": pick(CHECK, c.get("check"), lang),
-            "verdict": _verdict(str(c.get("verdict")), lang),
-            "detail": detail_zh(str(c.get("detail", ""))) if lang != "en" else c.get("detail", ""),
-            "documents": ("，" if lang != "en" else ", ").join(named(d) for d in c.get("documents", [])),
+            "label": pick(CHECK, c.check, lang),
+            "verdict": _verdict(str(c.verdict), lang),
+            "detail": detail_zh(c.detail) if lang != "en" else c.detail,
+            "documents": ("，" if lang != "en" else ", ").join(named(d) for d in c.documents),
         }
-        for c in (screening or {}).get("consistency", [])
+        for c in (screening.consistency if screening is not None else [])
     ]
 
 
@@ -512,7 +518,7 @@ def reasons_view(
             {
                 **r,
                 "message": (r.get("message_en") or r["message_zh"]) if lang == "en" else r["message_zh"],
-                "severity_key": "severity_fail" if r.get("severity") == "fail" else "severity_doubt",
+                "severity_key": "severity_fail" if r.get("severity") == Severity.FAIL else "severity_doubt",
                 "document_id": r.get("document_id") or sources.get(str(r.get("document") or "").rpartition("#")[0]),
                 "applicant_zh": r.get("applicant_zh") or r["message_zh"],
                 "applicant_en": r.get("applicant_en") or r.get("message_en") or "",
@@ -527,11 +533,11 @@ def actions(detail: dict[str, Any]) -> dict[str, bool]:
     """Which buttons to offer; mirrors `service.decide`, which checks the same again and has the last word."""
     state, system = detail["state"], detail["decided_by"] == "system"
     return {
-        "approve": state == "review",
-        "reject": state == "review",
-        "reupload": state == "review" or (state == "rejected" and system),
-        "override": state in service.DECIDED and system and not detail["certificate_number"],
-        "reopen": state == "approved" and system and not detail["certificate_number"],
+        "approve": state == AppState.REVIEW,
+        "reject": state == AppState.REVIEW,
+        "reupload": state == AppState.REVIEW or (state == AppState.REJECTED and system),
+        "override": state in DECIDED and system and not detail["certificate_number"],
+        "reopen": state == AppState.APPROVED and system and not detail["certificate_number"],
     }
 
 

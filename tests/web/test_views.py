@@ -5,9 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from api.web.views import document_ref, page_view
+from huren.domain import Extraction
+from recognition.screening import Screening
 
 
-def _extraction(index: int, region: list[float]) -> dict[str, Any]:
+def _extraction(index: int, region: list[float]) -> Extraction:
+    return Extraction.from_json(_extraction_json(index, region))
+
+
+def _screening(**stored: Any) -> Screening:
+    """A stored screening of the review kind, with what the test gives it."""
+    decision = {"decision": "review", "decision_record": {"as_of": "2025-06-01"}}
+    return Screening.from_json({**decision, **stored})
+
+
+def _extraction_json(index: int, region: list[float]) -> dict[str, Any]:
     return {
         "source": "copy.jpg",
         "page": 1,
@@ -23,13 +35,22 @@ def _extraction(index: int, region: list[float]) -> dict[str, Any]:
 
 def test_each_document_of_a_page_has_its_own_region_reasons_and_evidence() -> None:
     front, back = _extraction(0, [100, 100, 700, 500]), _extraction(1, [100, 900, 700, 1300])
-    screening = {
-        "documents": [front, back],
-        "evidence": [{"source": "copy.jpg", "page": 1, "index": 1, "score": 0.5, "fields": [], "record": None}],
-        "reasons": [
-            {"document": "copy.jpg#1/1", "field": None, "message_zh": "背面的理由", "message_en": "about the back"}
+    screening = _screening(
+        documents=[front.to_json(), back.to_json()],
+        evidence=[
+            {"source": "copy.jpg", "page": 1, "index": 1, "doc_type": "id_card_back", "score": 0.5, "record": None}
         ],
-    }
+        reasons=[
+            {
+                "code": "some_doubt",
+                "severity": "doubt",
+                "document": "copy.jpg#1/1",
+                "field": None,
+                "message_zh": "背面的理由",
+                "message_en": "about the back",
+            }
+        ],
+    )
     views = [page_view("app", "doc12345", "copy.jpg", e, screening, "en") for e in (front, back)]
     assert [v["region"] for v in views] == [
         {"x": 100.0, "y": 100.0, "w": 600.0, "h": 400.0},
@@ -43,7 +64,9 @@ def test_each_document_of_a_page_has_its_own_region_reasons_and_evidence() -> No
 
 def test_a_page_that_is_one_document_draws_no_region() -> None:
     whole = _extraction(0, [0, 0, 1240, 1754])
-    assert page_view("app", "doc12345", "copy.jpg", whole, {"documents": [whole]}, "zh")["region"] is None
+    assert (
+        page_view("app", "doc12345", "copy.jpg", whole, _screening(documents=[whole.to_json()]), "zh")["region"] is None
+    )
 
 
 def test_a_reference_to_the_second_document_of_a_page_reads_as_such() -> None:

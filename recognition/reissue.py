@@ -56,6 +56,7 @@ from reportlab.pdfgen.canvas import Canvas
 from stdnum.iso7064 import mod_37_36
 
 from huren.domain import CertType, Decision, DocType, RegistryRecord
+from huren.errors import OneMessageError
 from huren.normalize import mask_id_number
 from matching.verify import VerifyResult
 from recognition.recognitions import Recognition, RecognitionStore
@@ -73,11 +74,8 @@ TITLE_ZONE = "长三角生态绿色一体化发展示范区"
 TITLE_CERT = "注册计量师注册证书"
 
 
-class ReissueError(Exception):
-    def __init__(self, message: str, *, code: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class ReissueError(OneMessageError):
+    code = "reissue_error"
 
 
 @dataclass(frozen=True, slots=True)

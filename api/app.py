@@ -10,12 +10,13 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import audit as audit_log
 from api import observability
 from api.db import open_engine
 from api.docs import mount_api_docs
-from api.errors import huren_error_handler, validation_error_handler
+from api.errors import http_error_handler, huren_error_handler, validation_error_handler
 from api.middleware import BodyGuard, LoginGuard, SecurityHeaders
 from api.observability import RequestIdMiddleware
 from api.periodic import Periodic
@@ -104,6 +105,7 @@ def create_app(settings: ApiSettings | None = None, *, start_worker: bool | None
     app.add_middleware(SecurityHeaders)  # outermost: on every answer, the guard's too
     app.add_exception_handler(HurenError, huren_error_handler)  # ApiError and every package's errors
     app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)  # FastAPI's own 400, 404, 405
     for module in (auth, users, applications, documents, audit, followup, registry):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(verify.api_router, prefix=API_PREFIX)  # /api/v1/verify/{number}: JSON for machines

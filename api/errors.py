@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from huren.errors import HurenError
 from matching.errors import RegistryStoreError
@@ -55,6 +56,22 @@ async def huren_error_handler(_: Request, exc: Exception) -> JSONResponse:
     status = status_of(exc)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(exc.body(), status_code=status, headers=headers)
+
+
+HTTP_CODES: dict[int, tuple[str, str, str]] = {
+    400: ("bad_request", "请求无法解析", "the request could not be parsed"),
+    404: ("not_found", "地址不存在", "no such address"),
+    405: ("method_not_allowed", "不支持此请求方法", "method not allowed"),
+}
+"""What Starlette and FastAPI refuse themselves (a body that is not JSON, an unknown path), in our words."""
+
+
+async def http_error_handler(_: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's own refusals (`HTTPException`: an unparsable body, an unknown path) as the error body."""
+    assert isinstance(exc, StarletteHTTPException)
+    code, zh, en = HTTP_CODES.get(exc.status_code, (f"http_{exc.status_code}", "请求未能处理", str(exc.detail)))
+    body = {"code": code, "message_zh": zh, "message_en": en if exc.status_code in HTTP_CODES else str(exc.detail)}
+    return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
 
 ERROR_ZH: dict[str, str] = {

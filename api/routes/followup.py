@@ -72,7 +72,7 @@ def export(
     return Response(out.content, media_type=out.media_type, headers=headers)
 
 
-@router.post("/inspections/sample", response_model=Sample, responses=error_responses(400, 401, 403, 413, 422))
+@router.post("/inspections/sample", response_model=Sample, responses=error_responses(400, 401, 403, 409, 413, 422))
 def sample(body: SampleIn, request: Request, engine: EngineDep, user: FollowUpUser) -> dict[str, Any]:
     """A reproducible 双随机 draw among the recognitions in force; seed and selection go to the audit log."""
     areas = followup.scope_areas(user, area=body.area, province=body.province)

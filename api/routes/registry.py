@@ -19,7 +19,9 @@ def _imports(request: Request, engine: Any) -> RegistryImports:
     return RegistryImports(request.app.state.settings.data_dir / "registry-imports", engine)
 
 
-@router.post("", status_code=202, response_model=RegistryImport, responses=error_responses(400, 401, 403, 413, 422))
+@router.post(
+    "", status_code=202, response_model=RegistryImport, responses=error_responses(400, 401, 403, 413, 415, 422)
+)
 def upload(
     file: UploadFile,
     request: Request,

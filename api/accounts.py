@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine, select, update
 from api import audit, auth, throttle
 from api.db import reading, tokens, users
 from api.errors import ApiError, not_found
+from api.paging import Paging, fetch_page
 
 
 def _user(conn: Connection, name: str) -> Any:
@@ -54,18 +55,39 @@ def token_json(row: Any, now: float) -> dict[str, Any]:
 
 
 def list_users(engine: Engine) -> list[dict[str, Any]]:
+    """Every user, oldest first (the command line's list)."""
     with reading(engine) as conn:
-        rows = conn.execute(select(users).order_by(users.c.id)).all()
-        return [user_json(r, throttle.is_locked(conn, r.name)) for r in rows]
+        return [user_json(r, throttle.is_locked(conn, r.name)) for r in conn.execute(_USERS)]
+
+
+def users_page(engine: Engine, paging: Paging) -> dict[str, Any]:
+    """One page of `list_users`, cut in SQL."""
+    with reading(engine) as conn:
+        rows, total = fetch_page(conn, _USERS, paging)
+        return paging.page([user_json(r, throttle.is_locked(conn, r.name)) for r in rows], total)
+
+
+_USERS = select(users).order_by(users.c.id)
 
 
 def list_tokens(engine: Engine, name: str) -> list[dict[str, Any]]:
     """A user's tokens, newest first (never the token itself: only its hash is stored)."""
     now = time.time()
     with reading(engine) as conn:
-        user = _user(conn, name)
-        rows = conn.execute(select(tokens).where(tokens.c.user_id == user.id).order_by(tokens.c.id.desc())).all()
+        rows = conn.execute(_tokens_of(_user(conn, name))).all()
     return [token_json(r, now) for r in rows]
+
+
+def tokens_page(engine: Engine, name: str, paging: Paging) -> dict[str, Any]:
+    """One page of `list_tokens`, cut in SQL."""
+    now = time.time()
+    with reading(engine) as conn:
+        rows, total = fetch_page(conn, _tokens_of(_user(conn, name)), paging)
+    return paging.page([token_json(r, now) for r in rows], total)
+
+
+def _tokens_of(user: Any) -> Any:
+    return select(tokens).where(tokens.c.user_id == user.id).order_by(tokens.c.id.desc())
 
 
 def issue_machine_token(engine: Engine, actor: str, name: str, *, lifetime_seconds: float) -> dict[str, Any]:

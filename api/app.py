@@ -8,12 +8,14 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import audit as audit_log
 from api import observability
 from api.docs import mount_api_docs
-from api.errors import ApiError, api_error_handler, validation_error_handler
+from api.errors import http_error_handler, huren_error_handler, validation_error_handler
 from api.middleware import BodyGuard, LoginGuard, SecurityHeaders
 from api.observability import RequestIdMiddleware
 from api.periodic import Periodic
@@ -28,8 +30,14 @@ from api.web import routes as web_routes
 from api.worker import Worker
 from db import open_database
 from huren import __version__, sealed
+from huren.errors import HurenError
 
 API_PREFIX = "/api/v1"
+
+
+def operation_id(route: APIRoute) -> str:
+    """`applications-create`, `users-list_tokens`: the tag, then the route's name."""
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
 
 
 def create_app(settings: ApiSettings | None = None, *, start_worker: bool | None = None) -> FastAPI:
@@ -80,6 +88,7 @@ def create_app(settings: ApiSettings | None = None, *, start_worker: bool | None
         docs_url=None,  # served below from packaged assets: nothing from a CDN
         redoc_url=None,
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -94,8 +103,9 @@ def create_app(settings: ApiSettings | None = None, *, start_worker: bool | None
     )
     app.add_middleware(LoginGuard, gate=gate)  # a flood from a waiting address costs no route, no database
     app.add_middleware(SecurityHeaders)  # outermost: on every answer, the guard's too
-    app.add_exception_handler(ApiError, api_error_handler)
+    app.add_exception_handler(HurenError, huren_error_handler)  # ApiError and every package's errors
     app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)  # FastAPI's own 400, 404, 405
     for module in (auth, users, applications, documents, audit, followup, registry):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(verify.api_router, prefix=API_PREFIX)  # /api/v1/verify/{number}: JSON for machines

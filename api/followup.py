@@ -31,6 +31,7 @@ from sqlalchemy import Connection, Engine, and_, or_, select
 from api import audit
 from api.auth import User
 from api.errors import ApiError, forbidden
+from api.paging import Paging, fetch_page
 from huren import zone
 from huren.csvsafe import SafeWriter
 from huren.normalize import mask_id_number
@@ -385,18 +386,26 @@ def check_days(days: int) -> int:
     return days
 
 
-def expiring(engine: Engine, actor: str, areas: Collection[str], *, days: int, as_of: date) -> dict[str, Any]:
+def expiring(
+    engine: Engine, actor: str, areas: Collection[str], *, days: int, as_of: date, paging: Paging | None = None
+) -> dict[str, Any]:
     """Recognitions in force whose zone certificate's valid_until is in [as_of, as_of + days], soonest first.
 
     Day 0 is as_of itself (still valid that day); already expired, revoked and suspended ones are left
-    out. The list is a view of personal data: audited (count and window) when it is not empty.
+    out. The list is a view of personal data: audited (count and window) when it is not empty. With
+    `paging`, one page of them (cut in SQL); `count` is always all of them.
     """
     check_days(days)
     until = as_of + timedelta(days=days) if as_of <= date.max - timedelta(days=days) else date.max  # year 9999
     r = recognitions
     stmt = _select(areas).where(_in_force(), r.c.valid_until >= as_of, r.c.valid_until <= until)
+    stmt = stmt.order_by(r.c.valid_until, r.c.number)
     with engine.begin() as conn:
-        rows = conn.execute(stmt.order_by(r.c.valid_until, r.c.number)).all()
+        if paging is None:
+            rows = conn.execute(stmt).all()
+            total = len(rows)
+        else:
+            rows, total = fetch_page(conn, stmt, paging)
         if rows:
             audit.append(
                 conn,
@@ -408,17 +417,22 @@ def expiring(engine: Engine, actor: str, areas: Collection[str], *, days: int, a
                 days=days,
                 count=len(rows),
                 masked=True,
+                **({"offset": paging.offset, "total": total} if paging else {}),
             )
     listed = []
     for row in rows:
         rec = _record(row, as_of)
         rec["days_left"] = (row.valid_until - as_of).days
         listed.append(rec)
+    page = paging.page(listed, total) if paging else {}
     return {
         "as_of": as_of.isoformat(),
         "days": days,
         "until": until.isoformat(),
         "areas": sorted(areas),
-        "count": len(listed),
+        "count": total,
+        "offset": page.get("offset", 0),
+        "limit": page.get("limit", total),
+        "next_offset": page.get("next_offset"),
         "recognitions": listed,
     }

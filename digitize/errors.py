@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
+from huren.errors import OneMessageError
 
-class DigitizeError(Exception):
+
+class DigitizeError(OneMessageError):
     """The run cannot start or continue (output folder, engine, options); `code` is stable."""
 
     code = "digitize_error"
-
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message)
-        if code:
-            self.code = code
-        self.message = message

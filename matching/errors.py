@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from huren.errors import OneMessageError
 
-class MatchingError(Exception):
+
+class MatchingError(OneMessageError):
     code = "matching_error"
 
 
@@ -16,7 +18,7 @@ class RegistryFileError(MatchingError):
         super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
         self.path = path
         self.line = line
-        self.message = message
+        self.message = message  # without the place: callers print path and line themselves
 
 
 class RegistryStoreError(MatchingError):

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
+from huren.errors import OneMessageError
 
-class HurenOcrError(Exception):
+
+class HurenOcrError(OneMessageError):
     """Base of every error `ocr` raises on purpose; `code` is stable, `message` says what to do."""
 
     code = "ocr_error"
-
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message)
-        if code:
-            self.code = code
-        self.message = message
 
 
 class IngestError(HurenOcrError):

@@ -57,6 +57,7 @@ from stdnum.iso7064 import mod_37_36
 
 from huren import zone
 from huren.domain import CertType, Decision, DocType, RegistryRecord
+from huren.errors import OneMessageError
 from huren.normalize import mask_id_number
 from huren.zone import Area
 from matching.verify import VerifyResult
@@ -74,11 +75,8 @@ FONT_CANDIDATES: tuple[tuple[str, int], ...] = (
 TITLE_CERT = "注册计量师注册证书"
 
 
-class ReissueError(Exception):
-    def __init__(self, message: str, *, code: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class ReissueError(OneMessageError):
+    code = "reissue_error"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,13 +9,15 @@ from fastapi import APIRouter, Query
 from api import audit
 from api.auth import Auditor, EngineDep
 from api.db import READ_OPTION
+from api.errors import error_responses
+from api.models import AuditEntry, AuditReport
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
 MAX_SEQ = 2**31 - 1  # the largest sequence number the column holds (INTEGER on PostgreSQL)
 
 
-@router.get("")
+@router.get("", response_model=list[AuditEntry], responses=error_responses(400, 401, 403, 422))
 def entries(
     engine: EngineDep,
     user: Auditor,
@@ -26,7 +28,7 @@ def entries(
     return audit.entries(engine.execution_options(**{READ_OPTION: True}), after=after, limit=limit)
 
 
-@router.get("/verify")
+@router.get("/verify", response_model=AuditReport, responses=error_responses(400, 401, 403))
 def verify(engine: EngineDep, user: Auditor) -> dict[str, Any]:
     """Recompute the hash chain: a changed or deleted entry is reported."""
     return audit.verify(engine).to_json()

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request
 
 from api import auth
 from api.auth import CurrentUser, EngineDep
-from api.errors import ApiError
-from api.models import Login, Register
+from api.errors import ApiError, error_responses
+from api.models import Login, Me, Notice, Register, Token
 from api.settings import ApiSettings
 from api.throttle import LoginBusy, LoginPolicy
 
@@ -20,7 +20,7 @@ def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-@router.post("/login")
+@router.post("/login", response_model=Token, responses=error_responses(400, 401, 413, 422, 429, 503))
 def login(body: Login, request: Request, engine: EngineDep) -> dict[str, Any]:
     """Password login (argon2); returns a bearer token valid for `HUREN_SESSION_HOURS`.
 
@@ -39,7 +39,7 @@ def login(body: Login, request: Request, engine: EngineDep) -> dict[str, Any]:
     return {"access_token": token, "token_type": "bearer", "expires_in": int(settings.session_hours * 3600)}
 
 
-@router.post("/register", status_code=202)
+@router.post("/register", status_code=202, response_model=Notice, responses=error_responses(400, 403, 413, 422, 503))
 def register(body: Register, request: Request, engine: EngineDep) -> dict[str, Any]:
     """An applicant signs up, when self-registration is on; then signs in with `/auth/login`.
 
@@ -76,7 +76,7 @@ def register(body: Register, request: Request, engine: EngineDep) -> dict[str, A
     }
 
 
-@router.get("/me")
+@router.get("/me", response_model=Me, responses=error_responses(400, 401))
 def me(user: CurrentUser) -> dict[str, Any]:
     return {"id": user.id, "name": user.name, "role": user.role, "area": user.area, "province": user.province,
             "areas": sorted(user.areas)}  # fmt: skip

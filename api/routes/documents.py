@@ -8,12 +8,22 @@ from fastapi import APIRouter, Request, Response, UploadFile
 
 from api import service
 from api.auth import Applicant, CaseReader, EngineDep
+from api.errors import error_responses
+from api.models import DocumentOut
 from api.settings import ApiSettings
 
 router = APIRouter(prefix="/applications/{app_id}/documents", tags=["documents"])
 
 
-@router.post("", status_code=201)
+@router.post(
+    "",
+    status_code=201,
+    response_model=DocumentOut,
+    responses={
+        200: {"model": DocumentOut, "description": "the same file again: the document it already is"},
+        **error_responses(400, 401, 403, 404, 409, 413, 415, 422),
+    },
+)
 def upload(
     app_id: str,
     file: UploadFile,
@@ -43,12 +53,13 @@ def upload(
     return doc
 
 
-@router.get("")
+@router.get("", name="list", response_model=list[DocumentOut], responses=error_responses(400, 401, 403, 404, 422))
 def list_documents(app_id: str, engine: EngineDep, user: CaseReader) -> list[dict[str, Any]]:
+    """The active documents (at most `HUREN_MAX_DOCUMENTS`: a bounded list, not paged)."""
     return list(service.detail(engine, user, app_id)["documents"])
 
 
-@router.delete("/{doc_id}", status_code=204)
+@router.delete("/{doc_id}", status_code=204, responses=error_responses(400, 401, 403, 404, 409, 422))
 def remove(app_id: str, doc_id: str, engine: EngineDep, user: Applicant) -> Response:
     service.remove_document(engine, user, app_id, doc_id)
     return Response(status_code=204)

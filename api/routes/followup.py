@@ -13,7 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api import followup
 from api.auth import EngineDep, User, require
-from api.errors import ApiError
+from api.errors import ApiError, error_responses
+from api.models import Expiring, Sample
+from api.paging import PageParams
 
 router = APIRouter(tags=["follow-up"])
 
@@ -33,7 +35,20 @@ def _as_of(request: Request, value: str | None = None) -> date:
     return followup.as_of_date(value, request.app.state.settings.as_of)
 
 
-@router.get("/recognitions/export", response_class=Response)
+EXPORT_CONTENT = {
+    "text/csv": {"schema": {"type": "string"}, "example": "number,area,…\r\nYRD-QP-2025-000001-2,qingpu,…\r\n"},
+    "application/json": {"schema": {"type": "object", "description": "as_of, areas, id_numbers, count, recognitions"}},
+}
+
+
+@router.get(
+    "/recognitions/export",
+    response_class=Response,
+    responses={
+        200: {"description": "CSV (UTF-8 with BOM) or JSON, with its SHA-256", "content": EXPORT_CONTENT},
+        **error_responses(400, 401, 403, 422),
+    },
+)
 def export(
     request: Request,
     engine: EngineDep,
@@ -57,18 +72,19 @@ def export(
     return Response(out.content, media_type=out.media_type, headers=headers)
 
 
-@router.post("/inspections/sample")
+@router.post("/inspections/sample", response_model=Sample, responses=error_responses(400, 401, 403, 409, 413, 422))
 def sample(body: SampleIn, request: Request, engine: EngineDep, user: FollowUpUser) -> dict[str, Any]:
     """A reproducible 双随机 draw among the recognitions in force; seed and selection go to the audit log."""
     areas = followup.scope_areas(user, area=body.area, province=body.province)
     return followup.sample(engine, user.name, areas, size=body.size, seed=body.seed, as_of=_as_of(request))
 
 
-@router.get("/recognitions/expiring")
+@router.get("/recognitions/expiring", response_model=Expiring, responses=error_responses(400, 401, 403, 422))
 def expiring(
     request: Request,
     engine: EngineDep,
     user: FollowUpUser,
+    paging: PageParams,
     days: int,
     area: str | None = None,
     province: str | None = None,
@@ -77,4 +93,4 @@ def expiring(
     """Recognitions whose zone certificate expires within `days` of `as_of` (default today), revoked ones left out."""
     followup.check_days(days)
     areas = followup.scope_areas(user, area=area, province=province)
-    return followup.expiring(engine, user.name, areas, days=days, as_of=_as_of(request, as_of))
+    return followup.expiring(engine, user.name, areas, days=days, as_of=_as_of(request, as_of), paging=paging)

@@ -9,7 +9,9 @@ from pydantic import BaseModel, Field
 
 from api import accounts, auth
 from api.auth import Admin, EngineDep
-from api.models import UserCreate
+from api.errors import error_responses
+from api.models import IssuedToken, TokenInfo, Unlocked, UserCreate, UserCreated, UserOut
+from api.paging import Page, PageParams
 from api.settings import ApiSettings
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -28,7 +30,13 @@ def _lifetime(request: Request, days: float | None = None) -> float:
     return (days or settings.machine_token_days) * 86400
 
 
-@router.post("", status_code=201)
+@router.post(
+    "",
+    status_code=201,
+    name="create",
+    response_model=UserCreated,
+    responses=error_responses(400, 401, 403, 409, 413, 422),
+)
 def create_user(body: UserCreate, request: Request, engine: EngineDep, admin: Admin) -> dict[str, Any]:
     """A person or machine account; the token is shown once."""
     password_hash = auth.hash_password(body.password) if body.password else None  # outside the transaction
@@ -41,31 +49,41 @@ def create_user(body: UserCreate, request: Request, engine: EngineDep, admin: Ad
             "access_token": token}  # fmt: skip
 
 
-@router.get("")
-def list_users(engine: EngineDep, admin: Admin) -> list[dict[str, Any]]:
-    """Every user with role, scope, disabled and locked."""
-    return accounts.list_users(engine)
+@router.get("", name="list", response_model=Page[UserOut], responses=error_responses(400, 401, 403, 422))
+def list_users(engine: EngineDep, admin: Admin, paging: PageParams) -> dict[str, Any]:
+    """Every user with role, scope, disabled and locked, oldest first, a page at a time."""
+    return accounts.users_page(engine, paging)
 
 
-@router.get("/{name}/tokens")
-def list_tokens(name: str, engine: EngineDep, admin: Admin) -> list[dict[str, Any]]:
-    """The user's tokens (id, kind, created, expires, revoked); never the token itself."""
-    return accounts.list_tokens(engine, name)
+@router.get("/{name}/tokens", response_model=Page[TokenInfo], responses=error_responses(400, 401, 403, 404, 422))
+def list_tokens(name: str, engine: EngineDep, admin: Admin, paging: PageParams) -> dict[str, Any]:
+    """The user's tokens (id, kind, created, expires, revoked), newest first; never the token itself."""
+    return accounts.tokens_page(engine, name, paging)
 
 
-@router.post("/{name}/tokens", status_code=201)
+@router.post(
+    "/{name}/tokens",
+    status_code=201,
+    response_model=IssuedToken,
+    responses=error_responses(400, 401, 403, 404, 413, 422),
+)
 def issue_token(name: str, body: TokenIn, request: Request, engine: EngineDep, admin: Admin) -> dict[str, Any]:
     """A new machine token, shown once."""
     return accounts.issue_machine_token(engine, admin.name, name, lifetime_seconds=_lifetime(request, body.days))
 
 
-@router.delete("/{name}/tokens/{token_id}", status_code=204)
+@router.delete("/{name}/tokens/{token_id}", status_code=204, responses=error_responses(400, 401, 403, 404, 422))
 def revoke_token(name: str, token_id: int, engine: EngineDep, admin: Admin) -> Response:
     accounts.revoke_token(engine, admin.name, name, token_id)
     return Response(status_code=204)
 
 
-@router.post("/{name}/tokens/{token_id}/rotate", status_code=201)
+@router.post(
+    "/{name}/tokens/{token_id}/rotate",
+    status_code=201,
+    response_model=IssuedToken,
+    responses=error_responses(400, 401, 403, 404, 409, 413, 422),
+)
 def rotate_token(
     name: str, token_id: int, body: TokenIn, request: Request, engine: EngineDep, admin: Admin
 ) -> dict[str, Any]:
@@ -73,25 +91,25 @@ def rotate_token(
     return accounts.rotate_token(engine, admin.name, name, token_id, lifetime_seconds=_lifetime(request, body.days))
 
 
-@router.post("/{name}/disable")
+@router.post("/{name}/disable", response_model=UserOut, responses=error_responses(400, 401, 403, 404, 422))
 def disable(name: str, engine: EngineDep, admin: Admin) -> dict[str, Any]:
     """Every token and the password stop working; sessions are revoked."""
     return accounts.set_disabled(engine, admin.name, name, True)
 
 
-@router.post("/{name}/enable")
+@router.post("/{name}/enable", response_model=UserOut, responses=error_responses(400, 401, 403, 404, 422))
 def enable(name: str, engine: EngineDep, admin: Admin) -> dict[str, Any]:
     return accounts.set_disabled(engine, admin.name, name, False)
 
 
-@router.post("/{name}/password", status_code=204)
+@router.post("/{name}/password", status_code=204, responses=error_responses(400, 401, 403, 404, 413, 422))
 def reset_password(name: str, body: PasswordIn, engine: EngineDep, admin: Admin) -> Response:
     """Set a new password; the user's sessions end and a login lockout is lifted."""
     accounts.reset_password(engine, admin.name, name, body.password)
     return Response(status_code=204)
 
 
-@router.post("/{name}/unlock")
+@router.post("/{name}/unlock", response_model=Unlocked, responses=error_responses(400, 401, 403, 422))
 def unlock(name: str, engine: EngineDep, admin: Admin) -> dict[str, Any]:
     """Lift a login lockout and forget the failed logins."""
     return {"name": name, "lifted": accounts.unlock(engine, admin.name, name)}

@@ -31,7 +31,9 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from api.auth import EngineDep
+from api.errors import error_responses
 from api.followup import recognition_status
+from api.models import ErrorBody, Verification
 from api.web import TEMPLATES_DIR
 from huren import zone
 from huren.normalize import mask_id_number
@@ -166,18 +168,30 @@ def _holder(recognition: Recognition) -> dict[str, Any]:
     }
 
 
+def _message(key: str) -> dict[str, str]:
+    """A refusal's text as the API's error body carries it (`code`, `message_zh`, `message_en`)."""
+    zh, en = TEXT[key]
+    return {"message_zh": zh, "message_en": en}
+
+
 def answer(request: Request, engine: Any, number: str, code: str | None) -> tuple[int, dict[str, Any]]:
     """(HTTP status, body) for a number and the code given with it."""
     number = normalize_number(number)
     if not _limiter(request).allow(request.client.host if request.client else "unknown"):
-        return 429, {"number": number, "status": "rate_limited"}
+        return 429, {"number": number, "status": "rate_limited", "code": "rate_limited", **_message("rate_limited")}
     if not number_valid(number):
-        return 404, {"number": number, "status": "invalid_number", "code": "certificate_number_invalid"}
+        return 404, {
+            "number": number, "status": "invalid_number", "code": "certificate_number_invalid",
+            **_message("invalid_number"),
+        }  # fmt: skip
     recognition = RecognitionStore(engine).get(number)
     code = (code or "").strip()
     if not code:
         if recognition is None:
-            return 404, {"number": number, "status": "not_found", "code": "certificate_not_found", "exists": False}
+            return 404, {
+                "number": number, "status": "not_found", "code": "certificate_not_found", "exists": False,
+                **_message("not_found"),
+            }  # fmt: skip
         return 200, {"number": number, "status": "code_required", "exists": True}
     secret = request.app.state.settings.cert_secret
     expected = (
@@ -216,7 +230,7 @@ def _json(status: int, body: dict[str, Any]) -> JSONResponse:
     return JSONResponse({**body, "status_zh": zh, "status_en": en}, status_code=status, headers=headers)
 
 
-@router.get("/verify/{number}", response_model=None)
+@router.get("/verify/{number}", response_model=None, include_in_schema=False)  # a page: /api/v1/verify is the API
 def verify_certificate(number: str, request: Request, engine: EngineDep, c: str | None = None) -> Response:
     """The page for people (JSON with `?format=json` or `Accept: application/json`)."""
     status, body = answer(request, engine, number, c)
@@ -271,7 +285,22 @@ def verify_certificate(number: str, request: Request, engine: EngineDep, c: str 
 api_router = APIRouter(tags=["verify"])
 
 
-@api_router.get("/verify/{number}")
+@api_router.get(
+    "/verify/{number}",
+    name="certificate", response_model=Verification,
+    responses={
+        200: {"description": "`code_required` without a code, `unverifiable` with a wrong one, else the status"},
+        404: {
+            "model": ErrorBody,
+            "description": "an invalid number (`certificate_number_invalid`) or no such certificate",
+            "content": {"application/json": {"example": {
+                "number": "YRD-QP-2025-000009-7", "status": "not_found", "status_zh": "查无此证书",
+                "status_en": "No such certificate", "exists": False, "code": "certificate_not_found",
+                "message_zh": TEXT["not_found"][0], "message_en": TEXT["not_found"][1]}}},
+        },
+        **error_responses(400, 422, 429),
+    },
+)  # fmt: skip
 def verify_certificate_json(number: str, request: Request, engine: EngineDep, c: str | None = None) -> JSONResponse:
     """For machines: the same answer as the page, always JSON."""
     return _json(*answer(request, engine, number, c))

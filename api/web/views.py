@@ -151,13 +151,7 @@ def _day(value: str) -> date | None:
         return None
 
 
-PENDING_STATES = (
-    AppState.REVIEW,
-    AppState.REUPLOAD_REQUESTED,
-    AppState.QUEUED,
-    AppState.SCREENING,
-    AppState.DRAFT,
-)
+PENDING_STATES = service.PENDING
 """What still waits for someone; decided applications come after."""
 
 
@@ -173,10 +167,18 @@ def queue_order(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def queue(engine: Engine, user: User, filters: QueueFilters, lang: str, zone: str | None = None) -> QueuePage:
-    """The service's list for this user (scoped, ID numbers masked, audited), filtered, ordered and paged."""
-    items = queue_order(service.list_for(engine, reader(user), filters.state or None))
+    """The service's list for this user (scoped, ID numbers masked), filtered, ordered and paged in SQL; a
+    search by name or certificate number reads the forms, which are sealed, so it scans the user's scope."""
     q = filters.q.strip().lower()
     start, end = _day(filters.date_from), _day(filters.date_to)
+    if not q:
+        shown, total, page = service.queue_page(
+            engine, reader(user), page=filters.page, size=PAGE_SIZE, state=filters.state or None,
+            outcome=filters.outcome or None, area=filters.area or None, created_from=start, created_to=end,
+        )  # fmt: skip
+        pages = max(1, math.ceil(total / PAGE_SIZE))
+        return _queue_page(engine, user, shown, total, page, pages, filters, lang, zone)
+    items = queue_order(service.list_for(engine, reader(user), filters.state or None))
     kept = []
     for item in items:
         form = item["form"]
@@ -193,6 +195,13 @@ def queue(engine: Engine, user: User, filters: QueueFilters, lang: str, zone: st
     pages = max(1, math.ceil(len(kept) / PAGE_SIZE))
     page = min(max(1, filters.page), pages)
     shown = kept[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    return _queue_page(engine, user, shown, len(kept), page, pages, filters, lang, zone)
+
+
+def _queue_page(
+    engine: Engine, user: User, shown: list[dict[str, Any]], total: int, page: int, pages: int,
+    filters: QueueFilters, lang: str, zone: str | None,
+) -> QueuePage:  # fmt: skip
     doubts = _open_doubts(engine, [i["id"] for i in shown if i["state"] == AppState.REVIEW])
     rows = [
         {
@@ -212,7 +221,7 @@ def queue(engine: Engine, user: User, filters: QueueFilters, lang: str, zone: st
         }
         for i in shown
     ]
-    return QueuePage(rows, len(kept), page, pages, dataclasses.replace(filters, page=page), sorted(user.areas))
+    return QueuePage(rows, total, page, pages, dataclasses.replace(filters, page=page), sorted(user.areas))
 
 
 def _open_doubts(engine: Engine, app_ids: list[str]) -> dict[str, int]:

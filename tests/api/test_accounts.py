@@ -54,7 +54,7 @@ def test_machine_tokens_are_listed_rotated_and_revoked_by_an_admin(service: Serv
     assert issued.status_code == 201, issued.text
     new, new_id = issued.json()["access_token"], issued.json()["id"]
     assert _me(service, new) == 200
-    listed = service.client.get("/api/v1/users/rita/tokens", headers=admin).json()
+    listed = service.client.get("/api/v1/users/rita/tokens", headers=admin).json()["items"]
     assert {t["id"] for t in listed} >= {new_id} and all("access_token" not in t for t in listed)
     mine = next(t for t in listed if t["id"] == new_id)
     expires = datetime.fromisoformat(mine["expires_at"])

@@ -24,7 +24,7 @@ from api.storage import FileStore
 from huren import clock
 from huren.domain import Outcome, Reason, Severity
 from huren.normalize import mask_id_number
-from recognition.recognitions import recognitions
+from recognition.recognitions import RecognitionStore, recognitions
 from recognition.screening import Screening
 
 STATE_ZH: dict[str, str] = {
@@ -562,3 +562,34 @@ def trail(engine: Engine, user: User, app_id: str) -> list[dict[str, Any]]:
         load(conn, app_id, user)
         stmt = select(audit_log).where(audit_log.c.target == app_id).order_by(audit_log.c.seq)
         return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def exists(engine: Engine, app_id: str) -> bool:
+    """Whether the application exists at all: the pages tell "not yours" (403) from "not there" (404)."""
+    with reading(engine) as conn:
+        return conn.execute(select(applications.c.id).where(applications.c.id == app_id)).first() is not None
+
+
+def page_document(engine: Engine, user: User, app_id: str, doc_id: str) -> tuple[Any, Screening | None]:
+    """A document of an application the user may see, and the application's latest screening (or None)."""
+    with reading(engine) as conn:
+        load(conn, app_id, user)
+        t = documents
+        doc = conn.execute(select(t).where(t.c.id == doc_id, t.c.application_id == app_id)).first()
+        screening = screening_of(conn, app_id)
+    if doc is None:
+        raise ApiError(404, "document_not_found", "材料不存在", "document not found")
+    return doc, screening
+
+
+def certificate_pdf(engine: Engine, user: User, app_id: str) -> tuple[str, str]:
+    """The issued certificate's PDF file and number; the download is audited."""
+    number = (status(engine, user, app_id)["certificate"] or {}).get("number")
+    if not number:
+        raise ApiError(404, "certificate_not_issued", "证书尚未换发", "no certificate has been issued yet")
+    recognition = RecognitionStore(engine).get(number)
+    if recognition is None or not recognition.pdf_path:
+        raise not_found("证书", "certificate")
+    with engine.begin() as conn:
+        audit.append(conn, user.name, "certificate.download", app_id, number=number)
+    return recognition.pdf_path, number

@@ -9,10 +9,9 @@ from fastapi.responses import FileResponse
 
 from api import service
 from api.auth import Applicant, CaseReader, CertificateHolder, CurrentUser, EngineDep, Reviewer
-from api.errors import ApiError, error_responses, not_found
+from api.errors import error_responses
 from api.models import ApplicationCreate, ApplicationDetail, ApplicationStatus, ApplicationSummary, DecisionIn
 from api.paging import Page, PageParams
-from recognition.recognitions import RecognitionStore
 
 router = APIRouter(prefix="/applications", tags=["applications"])
 
@@ -84,15 +83,5 @@ def decision(app_id: str, body: DecisionIn, request: Request, engine: EngineDep,
 )
 def certificate(app_id: str, engine: EngineDep, user: CertificateHolder) -> FileResponse:
     """The zone certificate PDF, for the applicant and the reviewer."""
-    summary = service.status(engine, user, app_id)
-    number = (summary["certificate"] or {}).get("number")
-    if not number:
-        raise ApiError(404, "certificate_not_issued", "证书尚未换发", "no certificate has been issued yet")
-    recognition = RecognitionStore(engine).get(number)
-    if recognition is None or not recognition.pdf_path:
-        raise not_found("证书", "certificate")
-    with engine.begin() as conn:
-        from api import audit
-
-        audit.append(conn, user.name, "certificate.download", app_id, number=number)
-    return FileResponse(recognition.pdf_path, media_type="application/pdf", filename=f"{number}.pdf")
+    pdf, number = service.certificate_pdf(engine, user, app_id)
+    return FileResponse(pdf, media_type="application/pdf", filename=f"{number}.pdf")

@@ -22,7 +22,7 @@ from api import audit
 from api.errors import ApiError, forbidden
 from api.web import session
 from api.web.i18n import DOC_TYPE, FIELD, pick
-from api.web.routes import WebRoute, lang_of, render
+from api.web.render import WebRoute, lang_of, render
 from api.web.session import WebSession
 from digitize import outdir
 from digitize.errors import DigitizeError

@@ -17,7 +17,7 @@ from api.errors import forbidden
 from api.registry_import import RegistryImports
 from api.web import session
 from api.web.i18n import REGISTRY_IMPORT as WORDS
-from api.web.routes import WebRoute, lang_of, render
+from api.web.render import WebRoute, lang_of, render
 from api.web.session import WebSession
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)

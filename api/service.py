@@ -593,3 +593,13 @@ def certificate_pdf(engine: Engine, user: User, app_id: str) -> tuple[str, str]:
     with engine.begin() as conn:
         audit.append(conn, user.name, "certificate.download", app_id, number=number)
     return recognition.pdf_path, number
+
+
+def open_reasons(engine: Engine, app_ids: list[str]) -> dict[str, int]:
+    """How many reasons the latest screening of each application gave (the queue shows them as doubts)."""
+    out: dict[str, int] = {}
+    with reading(engine) as conn:
+        for app_id in app_ids:
+            screening = screening_of(conn, app_id)
+            out[app_id] = len(screening.reasons) if screening is not None else 0
+    return out

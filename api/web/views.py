@@ -17,7 +17,6 @@ from sqlalchemy import Engine
 
 from api import service
 from api.auth import User
-from api.db import reading
 from api.states import DECIDED, AppState
 from api.web.i18n import (
     ACTION,
@@ -202,7 +201,7 @@ def _queue_page(
     engine: Engine, user: User, shown: list[dict[str, Any]], total: int, page: int, pages: int,
     filters: QueueFilters, lang: str, zone: str | None,
 ) -> QueuePage:  # fmt: skip
-    doubts = _open_doubts(engine, [i["id"] for i in shown if i["state"] == AppState.REVIEW])
+    doubts = service.open_reasons(engine, [i["id"] for i in shown if i["state"] == AppState.REVIEW])
     rows = [
         {
             "id": i["id"],
@@ -222,16 +221,6 @@ def _queue_page(
         for i in shown
     ]
     return QueuePage(rows, total, page, pages, dataclasses.replace(filters, page=page), sorted(user.areas))
-
-
-def _open_doubts(engine: Engine, app_ids: list[str]) -> dict[str, int]:
-    """The reasons of the latest screening of the applications that wait for a person."""
-    out: dict[str, int] = {}
-    with reading(engine) as conn:
-        for app_id in app_ids:
-            screening = service.screening_of(conn, app_id)
-            out[app_id] = len(screening.reasons) if screening is not None else 0
-    return out
 
 
 # --- the application page --------------------------------------------------------------------------

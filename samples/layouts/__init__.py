@@ -39,8 +39,8 @@ from samples.layouts.catalogue import (
 )
 from samples.layouts.certificate import certificate, items_table
 from samples.layouts.decorations import footer, ornament_border
-from samples.layouts.form import application_form
-from samples.layouts.id_card import id_card
+from samples.layouts.form import application_form, form_truth
+from samples.layouts.id_card import id_card, id_card_truth
 from samples.layouts.specs import EN, TITLES, assessment_specs, registration_specs, verifier_specs
 from samples.layouts.unknown import unknown
 
@@ -72,7 +72,9 @@ __all__ = [
     "block_two_col",
     "certificate",
     "footer",
+    "form_truth",
     "id_card",
+    "id_card_truth",
     "items_table",
     "ornament_border",
     "overflows",

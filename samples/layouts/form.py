@@ -7,7 +7,7 @@ import random
 from huren.domain import CATEGORIES
 from samples.layouts.blocks import Built, Truth
 from samples.page import Composer
-from samples.people import Certificate, Person
+from samples.people import Person
 from samples.textfmt import Writer
 
 FORM_TITLE = "注册计量师注册资质互认申请表"
@@ -18,7 +18,9 @@ DECLARATION = (
 )
 
 
-def _form_truth(p: Person, cert: Certificate, signed: bool, sealed: bool) -> Truth:
+def form_truth(p: Person, signed: bool, sealed: bool) -> Truth:
+    """What a filled-in form prints: the applicant, their registration certificate, signature and seal."""
+    cert = p.registration
     assert cert.valid_from and cert.valid_until
     t: Truth = {
         "name": p.name,
@@ -65,7 +67,7 @@ def application_form(fmt: str, p: Person, font: str, rng: random.Random) -> Buil
     w = Writer(rng)
     signed = rng.random() < 0.8
     sealed = rng.random() < 0.75
-    truth = _form_truth(p, cert, signed, sealed)
+    truth = form_truth(p, signed, sealed)
     c = Composer(210.0, 297.0, font, f"form/{fmt}")
     style = rng.choice(["glyph", "drawn", "drawn"])
     levels = ["一级", "二级"]

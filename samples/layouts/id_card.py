@@ -128,8 +128,13 @@ def id_card(side: str, fmt: str, p: Person, font: str, rng: random.Random) -> Bu
             paper=rng.choice([(255, 255, 255), (248, 248, 248), (235, 235, 235)]),
         )
         draw(c, p, 3.0, 3.0, 1.0, mono)
+    return Built(c.page, *id_card_truth(side, p))
+
+
+def id_card_truth(side: str, p: Person) -> tuple[str, Truth]:
+    """The document type and the truth one side of the card prints."""
     if side == "front":
-        truth: Truth = {
+        return "id_card_front", {
             "name": p.name,
             "gender": p.gender,
             "ethnicity": p.ethnicity,
@@ -137,10 +142,8 @@ def id_card(side: str, fmt: str, p: Person, font: str, rng: random.Random) -> Bu
             "address": p.address,
             "id_number": p.id_number,
         }
-        return Built(c.page, "id_card_front", truth)
-    truth = {
+    return "id_card_back", {
         "issuing_authority": p.region.police,
         "valid_from": p.id_valid_from.isoformat(),
         "valid_until": p.id_valid_until.isoformat() if p.id_valid_until else None,
     }
-    return Built(c.page, "id_card_back", truth)

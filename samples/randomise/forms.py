@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 
 from huren.domain import CATEGORIES
-from samples.layouts import Built, Truth
+from samples.layouts import Built, form_truth
 from samples.page import RGB, Composer
 from samples.people import Person
 from samples.textfmt import Writer
@@ -54,32 +54,6 @@ class Row:
     key: str  # a LABELS key, or "level" / "categories" (checkboxes)
     label: str
     value: str = ""
-
-
-def _truth(p: Person, signed: bool, sealed: bool) -> Truth:
-    cert = p.registration
-    assert cert.valid_from and cert.valid_until
-    t: Truth = {
-        "name": p.name,
-        "gender": p.gender,
-        "id_number": p.id_number,
-        "title": p.title,
-        "education": p.education,
-        "phone": p.phone,
-        "cert_number": cert.cert_number,
-        "level": cert.level,
-        "issuing_authority": cert.issuing_authority,
-        "valid_from": cert.valid_from.isoformat(),
-        "valid_until": cert.valid_until.isoformat(),
-        "categories": list(cert.categories),
-        "current_employer": p.employer,
-        "application_date": p.application_date.isoformat(),
-        "applicant_signed": signed,
-        "employer_sealed": sealed,
-    }
-    if p.former_employer:
-        t["former_employer"] = p.former_employer
-    return t
 
 
 def _spaced(label: str, rng: random.Random) -> str:
@@ -202,4 +176,4 @@ def draw(p: Person, rng: random.Random, font: str) -> Built:
     c.text(sx, y + 31, f"日期：{w.date(p.application_date)}", s)
     if sealed:
         c.seal(sx + 18, y + 25, 18, p.employer, seed=rng.randint(0, 9999))
-    return Built(c.page, "application_form", _truth(p, signed, sealed))
+    return Built(c.page, "application_form", form_truth(p, signed, sealed))

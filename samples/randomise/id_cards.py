@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, replace
 from datetime import date
 
-from samples.layouts import Built, Truth
+from samples.layouts import Built, id_card_truth
 from samples.page import RGB, Composer, Op, Text
 from samples.people import Person
 
@@ -167,19 +167,4 @@ def draw(side: str, p: Person, rng: random.Random, font: str) -> Built:
     _base(body, s)
     (_front if side == "front" else _back)(body, p, s, rng)
     c.page.ops.extend(_shifted(body, margin))
-    if side == "front":
-        truth: Truth = {
-            "name": p.name,
-            "gender": p.gender,
-            "ethnicity": p.ethnicity,
-            "birth_date": p.birth_date.isoformat(),
-            "address": p.address,
-            "id_number": p.id_number,
-        }
-        return Built(c.page, "id_card_front", truth)
-    truth = {
-        "issuing_authority": p.region.police,
-        "valid_from": p.id_valid_from.isoformat(),
-        "valid_until": p.id_valid_until.isoformat() if p.id_valid_until else None,
-    }
-    return Built(c.page, "id_card_back", truth)
+    return Built(c.page, *id_card_truth(side, p))

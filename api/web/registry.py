@@ -23,7 +23,6 @@ from api.web.session import WebSession
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 
-
 def _admin(request: Request) -> WebSession:
     web = session.current(request)
     if web.user.role != "admin":

@@ -82,3 +82,14 @@ def test_a_screening_stored_before_the_newer_keys_still_loads(which: str, reques
     assert {r.applicant_zh for r in loaded.reasons} <= {""}  # the service then says only the reason's kind
     assert [d.index for d in loaded.documents] == [d.index for d in screening.documents]
     assert loaded.sources == screening.sources
+
+
+def test_a_scan_records_the_engine_that_read_it(registry: Registry) -> None:
+    """The version (backend, runtime and models) comes from the engine loaded for the page, not a second lookup."""
+    from ocr.engine import RUNTIMES, get_engine
+
+    screening = screen([SAMPLES / "idb_001.webp"], registry, AS_OF, EngineConfig())
+    recorded = screening.decision.versions["ocr_engine"]
+    assert recorded == get_engine(EngineConfig()).version
+    assert any(f"/ {runtime} " in recorded for runtime in RUNTIMES if runtime != "auto"), recorded
+    assert [d.doc_type for d in screening.documents] == [DocType.ID_CARD_BACK]

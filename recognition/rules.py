@@ -60,7 +60,6 @@ RULES_VERSION = "1.0"
 """Bumped by hand when a rule's meaning changes; `rules_digest()` changes with any edit of the table."""
 
 
-
 @dataclass(frozen=True, slots=True)
 class DecisionConfig:
     """Everything a decision depends on besides the evidence; recorded with every decision."""

@@ -25,7 +25,7 @@ def test_shown_in_chinese_and_in_english() -> None:
 
 
 def test_the_command_line_dates_decisions_in_the_configured_zone(monkeypatch: pytest.MonkeyPatch) -> None:
-    from recognition import cli
+    from cli import verify as cli
 
     monkeypatch.setenv("HUREN_TIMEZONE", "Pacific/Kiritimati")  # UTC+14: the date differs from UTC's after 10:00
     assert cli._local_today() == clock.today("Pacific/Kiritimati")

@@ -328,6 +328,8 @@ class Worker:
                     base_url=self.settings.verify_base_url or "",
                     issued_on=self.as_of(),  # the same day `huren reissue` would print
                     secret_key=self.settings.cert_secret,
+                    cjk_font=self.settings.cert_font,
+                    serif_font=self.settings.cert_serif_font,
                     store=self.recognitions,
                     application_id=app.id,
                     confirmed_employer=(app.decision or {}).get("confirmed_employer"),

@@ -106,6 +106,3 @@ class Settings(BaseSettings):
         if not self.verify_base_url:
             missing.append("HUREN_VERIFY_BASE_URL")
         return missing
-
-
-ApiSettings = Settings  # the name the service's modules knew it by (one class)

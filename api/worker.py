@@ -28,7 +28,7 @@ from sqlalchemy import Engine, and_, func, insert, or_, select, update
 from api import audit, states
 from api.db import applications, documents, jobs, now_iso, reading, screenings
 from api.observability import DECISIONS, SCREENING_SECONDS_PER_PAGE
-from api.settings import ApiSettings
+from api.settings import Settings
 from api.states import OUTCOME_STATE, AppState, JobState
 from api.storage import FileStore
 from api.typed_form import typed_form
@@ -50,7 +50,7 @@ class LeaseLost(Exception):
 
 
 class Worker:
-    def __init__(self, engine: Engine, settings: ApiSettings, files: FileStore) -> None:
+    def __init__(self, engine: Engine, settings: Settings, files: FileStore) -> None:
         self.engine = engine
         self.settings = settings
         self.files = files

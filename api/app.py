@@ -20,7 +20,7 @@ from api.middleware import BodyGuard, LoginGuard, SecurityHeaders
 from api.observability import RequestIdMiddleware
 from api.periodic import Periodic
 from api.routes import applications, audit, auth, documents, followup, registry, users, verify
-from api.settings import ApiSettings
+from api.settings import Settings
 from api.storage import FileStore, purge_decided_uploads
 from api.throttle import LoginGate, LoginPolicy
 from api.web import STATIC_DIR
@@ -40,16 +40,16 @@ def operation_id(route: APIRoute) -> str:
     return f"{route.tags[0]}-{route.name}" if route.tags else route.name
 
 
-def create_app(settings: ApiSettings | None = None, *, start_worker: bool | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, start_worker: bool | None = None) -> FastAPI:
     """The service on `settings.resolved_database_url` with files under `settings.data_dir`.
 
     The pre-screening worker thread runs with the app's lifespan when `start_worker` (default
     `settings.worker`); tests drive `app.state.worker.run_until_idle()` themselves.
     """
-    settings = settings or ApiSettings()
+    settings = settings or Settings()
     data_dir = Path(settings.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    sealed.configure(settings.data_key, key_file=Path(settings.data_key_file or data_dir / "data.key"))
+    sealed.configure(settings.data_key, key_file=settings.data_key_path)
     engine = open_database(settings.resolved_database_url)  # brought to the head revision (migrations)
     audit_log.configure(engine, settings)  # the chain's key and the checkpoint folder, outside the database
     files = FileStore(data_dir / "files")

@@ -38,7 +38,7 @@ from api.db import GENESIS_HASH, audit_head, audit_log, now_iso
 from huren.sealed import read_or_make_key
 
 if TYPE_CHECKING:
-    from api.settings import ApiSettings
+    from api.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +50,7 @@ class AuditKeys:
 _configured: weakref.WeakKeyDictionary[Engine, AuditKeys] = weakref.WeakKeyDictionary()
 
 
-def keys_from_settings(settings: ApiSettings) -> AuditKeys:
+def keys_from_settings(settings: Settings) -> AuditKeys:
     """The key from `HUREN_AUDIT_KEY`, else from the key file (made, 0600, when missing)."""
     data_dir = Path(settings.data_dir)
     checkpoint_dir = Path(settings.audit_checkpoint_dir or data_dir / "audit-checkpoints")
@@ -60,7 +60,7 @@ def keys_from_settings(settings: ApiSettings) -> AuditKeys:
     return AuditKeys(read_or_make_key(key_file).encode(), checkpoint_dir)
 
 
-def configure(engine: Engine, settings_or_keys: ApiSettings | AuditKeys) -> AuditKeys:
+def configure(engine: Engine, settings_or_keys: Settings | AuditKeys) -> AuditKeys:
     """The key and checkpoint folder for the log on this engine."""
     keys = settings_or_keys if isinstance(settings_or_keys, AuditKeys) else keys_from_settings(settings_or_keys)
     _configured[engine] = keys
@@ -71,9 +71,9 @@ def keys_for(engine: Engine) -> AuditKeys:
     """What `configure` set for the engine; else the environment's settings (`huren` commands)."""
     keys = _configured.get(engine)
     if keys is None:
-        from api.settings import ApiSettings
+        from api.settings import Settings
 
-        keys = configure(engine, ApiSettings())
+        keys = configure(engine, Settings())
     return keys
 
 

@@ -207,7 +207,7 @@ def readiness(app_state: Any) -> dict[str, str]:
     try:
         from recognition.reissue import register_font
 
-        register_font()
+        register_font(settings.cert_font)
         checks["cert_font"] = "ok"
     except Exception as exc:
         checks["cert_font"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"

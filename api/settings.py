@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     ocr_rec_batch: int = _OCR.rec_batch  # 0 = the backend's own (ocr.engine.REC_BATCH)
     paddle_det_dir: str | None = None
     paddle_rec_dir: str | None = None
+    paddle_model_cache: str | None = None  # where the bundled PaddleOCR model folders are built; ~/.cache/huren
 
     max_upload_bytes: int = 20 * 1024 * 1024
     max_documents: int = 20
@@ -56,6 +57,8 @@ class Settings(BaseSettings):
     login_concurrency: int = 2  # passwords hashed at once (argon2: 64 MiB and a core each); the rest: 503
     login_failure_window_seconds: float = 3600.0  # failures older than this are forgotten (addresses)
     cert_secret: str | None = None  # HMAC key of the certificates' verification codes (HUREN_CERT_SECRET)
+    cert_font: str | None = None  # /path/font.ttc[:index]: the certificate's CJK face before the installed ones
+    cert_serif_font: str | None = None  # … and its serif (宋体) body face
     verify_base_url: str | None = None  # the QR code's target site, e.g. https://huren.example.gov.cn (required)
     verify_rate_limit: int = 30  # /verify requests per address per window
     verify_rate_window_seconds: float = 60.0
@@ -75,6 +78,11 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'huren.sqlite3'}"
 
+    @property
+    def data_key_path(self) -> Path:
+        """The data key's file (when `data_key` is not set): `data_key_file`, else `data_dir/data.key`."""
+        return Path(self.data_key_file) if self.data_key_file else self.data_dir / "data.key"
+
     def engine_config(self, **overrides: Any) -> EngineConfig:
         """The OCR engine's configuration from these settings; a command line's options override fields
         (None means "not given")."""
@@ -86,6 +94,7 @@ class Settings(BaseSettings):
             rec_batch=self.ocr_rec_batch,
             paddle_det_dir=self.paddle_det_dir,
             paddle_rec_dir=self.paddle_rec_dir,
+            paddle_model_cache=self.paddle_model_cache,
         )
         return replace(config, **{k: v for k, v in overrides.items() if v is not None})
 
@@ -97,6 +106,3 @@ class Settings(BaseSettings):
         if not self.verify_base_url:
             missing.append("HUREN_VERIFY_BASE_URL")
         return missing
-
-
-ApiSettings = Settings  # the name the service's modules knew it by (one class)

@@ -28,7 +28,7 @@ from sqlalchemy import Engine, and_, func, insert, or_, select, update
 from api import audit, states
 from api.db import applications, documents, jobs, now_iso, reading, screenings
 from api.observability import DECISIONS, SCREENING_SECONDS_PER_PAGE
-from api.settings import ApiSettings
+from api.settings import Settings
 from api.states import OUTCOME_STATE, AppState, JobState
 from api.storage import FileStore
 from api.typed_form import typed_form
@@ -50,7 +50,7 @@ class LeaseLost(Exception):
 
 
 class Worker:
-    def __init__(self, engine: Engine, settings: ApiSettings, files: FileStore) -> None:
+    def __init__(self, engine: Engine, settings: Settings, files: FileStore) -> None:
         self.engine = engine
         self.settings = settings
         self.files = files
@@ -328,6 +328,8 @@ class Worker:
                     base_url=self.settings.verify_base_url or "",
                     issued_on=self.as_of(),  # the same day `huren reissue` would print
                     secret_key=self.settings.cert_secret,
+                    cjk_font=self.settings.cert_font,
+                    serif_font=self.settings.cert_serif_font,
                     store=self.recognitions,
                     application_id=app.id,
                     confirmed_employer=(app.decision or {}).get("confirmed_employer"),

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from api import auth  # noqa: E402
 from api.app import create_app  # noqa: E402
 from api.db import jobs  # noqa: E402
-from api.settings import ApiSettings  # noqa: E402
+from api.settings import Settings  # noqa: E402
 from matching.store import RegistryStore  # noqa: E402
 from tests.api.conftest import FORM  # noqa: E402  (the typed form of the samples' applicant)
 
@@ -42,7 +42,7 @@ def round_(base: str, workers: int, apps: int, document: Path) -> float:
     url = f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            settings = ApiSettings(
+            settings = Settings(
                 data_dir=Path(tmp), database_url=url, cert_secret="bench", worker=False, max_applications_per_day=apps
             )
             app = create_app(settings, start_worker=False)

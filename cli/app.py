@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli import audit, db, digitize, followup, ocr, registry, service, uploads, users, verify
+from cli import audit, db, digitize, followup, ocr, registry, service, settings, uploads, users, verify
 
 app = typer.Typer(
     help="互认 Huren — 注册计量师注册资质互认材料核验 / certificate verification for mutual recognition",
@@ -25,11 +25,13 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_print_version, is_eager=True, help="版本 / print the version")
     ] = False,
 ) -> None:
     """互认 Huren — 注册计量师注册资质互认材料核验 / certificate verification for mutual recognition"""
+    ctx.obj = settings.load()  # once, at the top; sub-commands take it with `settings.current(ctx)`
 
 
 app.command("extract")(ocr.extract)

@@ -7,18 +7,18 @@ from typing import Annotated
 
 import typer
 
-from api.settings import ApiSettings
+from cli.database import open_service_database
+from cli.settings import current
 
 audit_app = typer.Typer(help="审计日志 / the audit log", no_args_is_help=True)
 
 
 @audit_app.command("verify")
-def audit_verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def audit_verify(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """校验审计日志 / check the audit log's HMAC chain against the signed checkpoints; exit 1 and say where it breaks."""
     from api import audit
-    from db import open_database
 
-    report = audit.verify(open_database(ApiSettings().resolved_database_url))
+    report = audit.verify(open_service_database(current(ctx)))
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False))
     else:
@@ -31,11 +31,10 @@ def audit_verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
 
 
 @audit_app.command("checkpoint")
-def audit_checkpoint() -> None:
+def audit_checkpoint(ctx: typer.Context) -> None:
     """写入审计检查点 / append the log's count and head hash, signed, to today's checkpoint file (for cron)."""
     from api import audit
-    from db import open_database
 
-    engine = open_database(ApiSettings().resolved_database_url)
+    engine = open_service_database(current(ctx))
     written = audit.checkpoint(engine)
     typer.echo(f"checkpoint {written.seq} → {written.where}" if written else "unchanged since the last checkpoint")

@@ -17,10 +17,14 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
+from api.settings import Settings
+from cli.options import setting
+from cli.settings import current
 from digitize import outdir
 from digitize.errors import DigitizeError
 from digitize.records import MIN_CONFIDENCE, REASONS, write_registry_csv
 from digitize.run import RunOptions, finalize, load_state, registry_lookup, run, saved_options
+from ocr.engine import EngineConfig
 
 
 class _RunByDefault(TyperGroup):
@@ -43,10 +47,13 @@ digitize_app = typer.Typer(
 err = Console(stderr=True)
 
 
-def _engine_config(workers: int, threads: int | None, engine: str = "local") -> Any:
-    from api.settings import Settings
+class PoolEngine(StrEnum):
+    local = "local"  # a process pool on this machine
+    ray = "ray"  # Ray actors, on this machine or a cluster
 
-    base = Settings().engine_config()
+
+def _engine_config(settings: Settings, workers: int, threads: int | None, engine: str = "local") -> EngineConfig:
+    base = settings.engine_config()
     threads = threads if threads is not None else base.threads
     if not threads and engine == "ray":
         return replace(base, threads=0)  # each actor sizes itself from the CPUs Ray gave it on its node
@@ -67,11 +74,14 @@ class _RateColumn(ProgressColumn):
 
 @digitize_app.command("run")
 def run_command(
+    ctx: typer.Context,
     inputs: Annotated[list[Path], typer.Argument(help="folders (recursed), images, multi-page PDFs/TIFFs")],
     out: Annotated[Path, typer.Option("--out", help="output folder: pages.jsonl, records.csv, summary.json")],
     workers: Annotated[int, typer.Option("--workers", min=1, help="worker processes / Ray actors")] = 1,
     resume: Annotated[bool, typer.Option("--resume", help="continue a run in --out without redoing pages")] = False,
-    engine: Annotated[str, typer.Option("--engine", help="local (process pool) | ray")] = "local",
+    engine: Annotated[
+        PoolEngine, typer.Option("--engine", help="local: a process pool | ray: Ray actors")
+    ] = PoolEngine.local,
     ray_address: Annotated[
         str | None, typer.Option("--ray-address", help="existing Ray cluster, e.g. ray://head:10001 or auto")
     ] = None,
@@ -84,7 +94,10 @@ def run_command(
     min_confidence: Annotated[
         float, typer.Option(help="fields read below this confidence need review")
     ] = MIN_CONFIDENCE,
-    threads: Annotated[int | None, typer.Option("--threads", help="onnxruntime threads per worker")] = None,
+    threads: Annotated[
+        int | None,
+        setting("ocr_threads", "--threads", help="OCR threads per worker", show_default="cores / workers"),
+    ] = None,
 ) -> None:
     """扫描件批量识别 / OCR a box of scans into pages.jsonl and records.csv (resumable)."""
     options = RunOptions(
@@ -94,7 +107,7 @@ def run_command(
         resume=resume,
         engine=engine,
         ray_address=ray_address,
-        config=_engine_config(workers, threads, engine),
+        config=_engine_config(current(ctx), workers, threads, engine),
         registry=registry_lookup(registry, database_url),
         min_confidence=min_confidence,
         registry_source={"registry": str(registry.absolute()) if registry else None, "database_url": database_url},

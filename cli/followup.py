@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from api.settings import ApiSettings
+from cli.database import open_service_database
 from cli.errors import exit_for
+from cli.options import DATE_METAVAR, Area, Province, choices, setting
+from cli.settings import current
 
 if TYPE_CHECKING:
     from datetime import date
@@ -23,23 +25,26 @@ recognitions_app = typer.Typer(
 )
 inspections_app = typer.Typer(help="双随机抽查 / random inspections", no_args_is_help=True)
 
-AreaOption = Annotated[str | None, typer.Option("--area", help="qingpu | wujiang | jiashan")]
-ProvinceOption = Annotated[str | None, typer.Option("--province", help="shanghai | jiangsu | zhejiang")]
-AsOfOption = Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default HUREN_AS_OF, else today)")]
+# Checked by `api.followup`, whose refusals carry the codes the service answers with (invalid_area …);
+# --help shows the choices and the date's form all the same.
+AreaOption = Annotated[str | None, typer.Option("--area", metavar=choices(Area), help="the recognising area")]
+ProvinceOption = Annotated[str | None, typer.Option("--province", metavar=choices(Province), help="province")]
+AsOfOption = Annotated[str | None, setting("as_of", "--as-of", metavar=DATE_METAVAR, help="as-of date (default today)")]
 
 
 @contextmanager
-def _followup(area: str | None, province: str | None, as_of: str | None) -> Iterator[tuple[Engine, list[str], date]]:
+def _followup(
+    ctx: typer.Context, area: str | None, province: str | None, as_of: str | None
+) -> Iterator[tuple[Engine, list[str], date]]:
     """The service's database (with the registry's and the recognitions' tables), the areas asked
     for and the as-of date; a bad parameter or a refusal inside ends the command with its code."""
     from api import followup
     from api.errors import ApiError
-    from db import open_database
 
     try:
         areas = followup.scope_areas(None, area=area, province=province)
-        when = followup.as_of_date(as_of, ApiSettings().as_of)
-        engine = open_database(ApiSettings().resolved_database_url)
+        when = followup.as_of_date(as_of)
+        engine = open_service_database(current(ctx))
         try:
             yield engine, areas, when
         finally:
@@ -50,7 +55,10 @@ def _followup(area: str | None, province: str | None, as_of: str | None) -> Iter
 
 @recognitions_app.command("export")
 def recognitions_export(
-    fmt: Annotated[str, typer.Option("--format", help="csv | json")] = "csv",
+    ctx: typer.Context,
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="<csv|json>", help="CSV (with a BOM for Excel) or JSON")
+    ] = "csv",
     area: AreaOption = None,
     province: ProvinceOption = None,
     out: Annotated[Path | None, typer.Option("--out", help="write to FILE instead of stdout")] = None,
@@ -62,7 +70,7 @@ def recognitions_export(
     """导出互认人员名单 / export the recognised metrologists (CSV with a BOM for Excel, or JSON); audited."""
     from api import followup
 
-    with _followup(area, province, as_of) as (engine, areas, when):
+    with _followup(ctx, area, province, as_of) as (engine, areas, when):
         result = followup.export(engine, "cli", areas, fmt=fmt, as_of=when, full_id_numbers=full_id_numbers)
     if out is None:
         typer.echo(result.content.decode("utf-8"), nl=False)
@@ -73,6 +81,7 @@ def recognitions_export(
 
 @recognitions_app.command("expiring")
 def recognitions_expiring(
+    ctx: typer.Context,
     days: Annotated[int, typer.Option("--days", help="expiring within this many days of the as-of date")],
     area: AreaOption = None,
     province: ProvinceOption = None,
@@ -82,7 +91,7 @@ def recognitions_expiring(
     """即将到期的互认证书 / recognitions whose zone certificate expires within N days (revoked ones left out)."""
     from api import followup
 
-    with _followup(area, province, as_of) as (engine, areas, when):
+    with _followup(ctx, area, province, as_of) as (engine, areas, when):
         followup.check_days(days)
         result = followup.expiring(engine, "cli", areas, days=days, as_of=when)
     if as_json:
@@ -98,6 +107,7 @@ def recognitions_expiring(
 
 @inspections_app.command("sample")
 def inspections_sample(
+    ctx: typer.Context,
     size: Annotated[int, typer.Option("--size", help="how many to inspect")],
     seed: Annotated[str | None, typer.Option("--seed", help="reproduce a draw (default: a fresh random seed)")] = None,
     area: AreaOption = None,
@@ -108,7 +118,7 @@ def inspections_sample(
     """双随机抽查 / draw recognitions in force for inspection; the seed and selection go to the audit log."""
     from api import followup
 
-    with _followup(area, province, as_of) as (engine, areas, when):
+    with _followup(ctx, area, province, as_of) as (engine, areas, when):
         result = followup.sample(engine, "cli", areas, size=size, seed=seed, as_of=when)
     for warning in result["warnings"]:
         typer.echo(f"warning: {warning['message_zh']} / {warning['message_en']}", err=True)

@@ -12,7 +12,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from api.settings import Settings
+from cli.options import BackendOpt, DetSideOpt, ThreadsOpt
+from cli.progress import QuietOpt, progress
+from cli.settings import current
 from huren.domain import Extraction, FileError
 from huren.normalize import mask_id_number
 from ocr.engine import EngineConfig
@@ -21,16 +23,12 @@ from ocr.ingest import expand_inputs
 err = Console(stderr=True)
 
 
-def _engine_config(backend: str | None, det_side: int | None, threads: int | None) -> EngineConfig:
-    return Settings().engine_config(backend=backend, det_side=det_side, threads=threads)
-
-
-BackendOpt = Annotated[str | None, typer.Option("--backend", help="rapidocr (default) | paddle")]
-DetSideOpt = Annotated[int | None, typer.Option("--det-side", help="detector input: longer side in pixels")]
-ThreadsOpt = Annotated[int | None, typer.Option("--threads", help="onnxruntime threads (0 = all cores)")]
+def _engine_config(ctx: typer.Context, backend: str | None, det_side: int | None, threads: int | None) -> EngineConfig:
+    return current(ctx).engine_config(backend=backend, det_side=det_side, threads=threads)
 
 
 def extract(
+    ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="images, PDFs or folders")],
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object per document per line")] = False,
     lines: Annotated[bool, typer.Option("--lines", help="include every OCR line with its box")] = False,
@@ -38,22 +36,26 @@ def extract(
     det_side: DetSideOpt = None,
     threads: ThreadsOpt = None,
     max_pages: Annotated[int, typer.Option(help="refuse files with more pages than this")] = 50,
+    quiet: QuietOpt = False,
 ) -> None:
     """识别证件字段 / OCR documents into typed certificate fields."""
     from ocr.pipeline import extract_file
 
-    config = _engine_config(backend, det_side, threads)
+    config = _engine_config(ctx, backend, det_side, threads)
     failed = 0
-    for path in expand_inputs(paths):
-        for result in extract_file(path, config=config, max_pages=max_pages):
-            if isinstance(result, FileError):
-                failed += 1
-            if as_json:
-                out = result.to_json(with_lines=lines) if isinstance(result, Extraction) else result.to_json()
-                sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
-                sys.stdout.flush()
-            else:
-                _print_extraction(result)
+    files = expand_inputs(paths)
+    with progress("extract", quiet=quiet) as advance:
+        for done, path in enumerate(files, 1):
+            for result in extract_file(path, config=config, max_pages=max_pages):
+                if isinstance(result, FileError):
+                    failed += 1
+                if as_json:
+                    out = result.to_json(with_lines=lines) if isinstance(result, Extraction) else result.to_json()
+                    sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+                    sys.stdout.flush()
+                else:
+                    _print_extraction(result)
+            advance(done, len(files))
     if failed:
         err.print(f"[red]{failed} 个文件/页面无法处理 / file(s) or page(s) failed[/red]")
         raise typer.Exit(1)
@@ -80,6 +82,7 @@ def _print_extraction(result: Extraction | FileError) -> None:
 
 
 def evaluate(
+    ctx: typer.Context,
     root: Annotated[
         Path | None, typer.Argument(help="folder of samples with <file>.json ground truth beside them")
     ] = None,
@@ -103,14 +106,14 @@ def evaluate(
         err.print("[red]给出样本目录或 --seed 之一 / give a folder or --seed, not both[/red]")
         raise typer.Exit(2)
     if root is not None:
-        _evaluate(root, as_json, _engine_config(backend, det_side, threads), show_mistakes, html, str(root))
+        _evaluate(root, as_json, _engine_config(ctx, backend, det_side, threads), show_mistakes, html, str(root))
         return
     from samples.randomise import generate_set
 
     with tempfile.TemporaryDirectory(prefix=f"huren-eval-{seed}-") as tmp:
         generate_set(Path(tmp), int(seed or 0), count)
         subject = f"--seed {seed} --count {count}"
-        _evaluate(Path(tmp), as_json, _engine_config(backend, det_side, threads), show_mistakes, html, subject)
+        _evaluate(Path(tmp), as_json, _engine_config(ctx, backend, det_side, threads), show_mistakes, html, subject)
 
 
 def _evaluate(

@@ -12,10 +12,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
-from api import audit
 from api.registry_import import audit_import
-from api.settings import Settings
-from db import open_database
+from cli.database import open_service_database
+from cli.options import DatabaseOpt
+from cli.progress import QuietOpt, stdout_is_terminal
+from cli.settings import with_options
 from huren.domain import CertType
 from matching.errors import MatchingError
 from matching.files import FileFormat, ReadOptions
@@ -28,35 +29,24 @@ registry_app = typer.Typer(
     no_args_is_help=True,
 )
 
-DatabaseUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--database-url",
-        envvar="HUREN_DATABASE_URL",
-        help="SQLAlchemy URL; default sqlite:///data/huren.sqlite3 (postgresql+psycopg://… for PostgreSQL).",
-        show_default=False,
-    ),
-]
-DataDir = Annotated[Path, typer.Option("--data-dir", envvar="HUREN_DATA_DIR", hidden=True)]  # the default URL's
-
 
 @registry_app.command("import")
 def import_command(
+    ctx: typer.Context,
     files: Annotated[
         list[Path],
         typer.Argument(
             exists=True, dir_okay=False, readable=True, help="Excel .xlsx, CSV/TSV (any encoding) or JSONL."
         ),
     ],
-    database_url: DatabaseUrl = None,
-    data_dir: DataDir = Path("data"),
+    database_url: DatabaseOpt = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Only this sheet of a workbook.")] = None,
     column_map: Annotated[
         list[str] | None,
         typer.Option("--map", help="HEADER=FIELD for a header the vocabulary does not know (备注=- ignores one)."),
     ] = None,
     cert_type: Annotated[
-        str | None, typer.Option("--cert-type", help="registration | assessment | verifier, for rows without one.")
+        CertType | None, typer.Option("--cert-type", help="for rows without one.", show_default=False)
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; change nothing.")] = False,
     partial: Annotated[
@@ -71,6 +61,7 @@ def import_command(
         ),
     ] = False,
     format: Annotated[str | None, typer.Option("--format", hidden=True, help="Ignored: read from the file.")] = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Upsert records from registry files; all or nothing per import unless --partial.
 
@@ -84,7 +75,7 @@ def import_command(
             read=ReadOptions(
                 sheet=sheet,
                 column_map=parse_column_map(column_map or []),
-                cert_type=CertType(cert_type) if cert_type else None,
+                cert_type=cert_type,
             ),
             dry_run=dry_run,
             partial=partial,
@@ -92,8 +83,7 @@ def import_command(
         )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
-    settings = Settings()
-    url = database_url or settings.resolved_database_url
+    settings = with_options(ctx, database_url=database_url)
     console = Console(stderr=True)
 
     def show(change: Change) -> None:
@@ -102,13 +92,12 @@ def import_command(
             typer.echo(f"{mark} {change}")
 
     try:
-        engine = open_database(url)  # the service's database: the import's audit entry lands in its log
-        if not dry_run:
-            audit.configure(engine, settings)  # the key made on first use, as the service would
+        engine = open_service_database(settings)  # the import's audit entry lands in the service's log
         store = RegistryStore(engine)
         with Progress(
             TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
-            console=console, transient=True, disable=not console.is_terminal,
+            console=console, transient=True, disable=quiet or not console.is_terminal,
+            redirect_stdout=stdout_is_terminal(),  # --dry-run's lines stay on stdout when it is piped
         ) as bar:  # fmt: skip
 
             def progress(path: str) -> Callable[[int, int | None], None]:
@@ -151,14 +140,14 @@ def _whoami() -> str:
 
 @registry_app.command("export")
 def export_command(
-    database_url: DatabaseUrl = None,
-    data_dir: DataDir = Path("data"),
+    ctx: typer.Context,
+    database_url: DatabaseOpt = None,
     format: Annotated[str, typer.Option("--format", help="csv | jsonl")] = "csv",
     out: Annotated[Path | None, typer.Option("--out", help="Write here instead of stdout.")] = None,
 ) -> None:
     """Write every record with the import columns."""
     fmt = _format(format)
-    store = RegistryStore(database_url or Settings().resolved_database_url)
+    store = RegistryStore(with_options(ctx, database_url=database_url).resolved_database_url)
     if out is None:
         count = store.export(sys.stdout, fmt)
     else:

@@ -6,13 +6,23 @@ from typing import Annotated
 
 import typer
 
-from api.settings import ApiSettings
+from api.settings import Settings
+from cli.database import open_service_database
+from cli.options import LogFormat, setting
+from cli.settings import with_options
+
+LogFormatOpt = Annotated[LogFormat | None, setting("log_format", "--log-format", help="log lines as text or JSON")]
 
 
 def serve(
+    ctx: typer.Context,
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port")] = 8000,
-    worker: Annotated[bool, typer.Option("--worker/--no-worker", help="run pre-screening in this process")] = True,
+    worker: Annotated[
+        bool | None,
+        setting("worker", "--worker/--no-worker", help="run pre-screening in this process"),
+    ] = None,
+    log_format: LogFormatOpt = None,
 ) -> None:
     """启动服务 / run the web service (OpenAPI at /docs)."""
     import uvicorn
@@ -20,19 +30,18 @@ def serve(
     from api.app import create_app
     from api.observability import configure_logging, logging_config
 
-    settings = _service_settings()
+    settings = _service_settings(with_options(ctx, worker=worker, log_format=log_format))
     configure_logging(settings.log_format, settings.log_level)
     uvicorn.run(
-        create_app(settings, start_worker=worker),
+        create_app(settings),
         host=host,
         port=port,
         log_config=logging_config(settings.log_format, settings.log_level),
     )
 
 
-def _service_settings() -> ApiSettings:
+def _service_settings(settings: Settings) -> Settings:
     """The settings, or exit 2 naming what a public service cannot run without."""
-    settings = ApiSettings()
     if missing := settings.missing_for_service():
         typer.echo(
             f"error: settings_missing: 请设置 {'、'.join(missing)} / set {', '.join(missing)} "
@@ -44,7 +53,7 @@ def _service_settings() -> ApiSettings:
     return settings
 
 
-def run_worker() -> None:
+def run_worker(ctx: typer.Context, log_format: LogFormatOpt = None) -> None:
     """只运行预审任务 / run the pre-screening worker alone (with `huren serve --no-worker`).
 
     Any number of these, on any number of machines, share one PostgreSQL queue (each job is claimed
@@ -56,11 +65,10 @@ def run_worker() -> None:
     from api.observability import configure_logging
     from api.storage import FileStore
     from api.worker import Worker
-    from db import open_database
 
-    settings = _service_settings()
+    settings = _service_settings(with_options(ctx, log_format=log_format))
     configure_logging(settings.log_format, settings.log_level)
-    w = Worker(open_database(settings.resolved_database_url), settings, FileStore(settings.data_dir / "files"))
+    w = Worker(open_service_database(settings), settings, FileStore(settings.data_dir / "files"))
 
     def stop(signum: int, _frame: object) -> None:
         typer.echo(f"worker {w.id}: {signal.Signals(signum).name}, finishing the job in hand", err=True)

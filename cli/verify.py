@@ -9,7 +9,6 @@ printed), 3 review, 2 bad input (no registry, unreadable arguments, missing secr
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -21,13 +20,17 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from db import default_database_url
+from api.settings import Settings
+from cli.options import Area, AsOfOpt, DatabaseOpt, as_date, setting
+from cli.progress import Advance, QuietOpt, progress
+from cli.settings import with_options
 from huren.domain import CERTIFICATE_TYPES, DocType
 from huren.normalize import mask_id_number
 from matching.errors import MatchingError
 from matching.registry import Registry
 from matching.search import RecordSource
 from matching.store import RegistryStore
+from ocr.engine import EngineConfig
 from recognition.decide import APPROVE, REJECT, REVIEW
 from recognition.recognitions import RecognitionStore
 from recognition.rules import DOC_NAMES, DecisionConfig, doc_ref
@@ -35,8 +38,7 @@ from recognition.screening import Screening, screen
 
 EXIT_FOR = {APPROVE: 0, REJECT: 1, REVIEW: 3}
 EXIT_BAD_INPUT = 2
-BASE_URL_ENV = "HUREN_VERIFY_BASE_URL"
-DEFAULT_BASE_URL = "https://huren.yrd.example"
+DEFAULT_BASE_URL = "https://huren.yrd.example"  # the QR codes' site when HUREN_VERIFY_BASE_URL is not set
 
 
 class CliInputError(Exception):
@@ -46,8 +48,8 @@ class CliInputError(Exception):
 Verification = Screening  # what `huren verify` prints and `huren reissue` issues from
 
 
-def open_registry(registry_csv: Path | None, database_url: str | None) -> RecordSource:
-    """The registry file (CSV / JSONL) in memory, else the SQL store at the URL / HUREN_DATABASE_URL."""
+def open_registry(registry_csv: Path | None, database_url: str) -> RecordSource:
+    """The registry file (CSV / JSONL) in memory, else the SQL store at the URL."""
     if registry_csv is not None:
         if not registry_csv.is_file():
             raise CliInputError(f"registry file not found: {registry_csv}")
@@ -55,12 +57,7 @@ def open_registry(registry_csv: Path | None, database_url: str | None) -> Record
         for rejected in registry.rejected:
             print(f"registry row rejected: {rejected}", file=sys.stderr)
         return registry
-    return RegistryStore(_database_url(database_url))
-
-
-def _database_url(url: str | None) -> str:
-    """The URL given, else the SQLite file in HUREN_DATA_DIR (default ./data)."""
-    return url or default_database_url(os.environ.get("HUREN_DATA_DIR") or "data")
+    return RegistryStore(database_url)
 
 
 def run_verification(
@@ -68,21 +65,32 @@ def run_verification(
     registry: RecordSource,
     as_of: date,
     *,
+    engine_config: EngineConfig,
     config: DecisionConfig = DecisionConfig(),  # noqa: B008 - frozen
+    advance: Advance | None = None,
 ) -> Verification:
-    """OCR every page (text layer where a PDF has one) → evidence and consistency → decision."""
-    from api.settings import Settings
+    """OCR every page (text layer where a PDF has one) → evidence and consistency → decision
+    (`recognition.screening.screen`); `advance(done, total)` is told as the files are read."""
     from ocr.ingest import expand_inputs
 
-    return screen(expand_inputs(files), registry, as_of, Settings().engine_config(), config=config)
+    paths = expand_inputs(files)
+    reading = iter(range(len(paths)))
+
+    def before_each() -> None:  # told the files read so far, before the next one
+        if advance is not None:
+            advance(next(reading), len(paths))
+
+    screening = screen(paths, registry, as_of, engine_config, config=config, before_each=before_each)
+    if advance is not None:
+        advance(len(paths), len(paths))
+    return screening
 
 
-def _local_today() -> date:
+def _local_today(settings: Settings) -> date:
     """Today in the configured zone (北京时间 by default): the service's worker dates decisions the same way."""
-    from api.settings import Settings
     from huren import clock
 
-    return clock.today(Settings().timezone)
+    return clock.today(settings.timezone)
 
 
 def verify_command(
@@ -90,11 +98,16 @@ def verify_command(
     registry_csv: Path | None,
     as_of: date | None,
     as_json: bool,
-    database_url: str | None,
+    settings: Settings,
+    *,
+    quiet: bool = False,
 ) -> Verification:
     """Run the whole verification and print it: one JSON object, or a readable verdict in Chinese."""
-    registry = open_registry(registry_csv, database_url)
-    verification = run_verification(files, registry, as_of or _local_today())
+    registry = open_registry(registry_csv, settings.resolved_database_url)
+    with progress("verify", quiet=quiet) as advance:
+        verification = run_verification(
+            files, registry, as_of or _local_today(settings), engine_config=settings.engine_config(), advance=advance
+        )
     if as_json:
         sys.stdout.write(json.dumps(verification.to_json(), ensure_ascii=False) + "\n")
     else:
@@ -159,34 +172,21 @@ def print_verdict(verification: Verification, console: Console) -> None:
 
 FilesArg = Annotated[list[Path], typer.Argument(help="images, PDFs or folders of one application")]
 RegistryOpt = Annotated[Path | None, typer.Option("--registry", help="registry CSV / JSONL; default: the SQL store")]
-AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="decision date YYYY-MM-DD (default today)")]
-DatabaseOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--database-url", envvar="HUREN_DATABASE_URL", help="SQLAlchemy URL of the registry store", show_default=False
-    ),
-]
-
-
-def _parse_date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint="--as-of") from exc
 
 
 def verify_cli(
+    ctx: typer.Context,
     files: FilesArg,
     registry: RegistryOpt = None,
     as_of: AsOfOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object")] = False,
     database_url: DatabaseOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """核验互认材料并给出结论 / verify an application: approve, reject (every reason) or review."""
+    settings = with_options(ctx, database_url=database_url)
     try:
-        verification = verify_command(files, registry, _parse_date(as_of), as_json, database_url)
+        verification = verify_command(files, registry, as_date(as_of), as_json, settings, quiet=quiet)
     except (CliInputError, MatchingError) as exc:
         Console(stderr=True).print(f"[red]error:[/red] {exc}")
         raise typer.Exit(EXIT_BAD_INPUT) from exc
@@ -200,17 +200,15 @@ def reissue_command(
     out_dir: Path,
     as_of: date | None,
     *,
-    database_url: str | None = None,
-    base_url: str | None = None,
-    secret_key: str | None = None,
+    settings: Settings,
     as_json: bool = False,
 ) -> tuple[Verification, Any]:
     """Verify, decide and — when approved — write the zone certificate and record the recognition."""
     from recognition.reissue import reissue
 
-    registry = open_registry(registry_csv, database_url)
-    day = as_of or _local_today()
-    verification = run_verification(files, registry, day)
+    registry = open_registry(registry_csv, settings.resolved_database_url)
+    day = as_of or _local_today(settings)
+    verification = run_verification(files, registry, day, engine_config=settings.engine_config())
     console = Console()
     if not verification.decision.approved:
         if as_json:
@@ -218,7 +216,7 @@ def reissue_command(
         else:
             print_verdict(verification, console)
         return verification, None
-    store = RecognitionStore(_database_url(database_url))
+    store = RecognitionStore(settings.resolved_database_url)
     from recognition.holder_photo import photo_from_file
 
     fronts = [d for d in verification.result.documents if d.doc_type is DocType.ID_CARD_FRONT]
@@ -228,11 +226,13 @@ def reissue_command(
         verification.result,
         area=area,
         out_dir=out_dir,
-        base_url=base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
+        base_url=settings.verify_base_url or DEFAULT_BASE_URL,
         issued_on=day,
-        secret_key=secret_key,
+        secret_key=settings.cert_secret,
         store=store,
         holder_photo=photo,
+        cjk_font=settings.cert_font,
+        serif_font=settings.cert_serif_font,
     )
     if as_json:
         sys.stdout.write(
@@ -245,34 +245,25 @@ def reissue_command(
 
 
 def reissue_cli(
+    ctx: typer.Context,
     files: FilesArg,
-    area: Annotated[str, typer.Option("--area", help="qingpu | wujiang | jiashan (the recognising area)")],
+    area: Annotated[Area, typer.Option("--area", help="the recognising area")],
     out: Annotated[Path, typer.Option("--out", help="directory for the certificate PDF")],
     registry: RegistryOpt = None,
     as_of: AsOfOpt = None,
     database_url: DatabaseOpt = None,
     base_url: Annotated[
-        str | None, typer.Option("--base-url", envvar=BASE_URL_ENV, help="verification site for the QR code")
+        str | None,
+        setting("verify_base_url", "--base-url", help="verification site for the QR code"),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """换发示范区统一注册计量师注册证书 / verify and, if approved, issue the zone certificate (PDF + QR)."""
-    from huren import zone
     from recognition.reissue import ReissueError
 
-    if area not in zone.areas():
-        raise typer.BadParameter(f"one of {', '.join(zone.areas())}", param_hint="--area")
+    settings = with_options(ctx, database_url=database_url, verify_base_url=base_url)
     try:
-        _, cert = reissue_command(
-            files,
-            registry,
-            area,
-            out,
-            _parse_date(as_of),
-            database_url=database_url,
-            base_url=base_url,
-            as_json=as_json,
-        )
+        _, cert = reissue_command(files, registry, area, out, as_date(as_of), settings=settings, as_json=as_json)
     except (CliInputError, MatchingError, ReissueError) as exc:
         Console(stderr=True).print(f"[red]error:[/red] {exc}")
         raise typer.Exit(EXIT_BAD_INPUT) from exc

@@ -14,8 +14,10 @@ ciphertext, so a record can be found by ID number without decrypting every row.
 A stored value is `enc1:` + the Fernet token. Values written before encryption was introduced (plain
 text, or plain JSON) still read back, and are encrypted the next time they are written.
 
-The columns use the process's active `Sealer`: `configure` sets it (the service does, from its
-settings); otherwise the first use reads the environment as described above.
+The columns use the process's active `Sealer`: `configure` makes it (the service does, from its
+settings); `configure_on_first_use` names the key for the first use (the command line does, at start,
+so a command that touches no encrypted column makes no key file). This module reads no environment:
+the settings (`HUREN_DATA_KEY`, `HUREN_DATA_KEY_FILE`, `HUREN_DATA_DIR`) arrive as arguments.
 """
 
 from __future__ import annotations
@@ -36,8 +38,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 PREFIX = "enc1:"
-KEY_ENV = "HUREN_DATA_KEY"
-KEY_FILE_ENV = "HUREN_DATA_KEY_FILE"
+DEFAULT_KEY_FILE = Path("data") / "data.key"  # under the settings' default data folder
 
 
 class Sealer:
@@ -70,24 +71,28 @@ class Sealer:
 
 
 _active: Sealer | None = None
+_first_use: tuple[str | bytes | None, Path | None] = (None, None)
 
 
 def configure(secret: str | bytes | None = None, *, key_file: Path | None = None) -> Sealer:
     """Make the sealer every encrypted column uses: from `secret`, else from the key file (made when missing)."""
     global _active
     previous = [_active] if _active is not None else []
-    _active = Sealer(secret if secret else read_or_make_key(key_file or _default_key_file()), previous=previous)
+    _active = Sealer(secret if secret else read_or_make_key(key_file or DEFAULT_KEY_FILE), previous=previous)
     return _active
 
 
+def configure_on_first_use(secret: str | bytes | None = None, *, key_file: Path | None = None) -> None:
+    """The key `active()` makes the sealer from when nothing configured one: `secret`, else the key file."""
+    global _first_use
+    _first_use = (secret, key_file)
+
+
 def active() -> Sealer:
-    return _active if _active is not None else configure(os.environ.get(KEY_ENV) or None)
-
-
-def _default_key_file() -> Path:
-    if env := os.environ.get(KEY_FILE_ENV):
-        return Path(env)
-    return Path(os.environ.get("HUREN_DATA_DIR", "data")) / "data.key"
+    if _active is not None:
+        return _active
+    secret, key_file = _first_use
+    return configure(secret, key_file=key_file)
 
 
 def read_or_make_key(path: Path) -> str:

@@ -49,6 +49,7 @@ class EngineConfig:
     rec_batch: int = 0  # lines per recogniser call; 0 = the backend's measured best (REC_BATCH)
     paddle_det_dir: str | None = None
     paddle_rec_dir: str | None = None
+    paddle_model_cache: str | None = None  # where the bundled PaddleOCR folders are built (ocr.paddle_models)
     paddle_det_name: str = "PP-OCRv4_mobile_det"
     paddle_rec_name: str = "PP-OCRv4_mobile_rec"
 
@@ -285,7 +286,7 @@ class PaddleOcrEngine:
         if not det_dir or not rec_dir:
             from ocr.paddle_models import DET_NAME, REC_NAME
 
-            det_dir, rec_dir = _bundled_paddle_models()
+            det_dir, rec_dir = _bundled_paddle_models(config.paddle_model_cache)
             det_name, rec_name = DET_NAME, REC_NAME
         threads = config.threads or os.cpu_count() or 1
         # oneDNN only with the old IR: with the new IR it fails on these models
@@ -359,11 +360,11 @@ class PaddleOcrEngine:
         return [int(by_y[i]) for i in np.lexsort((xs[by_y], line_ids))]
 
 
-def _bundled_paddle_models() -> tuple[str, str]:
+def _bundled_paddle_models(cache_dir: str | None) -> tuple[str, str]:
     """Model folders prepared by `ocr.paddle_models` from packages installed with the extra."""
     from ocr.paddle_models import prepare_bundled_models
 
-    return prepare_bundled_models()
+    return prepare_bundled_models(Path(cache_dir) if cache_dir else None)
 
 
 @functools.lru_cache(maxsize=4)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import os
 import shutil
 import tempfile
 from importlib import metadata
@@ -28,7 +27,6 @@ from ocr.errors import EngineError
 DET_NAME = "PP-OCRv4_mobile_det"
 REC_NAME = "PP-OCRv4_mobile_rec"
 INSTALL_HINT = "bash scripts/install-paddle.sh"
-CACHE_ENV = "HUREN_PADDLE_MODEL_CACHE"
 LAYOUT_VERSION = 1  # bump when the folders' content changes: they are then rebuilt
 _STAMP = ".complete"
 
@@ -73,9 +71,8 @@ _REC_CONFIG: dict[str, Any] = {
 
 
 def default_cache_dir() -> Path:
-    """`$HUREN_PADDLE_MODEL_CACHE`, else `~/.cache/huren/paddle-models`."""
-    env = os.environ.get(CACHE_ENV)
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "huren" / "paddle-models"
+    """`~/.cache/huren/paddle-models` (`HUREN_PADDLE_MODEL_CACHE` sets another: `EngineConfig.paddle_model_cache`)."""
+    return Path.home() / ".cache" / "huren" / "paddle-models"
 
 
 def _missing(what: str) -> EngineError:

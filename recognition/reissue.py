@@ -19,8 +19,8 @@ one-off use).
 Verification code
 -----------------
 The QR code holds `{base_url}/verify/{number}?c={code}`. The code is an HMAC-SHA256 over
-`number|id_number|name` with a secret key (`secret_key=` or the `HUREN_CERT_SECRET` environment
-variable), its first 80 bits written as 16 characters of Crockford's Base32 (`CODE_ALPHABET`: no I, L,
+`number|id_number|name` with a secret key (`secret_key=`, which the command line and the service take
+from `HUREN_CERT_SECRET`), its first 80 bits written as 16 characters of Crockford's Base32 (`CODE_ALPHABET`: no I, L,
 O, U), printed under the QR code in groups of four so a person can type it:
 unguessable without the key, and recomputable by the verification service from the recorded
 recognition — nothing secret is stored. Typed codes are compared after `normalize_code` (case,
@@ -30,7 +30,7 @@ be kept.
 Font
 ----
 A CJK TrueType font is registered with reportlab and embedded (as a subset) in the PDF: the first of
-`HUREN_CERT_FONT`, WenQuanYi Zen Hei, WenQuanYi Micro Hei, AR PL UMing that exists. Noto CJK is
+`font=` (`HUREN_CERT_FONT` at the top), WenQuanYi Zen Hei, WenQuanYi Micro Hei, AR PL UMing that exists. Noto CJK is
 OpenType/CFF, which reportlab cannot embed. No font → `ReissueError("font_missing")`.
 """
 
@@ -39,7 +39,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -63,8 +62,8 @@ from huren.zone import Area
 from matching.verify import VerifyResult
 from recognition.recognitions import Recognition, RecognitionStore
 
-SECRET_ENV = "HUREN_CERT_SECRET"
-FONT_ENV = "HUREN_CERT_FONT"
+SECRET_SETTING = "HUREN_CERT_SECRET"  # named in messages: the setting an operator sets
+FONT_SETTING = "HUREN_CERT_FONT"
 FONT_NAME = "HurenCJK"
 FONT_CANDIDATES: tuple[tuple[str, int], ...] = (
     ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
@@ -177,10 +176,10 @@ def verification_url(base_url: str, number: str, code: str) -> str:
 
 
 def _secret(secret_key: bytes | str | None) -> bytes:
-    key = secret_key if secret_key is not None else os.environ.get(SECRET_ENV)
+    key = secret_key
     if not key:
         raise ReissueError(
-            f"no secret key for verification codes: set {SECRET_ENV} (keep it: changing it voids printed codes)",
+            f"no secret key for verification codes: set {SECRET_SETTING} (keep it: changing it voids printed codes)",
             code="secret_missing",
         )
     return key.encode() if isinstance(key, str) else key
@@ -198,34 +197,35 @@ def _sequence_from_dir(out_dir: Path, area: Area, year: int) -> int:
 # --- the font -----------------------------------------------------------------------------------------
 
 
-def _candidates(defaults: tuple[tuple[str, int], ...], env_name: str) -> list[tuple[str, int]]:
-    """The font files to try: `$ENV=/path/font.ttc[:index]` first, then the Debian packages' files."""
+def _candidates(defaults: tuple[tuple[str, int], ...], chosen: str | None) -> list[tuple[str, int]]:
+    """The font files to try: the chosen `/path/font.ttc[:index]` first, then the Debian packages' files."""
     candidates = list(defaults)
-    if env := os.environ.get(env_name):
-        font_path, _, subfont = env.partition(":")
+    if chosen:
+        font_path, _, subfont = chosen.partition(":")
         candidates.insert(0, (font_path, int(subfont or 0)))
     return candidates
 
 
-def _register_first(name: str, defaults: tuple[tuple[str, int], ...], env_name: str) -> bool:
+def _register_first(name: str, defaults: tuple[tuple[str, int], ...], chosen: str | None) -> bool:
     """Register the first font file that exists under `name`, once; False when none does."""
     if name in pdfmetrics.getRegisteredFontNames():
         return True
-    for path, index in _candidates(defaults, env_name):
+    for path, index in _candidates(defaults, chosen):
         if Path(path).is_file():
             pdfmetrics.registerFont(TTFont(name, path, subfontIndex=index))
             return True
     return False
 
 
-def register_font() -> str:
-    """Register the CJK font once; its name for reportlab. Fails clearly when none is installed."""
-    if _register_first(FONT_NAME, FONT_CANDIDATES, FONT_ENV):
+def register_font(font: str | None = None) -> str:
+    """Register the CJK font once (`font`: /path/font.ttc[:index] tried first); its name for reportlab.
+    Fails clearly when none is installed."""
+    if _register_first(FONT_NAME, FONT_CANDIDATES, font):
         return FONT_NAME
-    tried = ", ".join(p for p, _ in _candidates(FONT_CANDIDATES, FONT_ENV))
+    tried = ", ".join(p for p, _ in _candidates(FONT_CANDIDATES, font))
     raise ReissueError(
         f"no CJK TrueType font found (tried {tried}); "
-        f"install fonts-wqy-zenhei or set {FONT_ENV}=/path/font.ttc[:index]",
+        f"install fonts-wqy-zenhei or set {FONT_SETTING}=/path/font.ttc[:index]",
         code="font_missing",
     )
 
@@ -305,12 +305,12 @@ SERIF_CANDIDATES: tuple[tuple[str, int], ...] = (
     # AR PL UMing: a Ming (宋体) face from Debian's fonts-arphic-uming, TrueType so reportlab embeds it
     ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
 )
-SERIF_ENV = "HUREN_CERT_SERIF_FONT"
 
 
-def register_serif() -> str | None:
-    """The serif (宋体-style) face for the certificate's body, once; None when none is installed."""
-    return SERIF_NAME if _register_first(SERIF_NAME, SERIF_CANDIDATES, SERIF_ENV) else None
+def register_serif(font: str | None = None) -> str | None:
+    """The serif (宋体-style) face for the certificate's body, once (`font` tried first); None when none is
+    installed."""
+    return SERIF_NAME if _register_first(SERIF_NAME, SERIF_CANDIDATES, font) else None
 
 
 def body_font(text: str, serif: str | None, fallback: str) -> str:
@@ -427,9 +427,12 @@ def validity_note() -> str:
     return f"本证书在{zone.ZONE.name}（{zone.ZONE.extent()}）范围内有效。"
 
 
-def render_pdf(cert: ReissuedCertificate, path: Path) -> Path:
-    """Draw the certificate on one A4 page; the text is real (embedded font) so it reads back exactly."""
-    font = register_font()
+def render_pdf(
+    cert: ReissuedCertificate, path: Path, *, cjk_font: str | None = None, serif_font: str | None = None
+) -> Path:
+    """Draw the certificate on one A4 page; the text is real (embedded font) so it reads back exactly.
+    `cjk_font`, `serif_font`: /path/font.ttc[:index] tried before the installed fonts."""
+    font = register_font(cjk_font)
     w, h = A4
     c = Canvas(str(path), pagesize=A4, pageCompression=1, initialFontName=font, initialFontSize=12)
     c.setTitle(f"{zone.ZONE.name}{TITLE_CERT} {cert.number}")
@@ -444,7 +447,7 @@ def render_pdf(cert: ReissuedCertificate, path: Path) -> Path:
     c.rect(15 * mm, 15 * mm, w - 30 * mm, h - 30 * mm)
     # titles
     c.setFillColor(black)
-    title_font = body_font(zone.ZONE.name + TITLE_CERT, register_serif(), font)
+    title_font = body_font(zone.ZONE.name + TITLE_CERT, register_serif(serif_font), font)
     _centered(c, zone.ZONE.name, h - 42 * mm, 20, title_font, space=1.5)
     _centered(c, TITLE_CERT, h - 60 * mm, 28, title_font, space=6)
     c.setFillColor(Color(0.35, 0.35, 0.35))
@@ -454,7 +457,7 @@ def render_pdf(cert: ReissuedCertificate, path: Path) -> Path:
     x_colon, y = 62 * mm, h - 92 * mm
     size, row = 14, 12 * mm
     room = w - 24 * mm - (x_colon + 1 * mm)  # up to the inner frame
-    serif = register_serif()
+    serif = register_serif(serif_font)
     if cert.photo_png:  # the photo at the right of the first rows; the values keep clear of it
         draw_photo(c, cert.photo_png, w - 24 * mm - 30 * mm, h - 92 * mm - 36 * mm, 30 * mm, 40 * mm)
     for i, (label, value) in enumerate(certificate_fields(cert)):
@@ -504,13 +507,16 @@ def reissue(
     confirmed_employer: str | None = None,
     holder_photo: bytes | None = None,
     application_id: str | None = None,
+    cjk_font: str | None = None,
+    serif_font: str | None = None,
 ) -> ReissuedCertificate:
     """The unified zone certificate for an approved application; records the recognition when `store` is given.
 
     `confirmed_employer`: the current employer a reviewer confirmed (else only a sealed form or the record's);
     `holder_photo`: PNG of the holder's portrait from the ID card front (`recognition.holder_photo`).
     Every call issues a new certificate with its own number (an earlier one of the same person is
-    superseded by it); `application_id` ties it to the service's application."""
+    superseded by it); `application_id` ties it to the service's application; `cjk_font`, `serif_font`:
+    /path/font.ttc[:index] tried before the installed fonts (`HUREN_CERT_FONT`, `HUREN_CERT_SERIF_FONT`)."""
     if area not in zone.areas():
         raise ReissueError(f"unknown area {area!r}; one of {', '.join(zone.areas())}", code="unknown_area")
     the_area = zone.area(area)
@@ -520,7 +526,7 @@ def reissue(
         )
     holder = _holder(decision, verify_result, confirmed_employer)
     key = _secret(secret_key)
-    register_font()  # fail before a number is taken
+    register_font(cjk_font)  # fail before a number is taken
     out_dir.mkdir(parents=True, exist_ok=True)
     record = holder.record
 
@@ -552,13 +558,13 @@ def reissue(
         assert recognition.number is not None
         cert = make(recognition.number)
         recognition.pdf_path = str(cert.path)
-        render_pdf(cert, cert.path)
+        render_pdf(cert, cert.path, cjk_font=cjk_font, serif_font=serif_font)
         return cert
 
     if store is None:
         number = certificate_number(the_area, issued_on.year, _sequence_from_dir(out_dir, the_area, issued_on.year))
         cert = make(number)
-        render_pdf(cert, cert.path)
+        render_pdf(cert, cert.path, cjk_font=cjk_font, serif_font=serif_font)
         return cert
     recognition = Recognition(
         area=the_area.key,

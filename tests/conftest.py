@@ -9,8 +9,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-# one key for the encrypted columns in every test (huren.sealed), rather than a key file made under ./data
+from huren import sealed
+
+# one key for the encrypted columns in every test (huren.sealed), rather than a key file made under ./data:
+# set for the code under test (the environment, read by Settings at the top) and for code used directly
 os.environ.setdefault("HUREN_DATA_KEY", "tests-only-data-key-0123456789abcdef")
+sealed.configure_on_first_use(os.environ["HUREN_DATA_KEY"])
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples" / "documents"

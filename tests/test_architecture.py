@@ -34,3 +34,17 @@ def test_an_import_upwards_breaks_the_contract(tmp_path: Path) -> None:
     result = _lint(tmp_path)
     assert result.returncode != 0
     assert "ocr.planted -> matching.evidence" in result.stdout
+
+
+BELOW_THE_TOP = ("huren", "ocr", "matching", "recognition", "digitize", "db")
+
+
+def test_below_the_top_nothing_reads_the_environment() -> None:
+    """Settings are read by `cli` (and given to `api`); every package below takes plain arguments."""
+    readers = sorted(
+        str(path.relative_to(ROOT))
+        for name in BELOW_THE_TOP
+        for path in (ROOT / name).rglob("*.py")
+        if ("os.environ" in (text := path.read_text(encoding="utf-8")) or "getenv" in text)
+    )
+    assert readers == []

@@ -10,7 +10,7 @@ from api import auth
 from api.auth import CurrentUser, EngineDep
 from api.errors import ApiError, error_responses
 from api.models import Login, Me, Notice, Register, Token
-from api.settings import ApiSettings
+from api.settings import Settings
 from api.throttle import LoginBusy, LoginPolicy
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -26,7 +26,7 @@ def login(body: Login, request: Request, engine: EngineDep) -> dict[str, Any]:
 
     Failures are counted per name and per address: after a few, 429 with `retry_after` (growing
     delays); after `HUREN_LOGIN_LOCKOUT_FAILURES` the account is locked until an admin unlocks it."""
-    settings: ApiSettings = request.app.state.settings
+    settings: Settings = request.app.state.settings
     token = auth.login(
         engine,
         body.name,
@@ -44,7 +44,7 @@ def register(body: Register, request: Request, engine: EngineDep) -> dict[str, A
     """An applicant signs up, when self-registration is on; then signs in with `/auth/login`.
 
     The answer is the same whether the name was free or taken, so it tells nobody which names exist."""
-    settings: ApiSettings = request.app.state.settings
+    settings: Settings = request.app.state.settings
     if not settings.self_registration:
         raise ApiError(
             403, "registration_closed", "不开放自行注册，请通过受理窗口获取账号", "self-registration is closed"

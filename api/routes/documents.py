@@ -10,7 +10,7 @@ from api import service
 from api.auth import Applicant, CaseReader, EngineDep
 from api.errors import error_responses
 from api.models import DocumentOut
-from api.settings import ApiSettings
+from api.settings import Settings
 
 router = APIRouter(prefix="/applications/{app_id}/documents", tags=["documents"])
 
@@ -36,7 +36,7 @@ def upload(
     document (200 instead of 201); a wrong type answers 415, a file too large 413 (refused before it is
     read when `Content-Length` says so, or without a valid token: 401); more than
     `HUREN_MAX_PAGES_PER_APPLICATION` pages in all answers 422 too_many_pages."""
-    settings: ApiSettings = request.app.state.settings
+    settings: Settings = request.app.state.settings
     doc, created = service.attach(
         engine,
         request.app.state.files,

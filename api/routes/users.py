@@ -12,7 +12,7 @@ from api.auth import Admin, EngineDep
 from api.errors import error_responses
 from api.models import IssuedToken, TokenInfo, Unlocked, UserCreate, UserCreated, UserOut
 from api.paging import Page, PageParams
-from api.settings import ApiSettings
+from api.settings import Settings
 
 router = APIRouter(prefix="/users", tags=["users"])
 
@@ -26,7 +26,7 @@ class PasswordIn(BaseModel):
 
 
 def _lifetime(request: Request, days: float | None = None) -> float:
-    settings: ApiSettings = request.app.state.settings
+    settings: Settings = request.app.state.settings
     return (days or settings.machine_token_days) * 86400
 
 

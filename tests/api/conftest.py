@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from api import auth
 from api.app import create_app
-from api.settings import ApiSettings
+from api.settings import Settings
 from api.worker import Worker
 from matching.store import RegistryStore
 
@@ -55,7 +55,7 @@ class Service:
     client: TestClient
     engine: Engine
     worker: Worker
-    settings: ApiSettings
+    settings: Settings
     tokens: dict[str, str]
 
     def headers(self, who: str) -> dict[str, str]:
@@ -123,7 +123,7 @@ def _services(url: str, tmp_path: Path) -> Iterator[Callable[..., Service]]:
     tokens: dict[str, str] = {}
 
     def make(**overrides: Any) -> Service:
-        settings = ApiSettings(
+        settings = Settings(
             data_dir=tmp_path / "data",
             database_url=url,
             cert_secret=SECRET,

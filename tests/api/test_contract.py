@@ -29,7 +29,7 @@ from sqlalchemy import create_engine, text
 
 from api import auth
 from api.app import create_app
-from api.settings import ApiSettings
+from api.settings import Settings
 from digitize.errors import DigitizeError
 from matching.store import RegistryStore
 from ocr.errors import EngineError, IngestError
@@ -49,7 +49,7 @@ def _operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, 
 
 @pytest.fixture(scope="module")
 def document(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    app = create_app(ApiSettings(data_dir=tmp_path_factory.mktemp("doc"), worker=False), start_worker=False)
+    app = create_app(Settings(data_dir=tmp_path_factory.mktemp("doc"), worker=False), start_worker=False)
     return app.openapi()
 
 
@@ -193,7 +193,7 @@ def contract(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         url = stack.enter_context(_postgres_schema(role))
     else:
         url = f"sqlite:///{tmp / 'huren.sqlite3'}"
-    settings_ = ApiSettings(
+    settings_ = Settings(
         data_dir=tmp / "data", database_url=url, cert_secret=SECRET,
         as_of=AS_OF, worker=False,
     )  # fmt: skip

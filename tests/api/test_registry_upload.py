@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from api import auth
 from api.app import create_app
-from api.settings import ApiSettings
+from api.settings import Settings
 from huren.domain import CertType, RecordStatus
 from matching.importer import file_sha256
 from matching.store import RegistryStore
@@ -21,7 +21,7 @@ from ..matching.registry_builders import ZH_HEADER, ZH_ROWS, workbook
 
 @pytest.fixture
 def site(tmp_path: Path) -> tuple[TestClient, dict[str, str], Any]:
-    settings = ApiSettings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'h.sqlite3'}", worker=False)
+    settings = Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'h.sqlite3'}", worker=False)
     app = create_app(settings, start_worker=False)
     tokens = {}
     with app.state.engine.begin() as conn:

@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, func, select, text
 from api import audit, auth
 from api.app import create_app
 from api.db import applications, jobs, screenings
-from api.settings import ApiSettings
+from api.settings import Settings
 from matching.store import RegistryStore
 
 from ..conftest import SAMPLES
@@ -59,7 +59,7 @@ def _worker(env: dict[str, str]) -> subprocess.Popen[str]:
 
 
 def test_four_workers_two_killed_every_application_screened_once(schema_url: str, tmp_path: Path) -> None:
-    settings = ApiSettings(
+    settings = Settings(
         data_dir=tmp_path / "data",
         database_url=schema_url,
         cert_secret=SECRET,

@@ -23,3 +23,14 @@ def test_files_named_with_a_leading_dot_are_never_skipped(tmp_path: Path) -> Non
     assert "quality: no_text" in lines[0]["warnings"]
     assert lines[1]["error"]["code"] == "empty_file"
     assert result.exit_code == 1
+
+
+def test_a_folder_shows_progress_at_a_terminal_only(tmp_path: Path) -> None:
+    for name in ("a.jpg", "b.png"):
+        (tmp_path / name).write_bytes(b"")  # refused before any OCR: the bar is what is tested
+    args = ["extract", str(tmp_path), "--json"]
+    at_terminal = CliRunner().invoke(app, args, env={"TTY_COMPATIBLE": "1"})
+    assert "extract" in at_terminal.stderr and "2/2" in at_terminal.stderr, at_terminal.stderr
+    assert len(at_terminal.stdout.splitlines()) == 2, "stdout carries only the results"
+    assert "2/2" not in CliRunner().invoke(app, [*args, "--quiet"], env={"TTY_COMPATIBLE": "1"}).stderr
+    assert "2/2" not in CliRunner().invoke(app, args).stderr, "not a terminal: no bar"

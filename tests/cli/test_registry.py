@@ -66,3 +66,14 @@ def test_unknown_column_is_noted_not_imported(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "column(s) not imported: phone" in result.output
     assert "inserted: 1" in result.output
+
+
+def test_import_shows_progress_at_a_terminal_only(tmp_path: Path) -> None:
+    path = write(tmp_path / "r.csv", [HEADER, *GOOD], "utf-8")
+    args = ["import", str(path), "--database-url", f"sqlite:///{tmp_path / 'p.db'}", "--dry-run"]
+    at_terminal = runner.invoke(registry_app, args, env={"TTY_COMPATIBLE": "1"})
+    assert at_terminal.exit_code == 0 and "r.csv" in at_terminal.stderr, at_terminal.stderr
+    dry_run_lines = [line for line in at_terminal.stdout.splitlines() if line.startswith("+ ")]
+    assert len(dry_run_lines) == len(GOOD), "the output stays on stdout (a pipe), not under the bar on stderr"
+    assert "r.csv" not in runner.invoke(registry_app, [*args, "--quiet"], env={"TTY_COMPATIBLE": "1"}).stderr
+    assert "r.csv" not in runner.invoke(registry_app, args).stderr, "not a terminal: no bar"

@@ -93,3 +93,22 @@ def test_reissue_refuses_a_rejected_application(pdf_and_registry: tuple[Path, Pa
     assert "一次性告知" in res.output
     assert not (tmp_path / "out").exists()
     assert runner.invoke(app, ["reissue", str(pdf), "--area", "shanghai", "--out", str(tmp_path)]).exit_code == 2
+
+
+def test_the_command_line_dates_decisions_in_the_configured_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    from api.settings import Settings
+    from cli import verify
+    from huren import clock
+
+    monkeypatch.setenv("HUREN_TIMEZONE", "Pacific/Kiritimati")  # UTC+14: the date differs from UTC's after 10:00
+    assert verify._local_today(Settings()) == clock.today("Pacific/Kiritimati")
+
+
+def test_a_progress_bar_at_a_terminal_only(pdf_and_registry: tuple[Path, Path]) -> None:
+    pdf, csv_path = pdf_and_registry
+    args = ["verify", str(pdf), "--registry", str(csv_path), "--as-of", "2025-06-01", "--json"]
+    at_terminal = runner.invoke(app, args, env={"TTY_COMPATIBLE": "1"})
+    assert "verify" in at_terminal.stderr and "1/1" in at_terminal.stderr, at_terminal.stderr
+    assert json.loads(at_terminal.stdout)["decision"], "stdout carries only the result"
+    assert "1/1" not in runner.invoke(app, [*args, "--quiet"], env={"TTY_COMPATIBLE": "1"}).stderr
+    assert "1/1" not in runner.invoke(app, args).stderr, "not a terminal: no bar"

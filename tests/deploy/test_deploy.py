@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from api.settings import ApiSettings
+from api.settings import Settings
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 UNITS = ("huren.service", "huren-worker@.service")
@@ -37,14 +37,14 @@ def _template() -> dict[str, str]:
 
 def test_the_environment_file_names_every_setting() -> None:
     documented = {k.removeprefix("HUREN_").lower() for k in _template()}
-    assert documented == set(ApiSettings.model_fields), "deploy/huren.env.example and ApiSettings disagree"
+    assert documented == set(Settings.model_fields), "deploy/huren.env.example and Settings disagree"
 
 
 def test_the_environment_file_loads(monkeypatch: pytest.MonkeyPatch) -> None:
     for key, value in _template().items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("HUREN_CERT_SECRET", "x" * 64)
-    settings = ApiSettings()
+    settings = Settings()
     assert settings.database_url in (None, "") and settings.resolved_database_url.startswith("sqlite:///")
     assert settings.as_of is None and settings.worker is False and settings.log_format == "json"
 
@@ -59,7 +59,7 @@ def test_backup_restores_into_an_empty_data_directory(tmp_path: Path) -> None:
 
     live = tmp_path / "live"
     keys = {"audit_key": "audit-key-from-the-environment-file", "data_key": "data-key-from-the-environment-file"}
-    app = create_app(ApiSettings(data_dir=live, cert_secret=SECRET, worker=False, **keys), start_worker=False)
+    app = create_app(Settings(data_dir=live, cert_secret=SECRET, worker=False, **keys), start_worker=False)
     with app.state.engine.begin() as conn:
         _, token = auth.create_user(conn, "alice", "applicant")
     headers = {"Authorization": f"Bearer {token}"}
@@ -79,7 +79,7 @@ def test_backup_restores_into_an_empty_data_directory(tmp_path: Path) -> None:
         [str(DEPLOY / "restore.sh"), str(archive)], env={**env, "HUREN_DATA_DIR": str(restored)}, capture_output=True
     )
     assert again.returncode == 2, "never over a data directory in use"
-    app = create_app(ApiSettings(data_dir=restored, cert_secret=SECRET, worker=False, **keys), start_worker=False)
+    app = create_app(Settings(data_dir=restored, cert_secret=SECRET, worker=False, **keys), start_worker=False)
     report = audit.verify(app.state.engine)
     assert report.ok and report.entries >= 3, report
     stored = [p for p in (restored / "files").rglob("*") if p.is_file()]

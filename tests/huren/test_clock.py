@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import pytest
-
 from huren import clock
 
 
@@ -22,10 +20,3 @@ def test_shown_in_chinese_and_in_english() -> None:
     assert clock.shown(stored, "en") == "2026-12-01 06:59 (UTC+08:00)"
     assert clock.shown("2026-11-30T22:59:01", "zh").startswith("2026年12月01日")  # naive timestamps are UTC
     assert clock.shown("not a time") == "not a time" and clock.shown(None) == ""
-
-
-def test_the_command_line_dates_decisions_in_the_configured_zone(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cli import verify as cli
-
-    monkeypatch.setenv("HUREN_TIMEZONE", "Pacific/Kiritimati")  # UTC+14: the date differs from UTC's after 10:00
-    assert cli._local_today() == clock.today("Pacific/Kiritimati")

@@ -189,14 +189,16 @@ def test_seconds_per_page(paddle_engine: OcrEngine, certificate: Any, capsys: py
     assert timings["paddle"] < 10.0
 
 
-def test_bundled_model_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bundled_model_folders(tmp_path: Path) -> None:
     _require_paddle()
     import yaml
 
-    monkeypatch.setenv(paddle_models.CACHE_ENV, str(tmp_path / "env-cache"))
-    det, rec = paddle_models.prepare_bundled_models()
+    det, rec = paddle_models.prepare_bundled_models(tmp_path / "env-cache")
     assert Path(det).is_relative_to(tmp_path / "env-cache")
-    assert paddle_models.prepare_bundled_models() == (det, rec)  # idempotent: same folders, not rebuilt
+    assert paddle_models.prepare_bundled_models(tmp_path / "env-cache") == (
+        det,
+        rec,
+    )  # idempotent: same folders, not rebuilt
     stamp = Path(det).parent / ".complete"
     before = stamp.stat().st_mtime_ns
     assert paddle_models.prepare_bundled_models(tmp_path / "env-cache") == (det, rec)

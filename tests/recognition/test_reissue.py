@@ -71,7 +71,7 @@ def test_only_an_approved_application_is_reissued(tmp_path: Path) -> None:
 
 
 def test_secret_is_required(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("HUREN_CERT_SECRET", raising=False)
+    monkeypatch.setenv("HUREN_CERT_SECRET", "in-the-environment")  # read at the top only, passed down
     decision, result = _approved()
     with pytest.raises(ReissueError) as err:
         reissue(decision, result, area="qingpu", out_dir=tmp_path, base_url="https://x", issued_on=ISSUED)

@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 
 from api import auth
 from api.app import create_app
-from api.settings import ApiSettings
+from api.settings import Settings
 from api.worker import Worker
 from matching.store import RegistryStore
 
@@ -133,7 +133,7 @@ def csrf_of(html: str) -> str:
 
 
 def build_site(root: Path) -> Site:
-    settings = ApiSettings(
+    settings = Settings(
         data_dir=root / "data",
         database_url=f"sqlite:///{root / 'huren.sqlite3'}",
         cert_secret=SECRET,

@@ -11,7 +11,7 @@ import pytest
 import uvicorn
 
 from api.app import create_app
-from api.settings import ApiSettings
+from api.settings import Settings
 from huren import __version__
 
 from ..api.conftest import SECRET
@@ -22,7 +22,7 @@ from .test_browser import _free_port, browser  # noqa: F401  (the module's Chrom
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("docs")
-    settings = ApiSettings(
+    settings = Settings(
         data_dir=root / "data", database_url=f"sqlite:///{root / 'h.sqlite3'}", cert_secret=SECRET, worker=False
     )
     app = create_app(settings, start_worker=False)

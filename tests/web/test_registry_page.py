@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from api import auth
 from api.app import create_app
-from api.settings import ApiSettings
+from api.settings import Settings
 from huren.domain import CertType, RecordStatus
 from matching.store import RegistryStore
 
@@ -21,7 +21,7 @@ PASSWORD = "correct horse 42"
 
 
 def _signed_in(tmp_path: Path) -> tuple[TestClient, TestClient, Engine]:
-    settings = ApiSettings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'h.sqlite3'}", worker=False)
+    settings = Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'h.sqlite3'}", worker=False)
     app = create_app(settings, start_worker=False)
     with app.state.engine.begin() as conn:
         auth.create_user(conn, "boss", "admin", password=PASSWORD)

@@ -8,6 +8,7 @@ CLI and the service print.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -273,6 +274,15 @@ class RegistryRecord:
         values["categories"] = list(values.get("categories") or [])
         values["items"] = list(values.get("items") or [])
         return cls(**values)
+
+
+RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclass_fields(RegistryRecord))
+"""A registry record's fields in their order: the columns a registry file is imported from and exported to."""
+
+CERTIFICATE_FIELDS: tuple[str, ...] = tuple(
+    f for f in RECORD_FIELDS if f not in ("cert_type", "status", "source", "updated_at")
+)
+"""What a certificate states that its registry record holds too (the employer among them)."""
 
 
 class Verdict(StrEnum):

@@ -17,29 +17,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from huren import labels
+from huren.domain import RECORD_FIELDS
 from huren.normalize import squash
 from matching.errors import RegistryFileError
 
 VALIDITY = "validity"
 """A pseudo-field: one column holding a whole range (`2023.05.01-2028.04.30`), split into from/until."""
 
-FIELDS: tuple[str, ...] = (
-    "cert_type",
-    "cert_number",
-    "name",
-    "id_number",
-    "gender",
-    "level",
-    "categories",
-    "items",
-    "issuing_authority",
-    "valid_from",
-    "valid_until",
-    "status",
-    "employer",
-    "source",
-    "updated_at",
-)
+FIELDS: tuple[str, ...] = RECORD_FIELDS
+"""The import and export columns: a registry record's fields (huren.domain.RECORD_FIELDS)."""
 REQUIRED: tuple[str, ...] = ("cert_type", "cert_number", "name")
 
 # field → the headers that name it (besides the field's own English name)

@@ -34,6 +34,7 @@ from typing import Any, TypeAlias
 
 from huren import zone
 from huren.domain import (
+    CERTIFICATE_FIELDS,
     CERTIFICATE_TYPES,
     ConsistencyCheck,
     DocType,
@@ -605,18 +606,7 @@ def _not_in_registry(facts: Facts, _: Params) -> Iterator[Finding]:
             yield Finding(d, "cert_number", {"value": shown("cert_number", d.value("cert_number"))})
 
 
-REGISTRY_FIELDS: tuple[str, ...] = (
-    "cert_number",
-    "name",
-    "id_number",
-    "gender",
-    "level",
-    "categories",
-    "items",
-    "issuing_authority",
-    "valid_from",
-    "valid_until",
-)
+REGISTRY_FIELDS: tuple[str, ...] = tuple(f for f in CERTIFICATE_FIELDS if f != "employer")
 """Fields that must agree with the registry record. The employer is not among them: a change of
 employer (变更执业单位) is what the application is about."""
 

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from huren.domain import (
     CATEGORIES,
+    CERTIFICATE_FIELDS,
     DOC_TYPE_TO_CERT_TYPE,
     CertType,
     DocType,
@@ -172,19 +173,7 @@ def _make_record(
 
 
 CERT_DOC_TYPE: dict[CertType, DocType] = {v: k for k, v in DOC_TYPE_TO_CERT_TYPE.items()}
-CERT_FIELDS = (
-    "cert_number",
-    "name",
-    "id_number",
-    "gender",
-    "level",
-    "categories",
-    "items",
-    "issuing_authority",
-    "valid_from",
-    "valid_until",
-    "employer",
-)
+CERT_FIELDS = CERTIFICATE_FIELDS
 
 
 def certificate_extraction(

@@ -114,7 +114,7 @@ STATUS = ("状态", "证书状态", "注册状态", "Status")
 DOC_NAMES: dict[DocType, tuple[str, str]] = {
     DocType.REGISTRATION_CERTIFICATE: ("注册证", "registration certificate"),
     DocType.ASSESSMENT_CERTIFICATE: ("考核合格证", "assessment certificate"),
-    DocType.VERIFIER_CERTIFICATE: ("检定员证", "verification officer certificate"),
+    DocType.VERIFIER_CERTIFICATE: ("计量检定员证", "verification officer certificate"),
     DocType.ID_CARD_FRONT: ("身份证人像面", "ID card front"),
     DocType.ID_CARD_BACK: ("身份证国徽面", "ID card back"),
     DocType.APPLICATION_FORM: ("互认申请表", "application form"),
@@ -124,7 +124,7 @@ DOC_NAMES: dict[DocType, tuple[str, str]] = {
 FIELD_NAMES: dict[str, tuple[str, str]] = {
     "name": ("姓名", "name"),
     "gender": ("性别", "gender"),
-    "id_number": ("身份证号", "ID number"),
+    "id_number": ("身份证号码", "ID number"),
     "birth_date": ("出生日期", "birth date"),
     "cert_number": ("证书编号", "certificate number"),
     "level": ("级别", "level"),
@@ -145,4 +145,5 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "application_date": ("申请日期", "application date"),
     "applicant_signed": ("申请人签名", "signed by the applicant"),
     "employer_sealed": ("单位盖章", "sealed by the employer"),
+    "target_area": ("申请互认地区", "area applied for"),
 }

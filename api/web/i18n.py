@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from huren.labels import DOC_NAMES, FIELD_NAMES
+
 LANGS = ("zh", "en")
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -206,42 +208,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "status_what_to_do": ("请按以下事项一次补正后重新提交", "Please fix all of the following, then submit again"),
 }
 
-FIELD: dict[str, tuple[str, str]] = {
-    "name": ("姓名", "name"),
-    "gender": ("性别", "gender"),
-    "id_number": ("身份证号码", "ID number"),
-    "cert_number": ("证书编号", "certificate no."),
-    "level": ("级别", "level"),
-    "categories": ("执业类别", "categories"),
-    "items": ("考核项目", "items"),
-    "issuing_authority": ("发证机关", "issuing authority"),
-    "issue_date": ("发证日期", "issue date"),
-    "valid_from": ("有效期起", "valid from"),
-    "valid_until": ("有效期至", "valid until"),
-    "employer": ("执业单位", "employer"),
-    "ethnicity": ("民族", "ethnicity"),
-    "birth_date": ("出生日期", "birth date"),
-    "address": ("住址", "address"),
-    "title": ("职称", "title"),
-    "education": ("学历", "education"),
-    "phone": ("联系电话", "phone"),
-    "current_employer": ("现执业单位", "current employer"),
-    "former_employer": ("原执业单位", "former employer"),
-    "application_date": ("申请日期", "application date"),
-    "applicant_signed": ("申请人签字", "signed"),
-    "employer_sealed": ("单位公章", "employer's seal"),
-    "target_area": ("申请互认地区", "area applied for"),
-}
+FIELD: dict[str, tuple[str, str]] = FIELD_NAMES  # one vocabulary: huren.labels
 
-DOC_TYPE: dict[str, tuple[str, str]] = {
-    "registration_certificate": ("注册证", "registration certificate"),
-    "assessment_certificate": ("考核合格证", "assessment certificate"),
-    "verifier_certificate": ("计量检定员证", "verifier certificate"),
-    "id_card_front": ("身份证人像面", "ID card, front"),
-    "id_card_back": ("身份证国徽面", "ID card, back"),
-    "application_form": ("互认申请表", "application form"),
-    "unknown": ("未识别的材料", "unrecognised document"),
-}
+DOC_TYPE: dict[str, tuple[str, str]] = {str(kind): names for kind, names in DOC_NAMES.items()}
 
 VERDICT: dict[str, tuple[str, str, str]] = {  # (zh, en, icon): never colour alone
     "match": ("一致", "match", "✓"),

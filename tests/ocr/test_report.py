@@ -111,13 +111,13 @@ def test_the_report_draws_a_wrong_field_red_and_blacks_out_the_id_number(tmp_pat
     assert wrong_rect is not None and "name" in wrong_rect.group(5) and "王小明" in wrong_rect.group(5)
     assert re.search(r'<tr class="wrong"><td class="name">姓名<span class="en">name</span></td><td>王小明</td>', page)
     assert re.search(
-        r'<tr class="right"><td class="name">身份证号<span class="en">ID number</span></td><td>3205\*+8126', page
+        r'<tr class="right"><td class="name">身份证号码<span class="en">ID number</span></td><td>3205\*+8126', page
     )
 
     # In the pixels: where the ID number was read, the embedded image is blacked out.
     view = re.search(r'<svg viewBox="0 0 (\d+) (\d+)"', page)
     id_rect = re.search(
-        r'<rect class="right" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"><title>✓ 身份证号 id_number',
+        r'<rect class="right" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"><title>✓ 身份证号码 id_number',
         page,
     )
     encoded = _IMAGE.search(page)

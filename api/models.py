@@ -239,10 +239,13 @@ class ReuploadOut(BaseModel):
 
 
 class CertificateLink(BaseModel):
-    number: str | None = None
-    download: str | None = None
-    verify: str | None = None
-    error: str | None = Field(default=None, description="why issuing failed, when it did")
+    number: str
+    download: str = Field(description="the PDF, for the applicant and the reviewer")
+    verify: str = Field(description="the public verification page")
+
+
+class CertificateError(BaseModel):
+    error: str = Field(description="why issuing failed (e.g. no_registration)")
 
 
 class ApplicationStatus(BaseModel):
@@ -253,7 +256,7 @@ class ApplicationStatus(BaseModel):
     message_zh: list[str] = Field(description="every reason at once (一次性告知)")
     reasons: list[ReasonOut]
     reupload: list[ReuploadOut]
-    certificate: CertificateLink | None
+    certificate: CertificateLink | CertificateError | None
 
 
 class AuditEntry(BaseModel):

@@ -19,6 +19,7 @@ from ocr.orientation import upside_down_votes
 
 MIN_LINE_CONFIDENCE = 0.3
 ORIENTATION_SAMPLE = 7
+LEVEL_DEGREES = 12.0  # a page's own lines lie within this of level before deskewing (a photo's tilt)
 SPARSE_PAGE_LINES = 6
 FINE_DETECTION_SIDE = 2048
 
@@ -112,11 +113,26 @@ def _crop(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
     return get_rotate_crop_image(image, quad.copy())
 
 
-def _upside_down(image: np.ndarray, quads: np.ndarray) -> bool:
-    """Pool the direction classifier's votes over the page's longest lines."""
+def _orientation_sample(quads: np.ndarray) -> np.ndarray:
+    """The boxes whose direction decides which way up the page is: its longest level lines.
+
+    A diagonal watermark repeated over the page gives the longest boxes of all; cropped at a slant
+    they vote at random. Lines within `LEVEL_DEGREES` of level are the page's own (a box's corners
+    are ordered by position, so a line turned 180° is as level as an upright one); only a page with
+    none votes with its slanted lines.
+    """
     widths, heights = _box_sides(quads)
-    long_lines = np.flatnonzero(widths > 2 * heights)
-    sample = long_lines[np.argsort(-widths[long_lines])][:ORIENTATION_SAMPLE]
+    v = quads[:, 1] - quads[:, 0]
+    level = np.abs(np.degrees(np.arctan2(v[:, 1], v[:, 0]))) <= LEVEL_DEGREES
+    long_lines = np.flatnonzero((widths > 2 * heights) & level)
+    if len(long_lines) == 0:
+        long_lines = np.flatnonzero(widths > 2 * heights)
+    return long_lines[np.argsort(-widths[long_lines])][:ORIENTATION_SAMPLE]
+
+
+def _upside_down(image: np.ndarray, quads: np.ndarray) -> bool:
+    """Pool the direction classifier's votes over the sampled lines."""
+    sample = _orientation_sample(quads)
     if len(sample) == 0:
         return False
     return upside_down_votes([_crop(image, quads[i]) for i in sample]) > 0.5

@@ -58,6 +58,13 @@ def bears_content(doc_type: DocType, text: str) -> bool:
     return spec is not None and bool(spec.content) and all(re.search(p, key) for p in spec.content)
 
 
+def bears_some_content(doc_type: DocType, text: str) -> bool:
+    """Whether at least one value shape of the type's spec is in `text` (an ID front's number)."""
+    spec = next((s for s in SPECS if s.doc_type is doc_type), None)
+    key = _content_key(text)
+    return spec is not None and any(re.search(p, key) for p in spec.content)
+
+
 def classify_by_content(text: str) -> DocType:
     """The type whose value shapes (`DocSpec.content`) are all on the page; the longest signature wins."""
     key = _content_key(text)

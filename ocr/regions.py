@@ -29,7 +29,7 @@ import cv2
 import numpy as np
 
 from huren.domain import CERTIFICATE_TYPES, BBox, DocType, Page, TextLine
-from ocr.classify import bears_content, classify, classify_with_content
+from ocr.classify import bears_content, bears_some_content, classify, classify_with_content
 from ocr.orientation import upside_down_votes
 
 GAP_LINE_HEIGHTS = 3.0  # a gap wider than this many text heights (or GAP_PAGE_SHARE) parts two clusters
@@ -184,9 +184,14 @@ def straightened(region: Region) -> bool:
 def _is_document(c: Region) -> bool:
     if c.turned or (c.tilt > MIN_TILT and len(c.lines) >= MIN_DOCUMENT_LINES):
         return True  # read as nothing because it lies turned on the page: it is read again straightened
-    return (
-        len(c.lines) >= MIN_DOCUMENT_LINES and c.doc_type is not DocType.UNKNOWN and bears_content(c.doc_type, c.text)
-    )
+    if len(c.lines) < MIN_DOCUMENT_LINES or c.doc_type is DocType.UNKNOWN:
+        return False
+    if bears_content(c.doc_type, c.text):
+        return True
+    # A value lost to a blur or a watermark (the birth line of an ID front): its printed words name the
+    # type clearly and at least one of its values has the type's shape.
+    doc_type, confidence = classify(c.text)
+    return doc_type is c.doc_type and confidence >= RESIDUAL_CONFIDENCE and bears_some_content(c.doc_type, c.text)
 
 
 def _merge(candidates: list[Region], line_height: float, gap: float) -> list[Region]:

@@ -176,6 +176,25 @@ def test_two_cards_as_text_far_apart_are_two_regions() -> None:
     assert len(regions[1].lines) == 4  # the title joined its own side
 
 
+def test_a_front_whose_birth_line_was_lost_is_still_a_document_of_its_own() -> None:
+    """A blurred copy lost the front's birth date: its labels and its ID number still make it one."""
+    front = [
+        _line("姓名 蔡伟", 100, 100),
+        _line("性别 男 民族 汉", 100, 150),
+        _line("出生 199912", 100, 200),
+        _line("住址 江苏省南京市玄武区孝陵卫街道", 100, 250),
+        _line("公民身份号码 320102199912282498", 100, 300),
+    ]
+    back = [
+        _line("中华人民共和国", 100, 1000),
+        _line("居民身份证", 100, 1060),
+        _line("签发机关 南京市公安局玄武分局", 100, 1160),
+        _line("有效期限 2019.06.04-2029.06.04", 100, 1210),
+    ]
+    regions = find_regions(Page("x.pdf", 1, 1240, 1754, front + back))
+    assert [r.doc_type for r in regions] == [DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK]
+
+
 def test_a_card_lying_at_45_degrees_beside_a_certificate_is_read_straightened(tmp_path: Path) -> None:
     card, cert = width(sample("idf_006.jpg"), 600), width(sample("reg_004.jpg"), 1100)
     h, w = card.shape[:2]

@@ -27,7 +27,8 @@ LISTS = {"items", "categories"}
 WIDE_GAP = 3.0  # row heights of blank between two characters that no single value spans (lists aside)
 # Latin words with no digit beside a Chinese label: its English gloss (生效日期 Date of Registration), not a value.
 GLOSS = re.compile(r"[A-Za-z][A-Za-z .,'/&()\-]*")
-ENUMERATED = re.compile(r"^\s*(?:\(?\d{1,2}[).、．]|[①-⑳]|[一二三四五六七八九十]、)")
+ENUMERATED = re.compile(r"^\s*(?:[(（]?\d{1,2}[)）.、．]|[①-⑳]|[一二三四五六七八九十]、)")
+FIRST_ITEM = re.compile(r"^\s*(?:[(（]?[1１][)）.、．]|①|一、)")
 
 
 @dataclass(slots=True)
@@ -57,6 +58,7 @@ class Extractor:
         self._synonyms = {label.lower(): i for i, fs in enumerate(spec.fields) for label in fs.labels}
         self._label_prefix = re.compile(f"^(?:{labels.pattern})+")
         self.hits = [LabelHit(span, m.group()) for span, m in self.layout.find(labels) if not self._is_title(span)]
+        self._claimed: set[int] | None = None
         self.by_row: dict[int, list[LabelHit]] = {}
         for hit in self.hits:
             self.by_row.setdefault(hit.span.row, []).append(hit)
@@ -145,7 +147,7 @@ class Extractor:
             out += text
         return out
 
-    def _continuations(self, span: Span, label_x0: float | None) -> list[Span]:
+    def _continuations(self, span: Span, label_x0: float | None, is_list: bool = False) -> list[Span]:
         spans = []
         for cont in self.layout.continuation(span, label_x0=label_x0):
             if cont.row in self.by_row:
@@ -153,14 +155,63 @@ class Extractor:
             cut = self._cut_at_label(cont)
             if cut is None or cut.is_empty():
                 break
+            if not is_list and (ENUMERATED.match(self.layout.text(cut)) or cut.row in self._list_rows_above()):
+                break  # a list's item (numbered, or above its centred label) is no more of a text
             spans.append(cut)
         return spans
+
+    def _items_above(self, span: Span, label_x0: float | None) -> list[Span]:
+        """A list's rows above its label's row, in its value column: a label centred on a merged cell
+        stands level with a middle item. Numbered items go up to the first; unnumbered ones as many
+        rows up as the list runs on below (the label in the middle)."""
+        first = self.layout.text(span)
+        numbered = ENUMERATED.match(first) is not None
+        if numbered and FIRST_ITEM.match(first):
+            return []
+        wanted = 8 if numbered else len(self.layout.continuation(span, label_x0=label_x0))
+        x0 = self.layout.x_range(span)[0]
+        height = self.layout.rows[span.row].height
+        out: list[Span] = []
+        below = self.layout.rows[span.row]
+        for r in range(span.row - 1, -1, -1):
+            row = self.layout.rows[r]
+            if len(out) >= wanted or below.y0 - row.y1 > 1.2 * height or r in self.by_row:
+                break
+            start = next((i for i, c in enumerate(row.chars) if abs(c.x0 - x0) <= 1.5 * height), None)
+            if start is None or start > 0:  # nothing in the value column, or text in the label's column
+                break
+            text = self.layout.text(Span(r, start, len(row.chars)))
+            if numbered and not ENUMERATED.match(text):
+                break
+            out.insert(0, Span(r, start, len(row.chars)))
+            below = row
+            if numbered and FIRST_ITEM.match(text):
+                break
+        return out
+
+    def _list_rows_above(self) -> set[int]:
+        """Rows that a list's label claims above its own row (`_items_above`): no text runs on into them."""
+        if self._claimed is None:
+            self._claimed = set()
+            for fs in self.spec.fields:
+                if fs.kind not in LISTS:
+                    continue
+                labels = {label.lower() for label in fs.labels}
+                for hit in self.hits:
+                    if hit.label.lower() in labels:
+                        right = self._value_right(hit)
+                        if not right.is_empty():
+                            x0 = self.layout.x_range(hit.span)[0]
+                            self._claimed.update(s.row for s in self._items_above(right, x0))
+        return self._claimed
 
     def _read(self, fs: FieldSpec, span: Span, label_x0: float | None = None) -> Reading | None:
         if span.is_empty():
             return None
-        spans = [span, *self._continuations(span, label_x0)] if fs.multiline else [span]
-        return self._reading(fs, self._joined(spans, fs.kind not in AS_READ, fs.kind in LISTS))
+        is_list = fs.kind in LISTS
+        above = self._items_above(span, label_x0) if is_list else []
+        spans = [*above, span, *self._continuations(span, label_x0, is_list)] if fs.multiline else [span]
+        return self._reading(fs, self._joined(spans, fs.kind not in AS_READ, is_list))
 
     def _reading(self, fs: FieldSpec, text: str) -> Reading | None:
         """The reader's value, held to its kind's rule (`ocr.validators`): cut back, or doubted."""

@@ -267,3 +267,33 @@ def test_a_certificate_number_whose_label_was_lost_is_read_by_its_shape() -> Non
     fields, _ = extract_fields(BY_TYPE[DocType.REGISTRATION_CERTIFICATE], p)
     assert fields["cert_number"].value == "沪注计20218156"
     assert fields["cert_number"].confidence < 0.9, "found by shape, not at a label: less sure"
+
+
+def _items_in_a_merged_cell(*items: str) -> Page:
+    """A table whose items label stands centred on its merged cell, level with the middle item."""
+    middle = len(items) // 2
+    return page(
+        box("计量检定员证", 500, 40),
+        box("持证人", 100, 150),
+        box("熊秀慧", 300, 150),
+        box("证号", 100, 200),
+        box("沪检员200800539", 300, 200),
+        box("所在单位", 100, 250),
+        box("上海华新质量检测技术有限公司", 300, 250),
+        *(box(item, 300, 300 + 40 * i) for i, item in enumerate(items)),
+        box("检定项目", 100, 300 + 40 * middle),
+        box("有效期限至", 100, 300 + 40 * len(items) + 20),
+        box("2027年4月2日", 300, 300 + 40 * len(items) + 20),
+        box("上海市质量技术监督局", 800, 700),
+    )
+
+
+def test_a_list_whose_label_is_centred_on_its_merged_cell_keeps_its_first_items() -> None:
+    """Items above the label's row are the list's, not the employer's run-on (numbered or not)."""
+    for items in (
+        ("(1)燃油加油机", "(2)钢直尺", "(3)电能表", "(4)机动车测速仪", "(5)工作用热电偶"),
+        ("燃气表", "玻璃液体温度计", "压力变送器", "电子天平", "机动车测速仪"),
+    ):
+        got = values(DocType.VERIFIER_CERTIFICATE, _items_in_a_merged_cell(*items))
+        assert got["items"] == [item.split(")")[-1] for item in items], got
+        assert got["employer"] == "上海华新质量检测技术有限公司"

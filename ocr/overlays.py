@@ -35,6 +35,7 @@ _FILLER = re.compile(r"[\s·.,，。:：;；()（）\-—_*#]+")
 MIN_REPEATS = 3  # the same words this many times on a page are printed across it, not part of it
 TILT_DEGREES = 12.0  # a long box this far off the page's lines is laid over it
 SHARED_SCORE = 66.0  # partial match (0–100) of two tilted boxes' texts that makes them one repeated overlay
+REREAD_CONFIDENCE_DROP = 0.1  # a second reading of a line this much less sure than the first is not the line
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +277,10 @@ def reread(
             if o.why != "tilt":
                 band = (min(band[0], o.bbox[0]), band[1], max(band[2], o.bbox[2]), band[3])
         again = _read_band(engine, image, band, line.height)
+        if again is not None and not merged and again.confidence < line.confidence - REREAD_CONFIDENCE_DROP:
+            # Read clearly worse than the line alone: the band ran across something else (the cells of a
+            # blurred table row, whose soft edges looked like grey strokes), not under a watermark.
+            again = None
         readings = [r for r in (stripped, again) if r is not None]
         if readings:
             out.append(max(readings, key=lambda r: _worth(r, readings)))

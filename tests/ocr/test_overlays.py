@@ -15,6 +15,7 @@ from ocr.overlays import (
     find_overlays,
     misdeskewed,
     overlay_share,
+    reread,
     strip_overlay,
     tinted_regions,
     without_overlays,
@@ -156,3 +157,37 @@ def test_a_certificate_under_diagonal_copy_marks_is_read_level() -> None:
     extraction = extract_page(page)
     for key in ("name", "gender", "id_number", "issuing_authority", "valid_until", "employer"):
         assert extraction.value(key) == truth[key], (key, extraction.value(key), truth[key])
+
+
+class _BandReader:
+    """An engine whose second pass over a band reads what it is told, and whose detector finds nothing."""
+
+    def __init__(self, text: str, confidence: float) -> None:
+        self.text, self.confidence = text, confidence
+
+    def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float, list[float]]]:
+        return [(self.text, self.confidence, []) for _ in crops]
+
+    def detect(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return np.zeros((0, 4, 2), dtype=np.float32), np.zeros(0)
+
+
+@pytest.mark.parametrize(
+    ("first", "again", "kept"),
+    [
+        (0.99, ("性制男正工門", 0.84), "男"),  # a blurred table row's soft edges looked like grey strokes
+        (0.62, ("320102199912282498", 0.97), "320102199912282498"),  # the line whole under a watermark
+    ],
+    ids=["worse_second_pass_dropped", "better_second_pass_kept"],
+)
+def test_a_second_pass_replaces_a_line_only_when_it_reads_it_about_as_surely(
+    monkeypatch: pytest.MonkeyPatch, first: float, again: tuple[str, float], kept: str
+) -> None:
+    import ocr.overlays as overlays_module
+
+    text = "男" if kept == "男" else "3201021999"
+    own = TextLine(text, (560.0, 312.0, 620.0 if kept == "男" else 760.0, 366.0), first)
+    monkeypatch.setattr(overlays_module, "tinted_regions", lambda image: [(200.0, 310.0, 1360.0, 368.0)])
+    image = np.full((800, 1600, 3), 255, dtype=np.uint8)
+    lines, _ = reread(_BandReader(*again), image, [own], [0.0])
+    assert [ln.text for ln in lines] == [kept]

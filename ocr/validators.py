@@ -11,7 +11,7 @@ value that still fails is kept, with a warning and its certainty lowered, never 
                   — one ending in …公安 or …市场监督 is truncated     ending, the last complete suffix
     cert_number   the provinces' shapes: [沪苏浙][letters][kind]digits  a date stuck on, Han text after digits
     address       does not end in a label, overlay or stamp word     those words at its end
-    text          (employers) as address
+    text          (employers) as address                             …and at a date run on inside it
     ethnicity     one of the 56 groups                                 after the group's name (汉住址)
     date…         a year from 1950 to 2100; a range that runs forward
 
@@ -167,6 +167,21 @@ def _cut_at_words(value: str, words: Sequence[str]) -> str:
     return value[:cut]
 
 
+_DATE_INSIDE = re.compile(r"(?:19|20)\d{2}(?:年\d|[.\-/]\d{1,2}[.\-/]\d)")
+_ORGANISATION = re.compile(r".*(?:公司|中心|所|院|局|站|厂|处|室|会|社)")
+
+
+def _cut_at_date(value: str, _: Sequence[str]) -> str:
+    """An employer ran on into the next field (…有限公司有效期2023年9月2日至…): it ends before the
+    date, at its last organisation word when it has one (the misread label between them goes too)."""
+    m = _DATE_INSIDE.search(value)
+    if m is None or m.start() < 2:
+        return value
+    head = value[: m.start()]
+    organisation = _ORGANISATION.match(head)
+    return organisation.group() if organisation else head
+
+
 def _cut_trailing_words(value: str, words: Sequence[str]) -> str:
     ends = tuple(sorted({*words, *OVERLAY_WORDS, *STAMP_WORDS}, key=len, reverse=True))
     while len(value) > 2 and (end := next((w for w in ends if w and value.endswith(w)), None)):
@@ -314,7 +329,10 @@ RULES: dict[str, ValueRule] = {
         doubts=(Doubt(_unusual_address_end, "address_unusual_end", 0.85),),
     ),
     "text": ValueRule(
-        _ends_clean, (_cut_out_overlays, _cut_at_label, _cut_dated_tail, _cut_trailing_words), "value_unclean_end", 0.6
+        _ends_clean,
+        (_cut_out_overlays, _cut_at_label, _cut_dated_tail, _cut_trailing_words, _cut_at_date),
+        "value_unclean_end",
+        0.6,
     ),
     "ethnicity": ValueRule(_is_ethnicity, (_cut_to_ethnicity,), "ethnicity_unknown", 0.6),
     "date": _DATE_RULE,

@@ -283,7 +283,10 @@ def score(report: Report, path: Path, results: Iterable[Extraction | FileError])
         )
         complete = True
         check = PageCheck(str(path), number, degradation, family, [])
-        check.degradation_params = dict(truth.get("degradation_params") or {})
+        params = truth.get("degradation_params") or {}
+        if isinstance(params, list):  # a bundle of pages records one entry per page
+            params = params[number - 1] if 0 < number <= len(params) else {}
+        check.degradation_params = dict(params)
         for doc, extraction in zip(docs, paired, strict=True):
             doc_type = doc["doc_type"]
             found = extraction is not None and (

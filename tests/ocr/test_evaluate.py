@@ -89,3 +89,14 @@ def test_one_review_threshold_everywhere() -> None:
         "address": ExtractedField(None, 0.1),
     }
     assert low_confidence_warnings(fields) == ["low_confidence: name"]
+
+
+def test_a_bundle_records_its_degradation_per_page(tmp_path: Path) -> None:
+    """The golden set's multi-page bundles list one degradation entry per page."""
+    path = _truth(
+        tmp_path,
+        {"page": 1, "doc_type": "id_card_front", "fields": FRONT},
+        degradation_params=[{"skew_deg": 1.5}, {}],
+    )
+    checks = score(Report(), path, [_read(DocType.ID_CARD_FRONT, FRONT)])
+    assert [c.degradation_params for c in checks] == [{"skew_deg": 1.5}]

@@ -188,10 +188,16 @@ def _is_document(c: Region) -> bool:
         return False
     if bears_content(c.doc_type, c.text):
         return True
-    # A value lost to a blur or a watermark (the birth line of an ID front): its printed words name the
-    # type clearly and at least one of its values has the type's shape.
+    # A card side that lost a value to a blur or a watermark (an ID front's birth line): its printed words
+    # name it clearly and one of its values has its shape. Not a certificate's part: a column of a
+    # certificate says 注册证 as clearly, and its parts are one document.
     doc_type, confidence = classify(c.text)
-    return doc_type is c.doc_type and confidence >= RESIDUAL_CONFIDENCE and bears_some_content(c.doc_type, c.text)
+    return (
+        c.doc_type in REPEATABLE
+        and doc_type is c.doc_type
+        and confidence >= RESIDUAL_CONFIDENCE
+        and bears_some_content(c.doc_type, c.text)
+    )
 
 
 def _merge(candidates: list[Region], line_height: float, gap: float) -> list[Region]:

@@ -216,3 +216,33 @@ def test_an_id_card_laid_on_a_certificate_page(tmp_path: Path) -> None:
     check_fields(by_type(docs, DocType.ASSESSMENT_CERTIFICATE)[0], truth("asm_001.jpg"), ("name", "cert_number"))
     check_fields(by_type(docs, DocType.ID_CARD_FRONT)[0], truth("idf_001.bmp"), ("name", "id_number"))
     check_regions(docs, A4)
+
+
+def test_a_certificate_in_two_columns_stays_one_region() -> None:
+    """The certificate's title column names it clearly and bears its number; it is still one document
+    with its other column (whose ID number and date could pass for an ID front's)."""
+    lines = [
+        _line("中华人民共和国", 502, 135, 318, 46),
+        _line("注册计量师注册证", 431, 201, 462, 71),
+        _line("姓名", 134, 314, 46, 29),
+        _line("性别", 576, 313, 49, 31),
+        _line("武倩", 133, 339, 62, 37),
+        _line("女", 575, 338, 39, 39),
+        _line("身份证号", 135, 395, 83, 29),
+        _line("证号", 577, 396, 47, 28),
+        _line("320525199109279106", 137, 425, 263, 27),
+        _line("浙ZJ2024-4802", 580, 423, 183, 29),
+        _line("级别", 134, 476, 47, 29),
+        _line("注册专业", 579, 477, 82, 28),
+        _line("二级注册计量师", 137, 503, 185, 31),
+        _line("电离辐射", 579, 502, 110, 34),
+        _line("执业单位", 135, 558, 82, 27),
+        _line("浙江省计量科学研究院", 137, 585, 264, 31),
+        _line("生效日期", 134, 637, 84, 29),
+        _line("有效期限至", 680, 641, 101, 25),
+        _line("2024年11月10日", 135, 666, 198, 31),
+        _line("2029年11月9日", 681, 667, 180, 29),
+        _line("发证机构", 135, 720, 82, 27),
+        _line("浙江省市场监督管理局", 137, 747, 263, 31),
+    ]
+    assert len(find_regions(Page("x.png", 1, 1000, 900, lines))) == 1

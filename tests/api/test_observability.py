@@ -8,7 +8,10 @@ import re
 from typing import Any
 
 import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
 
+import db
 from api.observability import ContextFilter, configure_logging, request_id
 
 from ..conftest import SAMPLES
@@ -94,3 +97,27 @@ def test_readyz_says_what_is_missing(make_service: Any) -> None:
     r = service.client.get("/readyz")
     assert r.status_code == 503
     assert r.json()["checks"]["cert_secret"] == "HUREN_CERT_SECRET is not set"
+
+
+def test_readyz_fails_until_the_database_is_at_the_head_revision(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from huren.cli import app as huren_cli
+
+    monkeypatch.setenv("HUREN_DATABASE_URL", service.settings.resolved_database_url)
+    runner = CliRunner()
+    with service.engine.begin() as conn:  # a database left at an older revision (e.g. restored from a backup)
+        conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    r = service.client.get("/readyz")
+    assert r.status_code == 503, r.text
+    assert r.json()["checks"]["schema"] == f"at revision 0001, not {db.head()}: run `huren db upgrade`"
+    current = runner.invoke(huren_cli, ["db", "current"])
+    assert current.exit_code == 1 and f"at revision 0001, head {db.head()}" in current.output
+    with service.engine.begin() as conn:  # … or made before migrations: no revision at all
+        conn.execute(text("DROP TABLE alembic_version"))
+    assert service.client.get("/readyz").json()["checks"]["schema"].startswith("at revision none,")
+    upgraded = runner.invoke(huren_cli, ["db", "upgrade"])
+    assert upgraded.exit_code == 0 and f"at revision {db.head()} (was unversioned)" in upgraded.output
+    assert runner.invoke(huren_cli, ["db", "current"]).exit_code == 0
+    r = service.client.get("/readyz")
+    assert r.status_code == 200 and r.json()["checks"]["schema"] == "ok", r.text

@@ -1,3 +1,5 @@
+-- The schema Huren 0.1 (main at 0f70955, the last release before migrations) built on postgresql: create_all
+-- of its three MetaData objects after the start-up upgrades, printed by SQLAlchemy. Frozen for tests/db.
 CREATE TABLE registry_records (
 	id SERIAL NOT NULL, 
 	cert_type VARCHAR(16) NOT NULL, 

@@ -1,3 +1,5 @@
+-- The schema Huren 0.1 (main at 0f70955, the last release before migrations) built on sqlite: create_all
+-- of its three MetaData objects after the start-up upgrades, printed by SQLAlchemy. Frozen for tests/db.
 CREATE TABLE api_users (
 	id INTEGER NOT NULL, 
 	name VARCHAR(64) NOT NULL, 

@@ -36,12 +36,13 @@ from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from db import make_engine, upgrade
 from huren.domain import Extraction, RegistryRecord
 from matching.evidence import build_evidence
 from matching.files import write_records
 from matching.registry import Registry
 from matching.search import RecordSource
-from matching.store import RegistryStore, make_engine, registry_records
+from matching.store import RegistryStore, registry_records
 from samples.records import certificate_extraction, generate_records, noisy, with_value
 
 
@@ -205,6 +206,7 @@ def postgres_store(url: str, schema: str) -> RegistryStore:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     admin.dispose()
     engine = create_engine(make_engine(url).url, connect_args={"options": f"-csearch_path={schema}"})
+    upgrade(engine)
     return RegistryStore(engine)
 
 

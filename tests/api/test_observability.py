@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 import db
 from api.observability import ContextFilter, configure_logging, request_id
+from cli.app import app as huren_cli
 
 from ..conftest import SAMPLES
 from .conftest import Service
@@ -102,8 +103,6 @@ def test_readyz_says_what_is_missing(make_service: Any) -> None:
 def test_readyz_fails_until_the_database_is_at_the_head_revision(
     service: Service, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from huren.cli import app as huren_cli
-
     monkeypatch.setenv("HUREN_DATABASE_URL", service.settings.resolved_database_url)
     runner = CliRunner()
     with service.engine.begin() as conn:  # a database left at an older revision (e.g. restored from a backup)

@@ -142,6 +142,7 @@ def test_servers_starting_together_migrate_once(blank: Engine) -> None:
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "upgrades starting together deadlocked"
     assert errors == []
     assert db.is_current(blank) and schema_diff(blank) == []

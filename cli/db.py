@@ -13,8 +13,12 @@ db_app = typer.Typer(name="db", help="数据库结构 / the database's schema (A
 def db_upgrade(ctx: typer.Context) -> None:
     """升级数据库结构 / bring the database (HUREN_DATABASE_URL) to this version's schema; serve and worker do it at start."""
     import db
+    from huren import sealed
 
-    engine = db.make_engine(current(ctx).resolved_database_url)
+    settings = current(ctx)
+    # the service's key, whatever the process held: migration 0003 seals an old database's clear text with it
+    sealed.configure(settings.data_key, key_file=settings.data_key_path)
+    engine = db.make_engine(settings.resolved_database_url)
     before = db.current(engine)
     db.upgrade(engine)
     typer.echo(f"database at revision {db.current(engine)} (was {before or 'unversioned'})")

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 import db
 from api.observability import ContextFilter, configure_logging, request_id
 from cli.app import app as huren_cli
+from huren import sealed
 
 from ..conftest import SAMPLES
 from .conftest import Service
@@ -104,6 +105,7 @@ def test_readyz_fails_until_the_database_is_at_the_head_revision(
     service: Service, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HUREN_DATABASE_URL", service.settings.resolved_database_url)
+    monkeypatch.setattr(sealed, "_active", sealed._active)  # `db upgrade` configures the data key: undone after
     runner = CliRunner()
     with service.engine.begin() as conn:  # a database left at an older revision (e.g. restored from a backup)
         conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))

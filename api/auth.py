@@ -20,13 +20,13 @@ import time
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Connection, Engine, func, insert, or_, select
+from sqlalchemy import Connection, Engine, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from api import audit, throttle
@@ -220,6 +220,26 @@ def login(
     if gate is not None:
         gate.succeeded(address)
     return token
+
+
+def login_token(engine: Engine, token: str) -> Any:
+    """A password login's token row (`created_at`, `revoked`), or None when the token is no login's."""
+    with reading(engine) as conn:
+        return conn.execute(
+            select(tokens.c.created_at, tokens.c.revoked).where(
+                tokens.c.token_hash == hash_token(token), tokens.c.kind == "login"
+            )
+        ).first()
+
+
+def revoke_login(engine: Engine, token: str) -> None:
+    """Sign out: a password login's token is revoked (a machine token is not ended this way)."""
+    with engine.begin() as conn:
+        conn.execute(
+            update(tokens)
+            .where(tokens.c.token_hash == hash_token(token), tokens.c.kind == "login")
+            .values(revoked=True)
+        )
 
 
 def user_for_token(engine: Engine, token: str) -> User | None:

@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from fastapi import Request
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine
 
 from api import auth
 from api.auth import User
-from api.db import reading, tokens
 from api.throttle import LoginPolicy
 
 SESSION_COOKIE = "huren_session"
@@ -91,12 +90,7 @@ def start(request: Request, name: str, password: str) -> str:
 
 def end(engine: Engine, token: str) -> None:
     """Sign out: the token is revoked, so a copied cookie is worthless too."""
-    with engine.begin() as conn:
-        conn.execute(
-            update(tokens)
-            .where(tokens.c.token_hash == auth.hash_token(token), tokens.c.kind == "login")
-            .values(revoked=True)
-        )
+    auth.revoke_login(engine, token)
 
 
 def current(request: Request, *, max_age: float = SESSION_SECONDS) -> WebSession:
@@ -105,13 +99,8 @@ def current(request: Request, *, max_age: float = SESSION_SECONDS) -> WebSession
     if not token:
         raise LoginRequired()
     engine: Engine = request.app.state.engine
-    with reading(engine) as conn:
-        row = conn.execute(
-            select(tokens.c.created_at, tokens.c.kind, tokens.c.revoked).where(
-                tokens.c.token_hash == auth.hash_token(token)
-            )
-        ).first()
-    if row is None or row.kind != "login":
+    row = auth.login_token(engine, token)
+    if row is None:
         raise LoginRequired()
     age = (datetime.now(UTC) - datetime.fromisoformat(row.created_at)).total_seconds()
     if row.revoked or age > max_age:

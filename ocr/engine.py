@@ -142,6 +142,30 @@ def _recompile_openvino(stage: object, properties: dict[str, str]) -> None:
     session.session = ov.Core().compile_model(session.model, "CPU", properties).create_infer_request()
 
 
+def _normalising_table(mean: object, std: object, scale: float) -> np.ndarray:
+    """RapidOCR's detector normalisation `(x * scale - mean) / std` (float64, then float32) of every 8-bit
+    value, per channel: looking pixels up gives the same numbers as computing them, ~10× faster."""
+    levels = np.arange(256, dtype=np.float32)[:, None]
+    return ((levels * scale - np.asarray(mean)) / np.asarray(std)).astype(np.float32)
+
+
+def _fast_det_preprocess(det: object) -> None:
+    """Give a RapidOCR 3.10 `TextDetector` a preprocessing step whose normalisation is a table look-up."""
+    from rapidocr.ch_ppocr_det.utils import DetPreProcess
+
+    class TablePreProcess(DetPreProcess):
+        def normalize(self, img: np.ndarray) -> np.ndarray:
+            if img.dtype != np.uint8 or img.ndim != 3:
+                return super().normalize(img)
+            table = _normalising_table(self.mean, self.std, self.scale)
+            return np.stack([table[img[:, :, c], c] for c in range(img.shape[2])], axis=-1)
+
+    def get_preprocess() -> DetPreProcess:
+        return TablePreProcess(det.limit_side_len, det.limit_type, det.mean, det.std)  # type: ignore[attr-defined]
+
+    det.get_preprocess = get_preprocess  # type: ignore[attr-defined]
+
+
 class RapidOcrEngine:
     """PP-OCRv6 (small det + rec) through RapidOCR on OpenVINO or onnxruntime; the models ship in the wheel."""
 
@@ -182,6 +206,7 @@ class RapidOcrEngine:
         rapid = RapidOCR(params=params)
         self._det = rapid._load_det_model()
         self._rec = rapid._load_rec_model()
+        _fast_det_preprocess(self._det)
         if runtime == "openvino":
             _recompile_openvino(self._rec, REC_OPENVINO_PROPERTIES)
         probe = np.full((64, 256, 3), 255, dtype=np.uint8)

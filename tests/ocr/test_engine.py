@@ -107,3 +107,18 @@ def test_auto_falls_back_to_onnxruntime_when_openvino_fails(monkeypatch: pytest.
     with pytest.raises(EngineError) as info:  # asked for by name, it is not silently replaced
         RapidOcrEngine(EngineConfig(runtime="openvino"))
     assert "CPU plugin not available" in info.value.message
+
+
+def test_the_detectors_table_normalisation_is_rapidocrs_to_the_bit() -> None:
+    """Huren swaps RapidOCR's float64 normalisation for a table look-up: the tensor must not change."""
+    from rapidocr.ch_ppocr_det.utils import DetPreProcess
+
+    engine = get_engine(EngineConfig(runtime="onnxruntime", det_side=640))
+    assert isinstance(engine, RapidOcrEngine)
+    ours = engine._det.get_preprocess()
+    assert type(ours) is not DetPreProcess  # the swap reached the detector
+    theirs = DetPreProcess(640, "max", engine._det.mean, engine._det.std)
+    image = np.random.default_rng(7).integers(0, 256, (900, 700, 3), dtype=np.uint8)
+    got, expected = ours(image), theirs(image)
+    assert got.dtype == expected.dtype == np.float32
+    assert np.array_equal(got, expected)

@@ -12,9 +12,12 @@ from PIL import Image, ImageDraw, ImageFont
 from huren.domain import TextLine
 from ocr.engine import get_engine
 from ocr.overlays import (
+    colour_spread,
     find_overlays,
+    grey_counts,
     misdeskewed,
     overlay_share,
+    percentile_u8,
     reread,
     strip_overlay,
     tinted_regions,
@@ -191,3 +194,18 @@ def test_a_second_pass_replaces_a_line_only_when_it_reads_it_about_as_surely(
     image = np.full((800, 1600, 3), 255, dtype=np.uint8)
     lines, _ = reread(_BandReader(*again), image, [own], [0.0])
     assert [ln.text for ln in lines] == [kept]
+
+
+@pytest.mark.parametrize("size", [1, 2, 7, 1000])
+def test_histogram_percentiles_are_numpys(size: int) -> None:
+    rng = np.random.default_rng(size)
+    grey = rng.integers(0, 256, size, dtype=np.uint8)
+    counts = grey_counts(grey)
+    for q in (0, 3, 5, 37.5, 80, 90, 100):
+        assert percentile_u8(counts, q) == pytest.approx(float(np.percentile(grey, q)), abs=1e-9), q
+
+
+def test_colour_spread_is_brightest_minus_darkest_channel() -> None:
+    image = np.random.default_rng(3).integers(0, 256, (40, 30, 3), dtype=np.uint8)
+    expected = image.max(axis=2).astype(np.int16) - image.min(axis=2).astype(np.int16)
+    assert np.array_equal(colour_spread(image), expected)

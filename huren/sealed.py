@@ -67,7 +67,8 @@ class Sealer:
         """The keyed hash an ID number is looked up by (upper case, no spaces), or None."""
         if not value:
             return None
-        return hmac.new(self._lookup, value.strip().upper().encode(), hashlib.sha256).hexdigest()
+        # the one-shot HMAC: ~4x faster than hmac.new, and an import hashes four keys a row
+        return hmac.digest(self._lookup, value.strip().upper().encode(), "sha256").hex()
 
 
 _active: Sealer | None = None

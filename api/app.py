@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
         finally:
             if run_worker:
                 worker.stop()
+            gate.pool.close()
             for task in housekeeping:
                 task.stop()
 
@@ -94,7 +95,9 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
     app.state.engine = engine
     app.state.files = files
     app.state.worker = worker
-    app.state.login_gate = gate = LoginGate(settings.login_concurrency, policy=LoginPolicy.of(settings))
+    app.state.login_gate = gate = LoginGate(
+        settings.login_concurrency, policy=LoginPolicy.of(settings), nice=settings.background_nice
+    )
     app.add_middleware(
         BodyGuard,
         engine=engine,

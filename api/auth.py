@@ -7,8 +7,8 @@ An application outside a user's scope answers 404, as if it did not exist.
 
 Every token has a lifetime (`expires_at`): a password login's token the session's hours, a machine
 token `machine_token_days`. A disabled user's tokens and password fail. Password hashing (argon2,
-~50–100 ms of CPU) never runs inside a transaction: a login reads, hashes, then writes briefly, so
-nobody queues behind it. An unknown name is hashed against a dummy hash and counted by the throttle
+~50–100 ms of CPU) runs in the login gate's low-priority threads and never inside a transaction: a
+login reads, hashes, then writes briefly, so nobody queues behind it. An unknown name is hashed against a dummy hash and counted by the throttle
 like a real one: same answer, same time.
 """
 
@@ -18,7 +18,6 @@ import hashlib
 import secrets
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -194,8 +193,9 @@ def login(
             f"too many failed logins: try again in {retry} s", retry_after=retry,
         )  # fmt: skip
     try:
-        with gate.hashing() if gate is not None else nullcontext():
-            ok = check_password(row.password_hash if row is not None else None, password)  # outside any transaction
+        stored = row.password_hash if row is not None else None
+        # outside any transaction; with a gate, in its low-priority hashing threads
+        ok = gate.hash(check_password, stored, password) if gate is not None else check_password(stored, password)
     except LoginBusy:
         if gate is not None:
             gate.busy(address, time.time())

@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     max_documents: int = 20
     worker: bool = True  # run the pre-screening worker thread inside `huren serve`
     worker_poll_seconds: float = 1.0
+    background_nice: int = 10  # CPU niceness of pre-screening (OCR) and password hashing (Linux); 0 = normal
     job_lease_seconds: float = 30.0  # a job whose worker stopped its heartbeat is run again after this
     max_request_bytes: int = 1024 * 1024  # any other request body (forms, JSON)
     max_pages_per_application: int = 40  # pages over all of an application's documents

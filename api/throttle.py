@@ -11,7 +11,8 @@ A success clears the account's count; an address's failures are forgotten after 
 The table is the truth, shared by every process. `LoginGate` is each process's fast path in front of
 it: an address known to be waiting is refused by a middleware before routing, validation or a database
 read, and at most `slots` passwords are hashed at once (argon2 takes 64 MiB and a core's worth of
-work), so a flood of logins cannot take the CPU from everyone else; a login that finds every slot busy
+work) — in a few hashing threads at `HUREN_BACKGROUND_NICE` (`api.priority`), so reads win the cores —
+so a flood of logins cannot take the CPU from everyone else; a login that finds every slot busy
 answers 503 `login_busy`, and its address waits (doubling) before the next try.
 """
 
@@ -19,17 +20,19 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from api.db import login_throttle
+from api.priority import BackgroundPool
 
 ACCOUNT, ADDRESS = "account", "address"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,8 +149,11 @@ class LoginGate:
 
     MAX_ADDRESSES = 100_000  # an attacker's many addresses must not grow this without end
 
-    def __init__(self, slots: int = 2, *, busy_seconds: float = 0.05, policy: LoginPolicy | None = None) -> None:
+    def __init__(
+        self, slots: int = 2, *, busy_seconds: float = 0.05, policy: LoginPolicy | None = None, nice: int = 0
+    ) -> None:
         self._slots = threading.BoundedSemaphore(max(1, slots))
+        self.pool = BackgroundPool(slots, nice, "huren-hash")  # argon2 at a low priority: reads win the cores
         self._busy_seconds = busy_seconds  # short: a waiting login holds a worker thread every request needs
         self._policy = policy or LoginPolicy()
         self._blocked: dict[str, float] = {}
@@ -190,3 +196,9 @@ class LoginGate:
             yield
         finally:
             self._slots.release()
+
+    def hash(self, fn: Callable[..., T], *args: object) -> T:
+        """`fn(*args)` (a password hash or check) on a free slot, in the low-priority hashing threads;
+        LoginBusy when none came free in time."""
+        with self.hashing():
+            return self.pool.run(fn, *args)

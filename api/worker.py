@@ -28,6 +28,7 @@ from sqlalchemy import Engine, and_, func, insert, or_, select, update
 from api import audit, states
 from api.db import applications, documents, jobs, now_iso, reading, screenings
 from api.observability import DECISIONS, SCREENING_SECONDS_PER_PAGE
+from api.priority import lower_this_thread
 from api.settings import Settings
 from api.states import OUTCOME_STATE, AppState, JobState
 from api.storage import FileStore
@@ -390,6 +391,7 @@ class Worker:
             self._thread.join(timeout)
 
     def _loop(self) -> None:
+        lower_this_thread(self.settings.background_nice)  # before the OCR engine's pools: they inherit it
         self.serve()
 
     def serve(self, stop: threading.Event | None = None) -> None:

@@ -50,8 +50,8 @@ def register(body: Register, request: Request, engine: EngineDep) -> dict[str, A
             403, "registration_closed", "不开放自行注册，请通过受理窗口获取账号", "self-registration is closed"
         )
     try:
-        with request.app.state.login_gate.hashing():  # outside the transaction, for free and taken names alike
-            password_hash = auth.hash_password(body.password)
+        # outside the transaction, for free and taken names alike
+        password_hash = request.app.state.login_gate.hash(auth.hash_password, body.password)
     except LoginBusy:
         raise ApiError(
             503, "login_busy", "请求过多，请稍后再试", "too many requests at once: try again shortly"

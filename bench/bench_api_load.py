@@ -1,6 +1,7 @@
 """Read latency of the service under attack and under load, on loopback (issue 14).
 
     .venv/bin/python bench/bench_api_load.py [--seconds 10] [--flooders 32] [--readers 4] [--ocr-apps 3]
+                                             [--nice 10,0 --rounds 2]
 
 Starts `uvicorn` on 127.0.0.1 over a fresh SQLite database in a temporary directory (the sample
 registry imported, a few users, one screened application), then measures the reads an applicant and a
@@ -15,7 +16,10 @@ reviewer poll — `GET /applications/{id}/status`, `GET /applications` — in fo
 4. OCR: `--ocr-apps` applications of scanned images screened by the server's worker thread while the
    readers poll (the OCR engine takes both cores).
 
-Prints p50 / p95 / p99 / max of the reads per phase, and what the flooders got back.
+Prints p50 / p95 / p99 / max of the reads per phase, what the flooders got back, and in phase 4 the
+server's CPU seconds by thread niceness (the OCR engine's threads should sit at `HUREN_BACKGROUND_NICE`).
+`--nice 10,0 --rounds 2` runs everything (a fresh database each time) with the setting at 10, at 0, at
+10, at 0: background work niced or not, interleaved.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ FORM: dict[str, Any] = {
     "issuing_authority": "上海市市场监督管理局", "valid_from": "2023-06-22", "valid_until": "2028-06-21",
     "categories": ["力学"],
 }  # fmt: skip
+DATA_KEY = secrets.token_hex(32)  # one for the bench and every server it starts
 SCANS = ("asm_001.jpg", "asm_002.jpg", "asm_003.jpg", "form_001.jpg")  # the OCR path, not a text layer
 
 
@@ -60,8 +65,10 @@ def prepare(env: dict[str, str]) -> dict[str, str]:
     """Users and the registry in the database the server will open; returns bearer tokens by name."""
     from api import auth
     from db import open_database
+    from huren import sealed
     from matching.store import RegistryStore
 
+    sealed.configure(env["HUREN_DATA_KEY"])  # the server's key
     engine = open_database(env["HUREN_DATABASE_URL"])
     RegistryStore(engine).import_files([SAMPLES / "registry.csv"])
     tokens = {}
@@ -185,7 +192,7 @@ def report(name: str, ms: list[float], answers: Counter[int]) -> None:
           f"max {max(ms):7.1f} ms{extra}", flush=True)  # fmt: skip
 
 
-def environment(tmp: Path, *, throttle: bool, worker: bool) -> dict[str, str]:
+def environment(tmp: Path, *, throttle: bool, worker: bool, nice: int | None = None) -> dict[str, str]:
     """The server's `HUREN_*` settings: the database and data under `tmp`, the throttle on or off."""
     env = {
         **os.environ,
@@ -196,10 +203,69 @@ def environment(tmp: Path, *, throttle: bool, worker: bool) -> dict[str, str]:
         "HUREN_AS_OF": "2025-06-01",
         "HUREN_WORKER": "true" if worker else "false",
         "HUREN_WORKER_POLL_SECONDS": "0.2",
+        "HUREN_DATA_KEY": DATA_KEY,
     }
+    if nice is not None:
+        env["HUREN_BACKGROUND_NICE"] = str(nice)
     if not throttle:
         env |= {"HUREN_LOGIN_FREE_FAILURES": "1000000000", "HUREN_LOGIN_ADDRESS_FREE_FAILURES": "1000000000"}
     return env
+
+
+def cpu_by_nice(pid: int) -> dict[int, float]:
+    """CPU seconds the server's threads have used so far, by their niceness (Linux /proc; else empty)."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    used: dict[int, float] = {}
+    for stat in Path(f"/proc/{pid}/task").glob("*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the thread ended
+            continue
+        nice, cpu = int(fields[16]), (int(fields[11]) + int(fields[12])) / ticks  # fields 19, 14 + 15
+        used[nice] = used.get(nice, 0.0) + cpu
+    return used
+
+
+def run(args: argparse.Namespace, nice: int | None) -> None:
+    """The four phases against a fresh database, the server at `HUREN_BACKGROUND_NICE=nice`."""
+    tag = "" if nice is None else f"[nice {nice}] "
+    tmp = Path(tempfile.mkdtemp(prefix="huren-bench-api-"))
+    server: subprocess.Popen[bytes] | None = None
+    try:
+        tokens = prepare(environment(tmp, throttle=True, worker=False))
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        for label, throttle, worker in (("throttle on", True, False), ("throttle off", False, True)):
+            env = environment(tmp, throttle=throttle, worker=worker, nice=nice)
+            forget_failures(env)
+            server = start_server(env, port)
+            app_id = application(base, tokens["alice"], [SAMPLES / "idf_004.pdf"])
+            if label == "throttle on":
+                report(tag + "1 quiet", *phase(args.seconds, base, tokens, app_id, args.readers))
+                report(
+                    tag + "2 login flood",
+                    *phase(args.seconds, base, tokens, app_id, args.readers, flooders=args.flooders),
+                )
+            else:
+                reads, answers = phase(args.seconds, base, tokens, app_id, args.readers, flooders=args.flooders)
+                report(tag + "3 login flood, counts off", reads, answers)
+                scans = [SAMPLES / name for name in SCANS]
+                ids = [application(base, tokens[f"ocr{i}"], scans) for i in range(args.ocr_apps)]
+                done = _screened(base, tokens, ids)
+                before = cpu_by_nice(server.pid)
+                reads, _ = phase(args.seconds * 6, base, tokens, app_id, args.readers, until=done)
+                after = cpu_by_nice(server.pid)
+                report(tag + "4 OCR screening", reads, Counter())
+                cpu = {n: round(after[n] - before.get(n, 0.0), 1) for n in sorted(after) if after[n] > before.get(n, 0)}
+                print(f"  OCR applications screened during phase 4: {done.count()}/{len(ids)}; "
+                      f"server CPU s by thread niceness: {cpu}", flush=True)  # fmt: skip
+            server.terminate()
+            server.wait(30)
+            server = None
+    finally:
+        if server is not None:
+            server.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def main() -> None:
@@ -208,39 +274,15 @@ def main() -> None:
     parser.add_argument("--flooders", type=int, default=32)
     parser.add_argument("--readers", type=int, default=4)
     parser.add_argument("--ocr-apps", type=int, default=3, help="applications of scans screened in phase 4")
+    parser.add_argument(
+        "--nice", default="", help="HUREN_BACKGROUND_NICE values to compare, e.g. 10,0 (default: the setting's)"
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="times the --nice values are run, interleaved")
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="huren-bench-api-"))
-    server: subprocess.Popen[bytes] | None = None
-    try:
-        tokens = prepare(environment(tmp, throttle=True, worker=False))
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        for label, throttle, worker in (("throttle on", True, False), ("throttle off", False, True)):
-            env = environment(tmp, throttle=throttle, worker=worker)
-            forget_failures(env)
-            server = start_server(env, port)
-            app_id = application(base, tokens["alice"], [SAMPLES / "idf_004.pdf"])
-            if label == "throttle on":
-                report("1 quiet", *phase(args.seconds, base, tokens, app_id, args.readers))
-                report(
-                    "2 login flood", *phase(args.seconds, base, tokens, app_id, args.readers, flooders=args.flooders)
-                )
-            else:
-                reads, answers = phase(args.seconds, base, tokens, app_id, args.readers, flooders=args.flooders)
-                report("3 login flood, counts off", reads, answers)
-                scans = [SAMPLES / name for name in SCANS]
-                ids = [application(base, tokens[f"ocr{i}"], scans) for i in range(args.ocr_apps)]
-                done = _screened(base, tokens, ids)
-                reads, _ = phase(args.seconds * 6, base, tokens, app_id, args.readers, until=done)
-                report("4 OCR screening", reads, Counter())
-                print(f"  OCR applications screened during phase 4: {done.count()}/{len(ids)}", flush=True)
-            server.terminate()
-            server.wait(30)
-            server = None
-    finally:
-        if server is not None:
-            server.kill()
-        shutil.rmtree(tmp, ignore_errors=True)
+    values: list[int | None] = [int(v) for v in args.nice.split(",") if v.strip()] or [None]
+    for _ in range(args.rounds):
+        for nice in values:
+            run(args, nice)
 
 
 class _screened:

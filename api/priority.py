@@ -36,6 +36,29 @@ def lower_this_thread(nice: int) -> bool:
     return True
 
 
+def lower_this_process(nice: int) -> bool:
+    """Raise every thread's niceness to `nice` (`huren worker`: all of it is background work), the
+    threads started at import (numeric libraries' pools) included; elsewhere than Linux, `os.nice`."""
+    if nice <= 0:
+        return False
+    if not sys.platform.startswith("linux"):
+        try:
+            current = os.nice(0)
+            os.nice(max(0, min(nice, MAX_NICE) - current))
+        except (OSError, AttributeError):
+            return False
+        return True
+    done = True
+    for task in os.listdir("/proc/self/task"):
+        try:
+            tid = int(task)
+            if os.getpriority(os.PRIO_PROCESS, tid) < nice:
+                os.setpriority(os.PRIO_PROCESS, tid, min(nice, MAX_NICE))
+        except (OSError, ValueError):  # the thread ended, or a sandbox refuses it
+            done = False
+    return done
+
+
 def thread_nice(tid: int) -> int:
     """The niceness of thread `tid` of this process (Linux: field 19 of /proc/self/task/<tid>/stat)."""
     with open(f"/proc/self/task/{tid}/stat", encoding="ascii") as f:

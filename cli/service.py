@@ -63,7 +63,7 @@ def run_worker(ctx: typer.Context, log_format: LogFormatOpt = None) -> None:
     import signal
 
     from api.observability import configure_logging
-    from api.priority import lower_this_thread
+    from api.priority import lower_this_process
     from api.storage import FileStore
     from api.worker import Worker
 
@@ -77,7 +77,7 @@ def run_worker(ctx: typer.Context, log_format: LogFormatOpt = None) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    lower_this_thread(settings.background_nice)  # the whole process: its threads start from this one
+    lower_this_process(settings.background_nice)  # every thread, and those started later inherit it
     typer.echo(f"worker {w.id} polling every {settings.worker_poll_seconds}s", err=True)
     w.serve()
     typer.echo(f"worker {w.id} stopped", err=True)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +77,28 @@ def test_passwords_are_hashed_in_niced_threads_and_the_request_thread_is_not(
     assert seen == [_lower(5)]
     assert {thread_nice(tid) for tid in hashing} == {_lower(5)}
     assert _base() == base
+
+
+def test_huren_worker_runs_every_thread_niced(tmp_path: Path) -> None:
+    """The threads a process has before the worker starts (numeric libraries' pools) are lowered too."""
+    nice = _lower(6)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+        "HUREN_DATA_DIR": str(tmp_path / "data"),
+        "HUREN_CERT_SECRET": "test-secret",
+        "HUREN_VERIFY_BASE_URL": "https://verify.huren.test",
+        "HUREN_BACKGROUND_NICE": str(nice),
+    }
+    proc = subprocess.Popen([sys.executable, "-m", "huren", "worker"], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        for line in proc.stderr:  # "worker w-… polling every …s": the priority is set by then
+            if "polling every" in line:
+                break
+        tasks = Path(f"/proc/{proc.pid}/task")
+        found = {int(s.read_text().rsplit(")", 1)[1].split()[16]) for s in tasks.glob("*/stat")}
+        assert found == {nice}
+    finally:
+        proc.terminate()
+        proc.wait(30)

@@ -14,7 +14,7 @@ from huren.domain import BBox, ExtractedField, FieldValueType, Page
 from huren.thresholds import low_confidence_warnings
 from ocr import overlays, validators
 from ocr.documents import DocSpec, FieldSpec
-from ocr.fields import READERS, Reading
+from ocr.fields import DATE_KINDS, READERS, Reading, date_tail
 from ocr.layout import Layout, Span
 from ocr.marks import LABEL_OPTIONAL_MARKS, MARK_READERS
 
@@ -211,7 +211,17 @@ class Extractor:
         is_list = fs.kind in LISTS
         above = self._items_above(span, label_x0) if is_list else []
         spans = [*above, span, *self._continuations(span, label_x0, is_list)] if fs.multiline else [span]
-        return self._reading(fs, self._joined(spans, fs.kind not in AS_READ, is_list))
+        text = self._joined(spans, fs.kind not in AS_READ, is_list)
+        if fs.kind in DATE_KINDS:
+            text += self._date_wrapped(spans[-1], text, label_x0)
+        return self._reading(fs, text)
+
+    def _date_wrapped(self, last: Span, text: str, label_x0: float | None) -> str:
+        """The rest of a date that wrapped in its cell (二〇二〇年三月二 / 十日): the line under the
+        value's last line, in its column, when it finishes the date."""
+        below = self.layout.continuation(last, label_x0=label_x0, max_rows=1)
+        cut = self._cut_at_label(below[0]) if below else None
+        return date_tail(text, self.layout.text(cut)) if cut is not None and not cut.is_empty() else ""
 
     def _reading(self, fs: FieldSpec, text: str) -> Reading | None:
         """The reader's value, held to its kind's rule (`ocr.validators`): cut back, or doubted."""

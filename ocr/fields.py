@@ -81,6 +81,28 @@ def read_date(text: str, keys: tuple[str, ...]) -> Reading | None:
     return _one(keys, dates[0][0].isoformat()) if dates else None
 
 
+# A written date cut where its cell wrapped: the year and 年 are there, its 日 is not (二〇二〇年三月二 /
+# 十日 on the line below).  What may carry it on: the rest of a month and day, ending at 日.
+_UNFINISHED_DATE = re.compile(r"(?:[〇○◯零一二三四五六七八九Oo]{4}|(?:19|20)\d{2})\s*年[^年日]{0,6}$")
+_DATE_TAIL = re.compile(r"^\s*[0-9〇○零一二三四五六七八九十月\s]{0,6}日")
+DATE_KINDS = {"date", "loose_date", "date_range", "date_range_id"}
+
+
+def date_tail(text: str, below: str) -> str:
+    """What of the line `below` finishes a date that `text` ends in the middle of ('' when nothing does).
+
+    Only a tail that makes a whole date of the two counts: a line that merely starts with digits
+    (the next row's own date) does not carry on a date that stands complete."""
+    if not _UNFINISHED_DATE.search(n.fold_width(text)):
+        return ""
+    tail = _DATE_TAIL.match(n.fold_width(below))
+    if not tail:
+        return ""
+    joined = text + tail.group().strip()
+    dates = n.find_dates(joined)
+    return tail.group().strip() if dates and dates[-1][2] == len(joined) else ""
+
+
 _LOOSE_DATE = re.compile(r"((?:19|20)\d{2})\D{0,2}?(1[0-2]|0?[1-9])\D{1,2}([0-3]?\d)")
 
 

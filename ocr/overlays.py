@@ -30,6 +30,17 @@ _PHRASES = re.compile(
     r"(?:再次|此件)?复印(?:件)?无效|(?:此件|本件|此复印件)?与原件(?:一致|相符)|仅供.{0,14}?(?:使用|之用)|"
     r"他用无效|(?:复印件)?仅限.{0,14}?使用"
 )
+# The fixed copy marks, also with one character after the first misread (此复糊件 for 此复印件): a
+# grey, slanted overlay is read worse than the print.  Only marks of four characters or more, and
+# their first character kept, so that three in place are no document's words (身份证复印件 is a title).
+_FIXED_MARKS = ("此复印件", "复印无效", "与原件一致", "与原件相符", "他用无效")
+_MISREAD = re.compile(
+    "|".join(
+        re.escape(mark[:i]) + r"[^\s\d]" + re.escape(mark[i + 1 :])
+        for mark in _FIXED_MARKS
+        for i in range(1, len(mark))
+    )
+)
 # Specimen stamps: an overlay when alone; inside a line (标准样本) they may be the document's words.
 _STAMPS = re.compile(r"SPECIMEN|样本|样张|样证", re.IGNORECASE)
 _FILLER = re.compile(r"[\s·.,，。:：;；()（）\-—_*#]+")
@@ -51,13 +62,17 @@ def overlay_share(text: str) -> float:
     squashed = _FILLER.sub("", squash(text))
     if not squashed:
         return 0.0
-    covered = sum(m.end() - m.start() for pattern in (_PHRASES, _STAMPS) for m in pattern.finditer(squashed))
-    return min(1.0, covered / len(squashed))
+    return len(_marked(squashed, _PHRASES, _MISREAD, _STAMPS)) / len(squashed)
+
+
+def _marked(text: str, *patterns: re.Pattern[str]) -> set[int]:
+    """The positions in `text` that any of the overlay patterns covers."""
+    return {i for pattern in patterns for m in pattern.finditer(text) for i in range(*m.span())}
 
 
 def strip_overlay(line: TextLine) -> TextLine | None:
     """The line without the overlay words a detector merged into it (None if nothing else is left)."""
-    drop = {i for m in _PHRASES.finditer(line.text) for i in range(m.start(), m.end())}
+    drop = _marked(line.text, _PHRASES, _MISREAD)
     if not drop:
         return line
     idx = [i for i in range(len(line.text)) if i not in drop]

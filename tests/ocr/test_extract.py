@@ -297,3 +297,51 @@ def test_a_list_whose_label_is_centred_on_its_merged_cell_keeps_its_first_items(
         got = values(DocType.VERIFIER_CERTIFICATE, _items_in_a_merged_cell(*items))
         assert got["items"] == [item.split(")")[-1] for item in items], got
         assert got["employer"] == "上海华新质量检测技术有限公司"
+
+
+def test_a_date_that_wraps_inside_its_table_cell_is_read_whole() -> None:
+    # Two dates side by side in narrow cells, each wrapped after 月二 / 月十: the line under the value
+    # finishes it; read alone it would be a wrong, valid-looking date (2020-03-02).
+    p = page(
+        box("中华人民共和国注册计量师注册证", 300, 40),
+        box("姓名", 100, 150),
+        box("王晓明", 260, 150),
+        box("二〇二〇年三月二", 260, 290),
+        box("二〇二五年三月十", 690, 290),
+        box("生效日期", 100, 303),
+        box("有效期至", 530, 303),
+        box("十日", 258, 320),
+        box("九日", 688, 320),
+        box("上海市市场监督管理局", 700, 600),
+    )
+    v = values(DocType.REGISTRATION_CERTIFICATE, p)
+    assert v["valid_from"] == "2020-03-20"
+    assert v["valid_until"] == "2025-03-19"
+
+
+def test_a_date_complete_on_its_line_takes_nothing_from_the_line_under_it() -> None:
+    p = page(
+        box("检定项目", 100, 150),
+        box("电子天平", 260, 150),
+        box("有效期至", 100, 200),
+        box("2027年12月31日", 260, 200),
+        box("12日", 260, 235),
+    )
+    assert values(DocType.VERIFIER_CERTIFICATE, p)["valid_until"] == "2027-12-31"
+
+
+def test_a_misread_copy_mark_on_the_authoritys_row_stays_out_of_it() -> None:
+    # A slanted copy mark read as 此复糊件 (此复印件 with one character misread) stands on the row of
+    # the issuing authority, before it.
+    p = page(
+        box("中华人民共和国", 300, 40),
+        box("居民身份证", 300, 100),
+        box("签发机关", 60, 400),
+        TextLine("此复糊件", (150, 350, 260, 460), 0.7),
+        box("苏州市公安局吴中分局", 270, 400),
+        box("有效期限", 60, 450),
+        box("2007.12.23-2027.12.23", 270, 450),
+    )
+    v = values(DocType.ID_CARD_BACK, p)
+    assert v["issuing_authority"] == "苏州市公安局吴中分局"
+    assert v["valid_until"] == "2027-12-23"

@@ -188,10 +188,12 @@ def login(
                 "too many failed logins: the account is locked until an administrator unlocks it",
             )  # fmt: skip
         retry = max(1, round(refused.retry_after + 0.5))
-        raise ApiError(
+        throttled = ApiError(
             429, "login_throttled", f"登录失败次数过多，请 {retry} 秒后再试",
             f"too many failed logins: try again in {retry} s", retry_after=retry,
         )  # fmt: skip
+        throttled.wait_seconds = refused.retry_after  # the route holds the answer this long (its tarpit)
+        raise throttled
     try:
         stored = row.password_hash if row is not None else None
         # outside any transaction; with a gate, in its low-priority hashing threads

@@ -17,6 +17,8 @@ from ocr.errors import EngineError
 class ApiError(HurenError):
     """`{"code", "message_zh", "message_en"}` with an HTTP status; `extra` is merged into the body."""
 
+    wait_seconds: float | None = None  # a throttled login: how long its answer is held (never in the body)
+
     def __init__(self, status: int, code: str, message_zh: str, message_en: str, **extra: Any) -> None:
         super().__init__(code, message_zh, message_en)
         self.status = status

@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     login_max_delay_seconds: float = 900.0  # … up to this
     login_lockout_failures: int = 10  # consecutive failures that lock an account until an admin lifts it
     login_concurrency: int = 2  # passwords hashed at once (argon2: 64 MiB and a core each); the rest: 503
+    login_tarpit_seconds: float = 2.0  # a throttled login (429) is answered after its wait, at most this long
     login_failure_window_seconds: float = 3600.0  # failures older than this are forgotten (addresses)
     cert_secret: str | None = None  # HMAC key of the certificates' verification codes (HUREN_CERT_SECRET)
     cert_font: str | None = None  # /path/font.ttc[:index]: the certificate's CJK face before the installed ones

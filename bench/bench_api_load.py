@@ -1,7 +1,7 @@
 """Read latency of the service under attack and under load, on loopback (issue 14).
 
     .venv/bin/python bench/bench_api_load.py [--seconds 10] [--flooders 32] [--readers 4] [--ocr-apps 3]
-                                             [--nice 10,0 --rounds 2]
+                                             [--nice 10,0] [--tarpit 2,0] [--rounds 2]
 
 Starts `uvicorn` on 127.0.0.1 over a fresh SQLite database in a temporary directory (the sample
 registry imported, a few users, one screened application), then measures the reads an applicant and a
@@ -192,7 +192,9 @@ def report(name: str, ms: list[float], answers: Counter[int]) -> None:
           f"max {max(ms):7.1f} ms{extra}", flush=True)  # fmt: skip
 
 
-def environment(tmp: Path, *, throttle: bool, worker: bool, nice: int | None = None) -> dict[str, str]:
+def environment(
+    tmp: Path, *, throttle: bool, worker: bool, nice: int | None = None, tarpit: float | None = None
+) -> dict[str, str]:
     """The server's `HUREN_*` settings: the database and data under `tmp`, the throttle on or off."""
     env = {
         **os.environ,
@@ -207,6 +209,8 @@ def environment(tmp: Path, *, throttle: bool, worker: bool, nice: int | None = N
     }
     if nice is not None:
         env["HUREN_BACKGROUND_NICE"] = str(nice)
+    if tarpit is not None:
+        env["HUREN_LOGIN_TARPIT_SECONDS"] = str(tarpit)
     if not throttle:
         env |= {"HUREN_LOGIN_FREE_FAILURES": "1000000000", "HUREN_LOGIN_ADDRESS_FREE_FAILURES": "1000000000"}
     return env
@@ -226,9 +230,10 @@ def cpu_by_nice(pid: int) -> dict[int, float]:
     return used
 
 
-def run(args: argparse.Namespace, nice: int | None) -> None:
-    """The four phases against a fresh database, the server at `HUREN_BACKGROUND_NICE=nice`."""
-    tag = "" if nice is None else f"[nice {nice}] "
+def run(args: argparse.Namespace, nice: int | None, tarpit: float | None = None) -> None:
+    """The four phases against a fresh database, the server at `HUREN_BACKGROUND_NICE=nice` and
+    `HUREN_LOGIN_TARPIT_SECONDS=tarpit` (None: the setting's default)."""
+    tag = "".join(f"[{k} {v:g}] " for k, v in (("nice", nice), ("tarpit", tarpit)) if v is not None)
     tmp = Path(tempfile.mkdtemp(prefix="huren-bench-api-"))
     server: subprocess.Popen[bytes] | None = None
     try:
@@ -236,7 +241,7 @@ def run(args: argparse.Namespace, nice: int | None) -> None:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         for label, throttle, worker in (("throttle on", True, False), ("throttle off", False, True)):
-            env = environment(tmp, throttle=throttle, worker=worker, nice=nice)
+            env = environment(tmp, throttle=throttle, worker=worker, nice=nice, tarpit=tarpit)
             forget_failures(env)
             server = start_server(env, port)
             app_id = application(base, tokens["alice"], [SAMPLES / "idf_004.pdf"])
@@ -277,12 +282,17 @@ def main() -> None:
     parser.add_argument(
         "--nice", default="", help="HUREN_BACKGROUND_NICE values to compare, e.g. 10,0 (default: the setting's)"
     )
-    parser.add_argument("--rounds", type=int, default=1, help="times the --nice values are run, interleaved")
+    parser.add_argument(
+        "--tarpit", default="", help="HUREN_LOGIN_TARPIT_SECONDS values to compare, e.g. 2,0 (default: the setting's)"
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="times the --nice × --tarpit values run, interleaved")
     args = parser.parse_args()
-    values: list[int | None] = [int(v) for v in args.nice.split(",") if v.strip()] or [None]
+    nices: list[int | None] = [int(v) for v in args.nice.split(",") if v.strip()] or [None]
+    tarpits: list[float | None] = [float(v) for v in args.tarpit.split(",") if v.strip()] or [None]
     for _ in range(args.rounds):
-        for nice in values:
-            run(args, nice)
+        for nice in nices:
+            for tarpit in tarpits:
+                run(args, nice, tarpit)
 
 
 class _screened:

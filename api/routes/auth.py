@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 
 from api import auth
 from api.auth import CurrentUser, EngineDep
@@ -21,21 +23,30 @@ def client_address(request: Request) -> str | None:
 
 
 @router.post("/login", response_model=Token, responses=error_responses(400, 401, 413, 422, 429, 503))
-def login(body: Login, request: Request, engine: EngineDep) -> dict[str, Any]:
+async def login(body: Login, request: Request, engine: EngineDep) -> dict[str, Any]:
     """Password login (argon2); returns a bearer token valid for `HUREN_SESSION_HOURS`.
 
     Failures are counted per name and per address: after a few, 429 with `retry_after` (growing
-    delays); after `HUREN_LOGIN_LOCKOUT_FAILURES` the account is locked until an admin unlocks it."""
+    delays); after `HUREN_LOGIN_LOCKOUT_FAILURES` the account is locked until an admin unlocks it.
+    A 429 is answered after the wait (at most `HUREN_LOGIN_TARPIT_SECONDS`), without holding a thread:
+    a client that retries at once slows itself, and a flood costs sleeping connections, not CPU."""
     settings: Settings = request.app.state.settings
-    token = auth.login(
-        engine,
-        body.name,
-        body.password,
-        address=client_address(request),
-        policy=LoginPolicy.of(settings),
-        session_seconds=settings.session_hours * 3600,
-        gate=request.app.state.login_gate,
-    )
+    try:
+        token = await run_in_threadpool(
+            auth.login,
+            engine,
+            body.name,
+            body.password,
+            address=client_address(request),
+            policy=LoginPolicy.of(settings),
+            session_seconds=settings.session_hours * 3600,
+            gate=request.app.state.login_gate,
+        )
+    except ApiError as exc:
+        if exc.status == 429 and settings.login_tarpit_seconds > 0:
+            wait = settings.login_tarpit_seconds if exc.wait_seconds is None else exc.wait_seconds  # locked: the cap
+            await asyncio.sleep(min(wait, settings.login_tarpit_seconds))
+        raise
     return {"access_token": token, "token_type": "bearer", "expires_in": int(settings.session_hours * 3600)}
 
 

@@ -383,6 +383,7 @@ def detail_zh(detail: str) -> str:
         return template.format(**values)
     return detail
 
+
 REGISTRY_IMPORT: dict[str, tuple[str, str]] = {  # the admin's registry import page
     "title": ("登记库导入", "Registry import"),
     "intro": (

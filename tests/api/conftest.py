@@ -130,7 +130,7 @@ def _services(url: str, tmp_path: Path) -> Iterator[Callable[..., Service]]:
             verify_base_url=VERIFY_BASE_URL,
             as_of=AS_OF,
             worker=False,
-            **overrides,
+            **{"login_tarpit_seconds": 0, **overrides},  # tests that count 429s don't sleep them out
         )
         app = create_app(settings, start_worker=False)
         engine = app.state.engine

@@ -174,3 +174,42 @@ def test_a_waiting_address_is_refused_before_routing_and_hashing_is_bounded(
     assert (again.status_code, again.json()["code"]) == (429, "login_throttled")
     time.sleep(0.06)
     assert _login(busy, "rita", "wrong password").status_code == 401
+
+
+def test_a_throttled_login_is_answered_after_its_wait_without_holding_a_thread(
+    make_service: Callable[..., Service],
+) -> None:
+    """The tarpit: a 429 comes only after the wait (capped at `login_tarpit_seconds`, not the whole
+    `retry_after`), and while 60 logins are held anyone else is answered at once. (That the held answers
+    sleep on the event loop rather than in threads shows in `bench/bench_api_load.py`: the test client
+    gives each calling thread an event loop of its own.)"""
+    import threading
+
+    slow = {"login_delay_seconds": 10.0, "login_max_delay_seconds": 20.0, "login_tarpit_seconds": 2.0}
+    service = make_service(**{**FAST, **slow})
+    for _ in range(FAST["login_free_failures"]):
+        assert _login(service, "rita", "wrong password").json()["code"] == "login_failed"
+    started = time.monotonic()
+    throttled = _login(service, "rita", "wrong password")
+    assert throttled.json()["code"] == "login_throttled" and time.monotonic() - started >= 1.9  # held: the cap
+    answers: list[tuple[int, float]] = []
+
+    def flood() -> None:
+        t0 = time.monotonic()
+        r = _login(service, "rita", "wrong password")
+        answers.append((r.status_code, time.monotonic() - t0))
+
+    held = [threading.Thread(target=flood) for _ in range(60)]
+    for t in held:
+        t.start()
+    time.sleep(0.2)
+    t0 = time.monotonic()
+    me = service.client.get("/api/v1/auth/me", headers=service.headers("alice"))
+    me_seconds = time.monotonic() - t0
+    still_held = sum(t.is_alive() for t in held)
+    for t in held:
+        t.join()
+    assert me.status_code == 200 and still_held > 0, "another request was answered while the logins were held"
+    assert me_seconds < 1.0, "it was not queued behind them"
+    assert {code for code, _ in answers} == {429}
+    assert min(seconds for _, seconds in answers) >= 1.9  # each waited the cap (2 s), not its retry_after (10 s)

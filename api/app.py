@@ -104,7 +104,7 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
         max_upload_bytes=settings.max_upload_bytes,
         max_request_bytes=settings.max_request_bytes,
     )
-    app.add_middleware(LoginGuard, gate=gate)  # a flood from a waiting address costs no route, no database
+    app.add_middleware(LoginGuard, gate=gate, tarpit=settings.login_tarpit_seconds)  # a flood: no route, no database
     app.add_middleware(SecurityHeaders)  # outermost: on every answer, the guard's too
     app.add_exception_handler(HurenError, huren_error_handler)  # ApiError and every package's errors
     app.add_exception_handler(RequestValidationError, validation_error_handler)

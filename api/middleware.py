@@ -18,6 +18,7 @@ Content-Security-Policy) also on JSON, redirects, files and the OpenAPI pages; a
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
@@ -131,9 +132,14 @@ API_LOGIN, WEB_LOGIN = "/api/v1/auth/login", "/login"
 
 
 class LoginGuard:
-    def __init__(self, app: ASGIApp, *, gate: LoginGate) -> None:
+    """Logins from an address the gate holds back are refused here, before any route or database; the
+    refusal is sent after the address's wait, at most `tarpit` seconds, sleeping on the event loop: a
+    client that retries at once slows itself, and a flood costs sleeping connections, not CPU."""
+
+    def __init__(self, app: ASGIApp, *, gate: LoginGate, tarpit: float = 0.0) -> None:
         self.app = app
         self.gate = gate
+        self.tarpit = tarpit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
@@ -142,6 +148,8 @@ class LoginGuard:
             wait = self.gate.retry_after(client[0] if client else None, time.time())
             if wait > 0:
                 retry = max(1, round(wait + 0.5))
+                if self.tarpit > 0:
+                    await asyncio.sleep(min(wait, self.tarpit))
                 if path == WEB_LOGIN:  # the sign-in form again, saying it failed
                     headers = [(b"location", b"/login?failed=1"), (b"content-length", b"0")]
                     await send({"type": "http.response.start", "status": 303, "headers": headers})

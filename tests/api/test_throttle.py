@@ -213,3 +213,14 @@ def test_a_throttled_login_is_answered_after_its_wait_without_holding_a_thread(
     assert me_seconds < 1.0, "it was not queued behind them"
     assert {code for code, _ in answers} == {429}
     assert min(seconds for _, seconds in answers) >= 1.9  # each waited the cap (2 s), not its retry_after (10 s)
+
+
+def test_an_address_the_gate_holds_back_is_answered_after_its_wait(make_service: Callable[..., Service]) -> None:
+    """The process's fast path (`LoginGuard`, before any route or database) holds its 429 too."""
+    service = make_service(login_tarpit_seconds=1.0)
+    service.app.state.login_gate.block("testclient", time.time() + 30)  # the test client's address
+    started = time.monotonic()
+    r = _login(service, "rita", "wrong password")
+    assert (r.status_code, r.json()["code"]) == (429, "login_throttled")
+    assert time.monotonic() - started >= 0.9  # held for the cap (1 s), not the 30 s the address must wait
+    assert time.monotonic() - started < 10

@@ -30,8 +30,9 @@ from huren.domain import CertType
 from matching.errors import MatchingError
 from matching.files import ReadOptions
 from matching.headers import parse_column_map
+from matching.import_report import ImportReport
 from matching.importer import Change, ImportOptions, run_import
-from matching.store import ImportReport, RegistryStore, registry_records
+from matching.store import RegistryStore, registry_records
 
 log = logging.getLogger(__name__)
 

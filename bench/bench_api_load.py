@@ -66,11 +66,12 @@ def prepare(env: dict[str, str]) -> dict[str, str]:
     from api import auth
     from db import open_database
     from huren import sealed
+    from matching.importer import import_files
     from matching.store import RegistryStore
 
     sealed.configure(env["HUREN_DATA_KEY"])  # the server's key
     engine = open_database(env["HUREN_DATABASE_URL"])
-    RegistryStore(engine).import_files([SAMPLES / "registry.csv"])
+    import_files(RegistryStore(engine), [SAMPLES / "registry.csv"])
     tokens = {}
     with engine.begin() as conn:
         for name, role, scope in (("alice", "applicant", {}), ("rita", "reviewer", {"area": "qingpu"})):

@@ -5,7 +5,7 @@
     HUREN_TEST_POSTGRES_URL=postgresql://… .venv/bin/python bench/bench_matching.py   # PostgreSQL too
     .venv/bin/python bench/bench_matching.py --import-only --records 1000000   # registry import alone
 
-Steps, at each registry size: generate N synthetic records → write a CSV → `RegistryStore.import_files`
+Steps, at each registry size: generate N synthetic records → write a CSV → `matching.importer.import_files`
 into a fresh SQLite file (the `huren registry import` path; and into PostgreSQL, in a schema of its own,
 when a URL is given) → `Registry.from_csv` (the `huren verify --registry` path) → match documents with
 one OCR error in one key field, against the in-memory registry and each store → the same documents
@@ -40,6 +40,7 @@ from db import make_engine, upgrade
 from huren.domain import Extraction, RegistryRecord
 from matching.evidence import build_evidence
 from matching.files import write_records
+from matching.importer import import_files
 from matching.registry import Registry
 from matching.search import RecordSource
 from matching.store import RegistryStore, registry_records
@@ -58,10 +59,11 @@ def percentile(values: list[float], q: float) -> float:
 _IMPORT_CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, sys.argv[3])
+from matching.importer import import_files
 from matching.store import RegistryStore, registry_records
 store = RegistryStore("sqlite:///" + sys.argv[2])
 t = time.perf_counter()
-report = store.import_files([sys.argv[1]])
+report = import_files(store, [sys.argv[1]])
 seconds = time.perf_counter() - t
 # VmHWM: this process's own peak (ru_maxrss would carry the parent's size over from the fork)
 status = open("/proc/self/status").read()
@@ -230,7 +232,7 @@ def run_scale(size: int, args: argparse.Namespace, workdir: Path) -> list[Latenc
     for label, store in stores.items():
         rss_before = peak_rss_mb()
         t = time.perf_counter()
-        report = store.import_files([csv_path])
+        report = import_files(store, [csv_path])
         import_s = time.perf_counter() - t
         print(
             f"{label} import: {import_s:.1f}s ({len(records) / import_s:,.0f} rows/s) inserted={report.inserted:,} "

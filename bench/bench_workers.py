@@ -28,6 +28,7 @@ from api import auth  # noqa: E402
 from api.app import create_app  # noqa: E402
 from api.db import jobs  # noqa: E402
 from api.settings import Settings  # noqa: E402
+from matching.importer import import_files  # noqa: E402
 from matching.store import RegistryStore  # noqa: E402
 from tests.api.conftest import FORM  # noqa: E402  (the typed form of the samples' applicant)
 
@@ -47,7 +48,7 @@ def round_(base: str, workers: int, apps: int, document: Path) -> float:
             )
             app = create_app(settings, start_worker=False)
             engine = app.state.engine
-            RegistryStore(engine).import_files([SAMPLES / "registry.csv"])
+            import_files(RegistryStore(engine), [SAMPLES / "registry.csv"])
             from fastapi.testclient import TestClient
 
             with engine.begin() as conn:

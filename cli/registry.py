@@ -68,7 +68,7 @@ def import_command(
     Headers may be Chinese or English (姓名, 证书编号, 身份证号码, 有效期 …). Every row error is listed
     as file[sheet]:row: field (column): reason. A real import is recorded in the audit log.
     """
-    from matching.importer import Change, ImportOptions
+    from matching.importer import Change, ImportOptions, import_files
 
     try:
         options = ImportOptions(
@@ -104,7 +104,8 @@ def import_command(
                 task = bar.add_task(Path(path).name, total=None)
                 return lambda done, total: bar.update(task, completed=done, total=total)
 
-            report = store.import_files(
+            report = import_files(
+                store,
                 files,
                 options=options,
                 progress=progress,

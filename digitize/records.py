@@ -22,7 +22,7 @@ from huren.thresholds import REVIEW_CONFIDENCE
 from matching.authorities import authority_province
 from matching.files import CONTENT_COLUMNS, RowError, parse_record
 from matching.normalize import cert_key, clean_id_number
-from matching.store import DIGITIZED_SOURCE
+from matching.rows import DIGITIZED_SOURCE
 
 REGISTRY_COLUMNS: tuple[str, ...] = CONTENT_COLUMNS
 """Exactly what `huren registry import` reads (`source` and `updated_at` it fills itself)."""

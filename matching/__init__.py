@@ -3,9 +3,10 @@
 from matching.authorities import Authority, authority_province, canonical_authority
 from matching.evidence import COMPARISONS, Comparison, build_evidence, score_record
 from matching.files import RejectedRow, read_registry_file, write_records
+from matching.import_report import ImportReport
 from matching.registry import Registry
 from matching.search import BLOCKING_RULES, Query, RecordSource, find_candidates
-from matching.store import ImportReport, RegistryStore
+from matching.store import RegistryStore
 from matching.verify import VerifyResult, verify_documents
 
 __all__ = [

@@ -20,6 +20,7 @@ the two is right is for the authority to say); an identical repeat is dropped. E
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.types import TypeDecorator
 
+from db.tables import registry_records
 from huren.domain import RegistryRecord
 from huren.normalize import mask_id_number
 from matching.files import (
@@ -40,18 +42,14 @@ from matching.files import (
     record_key,
     record_to_row,
 )
+from matching.import_report import ImportReport
 from matching.normalize import cert_key, id_key, name_key
+from matching.rows import is_digitized, record_columns, record_from_row, updated_now
 from matching.search import BLOCKING_RULES, SearchKeys
-from matching.store import (
-    ImportReport,
-    RegistryStore,
-    _now,
-    _to_record,
-    is_digitized,
-    record_columns,
-    registry_records,
-)
+from matching.store import RegistryStore
 from matching.tables import Progress
+
+log = logging.getLogger(__name__)
 
 BATCH_SIZE = 5000
 COLUMN_ORDER: tuple[str, ...] = tuple(c.name for c in registry_records.columns if c.name != "id")
@@ -164,7 +162,7 @@ class _Batcher:
         self.on_change = on_change
         self.table_was_empty = table_was_empty
         self.postgres = conn.dialect.name == "postgresql"
-        self.now = _now()
+        self.now = updated_now()
         self.seen: set[int] = set()  # hashes of this file's keys: flat enough at a million rows (~60 MB)
 
     def start_file(self) -> None:
@@ -188,7 +186,7 @@ class _Batcher:
         for row, key, repeat in keyed:
             found = existing.get(key)
             if repeat:
-                earlier = this_batch[key].record if key in this_batch else (found and _to_record(found))
+                earlier = this_batch[key].record if key in this_batch else (found and record_from_row(found))
                 if earlier is not None:
                     if record_content(earlier) != record_content(row.record):
                         differ = _diff(record_to_row(earlier), record_to_row(row.record))
@@ -210,7 +208,7 @@ class _Batcher:
                 summary.inserted += 1
                 self._emit("insert", row, {})
                 continue
-            old = _to_record(found)
+            old = record_from_row(found)
             if record_content(old) == record_content(row.record):
                 summary.unchanged += 1
                 self._emit("unchanged", row, {})
@@ -400,4 +398,17 @@ def run_import(
         except BaseException:
             tx.rollback()
             raise
+    return report
+
+
+def import_files(
+    store: RegistryStore,
+    paths: Iterable[str | Path],
+    options: ImportOptions | None = None,
+    **hooks: Any,
+) -> ImportReport:
+    """`run_import` with each rejected row logged (debug); `hooks` are its progress / on_change / audit."""
+    report = run_import(store, paths, options, **hooks)
+    for rejected in report.rejected:
+        log.debug("registry row rejected: %s", rejected)
     return report

@@ -7,64 +7,21 @@ transaction, streamed in batches (`matching.importer`): all of a file lands or n
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, TextIO
 
 from sqlalchemy import Connection, Engine, bindparam, func, insert, or_, select, update
 
-if TYPE_CHECKING:
-    from matching.importer import ImportOptions
-
 from db import open_database, reading
 from db.tables import REGISTRY_BLOCK_KEYS, registry_records
-from huren.domain import CertType, RecordStatus, RegistryRecord
+from huren.domain import CertType, RegistryRecord
 from matching.errors import RegistryStoreError
-from matching.files import (
-    FileFormat,
-    RejectedRow,
-    record_content,
-    record_key,
-    write_records,
-)
+from matching.files import FileFormat, record_content, record_key, write_records
+from matching.import_report import ImportReport
+from matching.rows import record_columns, record_from_row, updated_now
 from matching.search import record_block_keys
 
-log = logging.getLogger(__name__)
-
 CHUNK_SIZE = 2000
-DIGITIZED_SOURCE = "digitized:"  # the `source` prefix of rows read from scans by `huren digitize`
-
-
-def is_digitized(record: RegistryRecord) -> bool:
-    return (record.source or "").startswith(DIGITIZED_SOURCE)
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def record_columns(record: RegistryRecord, updated_at: str) -> dict[str, Any]:
-    """A record as the table's own columns (the blocking keys are added by the caller)."""
-    return {
-        "cert_type": str(record.cert_type),
-        "cert_number": record.cert_number,
-        "name": record.name,
-        "id_number": record.id_number,
-        "gender": record.gender,
-        "level": record.level,
-        "categories": ";".join(record.categories),
-        "items": ";".join(record.items),
-        "issuing_authority": record.issuing_authority,
-        "valid_from": record.valid_from,
-        "valid_until": record.valid_until,
-        "status": str(record.status),
-        "employer": record.employer,
-        "source": record.source,
-        "updated_at": updated_at,
-    }
 
 
 def _to_row(record: RegistryRecord, updated_at: str) -> dict[str, Any]:
@@ -72,54 +29,7 @@ def _to_row(record: RegistryRecord, updated_at: str) -> dict[str, Any]:
 
 
 _RECORD_COLUMNS = [c for c in registry_records.c if c.name != "id" and c.name not in set(REGISTRY_BLOCK_KEYS)]
-"""What `_to_record` reads: the candidates query fetches only these."""
-
-
-def _to_record(row: Any) -> RegistryRecord:
-    m = row._mapping
-    return RegistryRecord(
-        cert_type=CertType(m["cert_type"]),
-        cert_number=m["cert_number"],
-        name=m["name"],
-        id_number=m["id_number"],
-        gender=m["gender"],
-        level=m["level"],
-        categories=[c for c in (m["categories"] or "").split(";") if c],
-        items=[c for c in (m["items"] or "").split(";") if c],
-        issuing_authority=m["issuing_authority"],
-        valid_from=m["valid_from"],
-        valid_until=m["valid_until"],
-        status=RecordStatus(m["status"]),
-        employer=m["employer"],
-        source=m["source"],
-        updated_at=m["updated_at"],
-    )
-
-
-@dataclass(slots=True)
-class ImportReport:
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[RejectedRow] = field(default_factory=list)
-    dry_run: bool = False
-    written: bool = False  # committed (False for a dry run, a failed import, or row errors without `partial`)
-    files: list[Any] = field(default_factory=list)  # `matching.importer.FileSummary` per file
-    notices: list[str] = field(default_factory=list)  # columns not imported, sheets skipped, …
-    # authority records a digitised row overwrote (`overwrite_authority`): cert_type, cert_number, fields
-    overwritten: list[dict[str, Any]] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "inserted": self.inserted,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "rejected": [str(r) for r in self.rejected],
-            "dry_run": self.dry_run,
-            "written": self.written,
-            "files": [f.to_json() for f in self.files],
-            "notices": self.notices,
-        }
+"""What `record_from_row` reads: the candidates query fetches only these."""
 
 
 class RegistryStore:
@@ -129,26 +39,7 @@ class RegistryStore:
     def __init__(self, url_or_engine: str | Engine) -> None:
         self.engine = url_or_engine if isinstance(url_or_engine, Engine) else open_database(url_or_engine)
 
-    # --- import ----------------------------------------------------------------------------------
-
-    def import_files(
-        self,
-        paths: Iterable[str | Path],
-        fmt: FileFormat | None = None,
-        options: ImportOptions | None = None,
-        **hooks: Any,
-    ) -> ImportReport:
-        """Stream files into the store in one transaction (`matching.importer.run_import`).
-
-        All or nothing: a row error writes nothing unless `options.partial`. `fmt` is ignored (a
-        file's content says what it is); `hooks` are run_import's progress / on_change / audit.
-        """
-        from matching.importer import run_import
-
-        report = run_import(self, paths, options, **hooks)
-        for rejected in report.rejected:
-            log.debug("registry row rejected: %s", rejected)
-        return report
+    # --- writing (files are imported by `matching.importer`, which uses this store) --------------
 
     def upsert(self, records: Sequence[RegistryRecord], *, report: ImportReport | None = None) -> ImportReport:
         """Insert new records, update changed ones, leave equal ones alone — all in one transaction.
@@ -160,7 +51,7 @@ class RegistryStore:
         for record in records:
             latest[record_key(record)] = record
         pending = list(latest.values())
-        now = _now()
+        now = updated_now()
         try:
             with self.engine.begin() as conn:
                 for start in range(0, len(pending), CHUNK_SIZE):
@@ -185,7 +76,7 @@ class RegistryStore:
             old = existing.get(record_key(record))
             if old is None:
                 inserts.append(_to_row(record, now))
-            elif record_content(_to_record(old)) == record_content(record):
+            elif record_content(record_from_row(old)) == record_content(record):
                 report.unchanged += 1
             else:
                 # bind names must differ from column names in an UPDATE … SET
@@ -211,7 +102,7 @@ class RegistryStore:
         stmt = select(t).where(t.c.cert_type == str(cert_type), t.c.cert_number == cert_number)
         with reading(self.engine) as conn:
             row = conn.execute(stmt).first()
-        return _to_record(row) if row is not None else None
+        return record_from_row(row) if row is not None else None
 
     def iter_records(self, *, batch_size: int = 5000) -> Iterator[RegistryRecord]:
         """Every record in key order, streamed."""
@@ -219,7 +110,7 @@ class RegistryStore:
         stmt = select(t).order_by(t.c.cert_type, t.c.cert_number).execution_options(yield_per=batch_size)
         with reading(self.engine) as conn:
             for row in conn.execute(stmt):
-                yield _to_record(row)
+                yield record_from_row(row)
 
     def export(self, out: TextIO, fmt: FileFormat = "csv") -> int:
         return write_records(self.iter_records(), out, fmt)
@@ -244,7 +135,7 @@ class RegistryStore:
         except Exception as exc:  # pragma: no cover - surfaced with a stable code
             raise RegistryStoreError(f"registry lookup failed: {type(exc).__name__}") from exc
         wanted = None if cert_type is None else str(cert_type)
-        return [_to_record(row) for row in rows if wanted is None or row.cert_type == wanted]
+        return [record_from_row(row) for row in rows if wanted is None or row.cert_type == wanted]
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -18,6 +18,7 @@ from api import auth
 from api.app import create_app
 from api.settings import Settings
 from api.worker import Worker
+from matching.importer import import_files
 from matching.store import RegistryStore
 
 from ..conftest import SAMPLES, postgres_schema
@@ -135,7 +136,7 @@ def _services(url: str, tmp_path: Path) -> Iterator[Callable[..., Service]]:
         app = create_app(settings, start_worker=False)
         engine = app.state.engine
         if not made:
-            RegistryStore(engine).import_files([SAMPLES / "registry.csv"])
+            import_files(RegistryStore(engine), [SAMPLES / "registry.csv"])
         service = Service(app, TestClient(app), engine, app.state.worker, settings, tokens)
         if not made:
             service.user("alice", "applicant")

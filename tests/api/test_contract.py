@@ -31,6 +31,7 @@ from api import auth
 from api.app import create_app
 from api.settings import Settings
 from digitize.errors import DigitizeError
+from matching.importer import import_files
 from matching.store import RegistryStore
 from ocr.errors import EngineError, IngestError
 
@@ -223,7 +224,7 @@ def contract(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         worker=False,
     )  # fmt: skip
     app = create_app(settings_, start_worker=False)
-    RegistryStore(app.state.engine).import_files([SAMPLES / "registry.csv"])
+    import_files(RegistryStore(app.state.engine), [SAMPLES / "registry.csv"])
     tokens: dict[str, str] = {}
     with app.state.engine.begin() as conn:
         for who, (name, scope) in ROLES.items():

@@ -24,6 +24,7 @@ from api import audit, auth
 from api.app import create_app
 from api.db import applications, jobs, screenings
 from api.settings import Settings
+from matching.importer import import_files
 from matching.store import RegistryStore
 
 from ..conftest import SAMPLES
@@ -69,7 +70,7 @@ def test_four_workers_two_killed_every_application_screened_once(schema_url: str
     )
     app = create_app(settings, start_worker=False)
     engine = app.state.engine
-    RegistryStore(engine).import_files([SAMPLES / "registry.csv"])
+    import_files(RegistryStore(engine), [SAMPLES / "registry.csv"])
     with engine.begin() as conn:
         _, token = auth.create_user(conn, "alice", "applicant")
     client = TestClient(app)

@@ -15,7 +15,7 @@ from cli.app import app
 from db import open_database
 from huren.domain import CertType, RecordStatus
 from matching.files import ReadOptions
-from matching.importer import Change, ImportOptions, file_sha256
+from matching.importer import Change, ImportOptions, file_sha256, import_files
 from matching.store import RegistryStore
 
 from .registry_builders import ZH_HEADER, ZH_ROWS, person_id, text_file, workbook
@@ -118,7 +118,7 @@ def test_conflicting_repeat_in_a_file_is_a_row_error(store: RegistryStore, tmp_p
     twice = [*ZH_ROWS, [9, *ZH_ROWS[0][1:5], "二级", *ZH_ROWS[0][6:]], ZH_ROWS[1]]
     path = zh_workbook(tmp_path / "r.xlsx", twice)
     options = ImportOptions(read=ReadOptions(cert_type=CertType.REGISTRATION), partial=True)
-    report = store.import_files([path], options=options)
+    report = import_files(store, [path], options=options)
     assert [(r.line, r.field) for r in report.rejected] == [(6, "cert_number")]
     assert (
         "repeats registration 沪ZC2019000123 of an earlier row with other values (level)" in report.rejected[0].reason
@@ -137,16 +137,16 @@ def test_import_in_small_batches_matches_on_every_backend(
     monkeypatch.setattr(importer, "BATCH_SIZE", 2)
     options = ImportOptions(read=ReadOptions(cert_type=CertType.REGISTRATION))
     path = text_file(tmp_path / "r.csv", [ZH_HEADER, *ZH_ROWS], encoding="gbk")
-    first = store.import_files([path], options=options)
+    first = import_files(store, [path], options=options)
     assert (first.inserted, first.updated, first.unchanged, first.written) == (3, 0, 0, True)
     record = store.get(CertType.REGISTRATION, "沪ZC2019000123")
     assert record is not None and record.categories == ["长度", "力学"] and record.valid_until is not None
-    again = store.import_files([path], options=options)
+    again = import_files(store, [path], options=options)
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3)
     changes: list[Change] = []
     rows = [[*r[:9], "暂停", r[10]] for r in ZH_ROWS]
     changed = text_file(tmp_path / "r2.csv", [ZH_HEADER, *rows], encoding="utf-8")
-    third = store.import_files([changed], options=options, on_change=changes.append)
+    third = import_files(store, [changed], options=options, on_change=changes.append)
     assert (third.inserted, third.updated, third.unchanged) == (0, 2, 1)
     assert [c.fields for c in changes if c.kind == "update"] == [
         {"status": ("valid", "suspended")},
@@ -250,8 +250,8 @@ def test_a_rolled_back_first_load_keeps_the_indexes(store: RegistryStore, tmp_pa
     assert "ix_registry_records_cert_key" in before
     path = zh_workbook(tmp_path / "r.xlsx")
     options = ImportOptions(read=ReadOptions(cert_type=CertType.REGISTRATION), dry_run=True)
-    report = store.import_files([path], options=options)
+    report = import_files(store, [path], options=options)
     assert (report.inserted, report.written, store.count()) == (3, False, 0)
     assert indexes() == before, "the dry run's rollback restored the indexes"
-    report = store.import_files([path], options=ImportOptions(read=options.read))
+    report = import_files(store, [path], options=ImportOptions(read=options.read))
     assert (report.written, store.count(), indexes()) == (True, 3, before)

@@ -18,10 +18,10 @@ import json, sys
 sys.path.insert(0, sys.argv[3])
 from huren.domain import CertType
 from matching.files import ReadOptions
-from matching.importer import ImportOptions
+from matching.importer import ImportOptions, import_files
 from matching.store import RegistryStore
 options = ImportOptions(read=ReadOptions(cert_type=CertType.REGISTRATION))
-report = RegistryStore("sqlite:///" + sys.argv[2]).import_files([sys.argv[1]], options=options)
+report = import_files(RegistryStore("sqlite:///" + sys.argv[2]), [sys.argv[1]], options=options)
 status = open("/proc/self/status").read()  # VmHWM: this process's own peak (ru_maxrss keeps the parent's)
 peak_kb = int(status.split("VmHWM:")[1].split()[0])
 print(json.dumps({"inserted": report.inserted, "rejected": len(report.rejected), "peak_mb": peak_kb / 1024}))

@@ -15,6 +15,7 @@ from sqlalchemy import text
 import matching.store as store_module
 from huren.domain import RECORD_FIELDS, CertType, RecordStatus, RegistryRecord
 from matching.files import read_registry_file, write_records
+from matching.importer import import_files
 from matching.search import Query, find_candidates
 from matching.store import RegistryStore
 from samples.records import generate_records
@@ -24,19 +25,19 @@ from .test_registry_files import GOOD, HEADER, write
 
 def test_import_counts_and_reimport_is_idempotent(store: RegistryStore, tmp_path: Path) -> None:
     path = write(tmp_path / "r.csv", [HEADER, *GOOD], "gbk")
-    first = store.import_files([path])
+    first = import_files(store, [path])
     assert (first.inserted, first.updated, first.unchanged, first.rejected) == (3, 0, 0, [])
     stamp = store.get(CertType.REGISTRATION, "沪ZC2019000123")
     assert stamp is not None and stamp.updated_at and stamp.source == "r.csv"
 
-    again = store.import_files([path])
+    again = import_files(store, [path])
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3)
     assert store.count() == 3
     unchanged = store.get(CertType.REGISTRATION, "沪ZC2019000123")
     assert unchanged is not None and unchanged.updated_at == stamp.updated_at
 
     changed = write(tmp_path / "r2.csv", [HEADER, GOOD[0].replace(",valid,", ",suspended,"), GOOD[1]], "utf-8-sig")
-    third = store.import_files([changed])
+    third = import_files(store, [changed])
     assert (third.inserted, third.updated, third.unchanged) == (0, 1, 1)
     record = store.get(CertType.REGISTRATION, "沪ZC2019000123")
     assert record is not None and record.status is RecordStatus.SUSPENDED and record.source == "r2.csv"
@@ -47,10 +48,10 @@ def test_bad_rows_reported_and_nothing_lands_unless_partial(store: RegistryStore
 
     bad = "registration,沪ZC2019000999,张伟,,,,,,,2023-02-30,,,"
     path = write(tmp_path / "r.csv", [HEADER, GOOD[0], bad, GOOD[1]], "utf-8")
-    report = store.import_files([path])
+    report = import_files(store, [path])
     assert [str(r) for r in report.rejected] == [f"{path}:3: valid_from: impossible date '2023-02-30'"]
     assert (report.inserted, report.written, store.count()) == (2, False, 0), "all or nothing"
-    report = store.import_files([path], options=ImportOptions(partial=True))
+    report = import_files(store, [path], options=ImportOptions(partial=True))
     assert (report.inserted, report.written, store.count()) == (2, True, 2)
     assert store.get(CertType.REGISTRATION, "沪ZC2019000999") is None
 
@@ -91,7 +92,7 @@ def test_export_round_trips(store: RegistryStore, tmp_path: Path, fmt: str) -> N
         original = by_key[(str(row.record.cert_type), row.record.cert_number)]
         for field in (f for f in RECORD_FIELDS if f not in ("cert_type", "cert_number", "updated_at")):
             assert getattr(row.record, field) == getattr(original, field), (field, row.record, original)
-    report = store.import_files([out])
+    report = import_files(store, [out])
     assert (report.inserted, report.updated, report.unchanged) == (0, 0, 300)
 
 

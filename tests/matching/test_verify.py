@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from huren.domain import DocType, Verdict
+from matching.importer import import_files
 from matching.registry import Registry
 from matching.store import RegistryStore
 from matching.verify import verify_documents
@@ -40,7 +41,7 @@ def test_verify_documents_json_shape() -> None:
 def test_verify_against_a_csv_registry_and_a_store(tmp_path: Path) -> None:
     path = write(tmp_path / "r.csv", [HEADER, *GOOD], "gbk")
     store = RegistryStore(f"sqlite:///{tmp_path / 'x.sqlite3'}")
-    store.import_files([path])
+    import_files(store, [path])
     for registry in (Registry.from_csv(path), store):
         record = registry.get("registration", "沪ZC2019000123")
         assert record is not None

@@ -22,6 +22,7 @@ from api import auth
 from api.app import create_app
 from api.settings import Settings
 from api.worker import Worker
+from matching.importer import import_files
 from matching.store import RegistryStore
 
 from ..api.conftest import AS_OF, FORM, SECRET, VERIFY_BASE_URL
@@ -144,7 +145,7 @@ def build_site(root: Path) -> Site:
     )
     app = create_app(settings, start_worker=False)
     engine = app.state.engine
-    RegistryStore(engine).import_files([planted_registry(root / "registry.csv")])
+    import_files(RegistryStore(engine), [planted_registry(root / "registry.csv")])
     site = Site(app, engine, app.state.worker, TestClient(app))
     with engine.begin() as conn:
         for name, role, scope in USERS:

@@ -1,0 +1,65 @@
+"""Registry records ↔ rows of `registry_records`: the columns both the store and the importer read and write."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from huren.domain import CertType, RecordStatus, RegistryRecord
+
+DIGITIZED_SOURCE = "digitized:"  # the `source` prefix of rows read from scans by `huren digitize`
+
+
+def is_digitized(record: RegistryRecord) -> bool:
+    return (record.source or "").startswith(DIGITIZED_SOURCE)
+
+
+def updated_now() -> str:
+    """The `updated_at` stamp of rows written now (UTC, to the second)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def record_columns(record: RegistryRecord, updated_at: str) -> dict[str, Any]:
+    """A record as the table's own columns (the blocking keys are added by the caller)."""
+    return {
+        "cert_type": str(record.cert_type),
+        "cert_number": record.cert_number,
+        "name": record.name,
+        "id_number": record.id_number,
+        "gender": record.gender,
+        "level": record.level,
+        "categories": ";".join(record.categories),
+        "items": ";".join(record.items),
+        "issuing_authority": record.issuing_authority,
+        "valid_from": record.valid_from,
+        "valid_until": record.valid_until,
+        "status": str(record.status),
+        "employer": record.employer,
+        "source": record.source,
+        "updated_at": updated_at,
+    }
+
+
+def record_from_row(row: Any) -> RegistryRecord:
+    """A fetched row (its own columns; the blocking keys, if present, are not read) as a record."""
+    m = row._mapping
+    return RegistryRecord(
+        cert_type=CertType(m["cert_type"]),
+        cert_number=m["cert_number"],
+        name=m["name"],
+        id_number=m["id_number"],
+        gender=m["gender"],
+        level=m["level"],
+        categories=[c for c in (m["categories"] or "").split(";") if c],
+        items=[c for c in (m["items"] or "").split(";") if c],
+        issuing_authority=m["issuing_authority"],
+        valid_from=m["valid_from"],
+        valid_until=m["valid_until"],
+        status=RecordStatus(m["status"]),
+        employer=m["employer"],
+        source=m["source"],
+        updated_at=m["updated_at"],
+    )
+
+
+__all__ = ["DIGITIZED_SOURCE", "is_digitized", "record_columns", "record_from_row", "updated_now"]

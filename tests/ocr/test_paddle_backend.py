@@ -216,7 +216,7 @@ def test_bundled_model_folders(tmp_path: Path) -> None:
 
     # A damaged folder is rebuilt.
     (Path(rec) / "inference.yml").unlink()
-    assert paddle_models.prepare_bundled_models() == (det, rec)
+    assert paddle_models.prepare_bundled_models(tmp_path / "env-cache") == (det, rec)
     assert (Path(rec) / "inference.yml").is_file()
 
 

@@ -61,6 +61,15 @@ def _close_idle_postgres_connections() -> Iterator[None]:
             engine.dispose()
 
 
+POSTGRES_URL_ENV = "HUREN_TEST_POSTGRES_URL"
+POSTGRES = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not os.environ.get(POSTGRES_URL_ENV), reason=f"{POSTGRES_URL_ENV} not set"),
+]
+DATABASES = ["sqlite", pytest.param("postgresql", marks=POSTGRES)]
+"""A database fixture's params: SQLite always, PostgreSQL when `HUREN_TEST_POSTGRES_URL` is set."""
+
+
 @contextmanager
 def postgres_schema(base_url: str, prefix: str) -> Iterator[str]:
     """A URL whose connections work in a schema of their own on the shared PostgreSQL server (other

@@ -21,9 +21,8 @@ from api.worker import Worker
 from matching.importer import import_files
 from matching.store import RegistryStore
 
-from ..conftest import SAMPLES, postgres_schema
+from ..conftest import DATABASES, POSTGRES_URL_ENV, SAMPLES, postgres_schema
 
-POSTGRES_URL_ENV = "HUREN_TEST_POSTGRES_URL"
 AS_OF = "2025-06-01"
 SECRET = "test-secret"
 VERIFY_BASE_URL = "https://verify.huren.test"
@@ -97,18 +96,7 @@ class Service:
         return dict(r.json())
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=[
-                pytest.mark.postgres,
-                pytest.mark.skipif(not os.environ.get(POSTGRES_URL_ENV), reason=f"{POSTGRES_URL_ENV} not set"),
-            ],
-        ),
-    ]
-)
+@pytest.fixture(params=DATABASES)
 def make_service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., Service]]:
     """A factory: the service over one database and data directory (call it again to 'restart')."""
     with ExitStack() as stack:

@@ -5,10 +5,9 @@ to its document under schemathesis as an admin, a reviewer and an applicant (no 
 from __future__ import annotations
 
 import os
-import secrets
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,6 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from sqlalchemy import create_engine, text
 
 from api import auth
 from api.app import create_app
@@ -35,7 +33,7 @@ from matching.importer import import_files
 from matching.store import RegistryStore
 from ocr.errors import EngineError, IngestError
 
-from ..conftest import SAMPLES
+from ..conftest import POSTGRES, SAMPLES, postgres_schema
 from .conftest import APPROVABLE, AS_OF, FORM, POSTGRES_URL_ENV, REFUSED, SECRET, VERIFY_BASE_URL, Service
 
 ERROR_REF = "#/components/schemas/ErrorBody"
@@ -182,25 +180,6 @@ class Contract:
     known: list[dict[str, str]]  # path parameters that name things that exist, beside the generated ones
 
 
-@contextmanager
-def _postgres_schema(role: str) -> Iterator[str]:
-    """A database URL on the shared PostgreSQL whose tables live in a schema of their own, dropped after."""
-    url = os.environ[POSTGRES_URL_ENV]
-    name = f"huren_contract_{role}_{secrets.token_hex(4)}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE SCHEMA {name}"))
-    try:
-        yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP SCHEMA {name} CASCADE"))
-        admin.dispose()
-
-
-POSTGRES = [pytest.mark.postgres, pytest.mark.skipif(not os.environ.get(POSTGRES_URL_ENV), reason="no PostgreSQL")]
-
-
 @pytest.fixture(
     scope="module",
     params=[
@@ -216,7 +195,7 @@ def contract(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     stack = ExitStack()
     request.addfinalizer(stack.close)
     if database == "postgresql":
-        url = stack.enter_context(_postgres_schema(role))
+        url = stack.enter_context(postgres_schema(os.environ[POSTGRES_URL_ENV], f"huren_contract_{role}"))
     else:
         url = f"sqlite:///{tmp / 'huren.sqlite3'}"
     settings_ = Settings(

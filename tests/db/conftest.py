@@ -11,24 +11,12 @@ from sqlalchemy import Engine
 
 from db import make_engine
 
-from ..conftest import postgres_schema
+from ..conftest import DATABASES, POSTGRES_URL_ENV, postgres_schema
 
-POSTGRES_URL_ENV = "HUREN_TEST_POSTGRES_URL"
 HERE = Path(__file__).resolve().parent
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=[
-                pytest.mark.postgres,
-                pytest.mark.skipif(not os.environ.get(POSTGRES_URL_ENV), reason=f"{POSTGRES_URL_ENV} not set"),
-            ],
-        ),
-    ]
-)
+@pytest.fixture(params=DATABASES)
 def blank(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """An engine on an empty database (a schema of its own on PostgreSQL)."""
     if request.param == "sqlite":

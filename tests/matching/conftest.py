@@ -14,23 +14,10 @@ from matching.registry import Registry
 from matching.store import RegistryStore
 from samples.records import generate_records
 
-from ..conftest import postgres_schema
-
-POSTGRES_URL_ENV = "HUREN_TEST_POSTGRES_URL"
+from ..conftest import DATABASES, POSTGRES_URL_ENV, postgres_schema
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=[
-                pytest.mark.postgres,
-                pytest.mark.skipif(not os.environ.get(POSTGRES_URL_ENV), reason=f"{POSTGRES_URL_ENV} not set"),
-            ],
-        ),
-    ]
-)
+@pytest.fixture(params=DATABASES)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RegistryStore]:
     """An empty registry store on SQLite (always) and PostgreSQL (when HUREN_TEST_POSTGRES_URL is set)."""
     if request.param == "sqlite":

@@ -47,6 +47,7 @@ _FILLER = re.compile(r"[\s·.,，。:：;；()（）\-—_*#]+")
 MIN_REPEATS = 3  # the same words this many times on a page are printed across it, not part of it
 TILT_DEGREES = 12.0  # a long box this far off the page's lines is laid over it
 SHARED_SCORE = 66.0  # partial match (0–100) of two tilted boxes' texts that makes them one repeated overlay
+BAND_PAD = 0.3  # a line read again is cropped this many of its heights wider on either side
 REREAD_CONFIDENCE_DROP = 0.1  # a second reading of a line this much less sure than the first is not the line
 
 
@@ -317,10 +318,7 @@ def reread(
         if not merged and not crossed:
             out.append(line)
             continue
-        band = line.bbox
-        for o in crossed:  # the line may run on under the overlay: read the band across it
-            if o.why != "tilt":
-                band = (min(band[0], o.bbox[0]), band[1], max(band[2], o.bbox[2]), band[3])
+        band = _band(line, [o.bbox for o in crossed if o.why != "tilt"], [k for k, _, _ in kept])
         again = _read_band(engine, image, band, line.height)
         if again is not None and not merged and again.confidence < line.confidence - REREAD_CONFIDENCE_DROP:
             # Read clearly worse than the line alone: the band ran across something else (the cells of a
@@ -331,6 +329,31 @@ def reread(
             out.append(max(readings, key=lambda r: _worth(r, readings)))
     out.extend(_found_under(engine, image, overlays, out))
     return out, overlays
+
+
+def _band(line: TextLine, level: list[BBox], lines: list[TextLine]) -> BBox:
+    """Where a line crossed by level overlays is read again: the line may run on under an overlay,
+    but only into blank — it stops at the next line detected on its row, and the blank between two
+    lines is read with the one on its left (reading order), never with both.  A row of table cells
+    under one tint (grey label cells, blurred borders) is thus read cell by cell, and a label spaced
+    over two boxes (职　称) keeps its pieces apart from its value."""
+    x0, y0, x1, y1 = line.bbox
+    if not level:
+        return line.bbox
+    row = [
+        other
+        for other in lines
+        if other is not line and _overlap(line.bbox, other.bbox)[1] > 0.5 * min(line.height, other.height)
+    ]
+    left = max((o.bbox[2] for o in row if o.bbox[2] <= x0 + 0.5 * line.height), default=None)
+    right = min((o.bbox[0] for o in row if o.bbox[0] >= x1 - 0.5 * line.height), default=None)
+    reach0 = min(x0, *(o[0] for o in level))
+    reach1 = max(x1, *(o[2] for o in level))
+    if left is not None:  # the line on the left runs on over a blank it reaches into
+        reach0 = x0 if left > reach0 else min(x0, max(reach0, left + BAND_PAD * line.height))
+    if right is not None:  # short of the next line by the crop's margin (`_read_band`)
+        reach1 = max(x1, min(reach1, right - BAND_PAD * line.height))
+    return (reach0, y0, reach1, y1)
 
 
 def _worth(reading: TextLine, readings: list[TextLine]) -> float:
@@ -344,7 +367,7 @@ def _worth(reading: TextLine, readings: list[TextLine]) -> float:
 
 
 def _read_band(engine: object, image: np.ndarray, band: BBox, height: float) -> TextLine | None:
-    crop, x0, _ = _crop(image, band, 0.3 * height)
+    crop, x0, _ = _crop(image, band, BAND_PAD * height)
     if crop.size == 0:
         return None
     for share in WASHES:  # a darker overlay needs a harder wash; the lighter one keeps more print

@@ -224,3 +224,63 @@ def test_colour_spread_is_brightest_minus_darkest_channel() -> None:
     image = np.random.default_rng(3).integers(0, 256, (40, 30, 3), dtype=np.uint8)
     expected = image.max(axis=2).astype(np.int16) - image.min(axis=2).astype(np.int16)
     assert np.array_equal(colour_spread(image), expected)
+
+
+class _CropReader:
+    """An engine that reads what a crop holds: each first-pass line is painted on the image in a
+    grey of its own, and a crop reads as the lines whose grey it contains, left to right."""
+
+    def __init__(self, lines: list[TextLine]) -> None:
+        self.lines = lines
+
+    @staticmethod
+    def paint(image: np.ndarray, lines: list[TextLine]) -> None:
+        for i, ln in enumerate(lines):
+            x0, y0, x1, y1 = (int(v) for v in ln.bbox)
+            image[y0 + 5 : y1 - 5, x0 + 2 : x1 - 2] = 20 + 10 * i
+
+    def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float, list[float]]]:
+        out = []
+        for crop in crops:
+            grey = crop[:, :, 0]
+            held = [i for i in range(len(self.lines)) if (grey == 20 + 10 * i).any()]
+            held.sort(key=lambda i: self.lines[i].bbox[0])
+            out.append(("".join(self.lines[i].text for i in held), 0.98, []))
+        return out
+
+    def detect(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return np.zeros((0, 4, 2), dtype=np.float32), np.zeros(0)
+
+
+def test_a_row_of_cells_under_one_tint_is_read_again_cell_by_cell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Grey label cells of a blurred table row look like one tint across the row: each line on it is
+    read again up to its neighbours only, so a spaced label (学　历) and its value stay what they were."""
+    import ocr.overlays as overlays_module
+
+    row = [
+        TextLine("联系电话", (180.0, 576.0, 316.0, 631.0), 1.0),
+        TextLine("13778555909", (503.0, 581.0, 687.0, 626.0), 1.0),
+        TextLine("学", (872.0, 579.0, 923.0, 628.0), 1.0),
+        TextLine("历", (952.0, 581.0, 1003.0, 628.0), 1.0),
+        TextLine("本科", (1243.0, 576.0, 1321.0, 631.0), 1.0),
+    ]
+    image = np.full((800, 1600, 3), 255, dtype=np.uint8)
+    _CropReader.paint(image, row)
+    monkeypatch.setattr(overlays_module, "tinted_regions", lambda image: [(206.0, 581.0, 1312.0, 629.0)])
+    lines, _ = reread(_CropReader(row), image, row, [0.0] * len(row))
+    assert sorted(ln.text for ln in lines) == sorted(ln.text for ln in row)
+
+
+def test_a_line_read_again_runs_on_under_a_watermark_into_blank_but_not_into_the_next_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The part of a line a watermark hid is read with the line on its left; the line beyond stays its own."""
+    import ocr.overlays as overlays_module
+
+    shown = [TextLine("姓名张", (100.0, 100.0, 250.0, 150.0), 0.9), TextLine("男", (900.0, 100.0, 950.0, 150.0), 1.0)]
+    hidden = TextLine("三丰", (260.0, 100.0, 360.0, 150.0), 1.0)  # under the watermark, not detected
+    image = np.full((400, 1200, 3), 255, dtype=np.uint8)
+    _CropReader.paint(image, [*shown, hidden])
+    monkeypatch.setattr(overlays_module, "tinted_regions", lambda image: [(240.0, 95.0, 1000.0, 155.0)])
+    lines, _ = reread(_CropReader([*shown, hidden]), image, shown, [0.0, 0.0])
+    assert sorted(ln.text for ln in lines) == ["姓名张三丰", "男"]

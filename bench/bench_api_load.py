@@ -1,7 +1,7 @@
 """Read latency of the service under attack and under load, on loopback (issue 14).
 
     .venv/bin/python bench/bench_api_load.py [--seconds 10] [--flooders 32] [--readers 4] [--ocr-apps 3]
-                                             [--nice 10,0] [--tarpit 2,0] [--rounds 2]
+                                             [--nice 10,0] [--tarpit 2,0] [--rounds 2] [--worker-process]
 
 Starts `uvicorn` on 127.0.0.1 over a fresh SQLite database in a temporary directory (the sample
 registry imported, a few users, one screened application), then measures the reads an applicant and a
@@ -203,6 +203,7 @@ def environment(
         "HUREN_DATA_DIR": str(tmp / "data"),
         "HUREN_DATABASE_URL": f"sqlite:///{tmp / 'huren.sqlite3'}",
         "HUREN_CERT_SECRET": "bench",
+        "HUREN_VERIFY_BASE_URL": "https://huren.test",  # `huren worker` refuses to start without it
         "HUREN_AS_OF": "2025-06-01",
         "HUREN_WORKER": "true" if worker else "false",
         "HUREN_WORKER_POLL_SECONDS": "0.2",
@@ -237,14 +238,19 @@ def run(args: argparse.Namespace, nice: int | None, tarpit: float | None = None)
     tag = "".join(f"[{k} {v:g}] " for k, v in (("nice", nice), ("tarpit", tarpit)) if v is not None)
     tmp = Path(tempfile.mkdtemp(prefix="huren-bench-api-"))
     server: subprocess.Popen[bytes] | None = None
+    worker_proc: subprocess.Popen[bytes] | None = None
     try:
         tokens = prepare(environment(tmp, throttle=True, worker=False))
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         for label, throttle, worker in (("throttle on", True, False), ("throttle off", False, True)):
-            env = environment(tmp, throttle=throttle, worker=worker, nice=nice, tarpit=tarpit)
+            in_process = worker and not args.worker_process
+            env = environment(tmp, throttle=throttle, worker=in_process, nice=nice, tarpit=tarpit)
             forget_failures(env)
             server = start_server(env, port)
+            if worker and args.worker_process:  # `huren serve --no-worker` + `huren worker`, as deploy/ runs them
+                worker_proc = subprocess.Popen([sys.executable, "-m", "huren", "worker"], env=env, cwd=ROOT,
+                                               stderr=(tmp / "worker.log").open("wb"))  # fmt: skip
             app_id = application(base, tokens["alice"], [SAMPLES / "idf_004.pdf"])
             if label == "throttle on":
                 report(tag + "1 quiet", *phase(args.seconds, base, tokens, app_id, args.readers))
@@ -268,9 +274,16 @@ def run(args: argparse.Namespace, nice: int | None, tarpit: float | None = None)
             server.terminate()
             server.wait(30)
             server = None
+            if worker_proc is not None:
+                worker_proc.terminate()
+                worker_proc.wait(60)
+                worker_proc = None
     finally:
-        if server is not None:
-            server.kill()
+        for proc in (server, worker_proc):
+            if proc is not None:
+                proc.kill()
+        if args.keep_worker_log and (tmp / "worker.log").exists():
+            print((tmp / "worker.log").read_text(errors="replace")[-2000:])
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -286,6 +299,11 @@ def main() -> None:
     parser.add_argument(
         "--tarpit", default="", help="HUREN_LOGIN_TARPIT_SECONDS values to compare, e.g. 2,0 (default: the setting's)"
     )
+    parser.add_argument(
+        "--worker-process", action="store_true",
+        help="screen in a `huren worker` process beside `serve --no-worker` (as deploy/ runs it), not in the server",
+    )  # fmt: skip
+    parser.add_argument("--keep-worker-log", action="store_true", help="print the worker process's log at the end")
     parser.add_argument("--rounds", type=int, default=1, help="times the --nice × --tarpit values run, interleaved")
     args = parser.parse_args()
     nices: list[int | None] = [int(v) for v in args.nice.split(",") if v.strip()] or [None]

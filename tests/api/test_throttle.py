@@ -210,7 +210,7 @@ def test_a_throttled_login_is_answered_after_its_wait_without_holding_a_thread(
     for t in held:
         t.join()
     assert me.status_code == 200 and still_held > 0, "another request was answered while the logins were held"
-    assert me_seconds < 1.0, "it was not queued behind them"
+    assert me_seconds < 1.5, "it was not queued behind them (each is held 2 s)"
     assert {code for code, _ in answers} == {429}
     assert min(seconds for _, seconds in answers) >= 1.9  # each waited the cap (2 s), not its retry_after (10 s)
 

@@ -129,7 +129,6 @@ NUMBER_PATTERN = re.compile(r"^YRD-([A-Z]{2})-(\d{4})-(\d{6})-([0-9A-Z])$")  # t
 CHECK_ALPHABET = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I, no O: they read as 1 and 0
 
 
-AREAS = zone.ZONE.areas  # the zone's areas as first imported (older imports); the code reads `huren.zone`
 
 
 def certificate_number(area: Area | str, year: int, sequence: int) -> str:

@@ -9,11 +9,12 @@ from datetime import date, timedelta
 import pytest
 
 from digitize.records import records_csv, rows_from_entries, write_registry_csv
+from huren import zone
 from huren.csvsafe import safe_cell
 from huren.domain import CertType, RegistryRecord
 from matching.files import write_records
 from recognition.recognitions import Recognition, RecognitionStore
-from recognition.reissue import AREAS, certificate_number
+from recognition.reissue import certificate_number
 
 from .conftest import AS_OF, Service
 
@@ -42,7 +43,7 @@ def test_recognitions_export(service: Service) -> None:
     for i, employer in enumerate(HOSTILE, 1):
         recognition = Recognition(
             area="qingpu", year=2025, cert_type="registration", cert_number=f"CSV-{i}", holder_name=f"测试{i}",
-            recognising_authority=AREAS["qingpu"].bureau, issued_on=today, decision_as_of=today, rules_version="t",
+            recognising_authority=zone.area("qingpu").bureau, issued_on=today, decision_as_of=today, rules_version="t",
             id_number="330106198805233941", valid_until=today + timedelta(days=400), employer=employer,
         )  # fmt: skip
         RecognitionStore(service.engine).record(recognition, lambda seq: certificate_number("qingpu", 2025, seq))

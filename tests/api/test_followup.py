@@ -13,10 +13,11 @@ from typer.testing import CliRunner
 
 from api import audit, followup
 from cli.app import app as huren_cli
+from huren import zone
 from huren.domain import CertType, RecordStatus, RegistryRecord
 from matching.store import RegistryStore
 from recognition.recognitions import Recognition, RecognitionStore
-from recognition.reissue import AREAS, certificate_number
+from recognition.reissue import certificate_number
 
 from .conftest import APPROVABLE, AS_OF, Service
 
@@ -44,7 +45,7 @@ def _recognise(
         cert_type="registration",
         cert_number=cert_number,
         holder_name=f"测试{i}",
-        recognising_authority=AREAS[area].bureau,
+        recognising_authority=zone.area(area).bureau,
         issued_on=TODAY,
         decision_as_of=TODAY,
         rules_version="test",

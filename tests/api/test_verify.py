@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.app import app as huren_cli
+from huren import zone
 from recognition.recognitions import RecognitionStore
 from recognition.reissue import (
-    AREAS,
     CHECK_ALPHABET,
     CODE_ALPHABET,
     certificate_number,
@@ -94,7 +94,7 @@ def test_the_right_code_shows_status_and_masked_holder(service: Service) -> None
 
 def test_check_character_never_i_or_o_and_a_mistyped_check_is_caught() -> None:
     assert "I" not in CHECK_ALPHABET and "O" not in CHECK_ALPHABET
-    for area in AREAS:
+    for area in zone.areas():
         for seq in range(1, 3000):
             number = certificate_number(area, 2026, seq)
             assert number[-1] not in "IO" and number_valid(number), number
@@ -159,7 +159,7 @@ def test_expired_and_revoked_with_the_right_code(service: Service) -> None:
             RegistryStore(service.engine).upsert([RegistryRecord(CertType.REGISTRATION, f"V-{i}", name, status=status)])
         recognition = Recognition(
             area="jiashan", year=2025, cert_type="registration", cert_number=f"V-{i}", holder_name=name,
-            recognising_authority=AREAS["jiashan"].bureau, issued_on=today, decision_as_of=today,
+            recognising_authority=zone.area("jiashan").bureau, issued_on=today, decision_as_of=today,
             rules_version="t", id_number=id_number, valid_until=valid_until,
         )  # fmt: skip
         recorded, _ = RecognitionStore(service.engine).record(

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from huren import zone
 from recognition.recognitions import Recognition, RecognitionStore
-from recognition.reissue import AREAS, certificate_number
+from recognition.reissue import certificate_number
 
 DAY = date(2025, 6, 1)
 
@@ -14,7 +15,7 @@ DAY = date(2025, 6, 1)
 def _recognition(cert_number: str, id_number: str | None, application_id: str) -> Recognition:
     return Recognition(
         area="wujiang", year=2025, cert_type="registration", cert_number=cert_number, holder_name="韦秀旻",
-        recognising_authority=AREAS["wujiang"].bureau, issued_on=DAY, decision_as_of=DAY, rules_version="t",
+        recognising_authority=zone.area("wujiang").bureau, issued_on=DAY, decision_as_of=DAY, rules_version="t",
         id_number=id_number, application_id=application_id,
     )  # fmt: skip
 

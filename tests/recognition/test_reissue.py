@@ -10,6 +10,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
+from huren import zone
 from huren.domain import Decision, DocType, Extraction
 from huren.normalize import mask_id_number
 from matching.authorities import canonical_authority
@@ -18,7 +19,6 @@ from ocr.pipeline import extract_file
 from recognition.decide import decide
 from recognition.recognitions import RecognitionStore
 from recognition.reissue import (
-    AREAS,
     ReissuedCertificate,
     ReissueError,
     certificate_number,
@@ -103,7 +103,7 @@ def test_recognition_recorded_and_numbers_sequential(issued: tuple[ReissuedCerti
     assert saved is not None and saved.area == "wujiang" and saved.sequence == 1
     assert saved.cert_number == "沪ZC2021000123" and saved.employer == "嘉善县计量检定测试所"
     assert saved.former_employer == "上海青浦计量检测中心"
-    assert saved.recognising_authority == AREAS["wujiang"].bureau
+    assert saved.recognising_authority == zone.area("wujiang").bureau
     decision, result = _approved()
     second = reissue(
         decision,
@@ -165,7 +165,7 @@ def test_round_trip_through_hurens_own_extraction(issued: tuple[ReissuedCertific
     for key, value in expected.items():
         assert got.value(key) == value, f"{key}: expected {value!r}, got {got.value(key)!r}"
     authority = canonical_authority(str(got.value("issuing_authority")))
-    assert authority is not None and authority == canonical_authority(AREAS["wujiang"].bureau)
+    assert authority is not None and authority == canonical_authority(zone.area("wujiang").bureau)
     # the holder's own credential carries the whole ID number, as official credentials do (issue 15.11);
     # what the certificate reports elsewhere (to_json, the records, public pages) stays masked
     assert got.value("id_number") == ID

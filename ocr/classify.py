@@ -11,6 +11,7 @@ from huren.normalize import simplified, squash
 from ocr.documents import SPECS
 
 MIN_SCORE = 3.0  # below this no document type has enough of its own words on the page
+FEW_WORDS_SCORE = 1.5  # … but this much, with one of its value shapes, names it by content
 # A type recognised only from the shapes of its values: less sure than one its words name, and flagged.
 # The warning, not the number, is what sends such a document to a person (recognition.rules,
 # `document_type_from_content`): no confidence can say that the labels a type's fields were read by
@@ -19,17 +20,44 @@ CONTENT_CONFIDENCE = 0.55
 CONTENT_WARNING = "doc_type_from_content"
 
 
+# Every word some document prints (its identifying words and its fields' labels): a near miss of a
+# keyword that is exactly one of these is that other word read right (发证机关 is no misread 签发机关).
+VOCABULARY = frozenset(
+    word
+    for word in (
+        simplified(squash(w))
+        for spec in SPECS
+        for w in (*spec.keywords, *(label for fs in spec.fields for label in fs.labels), *spec.stop_labels)
+    )
+    if len(word) >= 3 and re.search("[\u4e00-\u9fff]", word)
+)
+
+
 def _present(keyword: str, text: str) -> float:
     """1 when the keyword is on the page; partial credit for a long keyword OCR got slightly wrong."""
     if keyword in text:
         return 1.0
-    if len(keyword) >= 4 and fuzz.partial_ratio(keyword, text, score_cutoff=74) >= 74:
-        return 0.7
-    return 0.0
+    if len(keyword) < 4:
+        return 0.0
+    found = fuzz.partial_ratio_alignment(keyword, text, score_cutoff=74)
+    if found is None or _another_word(keyword, text, found.dest_start, found.dest_end):
+        return 0.0
+    return 0.7
 
 
-def classify(text: str) -> tuple[DocType, float]:
-    """The document type whose identifying words best cover `text`, and how clearly it wins."""
+def _another_word(keyword: str, text: str, start: int, end: int) -> bool:
+    """Whether a printed word other than `keyword` (nor part of it) covers part of text[start:end]."""
+    for word in VOCABULARY:
+        if word in keyword:
+            continue
+        at = text.find(word, max(0, start - len(word) + 1), end + len(word) - 1)
+        if at != -1 and at < end and at + len(word) > start:
+            return True
+    return False
+
+
+def _ranked(text: str) -> list[tuple[DocType, float]]:
+    """Every type with how well its identifying words and shapes cover `text`, best first."""
     key = simplified(squash(text))
     scores: dict[DocType, float] = {}
     for spec in SPECS:
@@ -38,7 +66,12 @@ def classify(text: str) -> tuple[DocType, float]:
             + sum(w for k, w in spec.keywords.items() if w < 0 and k in key)
             + sum(w for p, w in spec.patterns.items() if re.search(p, key))
         )
-    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    return sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+
+
+def classify(text: str) -> tuple[DocType, float]:
+    """The document type whose identifying words best cover `text`, and how clearly it wins."""
+    ranked = _ranked(text)
     (best, s1), (_, s2) = ranked[0], ranked[1]
     if s1 < MIN_SCORE:
         return DocType.UNKNOWN, round(min(1.0, 1.0 - s1 / MIN_SCORE / 2), 4)
@@ -74,12 +107,23 @@ def classify_by_content(text: str) -> DocType:
     return max(found, key=lambda spec: len(spec.content)).doc_type  # max keeps SPECS order among equals
 
 
+def classify_by_few_words(text: str) -> DocType:
+    """The type some of whose words (too few to name it) and one of whose value shapes are on the page,
+    when no other type's words come near: a certificate whose title a watermark crossed."""
+    (best, s1), (_, s2) = _ranked(text)[:2]
+    if s1 < FEW_WORDS_SCORE or s2 > s1 / 2 or not bears_some_content(best, text):
+        return DocType.UNKNOWN
+    return best
+
+
 def classify_with_content(text: str) -> tuple[DocType, float, list[str]]:
     """`classify`, and when the printed words identify nothing, the values' shapes, with a warning."""
     doc_type, confidence = classify(text)
     if doc_type is not DocType.UNKNOWN:
         return doc_type, confidence, []
     by_content = classify_by_content(text)
+    if by_content is DocType.UNKNOWN:
+        by_content = classify_by_few_words(text)
     if by_content is DocType.UNKNOWN:
         return doc_type, confidence, []
     return by_content, CONTENT_CONFIDENCE, [CONTENT_WARNING]

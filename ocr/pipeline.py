@@ -46,9 +46,9 @@ def page_from_raw(raw: RawPage, source: str, engine: OcrEngine | None) -> Page:
     return reader.read_image(engine, raw.image, source=source, number=raw.number, quality=quality)
 
 
-def extract_page(page: Page) -> Extraction:
-    """The page as one document."""
-    doc_type, confidence, type_warnings = classify_with_content(page.text)
+def extract_page(page: Page, *, seen: str = "") -> Extraction:
+    """The page as one document; `seen` is more text of it (a region's lines as the whole page read them)."""
+    doc_type, confidence, type_warnings = classify_with_content(f"{page.text}\n{seen}" if seen else page.text)
     fields, warnings = ({}, []) if doc_type is DocType.UNKNOWN else extract_fields(BY_TYPE[doc_type], page)
     warnings = type_warnings + warnings
     if page.quality.flags:
@@ -113,7 +113,8 @@ def _extract_region(
     sub = reader.read_image(
         engine or get_engine(config or EngineConfig()), crop, source=page.source, number=page.number
     )
-    extraction = extract_page(sub)
+    # Typed from both reads: the crop's edge may cut a title the page read (white on a card's colour bar).
+    extraction = extract_page(sub, seen=region.text)
     back = np.linalg.inv(sub.marks["to_work"] @ to_crop)
     for f in extraction.fields.values():
         if f.bbox:
@@ -126,7 +127,8 @@ def _extract_region(
 
 def _without(image: np.ndarray, others: list[BBox], box: BBox) -> np.ndarray:
     """The page with the other documents that reach into `box` painted over in its paper's colour."""
-    inside = [o for o in others if o[0] < box[2] and box[0] < o[2] and o[1] < box[3] and box[1] < o[3]]
+    # One that covers the whole of `box` would erase the document itself: it is not painted.
+    inside = [o for o in others if _overlap(o, box) and not _overlap(o, box, whole=True)]
     if not inside:
         return image
     x0, y0, x1, y1 = (round(v) for v in box)
@@ -135,6 +137,13 @@ def _without(image: np.ndarray, others: list[BBox], box: BBox) -> np.ndarray:
     for ox0, oy0, ox1, oy1 in inside:
         out[round(oy0) : round(oy1), round(ox0) : round(ox1)] = paper
     return out
+
+
+def _overlap(a: BBox, b: BBox, *, whole: bool = False) -> bool:
+    """Whether `a` reaches into `b` (with `whole`: covers all of it)."""
+    if whole:
+        return a[0] <= b[0] and a[1] <= b[1] and b[2] <= a[2] and b[3] <= a[3]
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _to_page(box: BBox, back: np.ndarray) -> BBox:

@@ -29,6 +29,7 @@ import cv2
 import numpy as np
 
 from huren.domain import CERTIFICATE_TYPES, BBox, DocType, Page, TextLine
+from huren.normalize import squash
 from ocr.classify import bears_content, bears_some_content, classify, classify_with_content
 from ocr.orientation import upside_down_votes
 
@@ -43,6 +44,7 @@ PAD_LINE_HEIGHTS = 1.0  # margin around a region's text when it has no visible e
 RESIDUAL_CONFIDENCE = 0.8  # the rest of a page is a document of its own only when its words say so clearly
 MIN_TILT = 10.0  # degrees: a card turned further than this is straightened before it is read again
 MIN_DOCUMENT_LINES = 2  # fewer lines are a fragment (a title, a stamp), whatever they read
+MIN_LINE_CHARS = 3  # a line of a turned document reads as at least this many characters, however garbled
 # Types a page may rightly carry more than one of (cards); two parts of one certificate or form are one.
 REPEATABLE = frozenset({DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK})
 
@@ -93,7 +95,7 @@ def find_regions(page: Page) -> list[Region]:
         for c in candidates:
             # Text that reads as nothing because it is upside down (the other side of a card, turned)
             # is a document too; it is read the right way up from its own crop.
-            c.turned = c.doc_type is DocType.UNKNOWN and len(c.lines) >= MIN_DOCUMENT_LINES and _upside_down(page, c)
+            c.turned = c.doc_type is DocType.UNKNOWN and _worded(c) and _upside_down(page, c)
     gap = max(GAP_LINE_HEIGHTS * line_height, GAP_PAGE_SHARE * max(page.width, page.height))
     regions = _merge(candidates, line_height, gap)
     if len(regions) < 2:
@@ -188,16 +190,17 @@ def _is_document(c: Region) -> bool:
         return False
     if bears_content(c.doc_type, c.text):
         return True
-    # A card side that lost a value to a blur or a watermark (an ID front's birth line): its printed words
-    # name it clearly and one of its values has its shape. Not a certificate's part: a column of a
-    # certificate says 注册证 as clearly, and its parts are one document.
+    # A document that lost a value to a blur or a watermark (an ID front's birth line), or whose value
+    # stands apart from it (a certificate's authority printed at the foot of the sheet, under its seal):
+    # its printed words name it clearly and one of its values has its shape. Two parts of one certificate
+    # that both pass are one document again in `_merge`.
     doc_type, confidence = classify(c.text)
-    return (
-        c.doc_type in REPEATABLE
-        and doc_type is c.doc_type
-        and confidence >= RESIDUAL_CONFIDENCE
-        and bears_some_content(c.doc_type, c.text)
-    )
+    return doc_type is c.doc_type and confidence >= RESIDUAL_CONFIDENCE and bears_some_content(c.doc_type, c.text)
+
+
+def _worded(c: Region) -> bool:
+    """Whether the candidate has lines of words, not single glyphs (a watermark's scattered characters)."""
+    return sum(len(squash(ln.text)) >= MIN_LINE_CHARS for ln in c.lines) >= MIN_DOCUMENT_LINES
 
 
 def _merge(candidates: list[Region], line_height: float, gap: float) -> list[Region]:

@@ -15,6 +15,9 @@ SPEC = DocSpec(
         "联系电话": 1.0,
         "现执业单位": 1.0,
         "原执业单位": 1.0,
+        # the applicant's own fields, which no certificate prints
+        "学历": 1.5,
+        "职称": 1.0,
     },
     fields=(
         f("name", "name", "姓名"),

@@ -55,6 +55,9 @@ BACK = DocSpec(
         "公民身份号码": -3.0,
         "申请表": -4.0,
         "注册证": -2.0,
+        # the holder's side and a certificate carry these; the bureau's side never does
+        "性别": -2.0,
+        "编号": -2.0,
     },
     # Labels read faintly or not at all: the police bureau and the date range still say what they are.
     fields=(

@@ -13,11 +13,15 @@ SPEC = DocSpec(
         "注册计量师": 1.5,
         "执业类别": 2.0,
         "注册专业": 2.0,
+        "注册类别": 2.0,
         "注册有效期": 1.0,
         "级别": 0.5,
         "申请表": -4.0,
         "考核合格证": -2.0,
         "检定员证": -2.0,
+        # an application form's own fields: no certificate prints them
+        "学历": -2.0,
+        "职称": -2.0,
     },
     fields=(
         f("name", "name", *c.NAME, headline=True),

@@ -188,13 +188,17 @@ def _is_document(c: Region) -> bool:
         return True  # read as nothing because it lies turned on the page: it is read again straightened
     if len(c.lines) < MIN_DOCUMENT_LINES or c.doc_type is DocType.UNKNOWN:
         return False
+    doc_type, confidence = classify(c.text)
+    if doc_type is DocType.UNKNOWN and any(bears_some_content(t, c.text) for t in CERTIFICATE_TYPES):
+        # Typed by its values alone, and one of them is a certificate's (a market-regulation bureau, a
+        # certificate number): a certificate's column, whose ID number and dates could pass for a card's.
+        return False
     if bears_content(c.doc_type, c.text):
         return True
     # A document that lost a value to a blur or a watermark (an ID front's birth line), or whose value
     # stands apart from it (a certificate's authority printed at the foot of the sheet, under its seal):
     # its printed words name it clearly and one of its values has its shape. Two parts of one certificate
     # that both pass are one document again in `_merge`.
-    doc_type, confidence = classify(c.text)
     return doc_type is c.doc_type and confidence >= RESIDUAL_CONFIDENCE and bears_some_content(c.doc_type, c.text)
 
 

@@ -54,3 +54,58 @@ def test_id_back_without_labels_is_read_from_its_values() -> None:
     assert CONTENT_WARNING in got.warnings
     assert got.value("issuing_authority") == "吴江市公安局"
     assert (got.value("valid_from"), got.value("valid_until")) == ("2021-03-22", "2041-03-22")
+
+
+# A registration certificate's lines without its title (white on a colour bar, or crossed by a watermark).
+CERTIFICATE_WITHOUT_TITLE = [
+    "执业单位：上海市青浦区计量质量检测所",
+    "注册类别：电磁",
+    "证书编号：沪注计20202101",
+    "持证人：郑琳雯",
+    "发证机关：上海市市场监督管理局",
+    "性别：女",
+    "级别：二级注册计量师",
+    "身份证号码：330421199202066624",
+    "有效期限至：二〇二五年八月七日",
+]
+
+
+def test_a_certificate_label_is_no_misread_id_back_label() -> None:
+    """发证机关 and 有效期至 are printed words of their own, not 签发机关 / 有效期限 read slightly wrong."""
+    assert classify("\n".join(CERTIFICATE_WITHOUT_TITLE))[0] is DocType.REGISTRATION_CERTIFICATE
+    bilingual = ["中华人民共和国", "持证人Name", "性别 Sex", "所在单位 Employer", "有效期至Valid Until"]
+    assert classify("\n".join([*bilingual, "发证机关 Issued by"]))[0] is DocType.UNKNOWN
+    # a keyword OCR got slightly wrong still counts
+    assert classify("中华人民共和国\n居民身份证\n签发机美 吴江市公安局\n有效期限 2021.03.22-2041.03.22")[0] is (
+        DocType.ID_CARD_BACK
+    )
+
+
+def test_a_type_named_by_few_words_and_one_value_is_typed_by_content() -> None:
+    """A bilingual certificate under a watermark: its title and number lost, one label and its authority left."""
+    lines = ["中华人民共和国", "持证人Name", "性别 Sex", "男", "注册类别 Category", "温度", "所在单位 Employer"]
+    lines += ["有效期至Valid Until", "2026年11月26日", "发证机关 Issued by", "上海市市场监督管理局"]
+    got, confidence, warnings = classify_with_content("\n".join(lines))
+    assert (got, confidence, warnings) == (DocType.REGISTRATION_CERTIFICATE, CONTENT_CONFIDENCE, [CONTENT_WARNING])
+    # the same few words without any of the type's values name nothing
+    assert classify_with_content("\n".join(lines[:-1]))[0] is DocType.UNKNOWN
+
+
+def test_an_application_form_whose_title_was_crossed_out_is_still_one() -> None:
+    lines = ["(适用于长三角一体化示范区注册计量师注册资质跨区域互认)", "性别 男 手机 19256383424"]
+    lines += ["身份证号 322728196010268894", "学历 博士研究生 姓名 梁健", "职称 助理工程师", "级别 □一级 ■二级"]
+    lines += ["注册有效期 2020年4月19日-2025年4月18日", "证书编号 沪注计20206901", "发证机构 上海市市场监督管理局"]
+    lines += ["执业类别 □长度 □力学 ■温度", "现执业单位 苏州市计量测试院", "原执业单位 上海青松计量技术服务有限公司"]
+    assert classify("\n".join(lines))[0] is DocType.APPLICATION_FORM
+
+
+def test_a_region_is_typed_from_what_the_page_read_of_it_too() -> None:
+    """The crop of a region lost its title at the edge; the page's read of it still had it."""
+    lines = [
+        TextLine(t, (50, 60 * i, 500, 60 * i + 30)) for i, t in enumerate(["姓名 张伟", "证书编号 沪注计20213198"])
+    ]
+    sub = Page("reg.png", 1, 600, 400, lines)
+    assert extract_page(sub).doc_type is DocType.UNKNOWN
+    got = extract_page(sub, seen="注册计量师注册证\n姓名 张伟")
+    assert got.doc_type is DocType.REGISTRATION_CERTIFICATE and CONTENT_WARNING not in got.warnings
+    assert got.value("cert_number") == "沪注计20213198"

@@ -13,11 +13,13 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import pytest
 from PIL import Image
 
 from huren.domain import DocType, Extraction, FileError, Page, TextLine
+from ocr import regions as regions_module
 from ocr.engine import get_engine
-from ocr.pipeline import extract_file
+from ocr.pipeline import _without, extract_file
 from ocr.regions import find_regions
 from tests.conftest import SAMPLES
 
@@ -246,3 +248,66 @@ def test_a_certificate_in_two_columns_stays_one_region() -> None:
         _line("浙江省市场监督管理局", 137, 747, 263, 31),
     ]
     assert len(find_regions(Page("x.png", 1, 1000, 900, lines))) == 1
+
+
+def test_a_certificate_whose_authority_stands_apart_is_a_document_beside_a_card() -> None:
+    """The certificate's field block names it and bears its number; its authority, printed under the seal
+    at the foot of the sheet, is a fragment that joins it. The ID card below is a document of its own."""
+    cert = [
+        _line("中华人民共和国", 300, 100),
+        _line("注册计量师注册证", 300, 150),
+        _line("姓名：毛轩辉", 200, 220),
+        _line("证书编号：苏2022103845", 200, 270),
+        _line("资格级别：一级", 200, 320),
+        _line("注册类别：电磁", 200, 370),
+        _line("有效期限：二〇二二年五月一日~二〇二七年四月三十日", 200, 420, 500),
+    ]
+    authority = [_line("颁发单位：江苏省市场监督管理局", 750, 560, 380), _line("二〇二二年五月一日", 750, 600)]
+    front = [
+        _line("姓名 毛轩辉", 200, 1000),
+        _line("性别 男 民族 满", 200, 1050),
+        _line("出生 1986年10月15日", 200, 1100),
+        _line("住址 江苏省吴江市盛泽镇李家浜村1组44号", 200, 1150, 450),
+        _line("公民身份号码 32052519861015453X", 200, 1200, 450),
+    ]
+    regions = find_regions(Page("x.png", 1, 1240, 1754, cert + authority + front))
+    assert [r.doc_type for r in regions] == [DocType.REGISTRATION_CERTIFICATE, DocType.ID_CARD_FRONT]
+    assert "江苏省市场监督管理局" in regions[0].text
+
+
+def test_a_watermarks_scattered_glyphs_are_no_turned_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Single characters of a diagonal watermark (与, 致) may vote upside down; they are no card read turned."""
+
+    def glyphs_turned(page: Page, region: regions_module.Region) -> bool:  # the direction classifier's vote
+        return all(len(ln.text) == 1 for ln in region.lines)
+
+    monkeypatch.setattr(regions_module, "_upside_down", glyphs_turned)
+    front = [
+        _line("姓名 孙艳", 100, 100),
+        _line("性别 女 民族 汉", 100, 150),
+        _line("出生 1963年2月27日", 100, 200),
+        _line("住址 江苏省苏州市吴中区木渎镇", 100, 250),
+        _line("公民身份号码 322727196302275483", 100, 300),
+    ]
+    back = [
+        _line("中华人民共和国", 100, 1000),
+        _line("居民身份证", 100, 1060),
+        _line("签发机关 吴江市公安局", 100, 1160),
+        _line("有效期限 2021.03.22-2041.03.22", 100, 1210),
+    ]
+    glyphs = [_line(ch, 1000, 100 + 60 * i, 24) for i, ch in enumerate("与与致与")]
+    regions = find_regions(Page("x.png", 1, 1240, 1754, front + back + glyphs))
+    assert [r.doc_type for r in regions] == [DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK]
+
+
+def test_a_region_that_covers_another_is_not_painted_over_it() -> None:
+    """Blanking the other documents out of a region's crop never erases the region itself."""
+    image = np.zeros((100, 100, 3), np.uint8)
+    image[10:20, 10:20] = 200
+    box = (5.0, 5.0, 50.0, 50.0)
+    assert np.array_equal(_without(image, [(0.0, 0.0, 100.0, 100.0)], box), image)
+    painted = _without(image, [(40.0, 40.0, 90.0, 90.0)], box)
+    assert painted[45, 45].tolist() == [0, 0, 0] and painted[15, 15].tolist() == [200, 200, 200]
+    assert painted[60, 60].tolist() == [0, 0, 0] and not np.array_equal(
+        _without(image, [(8.0, 8.0, 30.0, 30.0)], box), image
+    )

@@ -98,10 +98,7 @@ def _extract_region(
     """
     if page.image is None or page.quality.text_layer:
         # A text layer is upright and exact already: the region's own lines are all there is to read.
-        sub = Page(page.source, page.number, page.width, page.height, region.lines, page.quality, page.marks)
-        extraction = extract_page(sub)
-        extraction.region = region.bbox
-        return extraction
+        return _as_page_read(page, region)
     image = _without(page.image, others, region.bbox)
     if straightened(region):  # a card lying askew: its outline turned straight
         assert region.corners is not None
@@ -122,7 +119,28 @@ def _extract_region(
     extraction.lines = [TextLine(ln.text, _to_page(ln.bbox, back), ln.confidence) for ln in extraction.lines]
     extraction.quality = page.quality  # the page's: what rebuilds the page image the boxes are drawn on
     extraction.region = region.bbox
+    if not straightened(region) and not region.turned:
+        # Upright on the page, the page's own read of it is a second reading: on a blurred copy the
+        # crop, read at another scale, may lose labels the page read kept. The one that reads more stands.
+        as_read = _as_page_read(page, region)
+        if as_read.doc_type is extraction.doc_type and _reads_more(as_read, extraction):
+            return as_read
     return extraction
+
+
+def _as_page_read(page: Page, region: Region) -> Extraction:
+    """The region extracted from its lines as the whole page read them."""
+    sub = Page(page.source, page.number, page.width, page.height, region.lines, page.quality, page.marks)
+    if not page.quality.text_layer:
+        sub.image = page.image  # marks (ticks, seals) are read from the pixels around their labels
+    extraction = extract_page(sub)
+    extraction.region = region.bbox
+    return extraction
+
+
+def _reads_more(a: Extraction, b: Extraction) -> bool:
+    """Whether `a` has more values, net of its warnings (missing, invalid, unsure), than `b`."""
+    return len(a.fields) - len(a.warnings) > len(b.fields) - len(b.warnings)
 
 
 def _without(image: np.ndarray, others: list[BBox], box: BBox) -> np.ndarray:

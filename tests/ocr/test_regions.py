@@ -17,6 +17,7 @@ import pytest
 from PIL import Image
 
 from huren.domain import DocType, Extraction, FileError, Page, TextLine
+from ocr import pipeline
 from ocr import regions as regions_module
 from ocr.engine import get_engine
 from ocr.pipeline import _without, extract_file
@@ -311,3 +312,37 @@ def test_a_region_that_covers_another_is_not_painted_over_it() -> None:
     assert painted[60, 60].tolist() == [0, 0, 0] and not np.array_equal(
         _without(image, [(8.0, 8.0, 30.0, 30.0)], box), image
     )
+
+
+def test_an_upright_region_keeps_the_page_read_when_its_crop_reads_less(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A blurred copy: the crop, read again at another scale, lost the labels the page's read had."""
+    front = [
+        _line("姓名 孙艳", 100, 100),
+        _line("性别 女 民族 汉", 100, 150),
+        _line("出生 1963年2月27日", 100, 200),
+        _line("住址 江苏省苏州市吴中区木渎镇", 100, 250),
+        _line("公民身份号码 322727196302275483", 100, 300),
+    ]
+    back = [
+        _line("中华人民共和国", 100, 1000),
+        _line("居民身份证", 100, 1060),
+        _line("签发机关 吴江市公安局", 100, 1160),
+        _line("有效期限 2021.03.22-2041.03.22", 100, 1210),
+    ]
+    p = Page("x.png", 1, 1240, 1754, front + back)
+    p.image = np.full((1754, 1240, 3), 255, np.uint8)
+
+    # The crops, in reading order, lost their labels: their values alone are left.
+    values = iter([("孙艳", "322727196302275483"), ("吴江市公安局", "2021.03.22-2041.03.22")])
+
+    def crop_read(engine: object, crop: np.ndarray, *, source: str = "", number: int = 1) -> Page:
+        lines = [TextLine(t, (10, 10 + 40 * i, 400, 34 + 40 * i), 0.9) for i, t in enumerate(next(values))]
+        sub = Page(source, number, crop.shape[1], crop.shape[0], lines)
+        sub.marks["to_work"] = np.eye(3)
+        return sub
+
+    monkeypatch.setattr(pipeline.reader, "read_image", crop_read)
+    docs = pipeline.extract_documents(p, engine=object())  # type: ignore[arg-type]
+    assert [d.doc_type for d in docs] == [DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK]
+    assert (docs[0].value("name"), docs[0].value("birth_date"), docs[0].value("gender")) == ("孙艳", "1963-02-27", "女")
+    assert docs[1].value("issuing_authority") == "吴江市公安局" and "doc_type_from_content" not in docs[1].warnings

@@ -189,7 +189,11 @@ def _is_document(c: Region) -> bool:
     if len(c.lines) < MIN_DOCUMENT_LINES or c.doc_type is DocType.UNKNOWN:
         return False
     doc_type, confidence = classify(c.text)
-    if doc_type is DocType.UNKNOWN and any(bears_some_content(t, c.text) for t in CERTIFICATE_TYPES):
+    if (
+        doc_type is DocType.UNKNOWN
+        and c.doc_type in REPEATABLE
+        and any(bears_some_content(t, c.text) for t in CERTIFICATE_TYPES)
+    ):
         # Typed by its values alone, and one of them is a certificate's (a market-regulation bureau, a
         # certificate number): a certificate's column, whose ID number and dates could pass for a card's.
         return False
@@ -203,7 +207,10 @@ def _is_document(c: Region) -> bool:
 
 
 def _worded(c: Region) -> bool:
-    """Whether the candidate has lines of words, not single glyphs (a watermark's scattered characters)."""
+    """Whether the candidate has lines of words, not single glyphs (a watermark's scattered characters);
+    inside a card's edges a few lines suffice, however short they read turned."""
+    if c.outlined:
+        return len(c.lines) >= MIN_DOCUMENT_LINES
     return sum(len(squash(ln.text)) >= MIN_LINE_CHARS for ln in c.lines) >= MIN_DOCUMENT_LINES
 
 

@@ -346,3 +346,50 @@ def test_an_upright_region_keeps_the_page_read_when_its_crop_reads_less(monkeypa
     assert [d.doc_type for d in docs] == [DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK]
     assert (docs[0].value("name"), docs[0].value("birth_date"), docs[0].value("gender")) == ("孙艳", "1963-02-27", "女")
     assert docs[1].value("issuing_authority") == "吴江市公安局" and "doc_type_from_content" not in docs[1].warnings
+
+
+def test_a_certificates_field_block_typed_by_its_values_is_its_document() -> None:
+    """The title stands apart above the field block, whose labels name no type; its number and authority
+    do, and it is the certificate (the column rule for cards does not apply to a certificate's values)."""
+    title = [_line("中华人民共和国", 600, 150), _line("注册计量师注册证", 600, 200)]
+    block = [
+        _line("持证人：陈海勇", 260, 350),
+        _line("身份证号：310209196705216679", 260, 400, 380),
+        _line("证号：苏2020202382", 260, 450),
+        _line("资格级别：二级", 260, 500),
+        _line("工作单位：苏州太湖校准技术有限公司", 260, 550, 380),
+        _line("有效日期至：2025年11月4日", 260, 600),
+        _line("发证机构：江苏省市场监督管理局", 260, 650, 380),
+    ]
+    front = [
+        _line("姓名 陈海勇", 220, 1200),
+        _line("性别 男 民族 汉", 220, 1250),
+        _line("出生 1967年5月21日", 220, 1300),
+        _line("住址 上海市青浦区夏阳街道塘桥苑32幢101室", 220, 1350, 450),
+        _line("公民身份号码 310209196705216679", 220, 1400, 450),
+    ]
+    regions = find_regions(Page("x.png", 1, 1603, 1986, title + block + front))
+    assert [r.doc_type for r in regions] == [DocType.REGISTRATION_CERTIFICATE, DocType.ID_CARD_FRONT]
+    assert "注册计量师注册证" in regions[0].text
+
+
+def test_a_card_turned_inside_its_edges_is_a_document_however_short_its_lines_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An ID back upside down inside its card outline reads as a few short scraps; it is read again turned."""
+    front = [
+        _line("姓名 孙艳", 100, 100),
+        _line("性别 女 民族 汉", 100, 150),
+        _line("出生 1963年2月27日", 100, 200),
+        _line("住址 江苏省苏州市吴中区木渎镇", 100, 250),
+        _line("公民身份号码 322727196302275483", 100, 300),
+    ]
+    scraps = [_line("有 1", 500, 1100, 60), _line("证", 700, 1150, 24), _line("中国", 600, 1250, 48)]
+    card = regions_module.Outline((430.0, 1050.0, 1130.0, 1500.0), 0.0, np.zeros((4, 2)))
+    monkeypatch.setattr(regions_module, "card_outlines", lambda image: [card])
+    monkeypatch.setattr(regions_module, "_upside_down", lambda page, region: region.outlined)
+    p = Page("x.png", 1, 1240, 1754, front + scraps)
+    p.image = np.full((1754, 1240, 3), 255, np.uint8)
+    regions = find_regions(p)
+    assert [(r.doc_type, r.turned) for r in regions] == [(DocType.ID_CARD_FRONT, False), (DocType.UNKNOWN, True)]
+    assert regions[1].bbox == card.bbox

@@ -98,6 +98,13 @@ def bears_some_content(doc_type: DocType, text: str) -> bool:
     return spec is not None and any(re.search(p, key) for p in spec.content)
 
 
+def labelled_fields(doc_type: DocType, text: str) -> int:
+    """How many of the type's fields have one of their printed labels in `text`."""
+    spec = next((s for s in SPECS if s.doc_type is doc_type), None)
+    key = simplified(squash(text))
+    return 0 if spec is None else sum(any(simplified(squash(lb)) in key for lb in fs.labels) for fs in spec.fields)
+
+
 def classify_by_content(text: str) -> DocType:
     """The type whose value shapes (`DocSpec.content`) are all on the page; the longest signature wins."""
     key = _content_key(text)

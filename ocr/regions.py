@@ -30,7 +30,7 @@ import numpy as np
 
 from huren.domain import CERTIFICATE_TYPES, BBox, DocType, Page, TextLine
 from huren.normalize import squash
-from ocr.classify import bears_content, bears_some_content, classify, classify_with_content
+from ocr.classify import bears_content, bears_some_content, classify, classify_with_content, labelled_fields
 from ocr.orientation import upside_down_votes
 
 GAP_LINE_HEIGHTS = 3.0  # a gap wider than this many text heights (or GAP_PAGE_SHARE) parts two clusters
@@ -189,14 +189,13 @@ def _is_document(c: Region) -> bool:
     if len(c.lines) < MIN_DOCUMENT_LINES or c.doc_type is DocType.UNKNOWN:
         return False
     doc_type, confidence = classify(c.text)
-    if (
-        doc_type is DocType.UNKNOWN
-        and c.doc_type in REPEATABLE
-        and any(bears_some_content(t, c.text) for t in CERTIFICATE_TYPES)
-    ):
-        # Typed by its values alone, and one of them is a certificate's (a market-regulation bureau, a
-        # certificate number): a certificate's column, whose ID number and dates could pass for a card's.
-        return False
+    if doc_type is DocType.UNKNOWN and c.doc_type in REPEATABLE:
+        # Typed by its values alone, while its labels are more a certificate's than a card's (资格级别,
+        # 执业单位, 生效日期) or one of its values is (a market-regulation bureau, a certificate number):
+        # a certificate's column, whose ID number and dates could pass for a card's.
+        own = labelled_fields(c.doc_type, c.text)
+        if any(labelled_fields(t, c.text) > own or bears_some_content(t, c.text) for t in CERTIFICATE_TYPES):
+            return False
     if bears_content(c.doc_type, c.text):
         return True
     # A document that lost a value to a blur or a watermark (an ID front's birth line), or whose value

@@ -393,3 +393,33 @@ def test_a_card_turned_inside_its_edges_is_a_document_however_short_its_lines_re
     regions = find_regions(p)
     assert [(r.doc_type, r.turned) for r in regions] == [(DocType.ID_CARD_FRONT, False), (DocType.UNKNOWN, True)]
     assert regions[1].bbox == card.bbox
+
+
+def test_a_certificates_column_labelled_as_a_certificate_is_no_card() -> None:
+    """A booklet's left column holds the holder's ID number and a date (an ID front's values), under a
+    certificate's labels; its title, number and authority stand apart. It is one certificate."""
+    right = [
+        _line("中华人民共和国", 700, 210, 400, 40),
+        _line("注册计量师注册证", 620, 270, 560, 60),
+        _line("性别", 700, 370, 60),
+        _line("男", 700, 410, 30),
+        _line("证书编号", 700, 450, 100),
+        _line("浙ZJ2024-8696", 700, 490, 220),
+        _line("注册专业", 700, 530, 100),
+        _line("力学，电离辐射，化学", 700, 570, 260),
+    ]
+    left = [
+        _line("姓名", 200, 480, 60),
+        _line("何弢旻", 200, 520, 100),
+        _line("身份证件号码", 200, 600, 150),
+        _line("322728197301092176", 200, 640, 300),
+        _line("资格级别", 200, 720, 100),
+        _line("二级注册计量师", 200, 760, 200),
+        _line("执业单位", 200, 840, 100),
+        _line("嘉善县计量检定测试所", 200, 880, 260),
+        _line("生效日期", 200, 960, 100),
+        _line("2024年01月11日", 200, 1000, 200),
+    ]
+    foot = [_line("有效期至", 1050, 1000, 100), _line("2029年01月10日", 1050, 1040, 200)]
+    foot.append(_line("浙江省市场监督管理局", 1400, 1150, 300))
+    assert len(find_regions(Page("x.jpg", 1, 1982, 1356, right + left + foot))) == 1

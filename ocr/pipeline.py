@@ -139,8 +139,13 @@ def _as_page_read(page: Page, region: Region) -> Extraction:
 
 
 def _reads_more(a: Extraction, b: Extraction) -> bool:
-    """Whether `a` has more values, net of its warnings (missing, invalid, unsure), than `b`."""
-    return len(a.fields) - len(a.warnings) > len(b.fields) - len(b.warnings)
+    """Whether `a` has more values, net of their warnings (missing, invalid, unsure), than `b`; the
+    image's own flags (a crop's text touches its edge) say nothing about the values."""
+
+    def net(e: Extraction) -> int:
+        return len(e.fields) - sum(not w.startswith("quality: ") for w in e.warnings)
+
+    return net(a) > net(b)
 
 
 def _without(image: np.ndarray, others: list[BBox], box: BBox) -> np.ndarray:

@@ -129,8 +129,6 @@ NUMBER_PATTERN = re.compile(r"^YRD-([A-Z]{2})-(\d{4})-(\d{6})-([0-9A-Z])$")  # t
 CHECK_ALPHABET = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I, no O: they read as 1 and 0
 
 
-
-
 def certificate_number(area: Area | str, year: int, sequence: int) -> str:
     a = zone.area(area) if isinstance(area, str) else area
     if not 0 < sequence < 1_000_000:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from huren.domain import BBox, ExtractedField, FieldValueType, Page
+from huren.domain import BBox, ExtractedField, FieldValueType, Page, TextLine
 from huren.thresholds import low_confidence_warnings
 from ocr import overlays, validators
 from ocr.documents import DocSpec, FieldSpec
@@ -29,6 +29,47 @@ WIDE_GAP = 3.0  # row heights of blank between two characters that no single val
 GLOSS = re.compile(r"[A-Za-z][A-Za-z .,'/&()\-]*")
 ENUMERATED = re.compile(r"^\s*(?:[(（]?\d{1,2}[)）.、．]|[①-⑳]|[一二三四五六七八九十]、)")
 FIRST_ITEM = re.compile(r"^\s*(?:[(（]?[1１][)）.、．]|①|一、)")
+
+
+def _centres(line: TextLine) -> list[float]:
+    """Where each character of a line stands: the recogniser's centres, else its box spread evenly."""
+    if line.char_x and len(line.char_x) == len(line.text):
+        return line.char_x
+    weights = [2.0 if ord(ch) > 0x2E80 else 1.0 for ch in line.text]  # CJK twice as wide as ASCII
+    unit = (line.bbox[2] - line.bbox[0]) / max(1.0, sum(weights))
+    return [line.bbox[0] + unit * (sum(weights[:i]) + w / 2) for i, w in enumerate(weights)]
+
+
+def without_echoes(lines: list[TextLine]) -> list[TextLine]:
+    """Two boxes of one printed line that overlap read the characters they share twice (姓名李 / 李丽琴,
+    …至2026年 / 年09月21日): the second box's opening characters that stand inside the first box and
+    repeat its ending are dropped."""
+    out = list(lines)
+    for j, b in enumerate(out):
+        for a in out:
+            if a is b or not (a.bbox[0] < b.bbox[0] < a.bbox[2]):
+                continue
+            if min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1]) <= 0.5 * min(a.height, b.height):
+                continue
+            centres, ending = _centres(b), a.text.rstrip()
+            near = 0.5 * min(a.height, b.height)
+            echo = next(
+                (
+                    k
+                    for k in range(min(len(b.text), len(ending)), 0, -1)
+                    if ending.endswith(b.text[:k])
+                    and all(
+                        abs(c - t) <= near for c, t in zip(centres[:k], _centres(a)[len(ending) - k :], strict=False)
+                    )
+                ),
+                0,
+            )
+            if echo and b.text[echo:].strip():
+                x0 = (centres[echo - 1] + centres[echo]) / 2
+                char_x = b.char_x[echo:] if b.char_x and len(b.char_x) == len(b.text) else None
+                out[j] = b = TextLine(b.text[echo:], (x0, b.bbox[1], b.bbox[2], b.bbox[3]), b.confidence, char_x)
+                break
+    return out
 
 
 @dataclass(slots=True)
@@ -52,7 +93,7 @@ class Extractor:
     def __init__(self, spec: DocSpec, page: Page, layout: Layout | None = None) -> None:
         self.spec = spec
         self.page = page
-        self.layout = layout or Layout(overlays.without_overlays(page.lines))
+        self.layout = layout or Layout(without_echoes(overlays.without_overlays(page.lines)))
         labels = _label_pattern(spec)
         self._labels = tuple(sorted(lb for lb in _spec_labels(spec) if len(lb) >= 2 and not lb.isascii()))
         self._synonyms = {label.lower(): i for i, fs in enumerate(spec.fields) for label in fs.labels}
@@ -157,8 +198,21 @@ class Extractor:
                 break
             if not is_list and (ENUMERATED.match(self.layout.text(cut)) or cut.row in self._list_rows_above()):
                 break  # a list's item (numbered, or above its centred label) is no more of a text
+            if not is_list and self._beside_a_label(cut):
+                break  # level with another field's label (centred on its two lines): that field's value
             spans.append(cut)
         return spans
+
+    def _beside_a_label(self, span: Span) -> bool:
+        """A row that stands level with a label on a row of its own, left of it: the label's value."""
+        row = self.layout.rows[span.row]
+        x0 = self.layout.x_range(span)[0]
+        for r, hits in self.by_row.items():
+            other = self.layout.rows[r]
+            level = min(row.y1, other.y1) - max(row.y0, other.y0) >= 0.4 * min(row.height, other.height)
+            if r != span.row and level and any(self.layout.x_range(h.span)[1] <= x0 for h in hits):
+                return True
+        return False
 
     def _items_above(self, span: Span, label_x0: float | None) -> list[Span]:
         """A list's rows above its label's row, in its value column: a label centred on a merged cell
@@ -281,9 +335,15 @@ class Extractor:
         beside_text = self.layout.text(right).strip()
         if not right.is_empty() and len(beside_text) > 2 and not GLOSS.fullmatch(beside_text):
             return None  # a value stood beside the label but was not one: the cell below is someone else's
-        for beside in self.layout.beside(hit.span):
-            cut = self._cut_at_label(beside)
-            if cut is not None and (reading := self._read(fs, cut)):
+        besides = [cut for b in self.layout.beside(hit.span) if (cut := self._cut_at_label(b)) is not None]
+        if fs.kind in validators.RANGE_KINDS and len(besides) >= 2:
+            # A label centred on its two lines (自 2022.09.23 / 有效期 / 至 2027.09.22): the range is both.
+            pair = sorted(besides[:2], key=lambda c: self.layout.rows[c.row].y0)
+            reading = self._reading(fs, "".join(self.layout.text(c, simplified=True) for c in pair))
+            if reading and all(k in reading.values for k in fs.keys):
+                return reading, pair[0]
+        for cut in besides:
+            if reading := self._read(fs, cut):
                 return reading, cut
         return self._read_below(fs, hit)
 

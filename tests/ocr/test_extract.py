@@ -345,3 +345,40 @@ def test_a_misread_copy_mark_on_the_authoritys_row_stays_out_of_it() -> None:
     v = values(DocType.ID_CARD_BACK, p)
     assert v["issuing_authority"] == "苏州市公安局吴中分局"
     assert v["valid_until"] == "2027-12-23"
+
+
+def test_two_overlapping_boxes_of_one_line_do_not_read_their_shared_characters_twice() -> None:
+    # The detector cut one printed line into two boxes that overlap by a character: 姓名李 / 李丽琴,
+    # 2021年09月22日至2026年 / 年09月21日.  A name that doubles a character stays as printed.
+    p = page(
+        box("中华人民共和国注册计量师注册证", 300, 40),
+        box("姓名李", 100, 150),
+        box("李丽琴", 100 + 2 * H, 150),
+        box("有效期限", 100, 250),
+        box("2021年09月22日至2026年", 100 + 4.5 * H, 250),
+        box("年09月21日", 100 + 4.5 * H + 10 * H, 250),
+    )
+    v = values(DocType.REGISTRATION_CERTIFICATE, p)
+    assert v["name"] == "李丽琴"
+    assert (v["valid_from"], v["valid_until"]) == ("2021-09-22", "2026-09-21")
+    apart = page(box("中华人民共和国注册计量师注册证", 300, 40), box("姓名", 100, 150), box("李李丽", 100 + 3 * H, 150))
+    assert values(DocType.REGISTRATION_CERTIFICATE, apart)["name"] == "李李丽"
+
+
+def test_a_validity_label_centred_on_its_two_lines_takes_both_and_the_employer_neither() -> None:
+    # A ruled table: 有效期 stands level with the middle of 自2022.09.23 / 至2027.09.22, right under the
+    # employer's row; neither line is more of the employer.
+    p = page(
+        box("中华人民共和国注册计量师注册证", 300, 40),
+        box("所在单位", 100, 200),
+        box("苏州市计量测试院", 300, 200),
+        box("自2022.09.23", 300, 246),
+        box("有效期", 100, 262),
+        box("至2027.09.22", 300, 278),
+        box("发证机关", 100, 400),
+        box("江苏省市场监督管理局", 300, 400),
+    )
+    fields, warnings = extract_fields(BY_TYPE[DocType.REGISTRATION_CERTIFICATE], p)
+    assert (fields["valid_from"].value, fields["valid_until"].value) == ("2022-09-23", "2027-09-22")
+    assert fields["employer"].value == "苏州市计量测试院"
+    assert not [w for w in warnings if "employer" in w], "the date is not the employer's, not even cut off it"

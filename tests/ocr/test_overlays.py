@@ -284,3 +284,26 @@ def test_a_line_read_again_runs_on_under_a_watermark_into_blank_but_not_into_the
     monkeypatch.setattr(overlays_module, "tinted_regions", lambda image: [(240.0, 95.0, 1000.0, 155.0)])
     lines, _ = reread(_CropReader([*shown, hidden]), image, shown, [0.0, 0.0])
     assert sorted(ln.text for ln in lines) == ["姓名张三丰", "男"]
+
+
+def test_pieces_of_a_slanted_copy_mark_are_overlays_by_their_words_and_their_box() -> None:
+    def slant(text: str, x: float, y: float, height: float = 4 * H) -> TextLine:
+        return TextLine(text, (x, y, x + 3 * H * len(text), y + height), 0.7)
+
+    lines = [
+        line("姓名金辉钟", 100, 100),
+        line("有效期", 100, 200),
+        slant("仅供互认", 300, 150),  # the opening of 仅供…使用
+        slant("请使用", 600, 300),  # its closing
+        slant("此复", 200, 500),  # part of 此复印件
+        slant("原代", 500, 700),  # 原件 with one character misread, in a slant's tall box
+        slant("上海市公安局", 800, 800),  # a seal's ring, tilted, said once
+        line("地址", 100, 1100),
+        line("邮编", 100, 1200),
+    ]
+    tilts = [0.0, 0.0, 28.0, 28.0, 28.0, 28.0, 30.0, 0.0, 0.0]
+    found = find_overlays(lines, tilts)
+    assert set(found) == {2, 3, 4, 5}, found
+    # Two characters with one misread, in a box no taller than a line: too little to call an overlay.
+    alone = [line("姓名金辉钟", 100, 100), line("有效期", 100, 200), slant("原代", 500, 700, height=H)]
+    assert find_overlays(alone, [0.0, 0.0, 28.0]) == {}

@@ -143,6 +143,22 @@ class Extractor:
                 return i
         return span.end
 
+    def _far_along(self, hit: LabelHit, right: Span) -> bool:
+        """The text beside a label starts only after a wide blank (`WIDE_GAP` row heights)."""
+        if right.is_empty():
+            return False
+        row = self.layout.rows[right.row]
+        return row.chars[right.start].x0 - self.layout.x_range(hit.span)[1] > WIDE_GAP * row.height
+
+    def _aligned_below(self, fs: FieldSpec, hit: LabelHit) -> tuple[Reading, Span] | None:
+        """A valid value in the cell right under the label, starting where the label starts."""
+        found = self._read_below(fs, hit)
+        if found is None or not found[0].valid:
+            return None
+        x0 = self.layout.x_range(hit.span)[0]
+        aligned = abs(self.layout.x_range(found[1])[0] - x0) <= self.layout.rows[hit.span.row].height
+        return found if aligned else None
+
     def _columns(self, hit: LabelHit) -> tuple[float | None, float | None]:
         """Where this label's column ends on either side: midway to the labels beside it on its row.
 
@@ -190,12 +206,18 @@ class Extractor:
 
     def _continuations(self, span: Span, label_x0: float | None, is_list: bool = False) -> list[Span]:
         spans = []
+        reach = self.layout.x_range(span)[1] if not span.is_empty() else 0.0
         for cont in self.layout.continuation(span, label_x0=label_x0):
             if cont.row in self.by_row:
                 break  # a row with a label of its own is the next field, not more of this value
             cut = self._cut_at_label(cont)
             if cut is None or cut.is_empty():
                 break
+            # Text past a wide blank is not more of the value (a watermark, a QR code's caption); a list
+            # set out across its row (电子天平    砝码) keeps what lies within its first line's reach.
+            end, row = self._wide_gap(cut), self.layout.rows[cut.row]
+            if end < cut.end and (not is_list or row.chars[end].x0 > reach + WIDE_GAP * row.height):
+                cut = Span(cut.row, cut.start, end)
             if not is_list and (ENUMERATED.match(self.layout.text(cut)) or cut.row in self._list_rows_above()):
                 break  # a list's item (numbered, or above its centred label) is no more of a text
             if not is_list and self._beside_a_label(cut):
@@ -329,6 +351,8 @@ class Extractor:
         right = self._value_right(hit)
         if fs.kind not in LISTS and fs.kind not in validators.RANGE_KINDS:
             right = Span(right.row, right.start, self._wide_gap(right))
+        if self._far_along(hit, right) and (under := self._aligned_below(fs, hit)):
+            return under  # labels above their values: what stands far along the label's row is another column's
         reading = self._read(fs, right, self.layout.x_range(hit.span)[0])
         if reading:
             return reading, right

@@ -382,3 +382,54 @@ def test_a_validity_label_centred_on_its_two_lines_takes_both_and_the_employer_n
     assert (fields["valid_from"].value, fields["valid_until"].value) == ("2022-09-23", "2027-09-22")
     assert fields["employer"].value == "苏州市计量测试院"
     assert not [w for w in warnings if "employer" in w], "the date is not the employer's, not even cut off it"
+
+
+def test_labels_above_values_take_the_value_below_not_text_far_along_the_labels_row() -> None:
+    # A booklet's page: labels above their values; far along 姓名's row stands the next column's spaced
+    # label with its value between its pieces (性 男 别), read as one box 性男别.
+    p = page(
+        box("中华人民共和国注册计量师注册证", 300, 20),
+        box("姓名", 100, 150),
+        box("性男别", 420, 150),
+        box("吕东成", 102, 190),
+        box("注册编号", 100, 250),
+        box("浙ZJ2020-1406", 102, 290),
+    )
+    v = values(DocType.REGISTRATION_CERTIFICATE, p)
+    assert v["name"] == "吕东成"
+    assert v["cert_number"] == "浙ZJ2020-1406"
+
+
+def test_text_far_along_a_continuation_row_joins_neither_a_list_nor_an_address() -> None:
+    # An e-certificate card: the QR code's caption (扫码核验) stands far right, level with an item; a
+    # tilted watermark's piece far right of an address's second line.
+    card = page(
+        box("计量检定员证", 300, 20),
+        box("考核项目：（1）血压计", 60, 100),
+        box("（2）百分表", 250, 140),
+        box("（3）压力变送器", 250, 180),
+        box("扫码核验", 900, 182),
+        box("（4）燃气表", 250, 220),
+        box("有效期限至：2025年9月19日", 60, 300),
+    )
+    assert values(DocType.VERIFIER_CERTIFICATE, card)["items"] == ["血压计", "百分表", "压力变送器", "燃气表"]
+    across = page(
+        box("计量检定员证", 300, 20),
+        box("考核项目：电子天平", 60, 100),
+        box("砝码", 500, 100),
+        box("压力表", 205, 140),
+        box("水表", 500, 140),
+        box("有效期限至：2025年9月19日", 60, 300),
+    )
+    assert values(DocType.VERIFIER_CERTIFICATE, across)["items"] == ["电子天平", "砝码", "压力表", "水表"]
+    id_front = page(
+        box("姓名", 60, 60),
+        box("张三", 160, 60),
+        box("住址", 60, 210),
+        box("江苏省苏州市吴江区松陵镇", 160, 210),
+        box("人民路100号", 160, 250),
+        box("护校", 900, 250),  # a watermark misread
+        box("公民身份号码", 60, 330),
+        box(ID, 300, 330),
+    )
+    assert values(DocType.ID_CARD_FRONT, id_front)["address"] == "江苏省苏州市吴江区松陵镇人民路100号"

@@ -513,6 +513,8 @@ class Extractor:
                 if k not in fields:
                     fields[k] = ExtractedField(v, conf, bbox)
             warnings.extend(reading.warnings)
+        if "birth_date" in self.spec.keys:
+            warnings.extend(validators.agree(fields))
         # A field that was found after all is not missing (a range label can fill a single-date field).
         warnings = [w for w in warnings if not (w.startswith("missing_field: ") and w.split(": ", 1)[1] in fields)]
         return fields, warnings + low_confidence_warnings(fields)

@@ -14,6 +14,7 @@ value that still fails is kept, with a warning and its certainty lowered, never 
     text          (employers) as address                             …and at a date run on inside it
     ethnicity     one of the 56 groups                                 after the group's name (汉住址)
     date…         a year from 1950 to 2100; a range that runs forward
+    birth_date    the date inside a valid ID number on the same document (`agree`)
 
 The other kinds validate in their readers (`ocr.fields`): an ID number by its GB 11643 check digit,
 a date by existing, gender, level and categories by their closed vocabularies, a phone by its shape.
@@ -33,7 +34,8 @@ from huren.bureaus import (
     STAMP_WORDS,
     TRUNCATED_AUTHORITY_ENDINGS,
 )
-from huren.domain import FieldValueType
+from huren.domain import ExtractedField, FieldValueType
+from huren.normalize import id_number_valid
 from ocr.overlays import remove_phrases
 
 CUT_CERTAINTY = 0.95  # a value cut back to its valid part: most likely right, but not as read
@@ -373,3 +375,36 @@ def check_range(start: FieldValueType, end: FieldValueType) -> Verdict:
     if isinstance(start, str) and isinstance(end, str) and start and end and end <= start:
         return Verdict(None, 0.5, ["date_range_reversed"], valid=False)
     return Verdict(None)
+
+
+AGREED_CERTAINTY = 0.9  # a birth date taken from the ID number beside it: its digits, not the date as printed
+
+
+def birth_date_of(id_number: FieldValueType) -> str | None:
+    """The birth date an ID number carries (digits 7–14), when its check character holds."""
+    if not isinstance(id_number, str) or not id_number_valid(id_number):
+        return None
+    try:
+        return date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14])).isoformat()
+    except ValueError:
+        return None
+
+
+def agree(fields: dict[str, ExtractedField]) -> list[str]:
+    """Fields of one document that must agree: a birth date read against the valid ID number beside it.
+
+    A birth date that differs (a date read from elsewhere on the page, a misread digit) or was not
+    found is the ID number's, with less certainty and a warning: never a clean read."""
+    id_field = fields.get("id_number")
+    carried = birth_date_of(id_field.value) if id_field is not None else None
+    if id_field is None or carried is None:
+        return []
+    read = fields.get("birth_date")
+    if read is not None and read.value == carried:
+        return []
+    certainty = id_field.confidence * AGREED_CERTAINTY
+    if read is None:
+        fields["birth_date"] = ExtractedField(carried, certainty, None)
+        return ["birth_date_from_id_number: birth_date"]
+    fields["birth_date"] = ExtractedField(carried, min(certainty, read.confidence), read.bbox)
+    return ["birth_date_disagrees_with_id_number: birth_date"]

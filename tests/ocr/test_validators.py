@@ -172,3 +172,28 @@ def test_a_label_the_spec_does_not_know_is_cut_from_the_authority_and_a_date_fro
     assert values["employer"] == "苏州市计量测试院"
     assert values["issuing_authority"] == "江苏省市场监督管理局"
     assert {w.split(": ")[1] for w in warnings if w.startswith("value_cut")} == {"employer", "issuing_authority"}
+
+
+def test_a_birth_date_that_disagrees_with_the_id_number_is_the_numbers_with_a_warning() -> None:
+    # The 出生 row misread (1978471月20): the only date left on the page is another document's.
+    number = "32272819780720845" + id_check_digit("32272819780720845")
+    lines = [
+        box("姓名", 60, 60),
+        box("金林俊", 160, 60),
+        box("出", 60, 160),
+        box("1978471月20", 160, 160),
+        box("公民身份号码", 60, 330),
+        box(number, 300, 330),
+        box("2013.09.22-2033.09.22", 60, 500),
+    ]
+    values, confidence, warnings = extract(DocType.ID_CARD_FRONT, *lines)
+    assert values["birth_date"] == "1978-07-20"
+    assert confidence["birth_date"] < 0.95 and "birth_date_disagrees_with_id_number: birth_date" in warnings
+    # Read right, it stays as read; with an ID number that fails its check, nothing is taken from it.
+    values, confidence, warnings = extract(
+        DocType.ID_CARD_FRONT, *lines[:2], box("出生1978年7月20日", 60, 160), *lines[4:6]
+    )
+    assert values["birth_date"] == "1978-07-20" and not [w for w in warnings if "birth_date" in w]
+    bad = number[:-1] + ("0" if number[-1] != "0" else "1")
+    values, _, warnings = extract(DocType.ID_CARD_FRONT, *lines[:4], box("公民身份号码", 60, 330), box(bad, 300, 330))
+    assert values.get("birth_date") != "1978-07-20" and not any(w.startswith("birth_date_") for w in warnings)

@@ -359,6 +359,7 @@ def reread(
         if readings:
             out.append(max(readings, key=lambda r: _worth(r, readings)))
     out.extend(_found_under(engine, image, overlays, out))
+    out.extend(_read_beside(engine, image, overlays, out))
     return out, overlays
 
 
@@ -449,6 +450,37 @@ def _found_under(engine: object, image: np.ndarray, overlays: list[Overlay], lin
         line = strip_overlay(TextLine(text, b, float(confidence), char_x))
         if line is not None and _coverage(line.bbox, found) < 0.3:
             found.append(line)
+    return found
+
+
+def _read_beside(engine: object, image: np.ndarray, overlays: list[Overlay], lines: list[TextLine]) -> list[TextLine]:
+    """A stamp as dark as the print (样本 in a frame) can hide a whole line from the detector, washed or
+    not: a line whose row a tinted overlay crosses and that has only blank after it up to the overlay
+    (a label with its value gone) is followed by a crop of that blank, recognised without detection."""
+    found: list[TextLine] = []
+    right_end = max((ln.bbox[2] for ln in lines), default=0.0)
+    overlay_keys = [_FILLER.sub("", squash(o.text)) for o in overlays if o.text]
+    for o in overlays:
+        if o.why != "tint":
+            continue
+        for line in lines:
+            h = line.height
+            if _overlap(line.bbox, o.bbox)[1] < 0.5 * h or line.bbox[2] >= o.bbox[0]:
+                continue
+            row = [ln for ln in lines if ln is not line and _overlap(line.bbox, ln.bbox)[1] > 0.5 * min(h, ln.height)]
+            reach = min(float(image.shape[1]), max(right_end, o.bbox[2] + 2 * h))  # the line may run on past it
+            nxt = min((ln.bbox[0] for ln in row if ln.bbox[0] >= line.bbox[2]), default=reach)
+            if nxt <= o.bbox[0]:
+                continue  # the blank after the line ends before the overlay: nothing hidden there
+            band = (line.bbox[2] + 0.5 * h, line.bbox[1], nxt - BAND_PAD * h, line.bbox[3])
+            if band[2] - band[0] < 2 * h or _coverage(band, [*lines, *found]) > 0.3:
+                continue
+            again = _read_band(engine, image, band, h)
+            if again is None or again.confidence < 0.5 or len(_FILLER.sub("", squash(again.text))) < 2:
+                continue
+            if any(_shares(_FILLER.sub("", squash(again.text)), k) for k in overlay_keys):
+                continue  # the overlay read again
+            found.append(again)
     return found
 
 

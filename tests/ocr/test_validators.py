@@ -197,3 +197,16 @@ def test_a_birth_date_that_disagrees_with_the_id_number_is_the_numbers_with_a_wa
     bad = number[:-1] + ("0" if number[-1] != "0" else "1")
     values, _, warnings = extract(DocType.ID_CARD_FRONT, *lines[:4], box("公民身份号码", 60, 330), box(bad, 300, 330))
     assert values.get("birth_date") != "1978-07-20" and not any(w.startswith("birth_date_") for w in warnings)
+
+
+def test_a_range_whose_end_is_unreadable_keeps_its_start_as_the_start_and_warns() -> None:
+    from ocr.fields import read_date_range
+
+    keys = ("valid_from", "valid_until")
+    hidden = read_date_range("二〇二二年三月十九日至二七年二月十八日", keys)  # a stamp over 二〇二七
+    assert hidden is not None and hidden.values == {"valid_from": "2022-03-19"}
+    assert hidden.certainty < 0.9 and hidden.warnings == ["date_range_end_unread: valid_until"]
+    lone = read_date_range("2026年8月26日", keys)  # 有效期 2026年8月26日: where it ends
+    assert lone is not None and lone.values == {"valid_until": "2026-08-26"} and not lone.warnings
+    whole = read_date_range("2022.03.19-2027.03.18", keys)
+    assert whole is not None and whole.values == {"valid_from": "2022-03-19", "valid_until": "2027-03-18"}

@@ -64,12 +64,14 @@ def _boxes_in_band(image: np.ndarray, x0: float, x1: float, y0: float, y1: float
         border = frame[y : y + hh, x : x + w]
         # A tick that pokes out of its box (up and to the right) lengthens the outline there: the top
         # and right edges are looked for that much further in, and what they close must be square.
-        reach = abs(hh - w) + 2 + max(w, hh) // 5
+        reach = min(abs(hh - w) + 2 + max(w, hh) // 5, w, hh)
         rows, cols = border.mean(axis=1), border.mean(axis=0)
-        top = next((i for i in range(reach) if rows[i] >= 0.6), None)
-        right = next((w - 1 - i for i in range(reach) if cols[w - 1 - i] >= 0.6), None)
+        top_edge = next((i for i in range(reach) if rows[i] >= 0.6), None)
+        right_edge = next((w - 1 - i for i in range(reach) if cols[w - 1 - i] >= 0.6), None)
         edges = [max(rows[-1], rows[-2]), max(cols[0], cols[1])]
-        if top is None or right is None or min(edges) < 0.6 or not 0.8 < (right + 1) / (hh - top) < 1.25:
+        if top_edge is None or right_edge is None or min(edges) < 0.6:
+            continue  # not a closed outline
+        if not 0.8 < (right_edge + 1) / (hh - top_edge) < 1.25:
             continue  # not a closed square outline
         if any(b.x0 - 2 <= left + x and left + x + w <= b.x1 + 2 for b in boxes):
             continue  # the inside edge of a box already found

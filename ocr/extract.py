@@ -306,6 +306,8 @@ class Extractor:
             return None
         for key, value in reading.values.items():
             verdict = validators.check(fs.kind, key, value, self._labels)
+            if verdict.value == []:
+                return None  # a list of nothing but strays is no list
             reading.values[key] = verdict.value
             reading.certainty *= verdict.certainty
             reading.warnings.extend(verdict.warnings)

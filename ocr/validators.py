@@ -11,6 +11,8 @@ value that still fails is kept, with a warning and its certainty lowered, never 
                   — one ending in …公安 or …市场监督 is truncated     ending, the last complete suffix
     cert_number   the provinces' shapes: [沪苏浙][letters][kind]digits  a date stuck on, Han text after digits
     address       does not end in a label, overlay or stamp word     those words at its end
+                  (doubted: an odd ending, a house number without 号)
+    items         no label, overlay or stamp words among them         those entries dropped
     text          (employers) as address                             …and at a date run on inside it
     ethnicity     one of the 56 groups                                 after the group's name (汉住址)
     date…         a year from 1950 to 2100; a range that runs forward
@@ -145,8 +147,12 @@ def _cut_latin_tail(value: str, _: Sequence[str]) -> str:
     return _LATIN_TAIL.sub("", value)
 
 
+# A house number with no 号 after a road's or lane's name (…复兴路855弄12): its end was lost.
+_BARE_NUMBER = re.compile(r"(?:路|街|巷|弄|道)\d+$")
+
+
 def _unusual_address_end(value: str) -> bool:
-    return _ADDRESS_END.search(value) is None
+    return _ADDRESS_END.search(value) is None or _BARE_NUMBER.search(value) is not None
 
 
 def _plausible_date(value: str) -> bool:
@@ -344,8 +350,35 @@ TRUNCATED = Doubt(_truncated_authority, "authority_truncated", 0.5)
 RANGE_KINDS = frozenset({"date_range", "date_range_id"})
 
 
+def _stray_item(item: str, labels: Sequence[str]) -> bool:
+    """An entry that is no item: a label's, an overlay's or a stamp's words, or a copy mark inside it."""
+    return item in labels or item in OVERLAY_WORDS or item in STAMP_WORDS or remove_phrases(item) != item
+
+
+def _odd_item(item: str) -> bool:
+    """An item no instrument's name looks like: one character, or no Chinese at all."""
+    return len(item) < 2 or re.search(rf"[{_HAN}]", item) is None
+
+
+def check_items(key: str, items: list[str], labels: Sequence[str] = ()) -> Verdict:
+    """A list of items: strays (a label, a copy mark, a stamp's words) dropped from it; an odd entry
+    kept, with a warning and less certainty."""
+    kept = [item for item in items if not _stray_item(item, labels)]
+    verdict = Verdict(kept)
+    if len(kept) < len(items):
+        dropped = "、".join(item for item in items if item not in kept)
+        verdict = Verdict(kept, CUT_CERTAINTY, [f"value_cut: {key}: {dropped}"], valid=bool(kept))
+    if any(_odd_item(item) for item in kept):
+        verdict.certainty *= 0.6
+        verdict.warnings.append(f"item_unusual: {key}")
+        verdict.valid = False
+    return verdict
+
+
 def check(kind: str, key: str, value: FieldValueType, labels: Sequence[str] = ()) -> Verdict:
     """The value as its kind allows it: whole, cut back, or kept with a warning and less certainty."""
+    if kind == "items" and isinstance(value, list):
+        return check_items(key, [str(item) for item in value], labels)
     rule = RULES.get(kind)
     if rule is None or not isinstance(value, str) or not value:
         return Verdict(value)

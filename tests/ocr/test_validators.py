@@ -210,3 +210,28 @@ def test_a_range_whose_end_is_unreadable_keeps_its_start_as_the_start_and_warns(
     assert lone is not None and lone.values == {"valid_until": "2026-08-26"} and not lone.warnings
     whole = read_date_range("2022.03.19-2027.03.18", keys)
     assert whole is not None and whole.values == {"valid_from": "2022-03-19", "valid_until": "2027-03-18"}
+
+
+def test_items_lose_their_strays_and_an_odd_one_is_doubted() -> None:
+    cut = check("items", "items", ["电子天平", "复印无效", "压力表", "样本"])
+    assert cut.value == ["电子天平", "压力表"] and cut.valid
+    assert cut.certainty < 1.0 and cut.warnings == ["value_cut: items: 复印无效、样本"]
+    labelled = check("items", "items", ["电子天平", "有效期限"], ["有效期限", "姓名"])
+    assert labelled.value == ["电子天平"] and labelled.warnings
+    odd = check("items", "items", ["电子天平", "表"])
+    assert (
+        odd.value == ["电子天平", "表"]
+        and not odd.valid
+        and odd.certainty < 0.8
+        and odd.warnings == ["item_unusual: items"]
+    )
+    whole = check("items", "items", ["电子天平", "出租汽车计价器"])
+    assert whole.value == ["电子天平", "出租汽车计价器"] and whole.certainty == 1.0 and not whole.warnings
+
+
+def test_an_address_whose_house_number_lost_its_hao_is_doubted() -> None:
+    lost = check("address", "address", "江苏省南京市玄武区孝陵卫街道复兴路855弄12")
+    assert lost.value == "江苏省南京市玄武区孝陵卫街道复兴路855弄12" and lost.certainty < 1.0
+    assert lost.warnings == ["address_unusual_end: address"]
+    assert check("address", "address", "江苏省南京市玄武区孝陵卫街道复兴路855弄12号").warnings == []
+    assert check("address", "address", "上海市青浦区赵巷镇南汇村11组").warnings == []

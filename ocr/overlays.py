@@ -46,6 +46,7 @@ _STAMPS = re.compile(r"SPECIMEN|样本|样张|样证", re.IGNORECASE)
 _FILLER = re.compile(r"[\s·.,，。:：;；()（）\-—_*#]+")
 MIN_REPEATS = 3  # the same words this many times on a page are printed across it, not part of it
 TILT_DEGREES = 12.0  # a long box this far off the page's lines is laid over it
+SCRAP_CONFIDENCE = 0.8  # a slant's scrap is read less surely than this
 SLANT_HEIGHT = 2.0  # a tilted box this many times the page's typical line height is a long slant's upright box
 SHARED_SCORE = 66.0  # partial match (0–100) of two tilted boxes' texts that makes them one repeated overlay
 BAND_PAD = 0.3  # a line read again is cropped this many of its heights wider on either side
@@ -165,6 +166,16 @@ def find_overlays(lines: list[TextLine], tilts: list[float] | None = None) -> di
             repeated = any(j != i and _shares(keys[i], keys[j]) for j in tilted)
             tall = lines[i].height >= SLANT_HEIGHT * body  # a long slant's upright box: far taller than a line
             if repeated or overlay_share(lines[i].text) >= 0.3 or mark_piece(keys[i], tall):
+                found.setdefault(i, "tilt")
+        # Scraps of a slant the recogniser could not read (护, 用用, 校): a few characters, read unsure,
+        # in a tilted box far taller than the page's lines.  A seal's ring is set at the size of text.
+        for i, (line, tilt) in enumerate(zip(lines, tilts, strict=True)):
+            if (
+                abs(tilt) >= TILT_DEGREES
+                and 0 < len(_FILLER.sub("", squash(line.text))) <= 3
+                and line.confidence < SCRAP_CONFIDENCE
+                and line.height >= SLANT_HEIGHT * body
+            ):
                 found.setdefault(i, "tilt")
     return found
 

@@ -307,6 +307,17 @@ def test_pieces_of_a_slanted_copy_mark_are_overlays_by_their_words_and_their_box
     # Two characters with one misread, in a box no taller than a line: too little to call an overlay.
     alone = [line("姓名金辉钟", 100, 100), line("有效期", 100, 200), slant("原代", 500, 700, height=H)]
     assert find_overlays(alone, [0.0, 0.0, 28.0]) == {}
+    # Scraps of a slant read unsure (护, 用用) in tall tilted boxes are overlays; a short tilted box
+    # or one read surely (a seal's characters) is not.
+    scraps = [
+        line("姓名金辉钟", 100, 100),
+        line("有效期", 100, 200),
+        TextLine("护", (300, 150, 500, 300), 0.45),
+        TextLine("用用", (600, 300, 800, 450), 0.6),
+        TextLine("监督", (600, 600, 660, 630), 0.5),
+        TextLine("局", (700, 600, 800, 750), 0.97),
+    ]
+    assert set(find_overlays(scraps, [0.0, 0.0, 30.0, -25.0, 30.0, 30.0])) == {2, 3}
 
 
 def test_a_line_a_dark_stamp_hid_from_the_detector_is_read_from_the_blank_beside_its_label(

@@ -82,9 +82,20 @@ def _spec_labels(spec: DocSpec) -> set[str]:
     return {label for fs in spec.fields for label in fs.labels} | set(spec.stop_labels) | set(spec.filler_labels)
 
 
+# A mark the recogniser reads between a spaced label's characters (性 ☑ 别: a cell's rule or speck).
+SPACED_MARKS = "☑☐□■√✓✔☒|｜"
+_SPACED = f"[{re.escape(SPACED_MARKS)}]?"
+
+
 def _label_pattern(spec: DocSpec) -> re.Pattern[str]:
-    labels = _spec_labels(spec)
-    return re.compile("|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True)), re.IGNORECASE)
+    labels = sorted(_spec_labels(spec), key=len, reverse=True)
+    return re.compile(
+        "|".join(re.escape(x) if x.isascii() else _SPACED.join(map(re.escape, x)) for x in labels), re.IGNORECASE
+    )
+
+
+def _unmarked(label: str) -> str:
+    return label.translate({ord(ch): None for ch in SPACED_MARKS})
 
 
 class Extractor:
@@ -98,7 +109,9 @@ class Extractor:
         self._labels = tuple(sorted(lb for lb in _spec_labels(spec) if len(lb) >= 2 and not lb.isascii()))
         self._synonyms = {label.lower(): i for i, fs in enumerate(spec.fields) for label in fs.labels}
         self._label_prefix = re.compile(f"^(?:{labels.pattern})+")
-        self.hits = [LabelHit(span, m.group()) for span, m in self.layout.find(labels) if not self._is_title(span)]
+        self.hits = [
+            LabelHit(span, _unmarked(m.group())) for span, m in self.layout.find(labels) if not self._is_title(span)
+        ]
         self._claimed: set[int] | None = None
         self.by_row: dict[int, list[LabelHit]] = {}
         for hit in self.hits:

@@ -433,3 +433,20 @@ def test_text_far_along_a_continuation_row_joins_neither_a_list_nor_an_address()
         box(ID, 300, 330),
     )
     assert values(DocType.ID_CARD_FRONT, id_front)["address"] == "江苏省苏州市吴江区松陵镇人民路100号"
+
+
+def test_a_spaced_label_with_a_mark_read_between_its_characters_is_still_a_label() -> None:
+    # 性　别 in a form's cell, a rule's speck read between its characters as a tick box.
+    p = page(
+        box("注册计量师注册资质跨区域互认申请表", 300, 20),
+        box("姓名", 100, 150),
+        box("莫家", 300, 150),
+        box("学历", 600, 150),
+        box("硕士研究生", 800, 150),
+        box("职称", 100, 200),
+        box("工程师", 300, 200),
+        box("性☑别", 600, 200),
+        box("男", 800, 200),
+    )
+    v = values(DocType.APPLICATION_FORM, p)
+    assert (v["gender"], v["title"], v["education"]) == ("男", "工程师", "硕士研究生")

@@ -49,7 +49,6 @@ TILT_DEGREES = 12.0  # a long box this far off the page's lines is laid over it
 SCRAP_CONFIDENCE = 0.8  # a slant's scrap is read less surely than this
 SLANT_HEIGHT = 2.0  # a tilted box this many times the page's typical line height is a long slant's upright box
 SHARED_SCORE = 66.0  # partial match (0–100) of two tilted boxes' texts that makes them one repeated overlay
-TINT_PRINT_SHARE = 0.15  # a character with less of its strokes as dark as the print than this is an overlay's
 BAND_PAD = 0.3  # a line read again is cropped this many of its heights wider on either side
 REREAD_CONFIDENCE_DROP = 0.1  # a second reading of a line this much less sure than the first is not the line
 
@@ -330,8 +329,6 @@ def reread(
     engine: object, image: np.ndarray, lines: list[TextLine], tilts: list[float]
 ) -> tuple[list[TextLine], list[Overlay]]:
     """Separate overlays from the page's lines and read again the lines they cross (`engine` is an `OcrEngine`)."""
-    # An overlay's grey characters taken into a line's box, even where the overlay itself was not found.
-    lines = [without_tinted_ends(image, line) for line in lines]
     found = find_overlays(lines, tilts)
     overlays = [
         Overlay(lines[i].text, lines[i].bbox, "tilt" if abs(tilts[i]) >= TILT_DEGREES else why)
@@ -371,55 +368,10 @@ def reread(
             again = None
         readings = [r for r in (stripped, again) if r is not None]
         if readings:
-            out.append(without_tinted_ends(image, max(readings, key=lambda r: _worth(r, readings))))
+            out.append(max(readings, key=lambda r: _worth(r, readings)))
     out.extend(_found_under(engine, image, overlays, out))
     out.extend(_read_beside(engine, image, overlays, out))
     return out, overlays
-
-
-def without_tinted_ends(image: np.ndarray, line: TextLine) -> TextLine:
-    """The line without characters at its ends drawn only in an overlay's grey: a slanted copy mark's
-    character the detector took into the line's box (此 before an address's second line, 使用 after
-    a number).  A character is the overlay's when almost none of its ink is as dark as the print
-    (`wash`); coloured print (an ID card's blue labels) and thin digits keep theirs."""
-    import cv2
-
-    text, centres = line.text, line.char_x
-    if not centres or len(centres) != len(text) or len(text) < 3:
-        return line
-    x0, y0 = max(0, int(line.bbox[0])), max(0, int(line.bbox[1]))
-    crop = image[y0 : int(line.bbox[3]) + 1, x0 : int(line.bbox[2]) + 1]
-    if crop.size == 0 or crop.ndim != 3:
-        return line
-    grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    counts = grey_counts(grey)
-    ink, paper = percentile_u8(counts, 3), percentile_u8(counts, 90)
-    if paper - ink < 40:
-        return line  # no telling grey from ink on a dark or faded line
-    printed = wash(crop)[:, :, 0] < 255
-    inked = grey < paper - 0.25 * (paper - ink)
-    pitch = float(np.median(np.diff(centres))) if len(centres) > 1 else line.height
-    faint = []
-    for ch, c in zip(text, centres, strict=True):
-        a, b = max(0, int(c - 0.4 * pitch) - x0), max(0, int(c + 0.4 * pitch) - x0)
-        strokes = int(inked[:, a:b].sum())
-        faint.append(ch.isspace() or (strokes > 0 and printed[:, a:b].sum() < TINT_PRINT_SHARE * strokes))
-    start, end = 0, len(text)
-    while start < end and faint[start]:
-        start += 1
-    while end > start and faint[end - 1]:
-        end -= 1
-    kept = text[start:end]
-    if (start, end) == (0, len(text)) or len(_FILLER.sub("", kept)) < 2:
-        return line
-    char_x = centres[start:end]
-    box = (
-        max(line.bbox[0], char_x[0] - pitch / 2),
-        line.bbox[1],
-        min(line.bbox[2], char_x[-1] + pitch / 2),
-        line.bbox[3],
-    )
-    return TextLine(kept, box, line.confidence, char_x)
 
 
 def _band(line: TextLine, level: list[BBox], lines: list[TextLine]) -> BBox:

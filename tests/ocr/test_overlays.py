@@ -22,7 +22,6 @@ from ocr.overlays import (
     strip_overlay,
     tinted_regions,
     without_overlays,
-    without_tinted_ends,
 )
 from ocr.pipeline import extract_page
 from ocr.reader import read_image
@@ -343,29 +342,3 @@ def test_a_line_a_dark_stamp_hid_from_the_detector_is_read_from_the_blank_beside
     found = TextLine(value, (280.0, 730.0, 973.0, 775.0), 0.98)
     lines, _ = reread(_BandReader("样本", 0.95), image, [*employer, label, found], [0.0] * 4)
     assert [ln.text for ln in lines] == [*(ln.text for ln in employer), "有效期限", value]
-
-
-def _printed_line(parts: list[tuple[str, tuple[int, int, int]]]) -> tuple[np.ndarray, TextLine]:
-    """One line drawn part by part in the given colours, read whole with each character's centre."""
-    image = Image.new("RGB", (1000, 120), (245, 244, 238))
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(FONT, 44, index=2)
-    x, text, centres = 40.0, "", []
-    for part, colour in parts:
-        for ch in part:
-            width = font.getlength(ch)
-            draw.text((x, 30), ch, font=font, fill=colour)
-            text, centres, x = text + ch, [*centres, x + width / 2], x + width
-    line = TextLine(text, (30.0, 25.0, x + 10, 95.0), 0.97, centres)
-    return cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2BGR), line
-
-
-def test_an_overlays_grey_characters_at_a_lines_ends_are_cut_off_its_own_print_is_not() -> None:
-    black, grey, blue = (25, 25, 25), (165, 165, 165), (60, 110, 190)
-    image, merged = _printed_line([("此", grey), ("渎镇东港村10组75号", black), ("使用", grey)])
-    trimmed = without_tinted_ends(image, merged)
-    assert trimmed.text == "渎镇东港村10组75号"
-    assert trimmed.bbox[0] > merged.bbox[0] + 20 and trimmed.bbox[2] < merged.bbox[2] - 60
-    assert trimmed.char_x is not None and len(trimmed.char_x) == len(trimmed.text)
-    image, own = _printed_line([("住址", blue), ("东港村10组71", black)])  # blue labels, a thin 1 at the end
-    assert without_tinted_ends(image, own).text == "住址东港村10组71"

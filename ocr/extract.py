@@ -25,6 +25,7 @@ AS_READ = {"name"}  # kinds whose characters are never changed to simplified for
 SEPARATORS = set("、,，;；/")
 LISTS = {"items", "categories"}
 WIDE_GAP = 3.0  # row heights of blank between two characters that no single value spans (lists aside)
+FAR_ALONG = 5.0  # row heights of blank after a label past which its row's text is another column's
 # Latin words with no digit beside a Chinese label: its English gloss (生效日期 Date of Registration), not a value.
 GLOSS = re.compile(r"[A-Za-z][A-Za-z .,'/&()\-]*")
 ENUMERATED = re.compile(r"^\s*(?:[(（]?\d{1,2}[)）.、．]|[①-⑳]|[一二三四五六七八九十]、)")
@@ -157,11 +158,12 @@ class Extractor:
         return span.end
 
     def _far_along(self, hit: LabelHit, right: Span) -> bool:
-        """The text beside a label starts only after a wide blank (`WIDE_GAP` row heights)."""
+        """The text beside a label starts only after a blank wider than a table's cells leave (`FAR_ALONG`)."""
         if right.is_empty():
             return False
         row = self.layout.rows[right.row]
-        return row.chars[right.start].x0 - self.layout.x_range(hit.span)[1] > WIDE_GAP * row.height
+        before = row.chars[right.start - 1].x1 if right.start > 0 else self.layout.x_range(hit.span)[1]
+        return row.chars[right.start].x0 - before > FAR_ALONG * row.height  # from the label or its sub-label
 
     def _aligned_below(self, fs: FieldSpec, hit: LabelHit) -> tuple[Reading, Span] | None:
         """A valid value in the cell right under the label, starting where the label starts."""
@@ -240,13 +242,20 @@ class Extractor:
 
     def _beside_a_label(self, span: Span) -> bool:
         """A row that stands level with a label on a row of its own, left of it: the label's value."""
-        row = self.layout.rows[span.row]
+
+        def box(s: Span) -> tuple[float, float]:  # the printed line's own band, not its row's
+            bbox = self.layout.lines[self.layout.rows[s.row].chars[s.start].line].bbox
+            return bbox[1], bbox[3]
+
+        y0, y1 = box(span)
         x0 = self.layout.x_range(span)[0]
         for r, hits in self.by_row.items():
-            other = self.layout.rows[r]
-            level = min(row.y1, other.y1) - max(row.y0, other.y0) >= 0.4 * min(row.height, other.height)
-            if r != span.row and level and any(self.layout.x_range(h.span)[1] <= x0 for h in hits):
-                return True
+            for h in hits:
+                if r == span.row or self.layout.x_range(h.span)[1] > x0:
+                    continue
+                ly0, ly1 = box(h.span)
+                if min(y1, ly1) - max(y0, ly0) >= 0.4 * min(y1 - y0, ly1 - ly0):
+                    return True
         return False
 
     def _items_above(self, span: Span, label_x0: float | None) -> list[Span]:

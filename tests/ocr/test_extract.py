@@ -450,3 +450,16 @@ def test_a_spaced_label_with_a_mark_read_between_its_characters_is_still_a_label
     )
     v = values(DocType.APPLICATION_FORM, p)
     assert (v["gender"], v["title"], v["education"]) == ("男", "工程师", "硕士研究生")
+
+
+def test_a_value_after_its_sub_label_is_beside_it_however_far_from_the_label() -> None:
+    # 原执业单位 | 单位名称 | value: the blank is counted from the sub-label, so the statement under the
+    # row (aligned with the label) is no value of it.
+    p = page(
+        box("注册计量师注册资质跨区域互认申请表", 300, 20),
+        box("原执业单位", 100, 150),
+        box("单位名称", 400, 150),
+        box("嘉善县计量检定测试所", 530, 150),
+        box("本人声明，上述填写的所有信息均真实", 100, 195),
+    )
+    assert values(DocType.APPLICATION_FORM, p)["former_employer"] == "嘉善县计量检定测试所"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from huren.domain import BBox, ExtractedField, FieldValueType, Page
+from huren.domain import BBox, ExtractedField, FieldValueType, Page, TextLine
 from huren.thresholds import low_confidence_warnings
 from ocr import overlays, validators
 from ocr.documents import DocSpec, FieldSpec
@@ -25,10 +25,52 @@ AS_READ = {"name"}  # kinds whose characters are never changed to simplified for
 SEPARATORS = set("、,，;；/")
 LISTS = {"items", "categories"}
 WIDE_GAP = 3.0  # row heights of blank between two characters that no single value spans (lists aside)
+FAR_ALONG = 5.0  # row heights of blank after a label past which its row's text is another column's
 # Latin words with no digit beside a Chinese label: its English gloss (生效日期 Date of Registration), not a value.
 GLOSS = re.compile(r"[A-Za-z][A-Za-z .,'/&()\-]*")
 ENUMERATED = re.compile(r"^\s*(?:[(（]?\d{1,2}[)）.、．]|[①-⑳]|[一二三四五六七八九十]、)")
 FIRST_ITEM = re.compile(r"^\s*(?:[(（]?[1１][)）.、．]|①|一、)")
+
+
+def _centres(line: TextLine) -> list[float]:
+    """Where each character of a line stands: the recogniser's centres, else its box spread evenly."""
+    if line.char_x and len(line.char_x) == len(line.text):
+        return line.char_x
+    weights = [2.0 if ord(ch) > 0x2E80 else 1.0 for ch in line.text]  # CJK twice as wide as ASCII
+    unit = (line.bbox[2] - line.bbox[0]) / max(1.0, sum(weights))
+    return [line.bbox[0] + unit * (sum(weights[:i]) + w / 2) for i, w in enumerate(weights)]
+
+
+def without_echoes(lines: list[TextLine]) -> list[TextLine]:
+    """Two boxes of one printed line that overlap read the characters they share twice (姓名李 / 李丽琴,
+    …至2026年 / 年09月21日): the second box's opening characters that stand inside the first box and
+    repeat its ending are dropped."""
+    out = list(lines)
+    for j, b in enumerate(out):
+        for a in out:
+            if a is b or not (a.bbox[0] < b.bbox[0] < a.bbox[2]):
+                continue
+            if min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1]) <= 0.5 * min(a.height, b.height):
+                continue
+            centres, ending = _centres(b), a.text.rstrip()
+            near = 0.5 * min(a.height, b.height)
+            echo = next(
+                (
+                    k
+                    for k in range(min(len(b.text), len(ending)), 0, -1)
+                    if ending.endswith(b.text[:k])
+                    and all(
+                        abs(c - t) <= near for c, t in zip(centres[:k], _centres(a)[len(ending) - k :], strict=False)
+                    )
+                ),
+                0,
+            )
+            if echo and b.text[echo:].strip():
+                x0 = (centres[echo - 1] + centres[echo]) / 2
+                char_x = b.char_x[echo:] if b.char_x and len(b.char_x) == len(b.text) else None
+                out[j] = b = TextLine(b.text[echo:], (x0, b.bbox[1], b.bbox[2], b.bbox[3]), b.confidence, char_x)
+                break
+    return out
 
 
 @dataclass(slots=True)
@@ -41,9 +83,20 @@ def _spec_labels(spec: DocSpec) -> set[str]:
     return {label for fs in spec.fields for label in fs.labels} | set(spec.stop_labels) | set(spec.filler_labels)
 
 
+# A mark the recogniser reads between a spaced label's characters (性 ☑ 别: a cell's rule or speck).
+SPACED_MARKS = "☑☐□■√✓✔☒|｜"
+_SPACED = f"[{re.escape(SPACED_MARKS)}]?"
+
+
 def _label_pattern(spec: DocSpec) -> re.Pattern[str]:
-    labels = _spec_labels(spec)
-    return re.compile("|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True)), re.IGNORECASE)
+    labels = sorted(_spec_labels(spec), key=len, reverse=True)
+    return re.compile(
+        "|".join(re.escape(x) if x.isascii() else _SPACED.join(map(re.escape, x)) for x in labels), re.IGNORECASE
+    )
+
+
+def _unmarked(label: str) -> str:
+    return label.translate({ord(ch): None for ch in SPACED_MARKS})
 
 
 class Extractor:
@@ -52,12 +105,14 @@ class Extractor:
     def __init__(self, spec: DocSpec, page: Page, layout: Layout | None = None) -> None:
         self.spec = spec
         self.page = page
-        self.layout = layout or Layout(overlays.without_overlays(page.lines))
+        self.layout = layout or Layout(without_echoes(overlays.without_overlays(page.lines)))
         labels = _label_pattern(spec)
         self._labels = tuple(sorted(lb for lb in _spec_labels(spec) if len(lb) >= 2 and not lb.isascii()))
         self._synonyms = {label.lower(): i for i, fs in enumerate(spec.fields) for label in fs.labels}
         self._label_prefix = re.compile(f"^(?:{labels.pattern})+")
-        self.hits = [LabelHit(span, m.group()) for span, m in self.layout.find(labels) if not self._is_title(span)]
+        self.hits = [
+            LabelHit(span, _unmarked(m.group())) for span, m in self.layout.find(labels) if not self._is_title(span)
+        ]
         self._claimed: set[int] | None = None
         self.by_row: dict[int, list[LabelHit]] = {}
         for hit in self.hits:
@@ -101,6 +156,23 @@ class Extractor:
             if chars[i].x0 - chars[i - 1].x1 > limit:
                 return i
         return span.end
+
+    def _far_along(self, hit: LabelHit, right: Span) -> bool:
+        """The text beside a label starts only after a blank wider than a table's cells leave (`FAR_ALONG`)."""
+        if right.is_empty():
+            return False
+        row = self.layout.rows[right.row]
+        before = row.chars[right.start - 1].x1 if right.start > 0 else self.layout.x_range(hit.span)[1]
+        return row.chars[right.start].x0 - before > FAR_ALONG * row.height  # from the label or its sub-label
+
+    def _aligned_below(self, fs: FieldSpec, hit: LabelHit) -> tuple[Reading, Span] | None:
+        """A valid value in the cell right under the label, starting where the label starts."""
+        found = self._read_below(fs, hit)
+        if found is None or not found[0].valid:
+            return None
+        x0 = self.layout.x_range(hit.span)[0]
+        aligned = abs(self.layout.x_range(found[1])[0] - x0) <= self.layout.rows[hit.span.row].height
+        return found if aligned else None
 
     def _columns(self, hit: LabelHit) -> tuple[float | None, float | None]:
         """Where this label's column ends on either side: midway to the labels beside it on its row.
@@ -149,16 +221,42 @@ class Extractor:
 
     def _continuations(self, span: Span, label_x0: float | None, is_list: bool = False) -> list[Span]:
         spans = []
+        reach = self.layout.x_range(span)[1] if not span.is_empty() else 0.0
         for cont in self.layout.continuation(span, label_x0=label_x0):
             if cont.row in self.by_row:
                 break  # a row with a label of its own is the next field, not more of this value
             cut = self._cut_at_label(cont)
             if cut is None or cut.is_empty():
                 break
+            # Text past a wide blank is not more of the value (a watermark, a QR code's caption); a list
+            # set out across its row (电子天平    砝码) keeps what lies within its first line's reach.
+            end, row = self._wide_gap(cut), self.layout.rows[cut.row]
+            if end < cut.end and (not is_list or row.chars[end].x0 > reach + WIDE_GAP * row.height):
+                cut = Span(cut.row, cut.start, end)
             if not is_list and (ENUMERATED.match(self.layout.text(cut)) or cut.row in self._list_rows_above()):
                 break  # a list's item (numbered, or above its centred label) is no more of a text
+            if not is_list and self._beside_a_label(cut):
+                break  # level with another field's label (centred on its two lines): that field's value
             spans.append(cut)
         return spans
+
+    def _beside_a_label(self, span: Span) -> bool:
+        """A row that stands level with a label on a row of its own, left of it: the label's value."""
+
+        def box(s: Span) -> tuple[float, float]:  # the printed line's own band, not its row's
+            bbox = self.layout.lines[self.layout.rows[s.row].chars[s.start].line].bbox
+            return bbox[1], bbox[3]
+
+        y0, y1 = box(span)
+        x0 = self.layout.x_range(span)[0]
+        for r, hits in self.by_row.items():
+            for h in hits:
+                if r == span.row or self.layout.x_range(h.span)[1] > x0:
+                    continue
+                ly0, ly1 = box(h.span)
+                if min(y1, ly1) - max(y0, ly0) >= 0.4 * min(y1 - y0, ly1 - ly0):
+                    return True
+        return False
 
     def _items_above(self, span: Span, label_x0: float | None) -> list[Span]:
         """A list's rows above its label's row, in its value column: a label centred on a merged cell
@@ -230,6 +328,8 @@ class Extractor:
             return None
         for key, value in reading.values.items():
             verdict = validators.check(fs.kind, key, value, self._labels)
+            if verdict.value == []:
+                return None  # a list of nothing but strays is no list
             reading.values[key] = verdict.value
             reading.certainty *= verdict.certainty
             reading.warnings.extend(verdict.warnings)
@@ -275,15 +375,23 @@ class Extractor:
         right = self._value_right(hit)
         if fs.kind not in LISTS and fs.kind not in validators.RANGE_KINDS:
             right = Span(right.row, right.start, self._wide_gap(right))
+        if self._far_along(hit, right) and (under := self._aligned_below(fs, hit)):
+            return under  # labels above their values: what stands far along the label's row is another column's
         reading = self._read(fs, right, self.layout.x_range(hit.span)[0])
         if reading:
             return reading, right
         beside_text = self.layout.text(right).strip()
         if not right.is_empty() and len(beside_text) > 2 and not GLOSS.fullmatch(beside_text):
             return None  # a value stood beside the label but was not one: the cell below is someone else's
-        for beside in self.layout.beside(hit.span):
-            cut = self._cut_at_label(beside)
-            if cut is not None and (reading := self._read(fs, cut)):
+        besides = [cut for b in self.layout.beside(hit.span) if (cut := self._cut_at_label(b)) is not None]
+        if fs.kind in validators.RANGE_KINDS and len(besides) >= 2:
+            # A label centred on its two lines (自 2022.09.23 / 有效期 / 至 2027.09.22): the range is both.
+            pair = sorted(besides[:2], key=lambda c: self.layout.rows[c.row].y0)
+            reading = self._reading(fs, "".join(self.layout.text(c, simplified=True) for c in pair))
+            if reading and all(k in reading.values for k in fs.keys):
+                return reading, pair[0]
+        for cut in besides:
+            if reading := self._read(fs, cut):
                 return reading, cut
         return self._read_below(fs, hit)
 
@@ -429,6 +537,8 @@ class Extractor:
                 if k not in fields:
                     fields[k] = ExtractedField(v, conf, bbox)
             warnings.extend(reading.warnings)
+        if "birth_date" in self.spec.keys:
+            warnings.extend(validators.agree(fields))
         # A field that was found after all is not missing (a range label can fill a single-date field).
         warnings = [w for w in warnings if not (w.startswith("missing_field: ") and w.split(": ", 1)[1] in fields)]
         return fields, warnings + low_confidence_warnings(fields)

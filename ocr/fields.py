@@ -121,13 +121,25 @@ def read_loose_date(text: str, keys: tuple[str, ...]) -> Reading | None:
     return _one(keys, value.isoformat(), 0.7)
 
 
+# After a range's first date: its separator and something more that no date could be read from.
+_UNREAD_END = re.compile(r"\s*(?:至|到|[-~—])\s*[0-9〇○零一二三四五六七八九十年月日.\-/]{2,}")
+
+
 def read_date_range(text: str, keys: tuple[str, ...]) -> Reading | None:
     """A validity range; a lone date after a validity label (有效期 2026年8月26日) is where it ends."""
     start, end, open_ended = n.parse_date_range(text)
     if start is None and end is None:
         return None
-    if start is not None and end is None and not open_ended and "起" not in text:
-        start, end = None, start
+    warnings: list[str] = []
+    certainty = 1.0
+    if start is not None and end is None and not open_ended:
+        dates = n.find_dates(text)
+        if _UNREAD_END.match(n.fold_width(text[dates[0][2] :] if dates else "")):
+            # 二〇二二年三月十九日至二七年…: the range's end is there but unreadable (a stamp over it).
+            warnings.append(f"date_range_end_unread: {keys[1]}")
+            certainty = 0.6
+        elif "起" not in text:
+            start, end = None, start
     values: dict[str, FieldValueType] = {}
     if start:
         values[keys[0]] = start.isoformat()
@@ -135,7 +147,7 @@ def read_date_range(text: str, keys: tuple[str, ...]) -> Reading | None:
         values[keys[1]] = end.isoformat()
     elif open_ended:
         values[keys[1]] = None
-    return Reading(values)
+    return Reading(values, warnings, certainty)
 
 
 def read_date_range_id(text: str, keys: tuple[str, ...]) -> Reading | None:

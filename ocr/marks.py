@@ -62,13 +62,16 @@ def _boxes_in_band(image: np.ndarray, x0: float, x1: float, y0: float, y1: float
         if not (0.25 * h <= w <= 1.3 * h and 0.25 * h <= hh <= 1.3 * h and 0.75 < w / hh < 1.33):
             continue
         border = frame[y : y + hh, x : x + w]
-        edges = [
-            max(border[0].mean(), border[1].mean()),
-            max(border[-1].mean(), border[-2].mean()),
-            max(border[:, 0].mean(), border[:, 1].mean()),
-            max(border[:, -1].mean(), border[:, -2].mean()),
-        ]
-        if min(edges) < 0.6:
+        # A tick that pokes out of its box (up and to the right) lengthens the outline there: the top
+        # and right edges are looked for that much further in, and what they close must be square.
+        reach = min(abs(hh - w) + 2 + max(w, hh) // 5, w, hh)
+        rows, cols = border.mean(axis=1), border.mean(axis=0)
+        top_edge = next((i for i in range(reach) if rows[i] >= 0.6), None)
+        right_edge = next((w - 1 - i for i in range(reach) if cols[w - 1 - i] >= 0.6), None)
+        edges = [max(rows[-1], rows[-2]), max(cols[0], cols[1])]
+        if top_edge is None or right_edge is None or min(edges) < 0.6:
+            continue  # not a closed outline
+        if not 0.8 < (right_edge + 1) / (hh - top_edge) < 1.25:
             continue  # not a closed square outline
         if any(b.x0 - 2 <= left + x and left + x + w <= b.x1 + 2 for b in boxes):
             continue  # the inside edge of a box already found
@@ -125,14 +128,13 @@ def _states(layout: Layout, page: Page, seen: list[tuple[str, Span]]) -> list[bo
         height = ly1 - ly0
         starts = [layout.x_range(seen[i][1])[0] for i in members]
         boxes = _boxes_in_band(page.image, min(starts) - 2.5 * height, lx1 + height, ly0, ly1)
-        for box in boxes:
-            # The option a box belongs to is the first whose text begins right of the box; OCR that
-            # dropped the box glyph puts that text's estimated start on the box itself.
-            after = [(x, i) for x, i in zip(starts, members, strict=True) if x >= box.x1 - 0.3 * height]
-            if after:
-                x, i = min(after)
-                if x - box.x1 < 2.0 * height and states[i] is None:
-                    states[i] = box.ticked
+        for x, i in zip(starts, members, strict=True):
+            # An option's box is the nearest one ending before its text begins (OCR that dropped the box
+            # glyph puts the text's estimated start on the box itself): a character shaped like a box
+            # (电, 回) further left, in the option before, is not it.
+            before = [box for box in boxes if box.x1 - 0.3 * height <= x and x - box.x1 < 2.0 * height]
+            if before and states[i] is None:
+                states[i] = max(before, key=lambda box: box.x1).ticked
     return states
 
 

@@ -46,6 +46,8 @@ _STAMPS = re.compile(r"SPECIMEN|样本|样张|样证", re.IGNORECASE)
 _FILLER = re.compile(r"[\s·.,，。:：;；()（）\-—_*#]+")
 MIN_REPEATS = 3  # the same words this many times on a page are printed across it, not part of it
 TILT_DEGREES = 12.0  # a long box this far off the page's lines is laid over it
+SCRAP_CONFIDENCE = 0.8  # a slant's scrap is read less surely than this
+SLANT_HEIGHT = 2.0  # a tilted box this many times the page's typical line height is a long slant's upright box
 SHARED_SCORE = 66.0  # partial match (0–100) of two tilted boxes' texts that makes them one repeated overlay
 BAND_PAD = 0.3  # a line read again is cropped this many of its heights wider on either side
 REREAD_CONFIDENCE_DROP = 0.1  # a second reading of a line this much less sure than the first is not the line
@@ -157,12 +159,52 @@ def find_overlays(lines: list[TextLine], tilts: list[float] | None = None) -> di
         # words in it, is laid over the page.
         tilted = [i for i, tilt in enumerate(tilts) if abs(tilt) >= TILT_DEGREES and len(squash(lines[i].text)) >= 2]
         keys = {i: _FILLER.sub("", squash(lines[i].text)) for i in tilted}
+        level = sorted(line.height for line, tilt in zip(lines, tilts, strict=True) if abs(tilt) < TILT_DEGREES)
+        body = level[len(level) // 2] if level else math.inf  # the page's own lines' height
         for i in tilted:
             # Repeats cut at different places by the page's edges or the print: `审核使用`, `核使用`.
             repeated = any(j != i and _shares(keys[i], keys[j]) for j in tilted)
-            if repeated or overlay_share(lines[i].text) >= 0.3:
+            tall = lines[i].height >= SLANT_HEIGHT * body  # a long slant's upright box: far taller than a line
+            if repeated or overlay_share(lines[i].text) >= 0.3 or mark_piece(keys[i], tall):
+                found.setdefault(i, "tilt")
+        # Scraps of a slant the recogniser could not read (护, 用用, 校): a few characters, read unsure,
+        # in a tilted box far taller than the page's lines.  A seal's ring is set at the size of text.
+        for i, (line, tilt) in enumerate(zip(lines, tilts, strict=True)):
+            if (
+                abs(tilt) >= TILT_DEGREES
+                and 0 < len(_FILLER.sub("", squash(line.text))) <= 3
+                and line.confidence < SCRAP_CONFIDENCE
+                and line.height >= SLANT_HEIGHT * body
+            ):
                 found.setdefault(i, "tilt")
     return found
+
+
+# What a copy mark's pieces are cut from: a slanted mark split by the detector into boxes of two or
+# three characters (此复 / 印件仅供 / 原代) matches no whole phrase, but each piece is part of one.
+_MARK_WORDS = (*_FIXED_MARKS, "再次复印无效", "复印件无效", "此件与原件一致", "本件与原件相符", "此复印件仅供")
+_MARK_OPENINGS = ("仅供", "仅限")  # 仅供…使用: what lies between varies, its ends do not
+_MARK_CLOSINGS = ("使用", "之用", "无效")
+
+
+def mark_piece(key: str, tall: bool = False) -> bool:
+    """A tilted box's text (filler removed) is a piece of a copy mark: part of one of its fixed words
+    (one character misread in three or more), or the opening or closing of 仅供…使用.  Two characters
+    with one misread (原代 for 原件) count only in a box as tall as a long slant's (`tall`)."""
+    key = re.sub(r"\d", "", key)
+    if len(key) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", key):
+        return False
+    if key.startswith(_MARK_OPENINGS) or key.endswith(_MARK_CLOSINGS):
+        return True
+    if any(key in word for word in _MARK_WORDS):
+        return True
+    if len(key) < 3 and not tall:
+        return False
+    return any(
+        sum(a != b for a, b in zip(key, word[i : i + len(key)], strict=True)) <= 1
+        for word in _MARK_WORDS
+        for i in range(len(word) - len(key) + 1)
+    )
 
 
 def without_overlays(lines: list[TextLine]) -> list[TextLine]:
@@ -328,6 +370,7 @@ def reread(
         if readings:
             out.append(max(readings, key=lambda r: _worth(r, readings)))
     out.extend(_found_under(engine, image, overlays, out))
+    out.extend(_read_beside(engine, image, overlays, out))
     return out, overlays
 
 
@@ -418,6 +461,37 @@ def _found_under(engine: object, image: np.ndarray, overlays: list[Overlay], lin
         line = strip_overlay(TextLine(text, b, float(confidence), char_x))
         if line is not None and _coverage(line.bbox, found) < 0.3:
             found.append(line)
+    return found
+
+
+def _read_beside(engine: object, image: np.ndarray, overlays: list[Overlay], lines: list[TextLine]) -> list[TextLine]:
+    """A stamp as dark as the print (样本 in a frame) can hide a whole line from the detector, washed or
+    not: a line whose row a tinted overlay crosses and that has only blank after it up to the overlay
+    (a label with its value gone) is followed by a crop of that blank, recognised without detection."""
+    found: list[TextLine] = []
+    right_end = max((ln.bbox[2] for ln in lines), default=0.0)
+    overlay_keys = [_FILLER.sub("", squash(o.text)) for o in overlays if o.text]
+    for o in overlays:
+        if o.why != "tint":
+            continue
+        for line in lines:
+            h = line.height
+            if _overlap(line.bbox, o.bbox)[1] < 0.5 * h or line.bbox[2] >= o.bbox[0]:
+                continue
+            row = [ln for ln in lines if ln is not line and _overlap(line.bbox, ln.bbox)[1] > 0.5 * min(h, ln.height)]
+            reach = min(float(image.shape[1]), max(right_end, o.bbox[2] + 2 * h))  # the line may run on past it
+            nxt = min((ln.bbox[0] for ln in row if ln.bbox[0] >= line.bbox[2]), default=reach)
+            if nxt <= o.bbox[0]:
+                continue  # the blank after the line ends before the overlay: nothing hidden there
+            band = (line.bbox[2] + 0.5 * h, line.bbox[1], nxt - BAND_PAD * h, line.bbox[3])
+            if band[2] - band[0] < 2 * h or _coverage(band, [*lines, *found]) > 0.3:
+                continue
+            again = _read_band(engine, image, band, h)
+            if again is None or again.confidence < 0.5 or len(_FILLER.sub("", squash(again.text))) < 2:
+                continue
+            if any(_shares(_FILLER.sub("", squash(again.text)), k) for k in overlay_keys):
+                continue  # the overlay read again
+            found.append(again)
     return found
 
 

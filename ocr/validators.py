@@ -11,9 +11,12 @@ value that still fails is kept, with a warning and its certainty lowered, never 
                   — one ending in …公安 or …市场监督 is truncated     ending, the last complete suffix
     cert_number   the provinces' shapes: [沪苏浙][letters][kind]digits  a date stuck on, Han text after digits
     address       does not end in a label, overlay or stamp word     those words at its end
+                  (doubted: an odd ending, a house number without 号)
+    items         no label, overlay or stamp words among them         those entries dropped
     text          (employers) as address                             …and at a date run on inside it
     ethnicity     one of the 56 groups                                 after the group's name (汉住址)
     date…         a year from 1950 to 2100; a range that runs forward
+    birth_date    the date inside a valid ID number on the same document (`agree`)
 
 The other kinds validate in their readers (`ocr.fields`): an ID number by its GB 11643 check digit,
 a date by existing, gender, level and categories by their closed vocabularies, a phone by its shape.
@@ -33,7 +36,8 @@ from huren.bureaus import (
     STAMP_WORDS,
     TRUNCATED_AUTHORITY_ENDINGS,
 )
-from huren.domain import FieldValueType
+from huren.domain import ExtractedField, FieldValueType
+from huren.normalize import id_number_valid
 from ocr.overlays import remove_phrases
 
 CUT_CERTAINTY = 0.95  # a value cut back to its valid part: most likely right, but not as read
@@ -143,8 +147,12 @@ def _cut_latin_tail(value: str, _: Sequence[str]) -> str:
     return _LATIN_TAIL.sub("", value)
 
 
+# A house number with no 号 after a road's or lane's name (…复兴路855弄12): its end was lost.
+_BARE_NUMBER = re.compile(r"(?:路|街|巷|弄|道)\d+$")
+
+
 def _unusual_address_end(value: str) -> bool:
-    return _ADDRESS_END.search(value) is None
+    return _ADDRESS_END.search(value) is None or _BARE_NUMBER.search(value) is not None
 
 
 def _plausible_date(value: str) -> bool:
@@ -342,8 +350,35 @@ TRUNCATED = Doubt(_truncated_authority, "authority_truncated", 0.5)
 RANGE_KINDS = frozenset({"date_range", "date_range_id"})
 
 
+def _stray_item(item: str, labels: Sequence[str]) -> bool:
+    """An entry that is no item: a label's, an overlay's or a stamp's words, or a copy mark inside it."""
+    return item in labels or item in OVERLAY_WORDS or item in STAMP_WORDS or remove_phrases(item) != item
+
+
+def _odd_item(item: str) -> bool:
+    """An item no instrument's name looks like: one character, or no Chinese at all."""
+    return len(item) < 2 or re.search(rf"[{_HAN}]", item) is None
+
+
+def check_items(key: str, items: list[str], labels: Sequence[str] = ()) -> Verdict:
+    """A list of items: strays (a label, a copy mark, a stamp's words) dropped from it; an odd entry
+    kept, with a warning and less certainty."""
+    kept = [item for item in items if not _stray_item(item, labels)]
+    verdict = Verdict(kept)
+    if len(kept) < len(items):
+        dropped = "、".join(item for item in items if item not in kept)
+        verdict = Verdict(kept, CUT_CERTAINTY, [f"value_cut: {key}: {dropped}"], valid=bool(kept))
+    if any(_odd_item(item) for item in kept):
+        verdict.certainty *= 0.6
+        verdict.warnings.append(f"item_unusual: {key}")
+        verdict.valid = False
+    return verdict
+
+
 def check(kind: str, key: str, value: FieldValueType, labels: Sequence[str] = ()) -> Verdict:
     """The value as its kind allows it: whole, cut back, or kept with a warning and less certainty."""
+    if kind == "items" and isinstance(value, list):
+        return check_items(key, [str(item) for item in value], labels)
     rule = RULES.get(kind)
     if rule is None or not isinstance(value, str) or not value:
         return Verdict(value)
@@ -373,3 +408,36 @@ def check_range(start: FieldValueType, end: FieldValueType) -> Verdict:
     if isinstance(start, str) and isinstance(end, str) and start and end and end <= start:
         return Verdict(None, 0.5, ["date_range_reversed"], valid=False)
     return Verdict(None)
+
+
+AGREED_CERTAINTY = 0.9  # a birth date taken from the ID number beside it: its digits, not the date as printed
+
+
+def birth_date_of(id_number: FieldValueType) -> str | None:
+    """The birth date an ID number carries (digits 7–14), when its check character holds."""
+    if not isinstance(id_number, str) or not id_number_valid(id_number):
+        return None
+    try:
+        return date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14])).isoformat()
+    except ValueError:
+        return None
+
+
+def agree(fields: dict[str, ExtractedField]) -> list[str]:
+    """Fields of one document that must agree: a birth date read against the valid ID number beside it.
+
+    A birth date that differs (a date read from elsewhere on the page, a misread digit) or was not
+    found is the ID number's, with less certainty and a warning: never a clean read."""
+    id_field = fields.get("id_number")
+    carried = birth_date_of(id_field.value) if id_field is not None else None
+    if id_field is None or carried is None:
+        return []
+    read = fields.get("birth_date")
+    if read is not None and read.value == carried:
+        return []
+    certainty = id_field.confidence * AGREED_CERTAINTY
+    if read is None:
+        fields["birth_date"] = ExtractedField(carried, certainty, None)
+        return ["birth_date_from_id_number: birth_date"]
+    fields["birth_date"] = ExtractedField(carried, min(certainty, read.confidence), read.bbox)
+    return ["birth_date_disagrees_with_id_number: birth_date"]

@@ -345,3 +345,121 @@ def test_a_misread_copy_mark_on_the_authoritys_row_stays_out_of_it() -> None:
     v = values(DocType.ID_CARD_BACK, p)
     assert v["issuing_authority"] == "苏州市公安局吴中分局"
     assert v["valid_until"] == "2027-12-23"
+
+
+def test_two_overlapping_boxes_of_one_line_do_not_read_their_shared_characters_twice() -> None:
+    # The detector cut one printed line into two boxes that overlap by a character: 姓名李 / 李丽琴,
+    # 2021年09月22日至2026年 / 年09月21日.  A name that doubles a character stays as printed.
+    p = page(
+        box("中华人民共和国注册计量师注册证", 300, 40),
+        box("姓名李", 100, 150),
+        box("李丽琴", 100 + 2 * H, 150),
+        box("有效期限", 100, 250),
+        box("2021年09月22日至2026年", 100 + 4.5 * H, 250),
+        box("年09月21日", 100 + 4.5 * H + 10 * H, 250),
+    )
+    v = values(DocType.REGISTRATION_CERTIFICATE, p)
+    assert v["name"] == "李丽琴"
+    assert (v["valid_from"], v["valid_until"]) == ("2021-09-22", "2026-09-21")
+    apart = page(box("中华人民共和国注册计量师注册证", 300, 40), box("姓名", 100, 150), box("李李丽", 100 + 3 * H, 150))
+    assert values(DocType.REGISTRATION_CERTIFICATE, apart)["name"] == "李李丽"
+
+
+def test_a_validity_label_centred_on_its_two_lines_takes_both_and_the_employer_neither() -> None:
+    # A ruled table: 有效期 stands level with the middle of 自2022.09.23 / 至2027.09.22, right under the
+    # employer's row; neither line is more of the employer.
+    p = page(
+        box("中华人民共和国注册计量师注册证", 300, 40),
+        box("所在单位", 100, 200),
+        box("苏州市计量测试院", 300, 200),
+        box("自2022.09.23", 300, 246),
+        box("有效期", 100, 262),
+        box("至2027.09.22", 300, 278),
+        box("发证机关", 100, 400),
+        box("江苏省市场监督管理局", 300, 400),
+    )
+    fields, warnings = extract_fields(BY_TYPE[DocType.REGISTRATION_CERTIFICATE], p)
+    assert (fields["valid_from"].value, fields["valid_until"].value) == ("2022-09-23", "2027-09-22")
+    assert fields["employer"].value == "苏州市计量测试院"
+    assert not [w for w in warnings if "employer" in w], "the date is not the employer's, not even cut off it"
+
+
+def test_labels_above_values_take_the_value_below_not_text_far_along_the_labels_row() -> None:
+    # A booklet's page: labels above their values; far along 姓名's row stands the next column's spaced
+    # label with its value between its pieces (性 男 别), read as one box 性男别.
+    p = page(
+        box("中华人民共和国注册计量师注册证", 300, 20),
+        box("姓名", 100, 150),
+        box("性男别", 420, 150),
+        box("吕东成", 102, 190),
+        box("注册编号", 100, 250),
+        box("浙ZJ2020-1406", 102, 290),
+    )
+    v = values(DocType.REGISTRATION_CERTIFICATE, p)
+    assert v["name"] == "吕东成"
+    assert v["cert_number"] == "浙ZJ2020-1406"
+
+
+def test_text_far_along_a_continuation_row_joins_neither_a_list_nor_an_address() -> None:
+    # An e-certificate card: the QR code's caption (扫码核验) stands far right, level with an item; a
+    # tilted watermark's piece far right of an address's second line.
+    card = page(
+        box("计量检定员证", 300, 20),
+        box("考核项目：（1）血压计", 60, 100),
+        box("（2）百分表", 250, 140),
+        box("（3）压力变送器", 250, 180),
+        box("扫码核验", 900, 182),
+        box("（4）燃气表", 250, 220),
+        box("有效期限至：2025年9月19日", 60, 300),
+    )
+    assert values(DocType.VERIFIER_CERTIFICATE, card)["items"] == ["血压计", "百分表", "压力变送器", "燃气表"]
+    across = page(
+        box("计量检定员证", 300, 20),
+        box("考核项目：电子天平", 60, 100),
+        box("砝码", 500, 100),
+        box("压力表", 205, 140),
+        box("水表", 500, 140),
+        box("有效期限至：2025年9月19日", 60, 300),
+    )
+    assert values(DocType.VERIFIER_CERTIFICATE, across)["items"] == ["电子天平", "砝码", "压力表", "水表"]
+    id_front = page(
+        box("姓名", 60, 60),
+        box("张三", 160, 60),
+        box("住址", 60, 210),
+        box("江苏省苏州市吴江区松陵镇", 160, 210),
+        box("人民路100号", 160, 250),
+        box("护校", 900, 250),  # a watermark misread
+        box("公民身份号码", 60, 330),
+        box(ID, 300, 330),
+    )
+    assert values(DocType.ID_CARD_FRONT, id_front)["address"] == "江苏省苏州市吴江区松陵镇人民路100号"
+
+
+def test_a_spaced_label_with_a_mark_read_between_its_characters_is_still_a_label() -> None:
+    # 性　别 in a form's cell, a rule's speck read between its characters as a tick box.
+    p = page(
+        box("注册计量师注册资质跨区域互认申请表", 300, 20),
+        box("姓名", 100, 150),
+        box("莫家", 300, 150),
+        box("学历", 600, 150),
+        box("硕士研究生", 800, 150),
+        box("职称", 100, 200),
+        box("工程师", 300, 200),
+        box("性☑别", 600, 200),
+        box("男", 800, 200),
+    )
+    v = values(DocType.APPLICATION_FORM, p)
+    assert (v["gender"], v["title"], v["education"]) == ("男", "工程师", "硕士研究生")
+
+
+def test_a_value_after_its_sub_label_is_beside_it_however_far_from_the_label() -> None:
+    # 原执业单位 | 单位名称 | value: the blank is counted from the sub-label, so the statement under the
+    # row (aligned with the label) is no value of it.
+    p = page(
+        box("注册计量师注册资质跨区域互认申请表", 300, 20),
+        box("原执业单位", 100, 150),
+        box("单位名称", 400, 150),
+        box("嘉善县计量检定测试所", 530, 150),
+        box("本人声明，上述填写的所有信息均真实", 100, 195),
+    )
+    assert values(DocType.APPLICATION_FORM, p)["former_employer"] == "嘉善县计量检定测试所"

@@ -284,3 +284,61 @@ def test_a_line_read_again_runs_on_under_a_watermark_into_blank_but_not_into_the
     monkeypatch.setattr(overlays_module, "tinted_regions", lambda image: [(240.0, 95.0, 1000.0, 155.0)])
     lines, _ = reread(_CropReader([*shown, hidden]), image, shown, [0.0, 0.0])
     assert sorted(ln.text for ln in lines) == ["姓名张三丰", "男"]
+
+
+def test_pieces_of_a_slanted_copy_mark_are_overlays_by_their_words_and_their_box() -> None:
+    def slant(text: str, x: float, y: float, height: float = 4 * H) -> TextLine:
+        return TextLine(text, (x, y, x + 3 * H * len(text), y + height), 0.7)
+
+    lines = [
+        line("姓名金辉钟", 100, 100),
+        line("有效期", 100, 200),
+        slant("仅供互认", 300, 150),  # the opening of 仅供…使用
+        slant("请使用", 600, 300),  # its closing
+        slant("此复", 200, 500),  # part of 此复印件
+        slant("原代", 500, 700),  # 原件 with one character misread, in a slant's tall box
+        slant("上海市公安局", 800, 800),  # a seal's ring, tilted, said once
+        line("地址", 100, 1100),
+        line("邮编", 100, 1200),
+    ]
+    tilts = [0.0, 0.0, 28.0, 28.0, 28.0, 28.0, 30.0, 0.0, 0.0]
+    found = find_overlays(lines, tilts)
+    assert set(found) == {2, 3, 4, 5}, found
+    # Two characters with one misread, in a box no taller than a line: too little to call an overlay.
+    alone = [line("姓名金辉钟", 100, 100), line("有效期", 100, 200), slant("原代", 500, 700, height=H)]
+    assert find_overlays(alone, [0.0, 0.0, 28.0]) == {}
+    # Scraps of a slant read unsure (护, 用用) in tall tilted boxes are overlays; a short tilted box
+    # or one read surely (a seal's characters) is not.
+    scraps = [
+        line("姓名金辉钟", 100, 100),
+        line("有效期", 100, 200),
+        TextLine("护", (300, 150, 500, 300), 0.45),
+        TextLine("用用", (600, 300, 800, 450), 0.6),
+        TextLine("监督", (600, 600, 660, 630), 0.5),
+        TextLine("局", (700, 600, 800, 750), 0.97),
+    ]
+    assert set(find_overlays(scraps, [0.0, 0.0, 30.0, -25.0, 30.0, 30.0])) == {2, 3}
+
+
+def test_a_line_a_dark_stamp_hid_from_the_detector_is_read_from_the_blank_beside_its_label(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ocr.overlays as overlays_module
+
+    value = "二〇二二年三月十九日至二〇二七年三月十八日"
+    monkeypatch.setattr(overlays_module, "tinted_regions", lambda image: [(566.0, 716.0, 896.0, 844.0)])
+    image = np.full((1547, 1110, 3), 255, dtype=np.uint8)
+    label = TextLine("有效期限", (136.0, 730.0, 258.0, 775.0), 0.99)
+    employer = [
+        TextLine("执业单位", (133.0, 671.0, 260.0, 719.0), 0.99),
+        TextLine("嘉善西塘检测技术有限公司", (365.0, 675.0, 701.0, 717.0), 0.99),
+    ]
+    lines, _ = reread(_BandReader(value, 0.95), image, [*employer, label], [0.0, 0.0, 0.0])
+    again = [ln for ln in lines if ln.text == value]
+    assert len(again) == 1, [ln.text for ln in lines]
+    x0, y0, x1, y1 = again[0].bbox
+    assert 258 < x0 < 300 and y0 == 730.0 and y1 == 775.0 and x1 > 896
+    # A label whose value was found beside it has no blank to read: nothing is added.
+    found = TextLine(value, (280.0, 730.0, 973.0, 775.0), 0.98)
+    lines, _ = reread(_BandReader("样本", 0.95), image, [*employer, label, found], [0.0] * 4)
+    assert [ln.text for ln in lines] == [*(ln.text for ln in employer), "有效期限", value]

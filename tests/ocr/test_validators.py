@@ -172,3 +172,66 @@ def test_a_label_the_spec_does_not_know_is_cut_from_the_authority_and_a_date_fro
     assert values["employer"] == "苏州市计量测试院"
     assert values["issuing_authority"] == "江苏省市场监督管理局"
     assert {w.split(": ")[1] for w in warnings if w.startswith("value_cut")} == {"employer", "issuing_authority"}
+
+
+def test_a_birth_date_that_disagrees_with_the_id_number_is_the_numbers_with_a_warning() -> None:
+    # The 出生 row misread (1978471月20): the only date left on the page is another document's.
+    number = "32272819780720845" + id_check_digit("32272819780720845")
+    lines = [
+        box("姓名", 60, 60),
+        box("金林俊", 160, 60),
+        box("出", 60, 160),
+        box("1978471月20", 160, 160),
+        box("公民身份号码", 60, 330),
+        box(number, 300, 330),
+        box("2013.09.22-2033.09.22", 60, 500),
+    ]
+    values, confidence, warnings = extract(DocType.ID_CARD_FRONT, *lines)
+    assert values["birth_date"] == "1978-07-20"
+    assert confidence["birth_date"] < 0.95 and "birth_date_disagrees_with_id_number: birth_date" in warnings
+    # Read right, it stays as read; with an ID number that fails its check, nothing is taken from it.
+    values, confidence, warnings = extract(
+        DocType.ID_CARD_FRONT, *lines[:2], box("出生1978年7月20日", 60, 160), *lines[4:6]
+    )
+    assert values["birth_date"] == "1978-07-20" and not [w for w in warnings if "birth_date" in w]
+    bad = number[:-1] + ("0" if number[-1] != "0" else "1")
+    values, _, warnings = extract(DocType.ID_CARD_FRONT, *lines[:4], box("公民身份号码", 60, 330), box(bad, 300, 330))
+    assert values.get("birth_date") != "1978-07-20" and not any(w.startswith("birth_date_") for w in warnings)
+
+
+def test_a_range_whose_end_is_unreadable_keeps_its_start_as_the_start_and_warns() -> None:
+    from ocr.fields import read_date_range
+
+    keys = ("valid_from", "valid_until")
+    hidden = read_date_range("二〇二二年三月十九日至二七年二月十八日", keys)  # a stamp over 二〇二七
+    assert hidden is not None and hidden.values == {"valid_from": "2022-03-19"}
+    assert hidden.certainty < 0.9 and hidden.warnings == ["date_range_end_unread: valid_until"]
+    lone = read_date_range("2026年8月26日", keys)  # 有效期 2026年8月26日: where it ends
+    assert lone is not None and lone.values == {"valid_until": "2026-08-26"} and not lone.warnings
+    whole = read_date_range("2022.03.19-2027.03.18", keys)
+    assert whole is not None and whole.values == {"valid_from": "2022-03-19", "valid_until": "2027-03-18"}
+
+
+def test_items_lose_their_strays_and_an_odd_one_is_doubted() -> None:
+    cut = check("items", "items", ["电子天平", "复印无效", "压力表", "样本"])
+    assert cut.value == ["电子天平", "压力表"] and cut.valid
+    assert cut.certainty < 1.0 and cut.warnings == ["value_cut: items: 复印无效、样本"]
+    labelled = check("items", "items", ["电子天平", "有效期限"], ["有效期限", "姓名"])
+    assert labelled.value == ["电子天平"] and labelled.warnings
+    odd = check("items", "items", ["电子天平", "表"])
+    assert (
+        odd.value == ["电子天平", "表"]
+        and not odd.valid
+        and odd.certainty < 0.8
+        and odd.warnings == ["item_unusual: items"]
+    )
+    whole = check("items", "items", ["电子天平", "出租汽车计价器"])
+    assert whole.value == ["电子天平", "出租汽车计价器"] and whole.certainty == 1.0 and not whole.warnings
+
+
+def test_an_address_whose_house_number_lost_its_hao_is_doubted() -> None:
+    lost = check("address", "address", "江苏省南京市玄武区孝陵卫街道复兴路855弄12")
+    assert lost.value == "江苏省南京市玄武区孝陵卫街道复兴路855弄12" and lost.certainty < 1.0
+    assert lost.warnings == ["address_unusual_end: address"]
+    assert check("address", "address", "江苏省南京市玄武区孝陵卫街道复兴路855弄12号").warnings == []
+    assert check("address", "address", "上海市青浦区赵巷镇南汇村11组").warnings == []

@@ -1,0 +1,45 @@
+"""Tick boxes read from the pixels where OCR did not spell them (☑ / □ lost in a photo)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from huren.domain import CATEGORIES, Page, TextLine
+from ocr.layout import Layout
+from ocr.marks import checked_options
+
+FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+SIZE = 36
+
+
+def _form(options: list[tuple[str, bool]]) -> tuple[np.ndarray, list[TextLine]]:
+    """One row of options, each after a drawn box; a ticked box's tick pokes out of it up and right,
+    as a pen's does.  OCR read the words only."""
+    image = Image.new("RGB", (1400, 160), (250, 250, 250))
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, SIZE)
+    lines, x, y = [], 40, 60
+    for word, ticked in options:
+        # A small box with a thick border, as a phone photo of a printed form shows it: the tick
+        # fills it, leaving no hole inside to find it by.
+        draw.rectangle((x, y + 12, x + 21, y + 33), outline=(30, 30, 30), width=4)
+        if ticked:
+            draw.line([(x + 4, y + 21), (x + 9, y + 28), (x + 23, y + 7)], fill=(40, 40, 140), width=5)
+        tx = x + 32
+        draw.text((tx, y), word, font=font, fill=(30, 30, 30))
+        width = font.getlength(word)
+        centres = [tx + (i + 0.5) * width / len(word) for i in range(len(word))]
+        lines.append(TextLine(word, (tx, y, tx + width, y + 42), 0.95, centres))
+        x = int(tx + width + 50)
+    return cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2BGR), lines
+
+
+def test_ticked_boxes_are_read_from_the_pixels_even_where_the_tick_pokes_out() -> None:
+    options = [("长度", True), ("力学", False), ("电磁", False), ("无线电", True), ("时间频率", False)]
+    image, lines = _form(options)
+    page = Page("t", 1, image.shape[1], image.shape[0], lines, image=image)
+    ticked, certainty, _ = checked_options(Layout(lines), page, None, list(CATEGORIES))
+    assert ticked == [word for word, on in options if on]
+    assert certainty == 1.0

@@ -47,4 +47,4 @@ def test_upgrade_brings_an_old_database_to_the_head_under_the_configured_key(
     with sqlite3.connect(path) as con:
         stored = con.execute("SELECT id_number FROM registry_records").fetchone()[0]
     con.close()
-    assert stored.startswith("enc1:") and sealed.Sealer(KEY).open(stored) == ID
+    assert stored.startswith(sealed.PREFIX) and sealed.Sealer(KEY).open(stored) == ID

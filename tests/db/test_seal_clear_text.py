@@ -10,6 +10,7 @@ from sqlalchemy import Engine, select, text
 
 import db
 from db.tables import applications, metadata, registry_records, screenings
+from huren import sealed
 from huren.domain import CertType, RegistryRecord
 from matching.search import record_block_keys
 from matching.store import RegistryStore
@@ -80,7 +81,7 @@ def test_clear_text_is_sealed_and_still_found(blank: Engine) -> None:
                 "recognitions g, api_applications a, api_screenings s"
             )
         ).one()
-        assert all(str(v).startswith("enc1:") for v in (stored[0], stored[3], stored[4], stored[5])), stored
+        assert all(str(v).startswith(sealed.PREFIX) for v in (stored[0], stored[3], stored[4], stored[5])), stored
         assert ID not in "".join(map(str, stored)) and ID[6:] not in "".join(map(str, stored))
         assert len(stored[1]) == len(stored[2]) == 64  # the blocking keys are keyed hashes now
         assert conn.execute(select(applications.c.form)).scalar_one() == FORM

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pytest
@@ -32,3 +33,59 @@ def test_lookup_hash_is_pinned() -> None:
     assert sealer.lookup_hash(" 11010519491231002x ") == expected
     assert sealer.lookup_hash("11010519491231002X") == expected
     assert sealer.lookup_hash("") is None
+
+
+KEY = "a data key of the tests, 32 chars"
+ID = "11010519491231002X"
+# Written by the Fernet sealer (enc1) before AES-GCM, under KEY: databases hold such values and must read on.
+FERNET_SEALED = (
+    "enc1:gAAAAABrDl4uXBOEcZDfa7wZ8A-rAdcjFOqbceXtRsgjZAcoFg6urs_ljBpvWClttBBjx_icuoghCNfXW7jBTJ9iU6ooBs4IW9ZlI2r5"
+    "CHCJ-ClIzM_AXoA="
+)
+
+
+def test_values_sealed_the_old_way_still_open() -> None:
+    sealer = sealed.Sealer(KEY)
+    assert sealer.open(FERNET_SEALED) == ID
+    assert sealer.open(ID) == ID  # clear text from before encryption reads as it is
+    with pytest.raises(InvalidToken):
+        sealed.Sealer("another-key-of-32-characters-----").open(FERNET_SEALED)
+
+
+def test_sealing_is_authenticated_encryption_with_fresh_nonces() -> None:
+    sealer = sealed.Sealer(KEY)
+    first, second = sealer.seal(ID), sealer.seal(ID)
+    assert first.startswith(sealed.PREFIX) and ID not in first
+    assert first != second  # a new nonce each time: equal numbers do not look equal at rest
+    raw = [base64.urlsafe_b64decode(v[len(sealed.PREFIX) :]) for v in (first, second)]
+    assert raw[0][:12] != raw[1][:12]
+    assert sealer.open(first) == sealer.open(second) == ID
+    assert sealer.open(sealer.seal("张三 · ünïcode")) == "张三 · ünïcode"
+
+
+@pytest.mark.parametrize("position", [0, 11, 12, 29, 30, -1])  # nonce, ciphertext, tag
+def test_a_tampered_value_fails(position: int) -> None:
+    sealer = sealed.Sealer(KEY)
+    raw = bytearray(base64.urlsafe_b64decode(sealer.seal(ID)[len(sealed.PREFIX) :]))
+    raw[position] ^= 0x01
+    with pytest.raises(InvalidToken):
+        sealer.open(sealed.PREFIX + base64.urlsafe_b64encode(bytes(raw)).decode())
+
+
+def test_a_truncated_or_garbled_value_fails() -> None:
+    sealer = sealed.Sealer(KEY)
+    stored = sealer.seal(ID)
+    for broken in (stored[:-8], sealed.PREFIX, sealed.PREFIX + "!!not base64!!", stored + "AAAA"):
+        with pytest.raises(InvalidToken):
+            sealer.open(broken)
+
+
+def test_another_key_fails_and_a_rotated_key_still_reads() -> None:
+    old = sealed.Sealer(KEY)
+    stored = old.seal(ID)
+    with pytest.raises(InvalidToken):
+        sealed.Sealer("another-key-of-32-characters-----").open(stored)
+    rotated = sealed.Sealer("another-key-of-32-characters-----", previous=[old])
+    assert rotated.open(stored) == ID and rotated.open(FERNET_SEALED) == ID
+    with pytest.raises(InvalidToken):  # the new key writes: the old one cannot read it
+        old.open(rotated.seal(ID))

@@ -3,7 +3,7 @@
 The ID numbers of the registry and of the recognitions are encrypted, the blocking keys taken from
 them (`id_key`, `id_region_birth`, …) replaced by their keyed hashes (so candidates are found again:
 they are looked up hashed), a recognition without `id_number_hash` gets it, and the forms and
-screening results stored as plain JSON are encrypted. Values already sealed (`enc1:`) and hashes
+screening results stored as plain JSON are encrypted. Values already sealed (`enc1:`, `enc2:`) and hashes
 (64 hex characters) are left alone, so the revision can meet a database half written by either
 version. The key is the process's (`huren.sealed.active()`: the service's settings, or
 `HUREN_DATA_KEY` / the key file for `huren db upgrade`) — the same one the service reads them with.
@@ -29,7 +29,7 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-SEALED = "enc1:"
+SEALED = ("enc1:", "enc2:")  # Fernet, AES-GCM (huren.sealed.SEALED_PREFIXES)
 HASH_LENGTH = 64
 ID_KEYS = ("id_key", "id_region_birth", "id_birth_seq", "id_region_seq")  # keyed hashes of ID number parts
 TEXT_COLUMNS = {"registry_records": ("id_number",), "recognitions": ("id_number",),

@@ -7,6 +7,7 @@ here: ISO dates, an 18-character ID number, 男/女, level 1/2, categories from 
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import unicodedata
 from datetime import date
@@ -200,7 +201,9 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 def id_check_digit(body: str) -> str:
     """The GB 11643-1999 check character for the first 17 digits of an ID number."""
-    total = sum(int(d) * w for d, w in zip(body[:17], _ID_WEIGHTS, strict=True))
+    if len(body) < 17:
+        raise ValueError(f"an ID number's body has 17 digits, not {len(body)}")
+    total = sum(map(operator.mul, map(int, body[:17]), _ID_WEIGHTS))
     return "10X98765432"[total % 11]
 
 

@@ -99,6 +99,7 @@ class RowError(ValueError):
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel counts the 1900 leap day that never was)
 _SERIAL_RANGE = (18264, 73051)  # 1950-01-01 … 2099-12-31: any other number in a date column is not a date
+_CLEAN_ID = re.compile(r"\d{17}[\dX]")
 _SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?E\+?\d+$", re.IGNORECASE)
 
 CERT_TYPE_WORDS: dict[str, CertType] = {
@@ -199,7 +200,7 @@ def _id_number(raw: Mapping[str, Any]) -> str | None:
             f"Excel stored the ID number as a number ({shown}) and lost its last digits; "
             "format the column as text (文本) and type the numbers again",
         )
-    value = clean_id_number(text)
+    value = text if _CLEAN_ID.fullmatch(text) else clean_id_number(text)  # most are written clean already
     if len(value) == 15 and value.isdigit():
         # First-generation (1985–2004) numbers in legacy records: widen to 18 with the century and a check digit.
         body = value[:6] + "19" + value[6:]
@@ -255,6 +256,28 @@ def _word(text: str, words: Mapping[str, Any]) -> Any:
     return next((value for word, value in words.items() if word in folded), None)
 
 
+# The same few written forms come again on every row: each is read once (cert type, status, gender, level, name).
+_gender = functools.lru_cache(maxsize=256)(parse_gender)
+_level = functools.lru_cache(maxsize=256)(parse_level)
+_clean_name = functools.lru_cache(maxsize=65_536)(clean_name)
+
+
+@functools.lru_cache(maxsize=256)
+def _cert_type(text: str) -> CertType | None:
+    try:
+        return CertType(text.lower())
+    except ValueError:
+        return _word(text, CERT_TYPE_WORDS)
+
+
+@functools.lru_cache(maxsize=256)
+def _status(text: str) -> RecordStatus | None:
+    try:
+        return RecordStatus(text.lower() or RecordStatus.VALID.value)
+    except ValueError:
+        return _word(text, STATUS_WORDS)
+
+
 def parse_record(raw: Mapping[str, Any], *, cert_type: CertType | None = None) -> RegistryRecord:
     """One registry row (field → value) as a validated record; raises `RowError` naming the field.
 
@@ -262,12 +285,9 @@ def parse_record(raw: Mapping[str, Any], *, cert_type: CertType | None = None) -
     """
     cert_type_text = _text(raw, "cert_type")
     if cert_type_text:
-        try:
-            row_type = CertType(cert_type_text.lower())
-        except ValueError:
-            row_type = _word(cert_type_text, CERT_TYPE_WORDS)
-            if row_type is None:
-                raise RowError("cert_type", f"unknown cert_type {cert_type_text.lower()!r}") from None
+        row_type = _cert_type(cert_type_text)
+        if row_type is None:
+            raise RowError("cert_type", f"unknown cert_type {cert_type_text.lower()!r}")
     elif cert_type is not None:
         row_type = cert_type
     else:
@@ -275,22 +295,19 @@ def parse_record(raw: Mapping[str, Any], *, cert_type: CertType | None = None) -
     cert_number = clean_cert_number(_text(raw, "cert_number"))
     if not cert_number:
         raise RowError("cert_number", "missing")
-    name = clean_name(_text(raw, "name"))
+    name = _clean_name(_text(raw, "name"))
     if not name:
         raise RowError("name", "missing")
     status_text = _text(raw, "status")
-    try:
-        status = RecordStatus(status_text.lower() or RecordStatus.VALID.value)
-    except ValueError:
-        status = _word(status_text, STATUS_WORDS)
-        if status is None:
-            raise RowError("status", f"unknown status {status_text.lower()!r}") from None
+    status = _status(status_text)
+    if status is None:
+        raise RowError("status", f"unknown status {status_text.lower()!r}")
     gender_text = _text(raw, "gender")
-    gender = parse_gender(gender_text) if gender_text else None
+    gender = _gender(gender_text) if gender_text else None
     if gender_text and gender is None:
         raise RowError("gender", f"unknown gender {gender_text!r}")
     level_text = _text(raw, "level")
-    level = parse_level(level_text) if level_text else None
+    level = _level(level_text) if level_text else None
     if level_text and level is None:
         raise RowError("level", f"unknown level {level_text!r}")
     valid_from, valid_until = _date(raw, "valid_from"), _date(raw, "valid_until")

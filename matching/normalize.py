@@ -81,6 +81,10 @@ _REPRESENTATIVE["O"] = "0"
 _FOLD_TABLE = str.maketrans(_REPRESENTATIVE)
 
 _CERT_NOISE = re.compile(r"[\s\-_/\\.·—–:：()（）\[\]【】#№]+")
+_CERT_PREFIX = re.compile(r"^(?:NO\.?|编号[:：]?|证号[:：]?|证书编号[:：]?)")
+_CERT_ORDINAL = re.compile(r"^第(.+)号$")
+_NOT_ID_CHAR = re.compile(r"[^0-9A-Z]")
+_NAME_DOTS = re.compile(r"[·•・.．\s]")
 
 
 def fold_confusables(text: str) -> str:
@@ -91,20 +95,21 @@ def fold_confusables(text: str) -> str:
 def clean_cert_number(raw: str) -> str:
     """A certificate number as stored: width folded, upper case, without spaces or separators."""
     text = squash(raw).upper()
-    text = re.sub(r"^(?:NO\.?|编号[:：]?|证号[:：]?|证书编号[:：]?)", "", text)
-    text = re.sub(r"^第(.+)号$", r"\1", text)
+    text = _CERT_PREFIX.sub("", text)
+    if text.startswith("第"):
+        text = _CERT_ORDINAL.sub(r"\1", text)
     return _CERT_NOISE.sub("", text)
 
 
 def clean_id_number(raw: str) -> str:
     """An ID number as read: width folded, upper case, × read as X, only letters and digits."""
     text = squash(raw).upper().replace("×", "X")
-    return re.sub(r"[^0-9A-Z]", "", text)
+    return _NOT_ID_CHAR.sub("", text)
 
 
 def clean_name(raw: str) -> str:
     """A person's name: no spaces, middle dots unified (少数民族 names like 阿依·古丽)."""
-    return re.sub(r"[·•・.．\s]", "·", squash(raw)).strip("·")
+    return _NAME_DOTS.sub("·", squash(raw)).strip("·")
 
 
 def cert_key(raw: str | None) -> str | None:

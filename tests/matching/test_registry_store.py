@@ -10,14 +10,15 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 import matching.store as store_module
+from huren import sealed
 from huren.domain import RECORD_FIELDS, CertType, RecordStatus, RegistryRecord
 from matching.files import read_registry_file, write_records
 from matching.importer import import_files
 from matching.search import Query, find_candidates
-from matching.store import RegistryStore
+from matching.store import RegistryStore, registry_records
 from samples.records import generate_records
 
 from .test_registry_files import GOOD, HEADER, write
@@ -126,3 +127,36 @@ def test_write_records_uses_import_columns() -> None:
     header, row = buf.getvalue().splitlines()
     assert header.startswith("cert_type,cert_number,name,id_number")
     assert "衡器检定;水表检定" in row
+
+
+def test_the_streamed_import_stores_what_upsert_stores(store: RegistryStore, tmp_path: Path) -> None:
+    """The importer's driver-level rows (cached keys and hashes, sealed by hand) against SQLAlchemy's own
+    insert through the column types: every column, block keys and hashes included, the same."""
+    records = list(generate_records(400, seed=5))
+    # shapes the importer's shortcuts must not change: a repeated name, an ID number ending in X,
+    # a certificate number written with a prefix and separators
+    records[1].name = records[0].name
+    records[2].id_number = "11010519491231002X"
+    records[3].cert_number = "NO.沪ZC 2019-000 777"
+    path = tmp_path / "r.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        write_records(records, fh)
+    assert import_files(store, [path]).inserted == 400
+    upserted = RegistryStore(f"sqlite:///{tmp_path / 'upsert.sqlite3'}")
+    parsed = read_registry_file(path)
+    assert not parsed.rejected
+    upserted.upsert([row.record for row in parsed.rows])
+
+    def stored(s: RegistryStore) -> dict[str, tuple[object, ...]]:
+        columns = [c for c in registry_records.c if c.name not in ("id", "updated_at")]
+        with s.engine.connect() as conn:  # through the column types: ID numbers opened, dates as dates
+            rows = conn.execute(select(*columns)).all()
+        return {row.cert_number: tuple(row) for row in rows}
+
+    ours, theirs = stored(store), stored(upserted)
+    upserted.dispose()
+    assert len(ours) == 400 and ours == theirs
+    with store.engine.connect() as conn:  # at rest: hashed block keys, sealed ID numbers
+        at_rest = conn.execute(text("SELECT id_number, id_key, id_region_birth FROM registry_records")).all()
+    with_id = [(n, k, b) for n, k, b in at_rest if n is not None]
+    assert len(with_id) > 300 and all(n.startswith(sealed.PREFIX) and len(k) == len(b) == 64 for n, k, b in with_id)

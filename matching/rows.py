@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,7 +43,11 @@ def record_columns(record: RegistryRecord, updated_at: str) -> dict[str, Any]:
 
 def record_from_row(row: Any) -> RegistryRecord:
     """A fetched row (its own columns; the blocking keys, if present, are not read) as a record."""
-    m = row._mapping
+    return record_from_mapping(row._mapping)
+
+
+def record_from_mapping(m: Mapping[str, Any]) -> RegistryRecord:
+    """A record from its columns' values by name (as the column types give them back)."""
     return RegistryRecord(
         cert_type=CertType(m["cert_type"]),
         cert_number=m["cert_number"],
@@ -62,4 +67,11 @@ def record_from_row(row: Any) -> RegistryRecord:
     )
 
 
-__all__ = ["DIGITIZED_SOURCE", "is_digitized", "record_columns", "record_from_row", "updated_now"]
+__all__ = [
+    "DIGITIZED_SOURCE",
+    "is_digitized",
+    "record_columns",
+    "record_from_mapping",
+    "record_from_row",
+    "updated_now",
+]

@@ -99,7 +99,7 @@ class RowError(ValueError):
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel counts the 1900 leap day that never was)
 _SERIAL_RANGE = (18264, 73051)  # 1950-01-01 … 2099-12-31: any other number in a date column is not a date
-_CLEAN_ID = re.compile(r"\d{17}[\dX]")
+_CLEAN_ID = re.compile(r"[0-9]{17}[0-9X]")  # ASCII digits only (\d would take any script's)
 _SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?E\+?\d+$", re.IGNORECASE)
 
 CERT_TYPE_WORDS: dict[str, CertType] = {

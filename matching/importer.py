@@ -22,7 +22,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -64,7 +63,6 @@ _PROCESSED: tuple[tuple[str, Any], ...] = tuple(  # columns whose type changes t
 
 _CACHE_SIZE = 65_536  # distinct values remembered per cache (names, keyed hashes): bounded, so memory stays flat
 _MISSING = object()
-_ID_SHAPE = re.compile(r"\d{17}[\dX]")
 
 ChangeKind = Literal["insert", "update", "unchanged"]
 
@@ -259,10 +257,7 @@ class _Batcher:
             if len(self._name_keys) >= _CACHE_SIZE:
                 self._name_keys.clear()
             name = self._name_keys[record.name] = name_key(record.name)
-        ident = record.id_number
-        # an ID number in its valid shape is its own key (no look-alike to fold among digits and a final X)
-        ident_key = ident if ident and _ID_SHAPE.fullmatch(ident) else id_key(ident)
-        keys = SearchKeys(cert_key(record.cert_number), ident_key, name)
+        keys = SearchKeys(cert_key(record.cert_number), id_key(record.id_number), name)
         row = record_columns(record, self.now)
         for rule in BLOCKING_RULES:
             row[rule.name] = rule.key(keys)
@@ -441,6 +436,10 @@ def run_import(
                 if bulk_load:
                     for index in registry_records.indexes:
                         index.create(conn)
+                if conn.dialect.name == "postgresql" and (report.inserted or report.updated):
+                    # fresh statistics with the rows: until autovacuum's analyze comes round, the planner
+                    # may scan the table instead of OR-ing the blocking indexes (tens of ms a document)
+                    conn.exec_driver_sql(f"ANALYZE {registry_records.name}")
                 if audit is not None:
                     audit(conn, report)
                 tx.commit()

@@ -85,6 +85,13 @@ _CERT_PREFIX = re.compile(r"^(?:NO\.?|编号[:：]?|证号[:：]?|证书编号[:
 _CERT_ORDINAL = re.compile(r"^第(.+)号$")
 _NOT_ID_CHAR = re.compile(r"[^0-9A-Z]")
 _NAME_DOTS = re.compile(r"[·•・.．\s]")
+# Values already in their clean form, which the cleaners would return unchanged (CJK unified ideographs
+# and ASCII upper case and digits are stable under NFKC, carry no space or separator): the keys of a
+# registry's own records, computed for every candidate of every query and every imported row.
+_CLEAN_CERT = re.compile(r"[0-9A-Z\u4e00-\u9fff]+")
+_CERT_PREFIXES = ("NO", "编号", "证", "第")  # what clean_cert_number strips in front (`_CERT_PREFIX`, `_CERT_ORDINAL`)
+_CLEAN_ID = re.compile(r"[0-9]{17}[0-9X]")  # ASCII digits only (\d would take any script's)
+_CLEAN_NAME = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def fold_confusables(text: str) -> str:
@@ -115,13 +122,15 @@ def clean_name(raw: str) -> str:
 def cert_key(raw: str | None) -> str | None:
     if not raw:
         return None
-    text = clean_cert_number(raw)
+    text = raw if _CLEAN_CERT.fullmatch(raw) and not raw.startswith(_CERT_PREFIXES) else clean_cert_number(raw)
     return fold_confusables(text) or None
 
 
 def id_key(raw: str | None) -> str | None:
     if not raw:
         return None
+    if _CLEAN_ID.fullmatch(raw):
+        return raw  # digits and a final X: nothing to clean, nothing to fold
     text = clean_id_number(raw)
     if not text:
         return None
@@ -133,7 +142,7 @@ def id_key(raw: str | None) -> str | None:
 def name_key(raw: str | None) -> str | None:
     if not raw:
         return None
-    return fold_confusables(clean_name(raw)) or None
+    return fold_confusables(raw if _CLEAN_NAME.fullmatch(raw) else clean_name(raw)) or None
 
 
 def ocr_distance(a: str, b: str, *, fold: bool = True) -> float:

@@ -35,7 +35,6 @@ from sqlalchemy.types import TypeDecorator
 from db.tables import registry_records
 from huren.domain import RegistryRecord
 from huren.normalize import mask_id_number
-from huren.sealed import LookupHash
 from matching.files import (
     CONTENT_COLUMNS,
     ParsedRow,
@@ -61,8 +60,6 @@ _PROCESSED: tuple[tuple[str, Any], ...] = tuple(  # columns whose type changes t
     (c.name, c.type) for c in registry_records.columns if isinstance(c.type, TypeDecorator)
 )
 
-_CACHE_SIZE = 65_536  # distinct values remembered per cache (names, keyed hashes): bounded, so memory stays flat
-_MISSING = object()
 
 ChangeKind = Literal["insert", "update", "unchanged"]
 
@@ -165,12 +162,7 @@ class _Batcher:
         self.now = updated_now()
         self.seen: set[int] = set()  # hashes of this file's keys: flat enough at a million rows (~60 MB)
         self.dialect = conn.dialect
-        self._name_keys: dict[str, str | None] = {}
-        self._processors: list[
-            tuple[str, Callable[[Any, Any], Any], dict[Any, Any] | None]
-        ] = [  # deterministic ones (keyed hashes) cached per distinct value
-            (name, kind.process_bind_param, {} if isinstance(kind, LookupHash) else None) for name, kind in _PROCESSED
-        ]
+        self._processors = [(name, kind.process_bind_param) for name, kind in _PROCESSED]
 
     def start_file(self) -> None:
         self.seen = set()
@@ -249,15 +241,10 @@ class _Batcher:
         self._update(updates)
 
     def _values(self, record: RegistryRecord) -> dict[str, Any]:
-        """A record as the table's row (what `store._to_row` gives), blocking keys computed without the search's
-        key cache (that one is for queries: a million imported rows would fill it, ~250 MB). Names repeat
-        from row to row: their key comes from this import's own bounded cache."""
-        name = self._name_keys.get(record.name)
-        if name is None:
-            if len(self._name_keys) >= _CACHE_SIZE:
-                self._name_keys.clear()
-            name = self._name_keys[record.name] = name_key(record.name)
-        keys = SearchKeys(cert_key(record.cert_number), id_key(record.id_number), name)
+        """A record as the table's row (what `store._to_row` gives), blocking keys computed without a cache:
+        the search's key cache is for queries, and a million imported rows would fill it (~250 MB). (A cache
+        per distinct name or hashed key part was measured too: no faster, 50 MB more at 100,000 rows.)"""
+        keys = SearchKeys(cert_key(record.cert_number), id_key(record.id_number), name_key(record.name))
         row = record_columns(record, self.now)
         for rule in BLOCKING_RULES:
             row[rule.name] = rule.key(keys)
@@ -265,20 +252,9 @@ class _Batcher:
 
     def _sealed(self, row: dict[str, Any]) -> dict[str, Any]:
         """What the column types make of a row (the ID number encrypted, its blocking keys hashed): the
-        driver-level insert below skips SQLAlchemy's bind processing, an UPDATE does not. A keyed hash is
-        the same for the same value (region and birth date repeat): made once per distinct value; the
-        encrypted ID number never is (a fresh nonce each)."""
-        for name, processor, cache in self._processors:
-            value = row[name]
-            if cache is None:
-                row[name] = processor(value, self.dialect)
-                continue
-            done = cache.get(value, _MISSING)
-            if done is _MISSING:
-                if len(cache) >= _CACHE_SIZE:
-                    cache.clear()
-                done = cache[value] = processor(value, self.dialect)
-            row[name] = done
+        driver-level insert below skips SQLAlchemy's bind processing, an UPDATE does not."""
+        for name, processor in self._processors:
+            row[name] = processor(row[name], self.dialect)
         return row
 
     def _reject(self, summary: FileSummary, rejected: RejectedRow) -> None:

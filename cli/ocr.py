@@ -90,6 +90,9 @@ def evaluate(
         int | None, typer.Option(help="instead of a folder: draw randomised layouts with this seed (samples.randomise)")
     ] = None,
     count: Annotated[int, typer.Option(help="pages to draw with --seed")] = 40,
+    family: Annotated[
+        list[str] | None, typer.Option(help="with --seed: draw only this layout family (repeatable), e.g. id_photocopy")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     backend: BackendOpt = None,
     det_side: DetSideOpt = None,
@@ -108,11 +111,15 @@ def evaluate(
     if root is not None:
         _evaluate(root, as_json, _engine_config(ctx, backend, det_side, threads), show_mistakes, html, str(root))
         return
-    from samples.randomise import generate_set
+    from samples.randomise import DEALT, generate_set
 
     with tempfile.TemporaryDirectory(prefix=f"huren-eval-{seed}-") as tmp:
-        generate_set(Path(tmp), int(seed or 0), count)
-        subject = f"--seed {seed} --count {count}"
+        try:
+            generate_set(Path(tmp), int(seed or 0), count, family or DEALT)
+        except ValueError as e:
+            err.print(f"[red]{e}[/red]")
+            raise typer.Exit(2) from None
+        subject = f"--seed {seed} --count {count}" + "".join(f" --family {f}" for f in family or [])
         _evaluate(Path(tmp), as_json, _engine_config(ctx, backend, det_side, threads), show_mistakes, html, subject)
 
 
@@ -169,6 +176,7 @@ def _evaluate(
         ("field", report.by_field),
         ("family", report.by_family),
         ("degradation", report.by_degradation),
+        ("subset", report.by_subset),
     ):
         table = Table(title=f"field accuracy by {title}")
         table.add_column(title)

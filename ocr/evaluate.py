@@ -11,7 +11,11 @@ first, then the most fields agreeing. A truth document is *found* when an extrac
 a document (not `unknown`) was paired with it; its *type* is right when that extraction has the
 truth's type; a field counts as right only when the normalised value is exactly the truth. Every value
 read for a paired document also goes into the reliability table: its confidence against whether it
-was right.
+was right (overall and per field, to see whether one review threshold serves every kind of field).
+
+The goals name subsets of documents (`SUBSETS`): ID cards on grey photocopies under diagonal copy
+marks, as the randomiser's truth records them (`degradation` `photocopy`, `overlays` of kind
+`watermark` or `repeat`), and documents photographed on a desk (`photo`); each is tallied on its own.
 
 Every truth page also leaves a `PageCheck` — its documents, each field expected against read with the
 box it was read from — and `evaluate_files` keeps the pictures of the worst pages, for `ocr.report`
@@ -38,6 +42,26 @@ from ocr.ingest import SUPPORTED_SUFFIXES
 from ocr.pipeline import extract_documents, read_pages
 
 CLEAN = {"clean", "pdf_text", "pdf_image"}  # everything else is a degradation
+ID_CARDS = {DocType.ID_CARD_FRONT.value, DocType.ID_CARD_BACK.value}
+COPY_MARKS = {"watermark", "repeat"}  # overlay kinds (the randomiser's truth) that cross the text diagonally
+
+
+def _id_photocopy_watermark(truth: dict[str, Any], doc: dict[str, Any]) -> bool:
+    """An ID card side on a grey photocopy with diagonal copy marks (复印无效, 仅供…使用) over the page."""
+    kinds = {str(o.get("kind")) for o in truth.get("overlays") or []}
+    return doc["doc_type"] in ID_CARDS and truth.get("degradation") == "photocopy" and bool(kinds & COPY_MARKS)
+
+
+def _desk_photo(truth: dict[str, Any], doc: dict[str, Any]) -> bool:
+    """Any document photographed with a phone (on a desk: perspective, shadow, background)."""
+    return truth.get("degradation") == "photo"
+
+
+# Subsets of the truth documents the goals are stated for, each measured on its own (`Report.by_subset`).
+SUBSETS: dict[str, Callable[[dict[str, Any], dict[str, Any]], bool]] = {
+    "id_photocopy_watermark": _id_photocopy_watermark,
+    "desk_photo": _desk_photo,
+}
 # Edges of the reliability table's confidence bands (the last band holds 1.0).
 BANDS: tuple[float, ...] = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.995)
 
@@ -166,9 +190,12 @@ class Report:
     by_degradation: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     by_family: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     by_field: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    by_subset: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))  # SUBSETS: fields right
+    found_by_subset: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))  # … documents found
     clean: Tally = field(default_factory=Tally)
     degraded: Tally = field(default_factory=Tally)
     readings: list[tuple[float, bool]] = field(default_factory=list)  # (confidence, right) per value read
+    readings_by_field: dict[str, list[tuple[float, bool]]] = field(default_factory=lambda: defaultdict(list))
     mistakes: list[Mistake] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
     pages: int = 0
@@ -184,6 +211,15 @@ class Report:
         for conf, ok in self.readings:
             (low if conf < threshold else high).add(ok)
         return low, high
+
+    def below_by_field(self, threshold: float = REVIEW_CONFIDENCE) -> dict[str, tuple[Tally, Tally]]:
+        """`below` for each field's values on their own: whether one threshold serves every kind of field."""
+        out: dict[str, tuple[Tally, Tally]] = {}
+        for key, readings in self.readings_by_field.items():
+            low, high = out.setdefault(key, (Tally(), Tally()))
+            for conf, ok in readings:
+                (low if conf < threshold else high).add(ok)
+        return out
 
     def worst(self, count: int) -> list[PageCheck]:
         """The `count` pages with the most mistakes (the larger share wrong first among equals)."""
@@ -207,11 +243,22 @@ class Report:
             "by_degradation": {k: t(v) for k, v in sorted(self.by_degradation.items())},
             "by_family": {k: t(v) for k, v in sorted(self.by_family.items())},
             "by_field": {k: t(v) for k, v in sorted(self.by_field.items())},
+            "by_subset": {
+                k: {"fields": t(v), "documents_found": t(self.found_by_subset[k])}
+                for k, v in sorted(self.by_subset.items())
+            },
             "reliability": [
                 {"band": b.label, "right": b.right, "total": b.total, "accuracy": round(b.accuracy, 4)}
                 for b in reliability(self.readings)
             ],
-            "review_threshold": {"confidence": REVIEW_CONFIDENCE, "below": t(low), "at_or_above": t(high)},
+            "review_threshold": {
+                "confidence": REVIEW_CONFIDENCE,
+                "below": t(low),
+                "at_or_above": t(high),
+                "by_field": {
+                    k: {"below": t(lo), "at_or_above": t(hi)} for k, (lo, hi) in sorted(self.below_by_field().items())
+                },
+            },
             "mistakes": [str(m) for m in self.mistakes],
             "errors": [e.to_json() for e in self.errors],
         }
@@ -293,6 +340,9 @@ def score(report: Report, path: Path, results: Iterable[Extraction | FileError])
                 extraction.doc_type is not DocType.UNKNOWN or doc_type == DocType.UNKNOWN.value
             )
             report.documents.add(found)
+            subsets = [name for name, holds in SUBSETS.items() if holds(truth, doc)]
+            for name in subsets:
+                report.found_by_subset[name].add(found)
             report.found_by_type[doc_type].add(found)
             complete &= found
             type_right = extraction is not None and str(extraction.doc_type) == doc_type
@@ -316,10 +366,13 @@ def score(report: Report, path: Path, results: Iterable[Extraction | FileError])
                 report.by_degradation[degradation].add(ok)
                 report.by_family[family].add(ok)
                 report.by_field[key].add(ok)
+                for name in subsets:
+                    report.by_subset[name].add(ok)
                 (report.clean if degradation in CLEAN else report.degraded).add(ok)
                 read = extraction.fields[key] if present and extraction is not None else None
                 if read is not None:
                     report.readings.append((read.confidence, ok))
+                    report.readings_by_field[key].append((read.confidence, ok))
                 if not ok:
                     report.mistakes.append(Mistake(str(path), number, key, expected, value if present else "<absent>"))
                 document.fields.append(

@@ -270,10 +270,17 @@ def id_card(p: Person, rng: random.Random, font: str) -> Sheet:
     return sheet
 
 
-def copy_marks(sheet: Sheet, rng: random.Random, boxes: list[tuple[float, float, float, float]]) -> None:
-    """Watermarks and stamps a copy carries: none, one diagonal line per card, tiled text, a stamp."""
-    kind = rng.choice(["none", "watermark", "watermark", "repeat", "repeat", "stamp"])
-    text = rng.choice(parts.WATERMARK_TEXTS)
+def copy_marks(
+    sheet: Sheet,
+    rng: random.Random,
+    boxes: list[tuple[float, float, float, float]],
+    kind: str | None = None,
+    texts: tuple[str, ...] = parts.WATERMARK_TEXTS,
+) -> None:
+    """Watermarks and stamps a copy carries: none, one diagonal line per card, tiled text, a stamp
+    (`kind` drawn when not given)."""
+    kind = kind or rng.choice(["none", "watermark", "watermark", "repeat", "repeat", "stamp"])
+    text = rng.choice(texts)
     if kind == "watermark":
         for box in boxes:
             sheet.overlays.append(Overlay("watermark", box, {"text": text, "angle": rng.uniform(10, 35)}))
@@ -304,8 +311,9 @@ def copy_marks(sheet: Sheet, rng: random.Random, boxes: list[tuple[float, float,
         )
 
 
-def id_both_sides(p: Person, rng: random.Random, font: str) -> Sheet:
-    """The usual ID photocopy: both sides on one A4 page, either way up, often with a watermark."""
+def id_both_sides(p: Person, rng: random.Random, font: str, marks: str | None = None) -> Sheet:
+    """The usual ID photocopy: both sides on one A4 page, either way up, often with a watermark
+    (`marks`: the kind of copy marks, drawn when not given)."""
     mono = rng.random() < 0.6
     sides = [_id_side("front", p, rng, font, mono), _id_side("back", p, rng, font, mono)]
     if rng.random() < 0.3:
@@ -328,10 +336,20 @@ def id_both_sides(p: Person, rng: random.Random, font: str) -> Sheet:
         c = Composer(120, 12, font, "randomise/id_both_sides_title", sheet.paper)
         c.text(2, 2, title, 5.0, bold=True)
         title_page = Built(c.page, "", {})
-    copy_marks(sheet, rng, [(pl.x, pl.y, pl.x + pl.size_mm[0], pl.y + pl.size_mm[1]) for pl in sheet.placed])
+    boxes = [(pl.x, pl.y, pl.x + pl.size_mm[0], pl.y + pl.size_mm[1]) for pl in sheet.placed]
+    copy_marks(sheet, rng, boxes, marks, parts.COPY_ONLY_TEXTS if marks else parts.WATERMARK_TEXTS)
     if title_page is not None:
         sheet.placed.append(Placed(title_page, 20, 8, document=False))
     sheet.prefer = ("photocopy", "photocopy", "scan", "photo")
+    return sheet
+
+
+def id_photocopy(p: Person, rng: random.Random, font: str) -> Sheet:
+    """Both ID sides photocopied grey onto one page under diagonal copy marks (复印无效, 仅供…使用):
+    tiled across the page, or one line over each card."""
+    sheet = id_both_sides(p, rng, font, marks=rng.choice(["repeat", "repeat", "watermark"]))
+    sheet.family = "id_photocopy"
+    sheet.only = ("photocopy",)
     return sheet
 
 
@@ -385,3 +403,7 @@ FAMILIES: dict[str, Callable[[Person, random.Random, str], Sheet]] = {
     "id_card": id_card,
     "application_form": application_form,
 }
+DEALT: tuple[str, ...] = tuple(FAMILIES)
+"""The families a set is dealt from by default (the ones below are drawn when asked for, so that adding
+one does not change what a seed draws)."""
+FAMILIES["id_photocopy"] = id_photocopy

@@ -4,7 +4,10 @@ Every file gets `<file>.json` beside it in the format of `samples/documents` (`p
 `pages[].fields` are the page's first document), plus what a page with several documents needs:
 `pages[].documents`, each with `index`, `doc_type`, `fields`, `region` ([x0, y0, x1, y1] in the pixels
 of the sheet before degradation) and `turn` (degrees counter-clockwise it lies turned on the sheet).
-Families are dealt round-robin in a seed-shuffled order, so any set of at least nine files holds each.
+Families are dealt round-robin in a seed-shuffled order, so any set of at least eleven files holds each
+of the dealt ones (`families.DEALT`); `--family` draws only the families named, among them those not
+dealt by default (`id_photocopy`: both ID sides photocopied grey under diagonal copy marks). The truth
+also records what was drawn over the documents (`overlays`: each `{"kind", "text"?}`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import json
 import random
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +28,7 @@ from samples.fonts import FAMILIES as FONT_FAMILIES
 from samples.fonts import check_fonts
 from samples.generate import _usable_chars
 from samples.people import CertNumbers, make_person
-from samples.randomise.families import FAMILIES, copy_marks
+from samples.randomise.families import DEALT, FAMILIES, copy_marks
 from samples.randomise.sheet import Sheet, photocopy, render
 
 SALT = 0x12_5EED
@@ -65,8 +69,14 @@ def draw_file(
     sheet = FAMILIES[family](person, rng, font)
     if not sheet.overlays and len(sheet.placed) == 1 and rng.random() < 0.25:  # a copy marked for one use
         copy_marks(sheet, rng, [(0.0, 0.0, sheet.width, sheet.height)])
-    degradation = rng.choice(DEGRADATIONS + sheet.prefer)
+    degradation = rng.choice(sheet.only or DEGRADATIONS + sheet.prefer)
     return sheet, degradation, rng
+
+
+def overlays_of(sheet: Sheet) -> list[dict[str, Any]]:
+    """What is drawn over the documents (copy marks, QR codes), as the truth records it: kind and text."""
+    drawn = [*sheet.overlays, *(ov for pl in sheet.placed for ov in pl.overlays)]
+    return [{"kind": ov.kind, **({"text": ov.params["text"]} if "text" in ov.params else {})} for ov in drawn]
 
 
 def truth_of(
@@ -96,18 +106,22 @@ def truth_of(
         "container": "single",
         "dpi": dpi,
         "degradation_params": params,
+        "overlays": overlays_of(sheet),
         "pages": [page],
     }
 
 
-def generate_set(out: Path, seed: int, count: int = 40) -> dict[str, Any]:
-    """Write `count` randomised pages with their truth into `out`; returns the manifest."""
+def generate_set(out: Path, seed: int, count: int = 40, families: Sequence[str] = DEALT) -> dict[str, Any]:
+    """Write `count` randomised pages of `families` with their truth into `out`; returns the manifest."""
+    unknown = [f for f in families if f not in FAMILIES]
+    if unknown or not families:
+        raise ValueError(f"unknown layout families {unknown}; known: {', '.join(FAMILIES)}")
     check_fonts(FONTS)
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed ^ SALT)
     usable = _usable_chars(FONTS)
     numbers = CertNumbers(random.Random(f"{seed}:numbers"))
-    families = list(FAMILIES)
+    families = list(families)
     deck: list[str] = []
     files: list[dict[str, Any]] = []
     for i in range(count):
@@ -138,9 +152,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, required=True, help="output directory (created if missing)")
     ap.add_argument("--seed", type=int, required=True, help="the same seed draws the same files")
     ap.add_argument("--count", type=int, default=40, help="number of pages")
+    ap.add_argument(
+        "--family", action="append", choices=list(FAMILIES), help="draw only these layout families (repeatable)"
+    )
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    manifest = generate_set(args.out, args.seed, args.count)
+    manifest = generate_set(args.out, args.seed, args.count, args.family or DEALT)
     print(f"{len(manifest['files'])} pages in {args.out} ({time.perf_counter() - t0:.1f} s)", file=sys.stderr)
     return 0
 

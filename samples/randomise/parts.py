@@ -64,6 +64,8 @@ WATERMARK_TEXTS: tuple[str, ...] = (
     "此复印件仅供办理互认手续使用",
     "与原件一致",
 )
+# What a copy made for one use says over it: void as a copy, or good for that use only.
+COPY_ONLY_TEXTS: tuple[str, ...] = tuple(t for t in WATERMARK_TEXTS if t.startswith(("复印无效", "仅供")))
 STAMP_TEXTS: tuple[str, ...] = ("复印无效", "与原件一致", "仅供备案使用", "样本")
 COPY_TITLES: tuple[str, ...] = ("身份证复印件", "居民身份证（复印件）", "有效身份证明", "")
 

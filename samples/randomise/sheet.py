@@ -64,6 +64,7 @@ class Sheet:
     paper: RGB = (255, 255, 255)
     overlays: list[Overlay] = field(default_factory=list)
     prefer: tuple[str, ...] = ()  # degradations this family is usually met with (a booklet: photographed)
+    only: tuple[str, ...] = ()  # when set, the only degradations this family is met with
 
 
 def single(built: Built, family: str, overlays: list[Overlay] | None = None) -> Sheet:

@@ -100,3 +100,39 @@ def test_a_bundle_records_its_degradation_per_page(tmp_path: Path) -> None:
     )
     checks = score(Report(), path, [_read(DocType.ID_CARD_FRONT, FRONT)])
     assert [c.degradation_params for c in checks] == [{"skew_deg": 1.5}]
+
+
+def test_photocopied_id_cards_under_copy_marks_are_tallied_on_their_own(tmp_path: Path) -> None:
+    """The goal's subset comes from the truth: an ID card, a grey photocopy, diagonal copy marks over it."""
+    report = Report()
+    page = {
+        "page": 1,
+        "doc_type": "id_card_front",
+        "fields": FRONT,
+        "documents": [
+            {"doc_type": "id_card_front", "fields": FRONT},
+            {"doc_type": "id_card_back", "fields": BACK},
+        ],
+    }
+    marked = _truth(tmp_path, page, degradation="photocopy", overlays=[{"kind": "repeat", "text": "复印无效"}])
+    score(report, marked, [_read(DocType.ID_CARD_FRONT, {**FRONT, "name": "张叁"})])
+    subset = report.by_subset["id_photocopy_watermark"]
+    assert (subset.right, subset.total) == (1, 4)
+    found = report.found_by_subset["id_photocopy_watermark"]
+    assert (found.right, found.total) == (1, 2)
+    for degradation, overlays in (("photocopy", [{"kind": "stamp", "text": "样本"}]), ("scan", [{"kind": "repeat"}])):
+        other = Report()
+        score(other, _truth(tmp_path, page, degradation=degradation, overlays=overlays), [])
+        assert "id_photocopy_watermark" not in other.by_subset, degradation
+    desk = Report()
+    score(desk, _truth(tmp_path, {"page": 1, "doc_type": "id_card_back", "fields": BACK}, degradation="photo"), [])
+    assert desk.by_subset["desk_photo"].total == 2 and "desk_photo" in desk.to_json()["by_subset"]  # type: ignore[operator]
+
+
+def test_readings_are_kept_per_field_for_the_threshold(tmp_path: Path) -> None:
+    report = Report()
+    path = _truth(tmp_path, {"page": 1, "doc_type": "id_card_front", "fields": FRONT})
+    score(report, path, [_read(DocType.ID_CARD_FRONT, {**FRONT, "name": "张叁"}, confidence=REVIEW_CONFIDENCE - 0.1)])
+    low, high = report.below_by_field()["name"]
+    assert (low.right, low.total, high.total) == (0, 1, 0)
+    assert report.to_json()["review_threshold"]["by_field"]["id_number"]["below"]["right"] == 1  # type: ignore[index]

@@ -481,3 +481,32 @@ def test_a_reason_names_the_document_of_its_page_it_is_about() -> None:
     about_back = [r for r in decision.reasons if r.document == f"{front.source}#1/1"]
     assert about_back, [(r.code, r.document) for r in decision.reasons]
     assert "第1页第2件" in about_back[0].message_zh
+
+
+# --- issue 12.7: the review threshold (huren.thresholds), the one the reliability table chose -----------
+
+_CONFIDENCE_FIELDS = [
+    (where, key)
+    for where, doc_type in (
+        ("front", DocType.ID_CARD_FRONT),
+        ("back", DocType.ID_CARD_BACK),
+        ("cert", DocType.REGISTRATION_CERTIFICATE),
+        ("form", DocType.APPLICATION_FORM),
+    )
+    for key in DecisionConfig().confidence_fields_of(doc_type)
+    if key in (getattr(Application(), where) or {})
+]
+
+
+@pytest.mark.parametrize(("where", "key"), _CONFIDENCE_FIELDS, ids=[f"{w}.{k}" for w, k in _CONFIDENCE_FIELDS])
+def test_a_decision_resting_on_a_value_just_below_the_review_threshold_goes_to_review(where: str, key: str) -> None:
+    from huren.thresholds import REVIEW_CONFIDENCE
+
+    below = Application()
+    below.confidence[f"{where}.{key}"] = REVIEW_CONFIDENCE - 0.005
+    decision = _decide(below)
+    assert decision.outcome == "review", [r.code for r in decision.reasons]
+    assert [(r.code, r.field) for r in decision.reasons] == [("field_low_confidence", key)]
+    at = Application()
+    at.confidence[f"{where}.{key}"] = REVIEW_CONFIDENCE
+    assert _decide(at).outcome == "approve"

@@ -16,12 +16,12 @@ from ocr.evaluate import documents_of
 from samples.generate import _usable_chars
 from samples.page import Text
 from samples.people import CertNumbers, make_person
-from samples.randomise import FAMILIES, generate_set
+from samples.randomise import DEALT, FAMILIES, generate_set
 from samples.randomise.generate import FONTS
 from samples.randomise.sheet import Sheet
 
 SEED = 424242
-COUNT = len(FAMILIES)  # one of each family
+COUNT = len(DEALT)  # one of each family dealt by default
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,7 @@ def _digest(out: Path) -> dict[str, str]:
 
 def test_every_family_is_drawn(drawn: Path) -> None:
     families = {t["family"] for t in _truths(drawn).values()}
-    assert families == set(FAMILIES), set(FAMILIES) - families
+    assert families == set(DEALT), set(DEALT) - families
 
 
 def test_same_seed_same_files(drawn: Path, tmp_path: Path) -> None:
@@ -151,3 +151,25 @@ def test_id_cards_and_forms_are_drawn_in_new_layouts_per_draw(draw: str) -> None
         assert built.doc_type == ("application_form" if draw == "form" else f"id_card_{draw[3:]}")
         seen.add(_where(built.page, value))
     assert len(seen) >= 5, seen
+
+
+def test_id_photocopy_is_both_sides_grey_under_copy_marks(tmp_path: Path) -> None:
+    """The family the goal's subset needs: drawn only when asked, always a grey photocopy of both sides with
+    diagonal copy marks that say the copy is void or good for one use, recorded in the truth."""
+    generate_set(tmp_path, SEED, 3, families=("id_photocopy",))
+    truths = _truths(tmp_path)
+    assert len(truths) == 3
+    for name, truth in truths.items():
+        assert truth["family"] == "id_photocopy" and truth["degradation"] == "photocopy", name
+        assert Image.open(tmp_path / name).mode == "L", name  # grey, as a photocopier gives it
+        docs = documents_of(truth["pages"][0])
+        assert sorted(d["doc_type"] for d in docs) == ["id_card_back", "id_card_front"], name
+        marks = [o for o in truth["overlays"] if o["kind"] in ("watermark", "repeat")]
+        assert marks and all(o["text"].startswith(("复印无效", "仅供")) for o in marks), (name, truth["overlays"])
+
+
+def test_families_drawn_on_request_do_not_change_what_a_seed_deals(drawn: Path) -> None:
+    assert "id_photocopy" in FAMILIES and "id_photocopy" not in DEALT
+    assert {t["family"] for t in _truths(drawn).values()} <= set(DEALT)
+    with pytest.raises(ValueError, match="no_such_family"):
+        generate_set(drawn / "never", SEED, 1, families=("no_such_family",))

@@ -75,6 +75,11 @@ class DecisionConfig:
     min_doc_type_confidence: float = 0.50
     min_page_confidence: float = 0.75  # mean OCR confidence of a page's lines
     doubtful_quality_flags: tuple[str, ...] = ("blurred", "low_resolution", "glare", "cut_off", "no_text")
+    # Flags about how a picture looks (soft, a bright patch) that its reading can clear: a phone photo on a
+    # desk is softer than a scan, yet read clearly. A document flagged only with these whose every key and
+    # decisive field was read at or above min_field_confidence is not held for its looks; the values it
+    # was read with still face the registry and the other documents.
+    quality_flags_cleared_by_reading: tuple[str, ...] = ("blurred", "glare")
     zone_provinces: tuple[str, ...] = dc_field(default_factory=lambda: tuple(zone.provinces()))
     # The area applied for (else the typed form's `target_area`), and the place names an employer of each
     # area bears: an employer that names none of them is a point for the reviewer.
@@ -128,6 +133,7 @@ class DecisionConfig:
             "require_id_card_back": self.require_id_card_back,
             "require_application_form": self.require_application_form,
             "doubtful_quality_flags": list(self.doubtful_quality_flags),
+            "quality_flags_cleared_by_reading": list(self.quality_flags_cleared_by_reading),
             "zone_provinces": list(self.zone_provinces),
             "target_area": self.target_area,
             "key_fields": {str(t): list(keys) for t, keys in self.key_fields},
@@ -331,10 +337,32 @@ def _typed_by_content(facts: Facts, _: Params) -> Iterator[Finding]:
             yield Finding(d)
 
 
+def _read_clearly(d: Extraction, config: DecisionConfig) -> bool:
+    """Every field the decision reads on `d` was read at or above the review threshold: its key fields,
+    and its decisive ones unless their absence is what the page says (an ID card valid 长期)."""
+    keys = config.key_fields_of(d.doc_type)
+    if not keys:
+        return False  # a document the decision reads nothing from (unknown): its looks are all there is
+    for key in config.confidence_fields_of(d.doc_type):
+        f = d.fields.get(key)
+        if f is None or not _present(f.value):
+            if key in keys or not _absence_printed(d, key):
+                return False
+        elif f.confidence < config.min_field_confidence:
+            return False
+    return True
+
+
+def _absence_printed(d: Extraction, key: str) -> bool:
+    """A field with no value that the page itself says has none: an ID card's expiry printed as 长期."""
+    return key == "valid_until" and any("长期" in ln.text for ln in d.lines)
+
+
 def _poor_scan(facts: Facts, _: Params) -> Iterator[Finding]:
+    config = facts.config
     for d in facts.documents:
-        flags = [f for f in d.quality.flags if f in facts.config.doubtful_quality_flags]
-        if flags:
+        flags = [f for f in d.quality.flags if f in config.doubtful_quality_flags]
+        if flags and (set(flags) - set(config.quality_flags_cleared_by_reading) or not _read_clearly(d, config)):
             yield Finding(d, params={"flags": ", ".join(flags)})
 
 

@@ -1,7 +1,7 @@
 """Whole applications photographed on a desk: `python -m samples.randomise.applications --out DIR --seed N`.
 
 An application is what an applicant uploads from a phone: the registration certificate, both sides of
-the ID card and the filled-in form, each photographed on a desk (perspective, uneven light, the page's
+the ID card and the form (filled in, signed, under the employer's seal), each photographed on a desk (perspective, uneven light, the page's
 shadow, wood, laminate or cloth around it). Layouts come from the randomiser's parts (`families`,
 `id_cards`, `forms`), so every seed draws documents Huren has not seen.
 
@@ -109,7 +109,7 @@ def documents(p: Person, rng: random.Random, font: str) -> dict[str, Built]:
         "certificate": certificate,
         "id_front": id_cards.draw("front", holder, rng, font),
         "id_back": id_cards.draw("back", holder, rng, font),
-        "form": forms.draw(holder, rng, font),
+        "form": forms.draw(holder, rng, font, complete=True),  # as the guide asks: signed, under the seal
     }
 
 

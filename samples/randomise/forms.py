@@ -73,12 +73,13 @@ def _checks(
     return y + size * 1.7
 
 
-def draw(p: Person, rng: random.Random, font: str) -> Built:
-    """One application form in a drawn layout, with its truth."""
+def draw(p: Person, rng: random.Random, font: str, complete: bool = False) -> Built:
+    """One application form in a drawn layout, with its truth; `complete`: always signed and sealed."""
     cert = p.registration
     assert cert.valid_from and cert.valid_until and cert.level
     w = Writer(rng)
-    signed, sealed = rng.random() < 0.8, rng.random() < 0.75
+    signed, sealed = rng.random() < 0.8, rng.random() < 0.75  # drawn either way: a seed draws as before
+    signed, sealed = signed or complete, sealed or complete
     style = rng.choice(["glyph", "drawn", "drawn"])
     shade = rng.choice(SHADES)
     two_pairs = rng.random() < 0.5

@@ -95,6 +95,7 @@ class Application:
     extra: list[Extraction] = field(default_factory=list)
     confidence: dict[str, float] = field(default_factory=dict)  # "cert.name" → OCR confidence
     typed: set[str] = field(default_factory=set)  # documents not read by OCR ("form": typed on the portal)
+    flags: dict[str, list[str]] = field(default_factory=dict)  # "back" → quality flags of its picture
 
     def set(self, where: str, key: str, value: FieldValueType) -> Application:
         values = getattr(self, where)
@@ -128,6 +129,7 @@ class Application:
                 continue
             d = doc(doc_type, source, values)
             d.quality.text_layer = where in self.typed
+            d.quality.flags = list(self.flags.get(where, []))
             for key, conf in self.confidence.items():
                 w, _, k = key.partition(".")
                 if w == where and k in d.fields:

@@ -66,6 +66,22 @@ CASES: list[Case] = [
     Case("ID card back not required", lambda a: a.drop("back"), config=DecisionConfig(require_id_card_back=False)),
     # readability
     Case("poor scan", lambda a: _quality(a, ["blurred"]), "review", ("scan_quality_poor", "document_unrecognised")),
+    # a phone photo is softer than a scan: read clearly, it is not held for its looks (issue 12.6) …
+    Case("soft desk photos read clearly", lambda a: a.flags.update(back=["blurred"], form=["glare"], cert=["blurred"])),
+    # … but a soft one with a value read unsure, a cut-off one, or one whose expiry went unread, is
+    Case(
+        "soft photo with a value read unsure",
+        lambda a: (a.flags.update(back=["blurred"]), a.confidence.update({"back.valid_from": 0.7})),
+        "review",
+        ("scan_quality_poor", "field_low_confidence"),
+    ),
+    Case("cut-off photo read clearly", lambda a: a.flags.update(cert=["cut_off"]), "review", ("scan_quality_poor",)),
+    Case(
+        "soft ID back whose expiry went unread",
+        lambda a: (a.flags.update(back=["blurred"]), a.set("back", "valid_until", None)),
+        "review",
+        ("scan_quality_poor",),
+    ),
     Case(
         "low OCR confidence on a key field",
         lambda a: a.confidence.update({"cert.level": 0.5}),

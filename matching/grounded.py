@@ -3,8 +3,10 @@
 When the record a document claims to be is found (by its certificate or ID number), each of the
 record's values that extraction did not read is searched for in the page's lines — OCR-aware
 (look-alike glyphs folded, `rapidfuzz` partial alignment), beside or under one of the field's labels,
-or, with no label read, anywhere on the page for a long value that agrees exactly.  A value found
-becomes evidence with its box, marked as found through the registry.
+or, with no label read, anywhere on the page for a long value that agrees exactly.  A date is looked
+for as certificates print it, in figures or in words (二〇二九年二月十四日), and a value near its label
+may run on to the line under it in its cell (a wrapped date or issuer).  A value found becomes
+evidence with its box, marked as found through the registry.
 
 Only the document's own lines are searched: on a page holding several documents (a certificate and
 an ID card on one A4, both ID sides on one copy) a line whose centre lies outside the document's
@@ -17,6 +19,7 @@ searched, and a found text must itself compare as a match or uncertain with the 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -30,6 +33,7 @@ from ocr.overlays import without_overlays
 
 NEAR_LABEL_SCORE = 85.0  # partial-alignment score (0–100) beside a label: one look-alike in a short value
 ANYWHERE_SCORE = 100.0  # with no label read, the folded value must appear whole
+MIN_SPAN = 0.8  # a match covers at least this share of the value's characters
 ANYWHERE_MIN_CHARS = 8  # … and be long enough not to turn up by chance (identifiers, authorities)
 GROUNDED_CERTAINTY = 0.9  # a value found through the registry is less sure than one read at its label
 WARNING = "found_via_registry"
@@ -48,10 +52,21 @@ class Found:
     confidence: float
 
 
+_HAN_DIGITS = "〇一二三四五六七八九"
+
+
+def _han_number(n: int) -> str:
+    """1–31 as a certificate writes a month or a day in words: 二, 十, 十四, 二十, 三十一."""
+    tens, ones = divmod(n, 10)
+    return ("" if tens < 2 else _HAN_DIGITS[tens]) + ("十" if tens else "") + (_HAN_DIGITS[ones] if ones else "")
+
+
 def _printed_forms(value: FieldValueType) -> tuple[str, ...]:
-    """How a registry value is printed: dates in the ways certificates write them, levels in words."""
+    """How a registry value is printed: dates in the ways certificates write them (in figures or in
+    words, 二〇二九年二月十四日), levels in words."""
     if isinstance(value, date):
         d = value
+        year = "".join(_HAN_DIGITS[int(c)] for c in str(d.year))
         return (
             f"{d.year}年{d.month}月{d.day}日",
             f"{d.year}年{d.month:02d}月{d.day:02d}日",
@@ -59,6 +74,7 @@ def _printed_forms(value: FieldValueType) -> tuple[str, ...]:
             f"{d.year}-{d.month:02d}-{d.day:02d}",
             f"{d.year}/{d.month:02d}/{d.day:02d}",
             f"{d.year}.{d.month}.{d.day}",
+            f"{year}年{_han_number(d.month)}月{_han_number(d.day)}日",
         )
     if isinstance(value, int):
         return _LEVELS.get(value, ())
@@ -92,15 +108,38 @@ def _box(line: TextLine, start: int, end: int) -> BBox:
     return (x0 + w * start / n, y0, x0 + w * end / n, y1)
 
 
+def _wrapped(lines: list[TextLine], among: list[TextLine]) -> list[TextLine]:
+    """`lines`, and each of them joined with the line `among` that continues it in its cell: starting
+    under its start, just below it (a date or an issuer wrapped onto a second line)."""
+    out = list(lines)
+    for ln in lines:
+        h = ln.height
+        under = [
+            m
+            for m in among
+            if m is not ln and 0 <= m.bbox[1] - ln.bbox[3] + 0.3 * h < 0.9 * h and abs(m.bbox[0] - ln.bbox[0]) < h
+        ]
+        if under:
+            m = min(under, key=lambda m: m.bbox[1])
+            box = (min(ln.bbox[0], m.bbox[0]), ln.bbox[1], max(ln.bbox[2], m.bbox[2]), m.bbox[3])
+            out.append(TextLine(ln.text + m.text, box, min(ln.confidence, m.confidence)))
+    return out
+
+
 def _search(forms: tuple[str, ...], lines: list[TextLine], cutoff: float) -> tuple[TextLine, str, int, int] | None:
-    best: tuple[float, TextLine, str, int, int] | None = None
+    """The best place a form of the value is printed: the highest score, then the most of it. A line
+    holding only part of the value (the first line of a wrapped date) aligns perfectly with that part,
+    so a match must span most of the value's length."""
+    best: tuple[tuple[float, int], TextLine, str, int, int] | None = None
     for form in forms:
         key = fold_confusables(form)
         for line in lines:
             text = squash(line.text)
             hit = fuzz.partial_ratio_alignment(key, fold_confusables(text), score_cutoff=cutoff)
-            if hit is not None and (best is None or hit.score > best[0]):
-                best = (hit.score, line, text[hit.dest_start : hit.dest_end], hit.dest_start, hit.dest_end)
+            if hit is None or (span := hit.dest_end - hit.dest_start) < math.ceil(MIN_SPAN * len(key)):
+                continue
+            if best is None or (hit.score, span) > best[0]:
+                best = ((hit.score, span), line, text[hit.dest_start : hit.dest_end], hit.dest_start, hit.dest_end)
     return best[1:] if best else None
 
 
@@ -128,7 +167,7 @@ def find_on_page(extraction: Extraction, record: RegistryRecord, fields: tuple[s
         hit = None
         if anchors:
             near = [ln for ln in lines if any(_near(a, ln) for a in anchors)]
-            hit = _search(forms, near, NEAR_LABEL_SCORE)
+            hit = _search(forms, _wrapped(near, lines), NEAR_LABEL_SCORE)
         if hit is None and max(len(f) for f in forms) >= ANYWHERE_MIN_CHARS:
             hit = _search(forms, lines, ANYWHERE_SCORE)
         if hit is None:

@@ -142,3 +142,32 @@ def test_only_the_documents_own_region_is_searched_on_a_page_holding_several() -
     cert.region = (0.0, 0.0, 1400.0, 1500.0)  # the same lines, the card inside the region: found there
     result = verify_documents(documents, registry(), AS_OF)
     assert next(f for f in result.evidence[0].fields if f.field == "name").found_via_registry
+
+
+def _wrapped_date(until: str, rest: str) -> list[TextLine]:
+    """A ruled certificate's 有效期至 cell: the date in words, wrapped onto a second line under its start."""
+    lines = [ln for ln in certificate_lines("张伟") if "有效期" not in ln.text]
+    return [*lines, line("有效期至", 100, 300), line(until, 300, 296), line(rest, 300, 296 + H + 2)]
+
+
+def test_a_date_in_words_wrapped_in_its_cell_closes_the_miss() -> None:
+    result, decision = run(application_missing("valid_until"), _wrapped_date("二〇二六年二月", "二十八日"))
+    until = next(f for f in result.evidence[0].fields if f.field == "valid_until")
+    assert until.found_via_registry and until.verdict is Verdict.MATCH, until
+    assert until.bbox is not None and until.bbox[3] > 296 + H, "the box covers both lines"
+    assert decision.outcome == "approve", [r.code for r in decision.reasons]
+
+
+def test_a_forged_date_in_words_wrapped_in_its_cell_is_not_taken_for_the_registry_one() -> None:
+    for until, rest in (("二〇二八年二月", "二十八日"), ("二〇二六年二月", "十八日")):
+        result, decision = run(application_missing("valid_until"), _wrapped_date(until, rest))
+        found = next(f for f in result.evidence[0].fields if f.field == "valid_until")
+        assert found.verdict is not Verdict.MATCH, (until, rest, found)
+        assert decision.outcome != "approve", (until, rest)
+
+
+def test_a_line_far_below_does_not_continue_a_value() -> None:
+    lines = [*_wrapped_date("二〇二六年二月", "二十八日")[:-1], line("二十八日", 300, 296 + 3 * H)]
+    result, _ = run(application_missing("valid_until"), lines)
+    until = next(f for f in result.evidence[0].fields if f.field == "valid_until")
+    assert not until.found_via_registry

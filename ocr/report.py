@@ -49,6 +49,12 @@ DEGRADATION_NAMES: dict[str, tuple[str, str]] = {
     "photocopy": ("灰度复印", "grey photocopy"),
 }
 
+# The subsets the goals are stated for (`ocr.evaluate.SUBSETS`).
+SUBSET_NAMES: dict[str, tuple[str, str]] = {
+    "id_photocopy_watermark": ("身份证灰度复印件（带水印）", "ID cards, grey photocopies under copy marks"),
+    "desk_photo": ("桌面手机拍照", "phone photos on a desk"),
+}
+
 # An ID number's digits in a value (spaces aside): 15 to 18 in a row, the last maybe X.
 _ID_RUN = re.compile(r"\d{14,17}[\dXx]")
 # On a page image more is blacked out than a value would be masked: a line holding a long run of
@@ -266,6 +272,10 @@ def render_html(
             by_field=_rows(report.by_field, FIELD_NAMES),
             by_degradation=_rows(report.by_degradation, DEGRADATION_NAMES),
             by_family=_rows(families, {}),
+            by_subset=[
+                Row(r.zh, r.en, r.tally, report.found_by_subset.get(key))
+                for key, r in _keyed_rows(report.by_subset, SUBSET_NAMES)
+            ],
             bands=bands,
             threshold=REVIEW_CONFIDENCE,
             below=low,

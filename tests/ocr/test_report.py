@@ -153,3 +153,15 @@ def test_eval_html_writes_a_report_page(tmp_path: Path) -> None:
     assert not _ID_SHAPE.search(text), _ID_SHAPE.search(text)
     for number in _id_numbers(samples):
         assert number not in html
+
+
+def test_the_goals_subsets_get_a_table_of_their_own() -> None:
+    report = Report()
+    assert 'id="by-subset"' not in render_html(report, subject="test")
+    report.by_subset["id_photocopy_watermark"].add(True)
+    report.by_subset["id_photocopy_watermark"].add(False)
+    report.found_by_subset["id_photocopy_watermark"].add(True)
+    html = render_html(report, subject="test")
+    section = html[html.index('id="by-subset"') :]
+    section = section[: section.index("</section>")]
+    assert "身份证灰度复印件（带水印）" in section and "1/2" in section and "1/1" in section

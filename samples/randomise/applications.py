@@ -68,6 +68,12 @@ class Application:
         return {"key": self.key, "kind": self.kind, "person": self.person, "files": self.files, "altered": self.altered}
 
 
+def valid_on(p: Person, day: date) -> bool:
+    """The holder's registration certificate and ID card are both valid on `day`."""
+    reg = p.registration
+    return bool(reg.valid_until and reg.valid_until >= day) and (p.id_valid_until is None or p.id_valid_until >= day)
+
+
 def _other_name(p: Person, rng: random.Random, usable: str) -> str:
     """A name that differs from the holder's in one character (the surname kept), as a forger writes it."""
     chars = [c for c in usable if "\u4e00" <= c <= "\u9fff" and c not in p.name]
@@ -134,6 +140,8 @@ def draw_set(out: Path, seed: int, count: int = 6, altered: bool = True) -> list
     for i in range(count):
         rng = random.Random(f"{seed}:{i}:application")
         person = make_person(i + 1, rng, numbers, usable, prefix="D")
+        while not valid_on(person, AS_OF):  # a genuine application is made while the certificate holds
+            person = make_person(i + 1, rng, numbers, usable, prefix="D")
         people.append(person)
         kinds = [GENUINE] + ([deck[i % len(deck)]] if altered else [])
         for kind in kinds:

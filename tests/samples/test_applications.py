@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from samples.randomise.applications import ALTERATIONS, DOCUMENTS, GENUINE, draw_set
+from samples.randomise.applications import ALTERATIONS, AS_OF, DOCUMENTS, GENUINE, draw_set
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +42,12 @@ def test_altered_applications_differ_from_the_registry_in_the_altered_field(draw
         assert field == app["kind"]
         registered = {row[field] for row in rows if field in row}
         assert printed and printed not in registered, (field, printed)
+
+
+def test_genuine_applications_are_made_while_the_certificate_and_id_card_hold(drawn: Path) -> None:
+    with (drawn / "registry.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["cert_type"] == "registration"]
+    assert len(rows) == 2 and all(r["valid_until"] >= AS_OF.isoformat() for r in rows)
 
 
 def test_the_same_seed_draws_the_same_application(drawn: Path, tmp_path: Path) -> None:

@@ -120,5 +120,70 @@ def test_the_detectors_table_normalisation_is_rapidocrs_to_the_bit() -> None:
     theirs = DetPreProcess(640, "max", engine._det.mean, engine._det.std)
     image = np.random.default_rng(7).integers(0, 256, (900, 700, 3), dtype=np.uint8)
     got, expected = ours(image), theirs(image)
+    assert got is not None and expected is not None
     assert got.dtype == expected.dtype == np.float32
+    assert got.flags.c_contiguous  # written plane by plane into the model's input layout
     assert np.array_equal(got, expected)
+
+
+def _lines() -> list[np.ndarray]:
+    """Short lines (batched, padded to 320 px) and long ones (read alone at their own width)."""
+    import cv2
+
+    texts = ["GB 11643", "No. 2026-0412", "Level 2", "2024-03-18 to 2029-03-17 Shanghai", "ID 310104198702099616 M"]
+    out = []
+    for i, text in enumerate(texts * 2):
+        width = 30 + 26 * len(text) + 7 * i
+        line = np.full((48 + 2 * i, width, 3), 255, dtype=np.uint8)
+        cv2.putText(line, text, (8, 34 + i), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
+        out.append(line)
+    return out
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_recognize_is_rapidocrs_recogniser_line_by_line(runtime: str) -> None:
+    """Huren's batches, run over the OpenVINO streams, give each line exactly what RapidOCR's own
+    recogniser stage gives it alone: text, confidence and character positions."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    from ocr.engine import _char_positions
+
+    engine = get_engine(EngineConfig(runtime=runtime))
+    assert isinstance(engine, RapidOcrEngine)
+    lines = _lines()
+    ours = engine.recognize(lines)
+    assert ours[0].text.replace(" ", "") == "GB11643", ours[0]
+    for line, got in zip(lines, ours, strict=True):
+        alone = engine._rec(TextRecInput(img=[line], return_word_box=True))
+        text = str(alone.txts[0])
+        expected = (text, float(alone.scores[0]), _char_positions(text, alone.word_results[0]))
+        assert (got.text, got.confidence, got.char_pos) == expected
+
+
+def test_openvino_recogniser_is_f32_on_one_stream_per_core() -> None:
+    """The knobs reach the compiled recogniser: f32 (bf16 changes characters) and one stream per thread."""
+    from ocr.engine import rec_streams
+
+    for threads in (0, 1, 2):
+        engine = get_engine(EngineConfig(runtime="openvino", threads=threads))
+        assert isinstance(engine, RapidOcrEngine) and engine.rec_model is not None
+        compiled = engine.rec_model.compiled
+        assert str(compiled.get_property("INFERENCE_PRECISION_HINT")) == "<Type: 'float32'>"
+        assert engine.rec_model.streams == rec_streams(threads) == int(compiled.get_property("NUM_STREAMS"))
+        assert int(compiled.get_property("INFERENCE_NUM_THREADS")) == (threads or rec_streams(0))
+    assert rec_streams(1) == 1 and rec_streams(64) == 4
+
+
+def test_streamed_model_keeps_the_order_of_its_inputs() -> None:
+    engine = get_engine(EngineConfig(runtime="openvino"))
+    assert isinstance(engine, RapidOcrEngine) and engine.rec_model is not None
+    rng = np.random.default_rng(3)
+    tensors = [
+        rng.standard_normal((n, 3, 48, w)).astype(np.float32) for n, w in [(1, 320), (3, 320), (1, 700), (2, 320)]
+    ]
+    streamed = engine.rec_model.run(tensors)
+    request = engine.rec_model.compiled.create_infer_request()
+    for tensor, got in zip(tensors, streamed, strict=True):
+        request.infer([tensor])
+        assert np.array_equal(got, request.get_output_tensor().data)
+    assert engine.rec_model.run([]) == []

@@ -6,7 +6,8 @@ against plain RapidOCR (its defaults, onnxruntime) only reading the same four pa
 Huren runs on `HUREN_OCR_RUNTIME` (default `auto`), through `recognition.screening` (extract, then
 verify and decide), the path the service's screening worker and `huren verify` take.  The two sides
 alternate run by run (A B A B …, which goes first alternating too), so a machine busy with other work
-slows both alike; the ratio is of the medians.
+slows both alike; the ratio is of the medians.  Process CPU seconds (every thread) are summed beside
+them: on a shared machine the steadier figure.
 
 Pages: a registration certificate, both sides of an ID card and the application form of one person,
 as images (the OCR path, not a PDF text layer). Taken from `samples/documents` when it exists, else
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -95,22 +97,28 @@ def main() -> int:
     plain_ocr = RapidOCR(params={"Global.log_level": "error"})
     images = [raw.image for f in files for raw in iter_pages(f) if raw.image is not None]
 
+    cpu_seconds = {"huren": 0.0, "plain": 0.0}  # process CPU, every thread, summed over the timed runs
+
     def plain() -> float:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for image in images:
             plain_ocr(image)
+        cpu_seconds["plain"] += time.process_time() - cpu
         return time.perf_counter() - start
 
     def once() -> tuple[float, float, str, list[str]]:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         extracted = extract(files, engine_config)  # `screen` in two steps, to time the second
         ocr_done = time.perf_counter()
         decision = assess(extracted, registry, as_of).decision
         end = time.perf_counter()
+        cpu_seconds["huren"] += time.process_time() - cpu
         return end - start, end - ocr_done, decision.outcome, [r.code for r in decision.reasons]
 
     once()  # warm-up: first inference allocates
     plain()
+    cpu_seconds.update(huren=0.0, plain=0.0)
+    load_before = os.getloadavg()[0]
     runs, plain_runs = [], []
     for i in range(args.runs):
         if i % 2:
@@ -135,6 +143,11 @@ def main() -> int:
         f"{statistics.median(plain_runs):.2f} s, min {min(plain_runs):.2f} s, max {max(plain_runs):.2f} s"
     )
     print(f"ratio plain RapidOCR / Huren end to end: {statistics.median(plain_runs) / statistics.median(totals):.2f}x")
+    huren_cpu, plain_cpu = cpu_seconds["huren"] / args.runs, cpu_seconds["plain"] / args.runs
+    print(
+        f"CPU seconds a run: Huren {huren_cpu:.2f}, plain RapidOCR {plain_cpu:.2f}, ratio {plain_cpu / huren_cpu:.2f}x"
+        f" (load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after)"
+    )
     return 0
 
 

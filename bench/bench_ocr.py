@@ -13,7 +13,9 @@ Contestants (each reads the page, then the same label/geometry extraction turns 
 Pages are the raster pages of the samples (text-layer PDFs need no OCR), cycled to reach each
 `--pages` count.  Rounds are interleaved: every round runs every contestant over the same pages, in
 an order rotated each round, so a machine busy with other work slows them all alike; pages/s is the
-total pages over the total time of all rounds.  Models are loaded and warmed before timing.
+total pages over the total time of all rounds.  Models are loaded and warmed before timing.  CPU
+seconds (the whole process, every thread) are counted beside the wall clock: on a machine shared with
+other work they are the steadier measure, and their ratios are printed too, with the load average.
 Accuracy is exact match of every ground-truth field (and the document type) over the pages read.
 """
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -53,6 +56,7 @@ class Sample:
 @dataclass(slots=True)
 class Tally:
     seconds: float = 0.0
+    cpu: float = 0.0  # process CPU seconds, all threads
     pages: int = 0
     right: int = 0
     total: int = 0
@@ -166,10 +170,11 @@ def run(readers: dict[str, Reader], samples: list[Sample], rounds: int) -> dict[
         for name in names[r % len(names) :] + names[: r % len(names)]:
             read, tally = readers[name], tallies[name]
             extractions = []
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             for sample in samples:
                 extractions.append(read(sample.raw, str(sample.path)))
             tally.seconds += time.perf_counter() - started
+            tally.cpu += time.process_time() - cpu
             tally.pages += len(samples)
             if r == 0:
                 for sample, extraction in zip(samples, extractions, strict=True):
@@ -177,16 +182,18 @@ def run(readers: dict[str, Reader], samples: list[Sample], rounds: int) -> dict[
     return tallies
 
 
-def report(tallies: dict[str, Tally], count: int, rounds: int) -> None:
-    base = tallies[YARDSTICK].pages / tallies[YARDSTICK].seconds
-    print(f"\n{count} pages x {rounds} rounds, interleaved")
-    print(f"{'contestant':20s} {'pages/s':>8s} {'ratio':>6s}  fields right")
+def report(tallies: dict[str, Tally], count: int, rounds: int, load: tuple[float, float]) -> None:
+    base, base_cpu = tallies[YARDSTICK].seconds, tallies[YARDSTICK].cpu
+    print(f"\n{count} pages x {rounds} rounds, interleaved; load average {load[0]:.1f} before, {load[1]:.1f} after")
+    print(f"{'contestant':20s} {'pages/s':>8s} {'ratio':>6s} {'CPU-s/page':>10s} {'CPU ratio':>9s}  fields right")
     for name, t in tallies.items():
-        rate = t.pages / t.seconds
-        print(f"{name:20s} {rate:8.2f} {rate / base:5.2f}x  {t.right}/{t.total} ({t.right / max(1, t.total):.1%})")
+        print(
+            f"{name:20s} {t.pages / t.seconds:8.2f} {base / t.seconds:5.2f}x {t.cpu / t.pages:10.3f} "
+            f"{base_cpu / t.cpu:8.2f}x  {t.right}/{t.total} ({t.right / max(1, t.total):.1%})"
+        )
     if "huren" in tallies and "rapidocr-openvino" in tallies:
         ours, ov = tallies["huren"], tallies["rapidocr-openvino"]
-        print(f"huren / rapidocr-openvino: {(ours.pages / ours.seconds) / (ov.pages / ov.seconds):.2f}x")
+        print(f"huren / rapidocr-openvino: {ov.seconds / ours.seconds:.2f}x wall, {ov.cpu / ours.cpu:.2f}x CPU")
 
 
 def main() -> None:
@@ -210,8 +217,9 @@ def main() -> None:
         print(f"warmed {name}")
     for count in args.pages or [len(samples)]:
         chosen = [samples[i % len(samples)] for i in range(count)]
+        before = os.getloadavg()[0]
         tallies = run(readers, chosen, args.rounds)
-        report(tallies, count, args.rounds)
+        report(tallies, count, args.rounds, (before, os.getloadavg()[0]))
         if args.mistakes:
             for name, t in tallies.items():
                 for m in t.mistakes:

@@ -117,3 +117,29 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
     results = [r for p in (bad, missing) for r in extract_file(p)]
     assert [r.code for r in results if isinstance(r, FileError)] == ["empty_file", "file_not_found"]
     assert all(isinstance(r, FileError) and r.message for r in results)
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA", "P", "L"])
+def test_pages_come_out_bgr_whatever_the_images_mode(tmp_path: Path, mode: str) -> None:
+    """Red stays red (BGR order, as OpenCV and the OCR engine expect), transparency lies on white."""
+    rgb = np.zeros((40, 60, 3), dtype=np.uint8)
+    rgb[:, :20] = (200, 30, 10)  # red
+    rgb[:, 20:40] = (10, 160, 40)  # green
+    rgb[:, 40:] = (250, 250, 250)
+    image = Image.fromarray(rgb)
+    if mode == "RGBA":
+        alpha = np.full((40, 60), 255, dtype=np.uint8)
+        alpha[:, 50:] = 0  # transparent: white paper
+        image = Image.fromarray(np.dstack([rgb, alpha]), mode="RGBA")
+    elif mode != "RGB":
+        image = image.convert(mode)
+    path = tmp_path / "page.png"
+    image.save(path)
+    (page,) = iter_pages(path)
+    assert page.image is not None and page.image.flags.c_contiguous
+    expected = np.asarray(Image.open(path).convert("RGB"))[:, :, ::-1].copy()
+    if mode == "RGBA":
+        expected[:, 50:] = 255
+    assert np.array_equal(page.image, expected)
+    if mode in ("RGB", "RGBA"):
+        assert tuple(page.image[5, 5]) == (10, 30, 200)  # blue, green, red

@@ -291,7 +291,9 @@ class RapidOcrEngine:
         the batch's widest, CTC-decode with word columns), with Huren's batches run over the streams."""
         rec = self._rec
         _, height, min_width = rec.rec_image_shape
-        groups = exact_batches(crops, self._batch)
+        # Costliest first (lines × padded width): the streams then finish together instead of one idling
+        # while the other reads the page's last long line alone.
+        groups = sorted(exact_batches(crops, self._batch), key=lambda g: -len(g) * _padded_width(crops, g))
         widths: list[tuple[list[float], float]] = []  # each batch's width ratios and the one it is padded to
 
         def tensors() -> Iterator[np.ndarray]:
@@ -310,6 +312,11 @@ class RapidOcrEngine:
             for i, (text, score), word in zip(group, texts, words, strict=True):
                 results[i] = Recognized(str(text), float(score), _char_positions(str(text), word))
         return results
+
+
+def _padded_width(crops: list[np.ndarray], group: list[int]) -> float:
+    """The width, in line heights, that a batch of these lines is padded to."""
+    return max(REC_MIN_WIDTH / REC_HEIGHT, *(crops[i].shape[1] / max(1, crops[i].shape[0]) for i in group))
 
 
 def _char_positions(text: str, words: object) -> list[float] | None:

@@ -30,6 +30,20 @@ def _ink(gray: np.ndarray) -> np.ndarray:
     return gray < paper - max(40.0, 0.25 * paper)
 
 
+def _ink_against_local_paper(gray: np.ndarray, window: int) -> np.ndarray:
+    """Pixels clearly darker than the paper within `window` of them.
+
+    A phone photo shades the page (darker towards an edge, a grey label column beside the boxes): one
+    paper level for a whole band of the form then takes a shaded box for ink through and through, or
+    a bright one's outline for paper. The paper near each pixel is the brightest there (a window wider
+    than a character's strokes and a box's filling), so ink is read against it.
+    """
+    window |= 1
+    paper = cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (window, window)))
+    paper = cv2.blur(paper, (window, window)).astype(np.float32)
+    return gray.astype(np.float32) < paper - np.maximum(40.0, 0.25 * paper)
+
+
 @dataclass(slots=True)
 class Box:
     x0: float
@@ -48,7 +62,8 @@ def _boxes_in_band(image: np.ndarray, x0: float, x1: float, y0: float, y1: float
     left, right = int(max(0, x0)), int(min(image.shape[1], x1))
     if right - left < 4 or bottom - top < 4:
         return []
-    ink = _ink(cv2.cvtColor(image[top:bottom, left:right], cv2.COLOR_BGR2GRAY)).astype(np.uint8)
+    gray = cv2.cvtColor(image[top:bottom, left:right], cv2.COLOR_BGR2GRAY)
+    ink = _ink_against_local_paper(gray, int(h)).astype(np.uint8)
     side = max(3, int(0.2 * h))
     frame = cv2.bitwise_or(
         cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, side), np.uint8)),

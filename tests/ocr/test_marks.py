@@ -14,13 +14,21 @@ FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 SIZE = 36
 
 
-def _form(options: list[tuple[str, bool]]) -> tuple[np.ndarray, list[TextLine]]:
+def _form(
+    options: list[tuple[str, bool]], *, label: str = "", one_line: bool = False
+) -> tuple[np.ndarray, list[TextLine]]:
     """One row of options, each after a drawn box; a ticked box's tick pokes out of it up and right,
     as a pen's does.  OCR read the words only."""
     image = Image.new("RGB", (1400, 160), (250, 250, 250))
     draw = ImageDraw.Draw(image)
     font = ImageFont.truetype(FONT, SIZE)
     lines, x, y = [], 40, 60
+    if label:  # a grey label column on the left, as the form's table prints it
+        draw.rectangle((0, 0, 200, 160), fill=(175, 180, 180))
+        draw.line([(200, 0), (200, 160)], fill=(30, 30, 30), width=3)
+        draw.text((40, y), label, font=font, fill=(30, 30, 30))
+        lines.append(TextLine(label, (40, y, 40 + font.getlength(label), y + 42), 0.95))
+        x = 230
     for word, ticked in options:
         # A small box with a thick border, as a phone photo of a printed form shows it: the tick
         # fills it, leaving no hole inside to find it by.
@@ -33,6 +41,15 @@ def _form(options: list[tuple[str, bool]]) -> tuple[np.ndarray, list[TextLine]]:
         centres = [tx + (i + 0.5) * width / len(word) for i in range(len(word))]
         lines.append(TextLine(word, (tx, y, tx + width, y + 42), 0.95, centres))
         x = int(tx + width + 50)
+    if one_line:  # OCR read the row of options as one line, box glyphs dropped
+        words = lines[1:] if label else lines
+        row = TextLine(
+            " ".join(w.text for w in words),
+            (words[0].bbox[0], y, words[-1].bbox[2], y + 42),
+            0.95,
+            [c for w in words for c in [*(w.char_x or []), w.bbox[2] + 25]][:-1],
+        )
+        lines = [*lines[: len(lines) - len(words)], row]
     return cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2BGR), lines
 
 
@@ -41,5 +58,19 @@ def test_ticked_boxes_are_read_from_the_pixels_even_where_the_tick_pokes_out() -
     image, lines = _form(options)
     page = Page("t", 1, image.shape[1], image.shape[0], lines, image=image)
     ticked, certainty, _ = checked_options(Layout(lines), page, None, list(CATEGORIES))
+    assert ticked == [word for word, on in options if on]
+    assert certainty == 1.0
+
+
+def test_boxes_in_a_shaded_photo_are_read_against_the_paper_around_them() -> None:
+    """A phone photo darkens the page towards one side: a box in the shade is not ink through and
+    through, nor is an empty one there read as ticked."""
+    options = [("长度", True), ("力学", False), ("声学", False), ("温度", True), ("电磁", False), ("光学", False)]
+    image, lines = _form(options, label="执业类别", one_line=True)
+    light = np.linspace(0.45, 1.0, image.shape[1], dtype=np.float32)[None, :, None]
+    shaded = (image.astype(np.float32) * light).astype(np.uint8)
+    page = Page("t", 1, shaded.shape[1], shaded.shape[0], lines, image=shaded)
+    layout = Layout(lines)
+    ticked, certainty, _ = checked_options(layout, page, None, list(CATEGORIES))
     assert ticked == [word for word, on in options if on]
     assert certainty == 1.0

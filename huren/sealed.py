@@ -68,11 +68,10 @@ class Sealer:
             self.aeads.extend(a for a in older.aeads if a not in self.aeads)
         self._fernet = MultiFernet(self.fernets)
         self._aead = self.aeads[0]
-        lookup = hmac.new(raw, b"huren look-up hash v1", hashlib.sha256).digest().ljust(64, b"\0")
-        # HMAC-SHA256 (RFC 2104) from its two keyed states, copied for each value: the same hashes as
-        # hmac.digest at a quarter of the cost (an import hashes three parts of every ID number)
-        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in lookup))
-        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in lookup))
+        lookup = hmac.new(raw, b"huren look-up hash v1", hashlib.sha256).digest()
+        # the keyed HMAC state made once and copied for each value: the same hashes as hmac.digest at
+        # ~60 % of its cost (an import hashes three parts of every ID number)
+        self._lookup = hmac.new(lookup, digestmod=hashlib.sha256)
 
     def seal(self, text: str) -> str:
         nonce = os.urandom(_NONCE)
@@ -104,11 +103,9 @@ class Sealer:
         """The keyed hash an ID number is looked up by (upper case, no spaces), or None."""
         if not value:
             return None
-        inner = self._inner.copy()
-        inner.update(value.strip().upper().encode())
-        outer = self._outer.copy()
-        outer.update(inner.digest())
-        return outer.hexdigest()
+        keyed = self._lookup.copy()
+        keyed.update(value.strip().upper().encode())
+        return keyed.hexdigest()
 
 
 _active: Sealer | None = None

@@ -8,7 +8,7 @@ from rapidfuzz import fuzz
 
 from huren.domain import DocType
 from huren.normalize import simplified, squash
-from ocr.documents import SPECS
+from ocr.documents import SPECS, FieldSpec
 
 MIN_SCORE = 3.0  # below this no document type has enough of its own words on the page
 FEW_WORDS_SCORE = 1.5  # … but this much, with one of its value shapes, names it by content
@@ -100,9 +100,24 @@ def bears_some_content(doc_type: DocType, text: str) -> bool:
 
 def labelled_fields(doc_type: DocType, text: str) -> int:
     """How many of the type's fields have one of their printed labels in `text`."""
-    spec = next((s for s in SPECS if s.doc_type is doc_type), None)
+    return len(labelled_keys(doc_type, text))
+
+
+def labelled_keys(doc_type: DocType, text: str) -> frozenset[str]:
+    """The fields of the type (by their first key) that have one of their printed labels in `text`."""
     key = simplified(squash(text))
-    return 0 if spec is None else sum(any(simplified(squash(lb)) in key for lb in fs.labels) for fs in spec.fields)
+    return frozenset(fs.keys[0] for fs in _fields(doc_type) if any(simplified(squash(lb)) in key for lb in fs.labels))
+
+
+def labelled_share(doc_type: DocType, text: str) -> float:
+    """The share of the type's labelled fields whose label is in `text` (a card's number line: 1 of 6)."""
+    labelled = [fs for fs in _fields(doc_type) if fs.labels]
+    return len(labelled_keys(doc_type, text)) / len(labelled) if labelled else 0.0
+
+
+def _fields(doc_type: DocType) -> tuple[FieldSpec, ...]:
+    spec = next((s for s in SPECS if s.doc_type is doc_type), None)
+    return () if spec is None else spec.fields
 
 
 def classify_by_content(text: str) -> DocType:

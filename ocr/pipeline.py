@@ -73,6 +73,9 @@ def extract_documents(
     regions = find_regions(page)
     if len(regions) < 2:
         return [extract_page(page)]
+    # Lines no document took (a fragment far from every one) and regions that read as no document are
+    # told, never dropped in silence: what they held may be a document's missing part.
+    left_out = len(page.lines) - len({id(ln) for r in regions for ln in r.lines})
     out = []
     for index, region in enumerate(regions):
         try:
@@ -83,6 +86,10 @@ def extract_documents(
             extraction.warnings.append(f"region_unreadable: {exc.code}")
             extraction.region = region.bbox
         extraction.index = index
+        if extraction.doc_type is DocType.UNKNOWN:
+            extraction.warnings.append(f"region_unrecognised: {len(region.lines)} lines")
+        if left_out:
+            extraction.warnings.append(f"lines_outside_documents: {left_out}")
         extraction.warnings.append(f"documents_on_page: {len(regions)}")
         out.append(extraction)
     return out

@@ -30,7 +30,15 @@ import numpy as np
 
 from huren.domain import CERTIFICATE_TYPES, BBox, DocType, Page, TextLine
 from huren.normalize import squash
-from ocr.classify import bears_content, bears_some_content, classify, classify_with_content, labelled_fields
+from ocr.classify import (
+    bears_content,
+    bears_some_content,
+    classify,
+    classify_with_content,
+    labelled_fields,
+    labelled_keys,
+    labelled_share,
+)
 from ocr.orientation import upside_down_votes
 
 GAP_LINE_HEIGHTS = 3.0  # a gap wider than this many text heights (or GAP_PAGE_SHARE) parts two clusters
@@ -45,6 +53,7 @@ RESIDUAL_CONFIDENCE = 0.8  # the rest of a page is a document of its own only wh
 MIN_TILT = 10.0  # degrees: a card turned further than this is straightened before it is read again
 MIN_DOCUMENT_LINES = 2  # fewer lines are a fragment (a title, a stamp), whatever they read
 MIN_LINE_CHARS = 3  # a line of a turned document reads as at least this many characters, however garbled
+PART_LABEL_SHARE = 0.34  # a card side bearing at most this share of its labels may be part of one (its number line)
 # Types a page may rightly carry more than one of (cards); two parts of one certificate or form are one.
 REPEATABLE = frozenset({DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK})
 
@@ -240,7 +249,7 @@ def _merge(candidates: list[Region], line_height: float, gap: float) -> list[Reg
         merged = False
         for i, a in enumerate(documents):
             for b in documents[i + 1 :]:
-                same_document = a.doc_type is b.doc_type and a.doc_type not in REPEATABLE
+                same_document = (a.doc_type is b.doc_type and a.doc_type not in REPEATABLE) or _one_card(a, b)
                 apart = (a.outlined and b.outlined) or _lines_apart(a, b, gap)  # two cards' edges part them
                 if same_document or not apart:
                     _absorb(a, b)
@@ -250,6 +259,40 @@ def _merge(candidates: list[Region], line_height: float, gap: float) -> list[Reg
             if merged:
                 break
     return documents
+
+
+def _one_card(a: Region, b: Region) -> bool:
+    """Two parts of one card side that a gap of its own layout parted: on an ID front the space above
+    the number line is wider than the clustering gap, and when the page is the card (straightened to
+    its edges) or its edge is too faint, no outline holds the halves together.
+
+    They are one card when they lie as one card's halves lie — one above the other, together no taller
+    than wide, not each inside edges of its own — and their fields complement each other: no label read
+    in both, and not both bearing all the side's values (two whole cards each carry their own). A half
+    that reads as nothing (its labels lost, or taken for upside down) beside a half that bears few of
+    its side's labels is that side's rest.
+    """
+    if (a.outlined and b.outlined) or not _stacked_as_one_card(a.bbox, b.bbox):
+        return False
+    if a.doc_type is b.doc_type and a.doc_type in REPEATABLE:
+        kind = a.doc_type
+        if bears_content(kind, a.text) and bears_content(kind, b.text):
+            return False
+        own_a, own_b = labelled_keys(kind, a.text), labelled_keys(kind, b.text)
+        return bool(own_a or own_b) and not own_a & own_b
+    typed, other = (a, b) if b.doc_type is DocType.UNKNOWN else (b, a)
+    return (
+        other.doc_type is DocType.UNKNOWN
+        and typed.doc_type in REPEATABLE
+        and labelled_share(typed.doc_type, typed.text) <= PART_LABEL_SHARE
+    )
+
+
+def _stacked_as_one_card(a: BBox, b: BBox) -> bool:
+    """One box above the other, overlapping across, their union landscape as a card is read."""
+    overlap = min(a[2], b[2]) - max(a[0], b[0])
+    x0, y0, x1, y1 = _union([a, b])
+    return overlap > 0.5 * min(a[2] - a[0], b[2] - b[0]) and y1 - y0 < x1 - x0
 
 
 def _lines_apart(a: Region, b: Region, gap: float) -> bool:
@@ -262,6 +305,7 @@ def _absorb(into: Region, other: Region) -> None:
     into.bbox = _union([into.bbox, other.bbox])
     into.outlined = into.outlined and other.outlined
     into.tilt, into.corners = 0.0, None  # two outlines together have no one outline
+    into.turned = into.turned and other.turned  # a part read upright is no upside-down document
     if into.doc_type is DocType.UNKNOWN or (
         other.doc_type in CERTIFICATE_TYPES and into.doc_type not in CERTIFICATE_TYPES
     ):

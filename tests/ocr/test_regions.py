@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from huren.domain import DocType, Extraction, FileError, Page, TextLine
+from huren.domain import DocType, Extraction, FileError, Page, Quality, TextLine
 from ocr import pipeline
 from ocr import regions as regions_module
 from ocr.engine import get_engine
@@ -423,3 +423,106 @@ def test_a_certificates_column_labelled_as_a_certificate_is_no_card() -> None:
     foot = [_line("有效期至", 1050, 1000, 100), _line("2029年01月10日", 1050, 1040, 200)]
     foot.append(_line("浙江省市场监督管理局", 1400, 1150, 300))
     assert len(find_regions(Page("x.jpg", 1, 1982, 1356, right + left + foot))) == 1
+
+
+def test_a_front_whose_number_line_stands_apart_is_one_card() -> None:
+    """A card photographed on a desk, straightened to its own edges (the page is the card): the gap
+    above its ID-number line is wider than the clustering gap, yet the two halves are one card — each
+    has the fields the other lacks — and stay one region, with the number read with the name."""
+    p = Page(
+        "desk.jpg",
+        1,
+        1081,
+        678,
+        [
+            _line("姓名", 108, 127, 87, 43),
+            _line("李志蕊", 250, 120, 150, 56),
+            _line("性别", 109, 200, 88, 42),
+            _line("男", 249, 199, 49, 45),
+            _line("民族汉", 397, 198, 160, 48),
+            _line("出生", 109, 273, 86, 42),
+            _line("1990年12月8日", 252, 268, 312, 48),
+            _line("住址", 109, 346, 86, 43),
+            _line("上海市徐汇区龙华街道北舍村15组41号", 258, 346, 645, 43),
+            _line("公民身份号码", 111, 537, 191, 39),
+            _line("310104199012089896", 347, 532, 486, 42),
+        ],
+    )
+    regions = find_regions(p)
+    assert len(regions) == 1 and regions[0].bbox == (0.0, 0.0, 1081.0, 678.0)
+
+
+def test_two_whole_fronts_on_one_page_stay_two_cards() -> None:
+    """Two fronts each with their own name and number are two cards, however close."""
+
+    def front(y: float, name: str, number: str) -> list[TextLine]:
+        return [
+            _line(f"姓名 {name}", 100, y),
+            _line("性别 女 民族 汉", 100, y + 50),
+            _line("出生 1963年2月27日", 100, y + 100),
+            _line("住址 江苏省苏州市吴中区木渎镇", 100, y + 150),
+            _line(f"公民身份号码 {number}", 100, y + 300),
+        ]
+
+    p = Page(
+        "x.pdf", 1, 1240, 1754, front(100, "孙艳", "322727196302275483") + front(900, "蔡伟", "320102199912282498")
+    )
+    regions = find_regions(p)
+    assert [r.doc_type for r in regions] == [DocType.ID_CARD_FRONT, DocType.ID_CARD_FRONT]
+
+
+def test_a_fronts_unread_half_beside_its_number_line_is_the_same_card(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The top half of a front whose labels a blur took reads as nothing and was taken for upside
+    down; beside the card's number line it is that card's rest, not a document of its own."""
+    monkeypatch.setattr(regions_module, "_upside_down", lambda page, region: True)
+    p = Page(
+        "desk.jpg",
+        1,
+        1081,
+        678,
+        [
+            _line("李志蕊", 250, 120, 150, 56),
+            _line("男 汉", 249, 199, 300, 45),
+            _line("1990年12月8日", 252, 268, 312, 48),
+            _line("上海市徐汇区龙华街道北舍村15组41号", 258, 346, 645, 43),
+            _line("公民身份号码", 111, 537, 191, 39),
+            _line("310104199012089896", 347, 532, 486, 42),
+        ],
+    )
+    regions = find_regions(p)
+    assert len(regions) == 1 and regions[0].bbox == (0.0, 0.0, 1081.0, 678.0)
+
+
+def _front_and_back(*more: TextLine) -> Page:
+    front = [
+        _line("姓名 孙艳", 100, 100),
+        _line("性别 女 民族 汉", 100, 150),
+        _line("出生 1963年2月27日", 100, 200),
+        _line("住址 江苏省苏州市吴中区木渎镇", 100, 250),
+        _line("公民身份号码 322727196302275483", 100, 300),
+    ]
+    back = [
+        _line("中华人民共和国", 100, 1000),
+        _line("居民身份证", 100, 1060),
+        _line("签发机关 吴江市公安局", 100, 1160),
+        _line("有效期限 2021.03.22-2041.03.22", 100, 1210),
+    ]
+    return Page("x.pdf", 1, 1240, 1754, front + back + list(more), Quality(text_layer=True))
+
+
+def test_lines_no_document_took_are_told_not_dropped() -> None:
+    """A fragment far from both card sides joins neither; each document says lines were left out."""
+    p = _front_and_back(_line("复印无效", 900, 1600, 200), _line("仅供备案使用", 900, 1650, 200))
+    docs = pipeline.extract_documents(p)
+    assert [d.doc_type for d in docs] == [DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK]
+    assert all("lines_outside_documents: 2" in d.warnings for d in docs)
+
+
+def test_a_region_that_reads_as_no_document_is_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A part taken for a turned document that then reads as none says so, with its lines counted."""
+    monkeypatch.setattr(regions_module, "_upside_down", lambda page, region: "复印无效" in region.text)
+    p = _front_and_back(_line("复印无效", 900, 1600, 200), _line("仅供备案使用", 900, 1650, 200))
+    docs = pipeline.extract_documents(p)
+    assert [d.doc_type for d in docs] == [DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK, DocType.UNKNOWN]
+    assert "region_unrecognised: 2 lines" in docs[2].warnings
+    assert not any(w.startswith("region_unrecognised") for d in docs[:2] for w in d.warnings)

@@ -144,6 +144,27 @@ def _line(text: str, x: float, y: float, w: float = 300, h: float = 24) -> TextL
     return TextLine(text, (x, y, x + w, y + h), 0.99)
 
 
+def _front() -> list[TextLine]:
+    """An ID card's front as text lines, upper left of an A4 page."""
+    return [
+        _line("姓名 孙艳", 100, 100),
+        _line("性别 女 民族 汉", 100, 150),
+        _line("出生 1963年2月27日", 100, 200),
+        _line("住址 江苏省苏州市吴中区木渎镇", 100, 250),
+        _line("公民身份号码 322727196302275483", 100, 300),
+    ]
+
+
+def _back() -> list[TextLine]:
+    """The same card's back, lower on the page."""
+    return [
+        _line("中华人民共和国", 100, 1000),
+        _line("居民身份证", 100, 1060),
+        _line("签发机关 吴江市公安局", 100, 1160),
+        _line("有效期限 2021.03.22-2041.03.22", 100, 1210),
+    ]
+
+
 def test_one_certificate_with_wide_gaps_stays_one_region() -> None:
     """The facing pages of a booklet are one document: its title half and its fields half are not split."""
     lines = [
@@ -160,19 +181,8 @@ def test_one_certificate_with_wide_gaps_stays_one_region() -> None:
 
 
 def test_two_cards_as_text_far_apart_are_two_regions() -> None:
-    front = [
-        _line("姓名 孙艳", 100, 100),
-        _line("性别 女 民族 汉", 100, 150),
-        _line("出生 1963年2月27日", 100, 200),
-        _line("住址 江苏省苏州市吴中区木渎镇", 100, 250),
-        _line("公民身份号码 322727196302275483", 100, 300),
-    ]
-    back = [
-        _line("中华人民共和国", 100, 1000),
-        _line("居民身份证", 100, 1060),
-        _line("签发机关 吴江市公安局", 100, 1160),
-        _line("有效期限 2021.03.22-2041.03.22", 100, 1210),
-    ]
+    front = _front()
+    back = _back()
     p = Page("x.pdf", 1, 1240, 1754, front + back)
     regions = find_regions(p)
     assert [r.doc_type for r in regions] == [DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK]
@@ -283,19 +293,8 @@ def test_a_watermarks_scattered_glyphs_are_no_turned_document(monkeypatch: pytes
         return all(len(ln.text) == 1 for ln in region.lines)
 
     monkeypatch.setattr(regions_module, "_upside_down", glyphs_turned)
-    front = [
-        _line("姓名 孙艳", 100, 100),
-        _line("性别 女 民族 汉", 100, 150),
-        _line("出生 1963年2月27日", 100, 200),
-        _line("住址 江苏省苏州市吴中区木渎镇", 100, 250),
-        _line("公民身份号码 322727196302275483", 100, 300),
-    ]
-    back = [
-        _line("中华人民共和国", 100, 1000),
-        _line("居民身份证", 100, 1060),
-        _line("签发机关 吴江市公安局", 100, 1160),
-        _line("有效期限 2021.03.22-2041.03.22", 100, 1210),
-    ]
+    front = _front()
+    back = _back()
     glyphs = [_line(ch, 1000, 100 + 60 * i, 24) for i, ch in enumerate("与与致与")]
     regions = find_regions(Page("x.png", 1, 1240, 1754, front + back + glyphs))
     assert [r.doc_type for r in regions] == [DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK]
@@ -316,19 +315,8 @@ def test_a_region_that_covers_another_is_not_painted_over_it() -> None:
 
 def test_an_upright_region_keeps_the_page_read_when_its_crop_reads_less(monkeypatch: pytest.MonkeyPatch) -> None:
     """A blurred copy: the crop, read again at another scale, lost the labels the page's read had."""
-    front = [
-        _line("姓名 孙艳", 100, 100),
-        _line("性别 女 民族 汉", 100, 150),
-        _line("出生 1963年2月27日", 100, 200),
-        _line("住址 江苏省苏州市吴中区木渎镇", 100, 250),
-        _line("公民身份号码 322727196302275483", 100, 300),
-    ]
-    back = [
-        _line("中华人民共和国", 100, 1000),
-        _line("居民身份证", 100, 1060),
-        _line("签发机关 吴江市公安局", 100, 1160),
-        _line("有效期限 2021.03.22-2041.03.22", 100, 1210),
-    ]
+    front = _front()
+    back = _back()
     p = Page("x.png", 1, 1240, 1754, front + back)
     p.image = np.full((1754, 1240, 3), 255, np.uint8)
 
@@ -377,13 +365,7 @@ def test_a_card_turned_inside_its_edges_is_a_document_however_short_its_lines_re
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """An ID back upside down inside its card outline reads as a few short scraps; it is read again turned."""
-    front = [
-        _line("姓名 孙艳", 100, 100),
-        _line("性别 女 民族 汉", 100, 150),
-        _line("出生 1963年2月27日", 100, 200),
-        _line("住址 江苏省苏州市吴中区木渎镇", 100, 250),
-        _line("公民身份号码 322727196302275483", 100, 300),
-    ]
+    front = _front()
     scraps = [_line("有 1", 500, 1100, 60), _line("证", 700, 1150, 24), _line("中国", 600, 1250, 48)]
     card = regions_module.Outline((430.0, 1050.0, 1130.0, 1500.0), 0.0, np.zeros((4, 2)))
     monkeypatch.setattr(regions_module, "card_outlines", lambda image: [card])
@@ -494,19 +476,8 @@ def test_a_fronts_unread_half_beside_its_number_line_is_the_same_card(monkeypatc
 
 
 def _front_and_back(*more: TextLine) -> Page:
-    front = [
-        _line("姓名 孙艳", 100, 100),
-        _line("性别 女 民族 汉", 100, 150),
-        _line("出生 1963年2月27日", 100, 200),
-        _line("住址 江苏省苏州市吴中区木渎镇", 100, 250),
-        _line("公民身份号码 322727196302275483", 100, 300),
-    ]
-    back = [
-        _line("中华人民共和国", 100, 1000),
-        _line("居民身份证", 100, 1060),
-        _line("签发机关 吴江市公安局", 100, 1160),
-        _line("有效期限 2021.03.22-2041.03.22", 100, 1210),
-    ]
+    front = _front()
+    back = _back()
     return Page("x.pdf", 1, 1240, 1754, front + back + list(more), Quality(text_layer=True))
 
 

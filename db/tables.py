@@ -50,7 +50,7 @@ registry_records = Table(
     Column("cert_type", String(16), nullable=False),
     Column("cert_number", String(64), nullable=False),
     Column("name", String(64), nullable=False),
-    Column("id_number", SealedText),  # encrypted at rest (huren.sealed)
+    Column("id_number", SealedText),  # encrypted at rest (huren.sealed); not indexed: look-ups go by the keyed id_key
     Column("gender", String(4)),
     Column("level", SmallInteger),
     Column("categories", Text, nullable=False, default=""),
@@ -68,7 +68,6 @@ registry_records = Table(
 )
 for _key in REGISTRY_BLOCK_KEYS:
     Index(f"ix_registry_records_{_key}", registry_records.c[_key])
-Index("ix_registry_records_id_number", registry_records.c.id_number)
 
 # --- recognitions and the zone certificate's numbering (recognition.recognitions) ---------------
 

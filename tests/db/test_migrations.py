@@ -7,11 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, Engine, MetaData, String, func, insert, inspect, select, text
 
 import db
+from db.revisions import alembic_config
 from db.tables import audit_head, metadata, recognitions, registry_records, tokens, users
 
 from .conftest import release_schema
@@ -146,3 +148,16 @@ def test_servers_starting_together_migrate_once(blank: Engine) -> None:
     assert not any(t.is_alive() for t in threads), "upgrades starting together deadlocked"
     assert errors == []
     assert db.is_current(blank) and schema_diff(blank) == []
+
+
+def test_the_sealed_id_number_is_not_indexed_after_the_upgrade(blank: Engine) -> None:
+    """Revision 0004: the release's index on the registry's ID number (ciphertext, never compared) is dropped;
+    the look-up keys' indexes stay, and going back to 0003 brings the index back."""
+    release_schema(blank)
+    assert "ix_registry_records_id_number" in {ix["name"] for ix in inspect(blank).get_indexes("registry_records")}
+    db.upgrade(blank)
+    indexed = {ix["column_names"][0] for ix in inspect(blank).get_indexes("registry_records")}
+    assert "id_number" not in indexed and "id_key" in indexed
+    with blank.begin() as conn:
+        command.downgrade(alembic_config(conn), "0003")
+    assert "ix_registry_records_id_number" in {ix["name"] for ix in inspect(blank).get_indexes("registry_records")}

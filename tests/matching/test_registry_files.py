@@ -149,3 +149,35 @@ def test_more_cells_than_headers_is_a_row_error(tmp_path: Path) -> None:
     assert [r.line for r in parsed.rows] == [3]
     assert [(r.line, r.field) for r in parsed.rejected] == [(2, "row")]
     assert "14 cells for 13 columns" in parsed.rejected[0].reason
+
+
+def test_rows_shorter_than_the_header_read_the_cells_they_have(tmp_path: Path) -> None:
+    """A row that stops early (a spreadsheet trims empty trailing cells) has the fields up to its end, no more."""
+    short = [
+        "registration,沪ZC2019000123,张伟",
+        "registration,沪ZC2019000124",
+        f"assessment,苏KH2020000007,李秀英,{valid_id()}",
+    ]
+    parsed = read_registry_file(write(tmp_path / "r.csv", [HEADER, *short], "utf-8"))
+    assert [(r.line, r.record.name, r.record.id_number) for r in parsed.rows] == [
+        (2, "张伟", None),
+        (4, "李秀英", valid_id()),
+    ]
+    assert [(r.line, r.field, r.reason) for r in parsed.rejected] == [(3, "name", "missing")]
+
+
+def test_a_bad_date_is_reported_on_every_row_and_field_that_holds_it(tmp_path: Path) -> None:
+    """The same bad value is an error on each row that holds it, under its own field; other written forms read as ISO."""
+    rows = [
+        "registration,沪ZC2019000001,张伟,,,,,,,2023-02-30,,,",
+        "registration,沪ZC2019000002,张伟,,,,,,,2023-02-28,2023-02-30,,",
+        "registration,沪ZC2019000003,张伟,,,,,,,2023-02-30,,,",
+        "registration,沪ZC2019000004,张伟,,,,,,,2023/2/28, 2028.2.27 ,,",
+        "registration,沪ZC2019000005,张伟,,,,,,,2023-02-28,2028-02-27,,",
+    ]
+    parsed = read_registry_file(write(tmp_path / "r.csv", [HEADER, *rows], "utf-8"))
+    assert [(r.line, r.field) for r in parsed.rejected] == [(2, "valid_from"), (3, "valid_until"), (4, "valid_from")]
+    assert all("impossible date '2023-02-30'" in r.reason for r in parsed.rejected)
+    written, iso = (r.record for r in parsed.rows)
+    assert (written.valid_from, written.valid_until) == (iso.valid_from, iso.valid_until)
+    assert str(iso.valid_from) == "2023-02-28" and str(iso.valid_until) == "2028-02-27"

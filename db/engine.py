@@ -10,6 +10,8 @@ PostgreSQL needs none of that; the same code runs there.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +21,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 DATABASE_FILE = "huren.sqlite3"  # the SQLite file in the data directory, when no URL is configured
+BUSY_TIMEOUT_MS = 30_000  # how long a SQLite connection waits for a lock another holds
 READ_OPTION = "huren_read"  # execution option: a read-only transaction (deferred BEGIN on SQLite)
 
 
@@ -35,8 +38,10 @@ def make_engine(url: str) -> Engine:
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(parsed)
-    if engine.dialect.name == "sqlite":
+    sqlite = parsed.get_backend_name() == "sqlite"
+    # SQLite: the lock wait applies from the connection's first statement (pysqlite's own default is 5 s)
+    engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000} if sqlite else {})
+    if sqlite:
         _sqlite_pragmas(engine)
     return engine
 
@@ -54,11 +59,26 @@ def _sqlite_pragmas(engine: Engine) -> None:
     def _connect(dbapi_conn: Any, _: Any) -> None:
         dbapi_conn.isolation_level = None  # pysqlite must not BEGIN on its own: we do, IMMEDIATE
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        _switch_to_wal(cur)
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_OPTION) else "BEGIN IMMEDIATE")
+
+
+def _switch_to_wal(cur: Any) -> None:
+    """`PRAGMA journal_mode=WAL`, waiting as a lock would. On a new file another connection may still
+    hold the write lock the old way (its first transaction writes the header that makes the file WAL);
+    SQLite then answers "database is locked" at once, without its busy handler, so we wait here."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from contextlib import suppress
 from pathlib import Path
@@ -58,3 +59,24 @@ def test_two_engines_that_read_then_write_queue_instead_of_failing(tmp_path: Pat
         assert sorted(conn.execute(text("SELECT n FROM t")).scalars()) == [0, 1]
     service.dispose()
     command_line.dispose()
+
+
+def test_a_new_file_whose_first_writer_holds_the_lock_is_waited_for(tmp_path: Path) -> None:
+    """Servers starting together on a new file: one holds the write lock before the file is WAL (its first
+    transaction writes the header); SQLite refuses another's switch to WAL at once, without its busy
+    handler — the engine waits for the lock instead of failing with "database is locked"."""
+    path = tmp_path / "huren.sqlite3"
+    first = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    first.execute("BEGIN IMMEDIATE")
+    first.execute("CREATE TABLE t (x)")
+    released = threading.Timer(1.0, lambda: first.execute("COMMIT"))
+    released.start()
+    try:
+        engine = make_engine(f"sqlite:///{path}")
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO t VALUES (1)"))
+        assert _pragma(engine, "journal_mode") == "wal"
+        engine.dispose()
+    finally:
+        released.join()
+        first.close()

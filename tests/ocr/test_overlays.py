@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 from huren.domain import TextLine
 from ocr.engine import get_engine
 from ocr.overlays import (
+    blobs,
     colour_spread,
     find_overlays,
     grey_counts,
@@ -224,6 +225,25 @@ def test_colour_spread_is_brightest_minus_darkest_channel() -> None:
     image = np.random.default_rng(3).integers(0, 256, (40, 30, 3), dtype=np.uint8)
     expected = image.max(axis=2).astype(np.int16) - image.min(axis=2).astype(np.int16)
     assert np.array_equal(colour_spread(image), expected)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_blobs_labelled_in_the_marked_rectangle_are_the_whole_page_s(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    mask = np.zeros((300, 400), np.uint8)
+    for _ in range(12):  # blobs anywhere, touching the borders too, some merging into one
+        x, y = int(rng.integers(0, 390)), int(rng.integers(0, 290))
+        mask[y : y + int(rng.integers(2, 40)), x : x + int(rng.integers(2, 40))] = 255
+    mask[130:170, 180:220] = 0  # a ring: a blob inside another's hole is a blob of its own
+    cv2.rectangle(mask, (180, 130), (219, 169), 255, 2)
+    mask[145:155, 195:205] = 255
+    stats, x0, y0 = blobs(mask)
+    expected = cv2.connectedComponentsWithStats(mask)[2][1:]
+    shifted = stats.copy()
+    shifted[:, 0] += x0
+    shifted[:, 1] += y0
+    assert sorted(map(tuple, shifted.tolist())) == sorted(map(tuple, expected.tolist()))
+    assert blobs(np.zeros((50, 60), np.uint8))[0].shape == (0, 5)
 
 
 class _CropReader:

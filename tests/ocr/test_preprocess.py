@@ -49,6 +49,16 @@ def test_glare_on_a_darker_photo_is_flagged() -> None:
     assert "glare" not in preprocess.measure_quality(_page(), Quality()).flags
 
 
+def test_glare_share_is_of_pixels_at_white_above_the_60th_percentile_of_the_page() -> None:
+    photo = np.full((900, 1300, 3), 215, np.uint8)  # a grey photo, a third of it glaring white
+    photo[600:] = 253
+    photo[::7, ::5] = 240
+    norm = cv2.resize(cv2.cvtColor(photo, cv2.COLOR_BGR2GRAY), (1000, 692), interpolation=cv2.INTER_AREA)
+    expected = float(((norm >= 250) & (norm > np.percentile(norm, 60) + 25)).mean())
+    assert expected > 0.2
+    assert preprocess.measure_quality(photo, Quality()).glare == round(expected, 4)
+
+
 def test_resolution_is_bounded_both_ways() -> None:
     big, scale = preprocess.bound_resolution(np.zeros((6000, 4000, 3), np.uint8))
     assert max(big.shape[:2]) == preprocess.MAX_WORK_SIDE and scale < 1

@@ -109,7 +109,21 @@ def _skew_degrees(quads: np.ndarray) -> float:
     return float(angles[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
 
 
-def _crop(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
+def crop_line(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """The line's box cut out level, as RapidOCR's `get_rotate_crop_image` cuts it.
+
+    Most boxes are level rectangles on whole pixels (the detector rounds its corners): its warp is then
+    a shift by whole pixels, whose cubic weights are exactly 1 and 0, so the slice is the same pixels.
+    """
+    (x0, y0), (x1, y1) = quad[0], quad[2]
+    h, w = image.shape[:2]
+    if (
+        quad[1, 0] == x1 and quad[1, 1] == y0 and quad[3, 0] == x0 and quad[3, 1] == y1
+        and np.array_equal(quad, np.round(quad))
+        and 0 <= x0 < x1 <= w and 0 <= y0 < y1 <= h
+    ):  # fmt: skip
+        crop = image[int(y0) : int(y1), int(x0) : int(x1)].copy()
+        return np.rot90(crop) if crop.shape[0] / crop.shape[1] >= 1.5 else crop
     return get_rotate_crop_image(image, quad.copy())
 
 
@@ -135,7 +149,7 @@ def _upside_down(image: np.ndarray, quads: np.ndarray) -> bool:
     sample = _orientation_sample(quads)
     if len(sample) == 0:
         return False
-    return upside_down_votes([_crop(image, quads[i]) for i in sample]) > 0.5
+    return upside_down_votes([crop_line(image, quads[i]) for i in sample]) > 0.5
 
 
 def _deskew(
@@ -155,7 +169,7 @@ def _deskew(
 
 def _recognise(engine: OcrEngine, work: np.ndarray, quads: np.ndarray) -> tuple[list[TextLine], list[float]]:
     """Every box's text, and how far each box is tilted (degrees) on the levelled page."""
-    results = engine.recognize([_crop(work, q) for q in quads])
+    results = engine.recognize([crop_line(work, q) for q in quads])
     lines: list[TextLine] = []
     tilts: list[float] = []
     for quad, (text, conf, char_pos) in zip(quads, results, strict=False):

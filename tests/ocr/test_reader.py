@@ -54,3 +54,22 @@ def test_which_way_up_is_voted_by_the_pages_level_lines_not_a_diagonal_watermark
     assert set(_orientation_sample(quads).tolist()) == set(range(5))
     only_slanted = np.array(marks, dtype=np.float32)
     assert len(_orientation_sample(only_slanted)) == 6, "a page with no level line still votes"
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_line_is_cut_out_as_rapidocr_warps_it(seed: int) -> None:
+    from rapidocr.utils.process_img import get_rotate_crop_image
+
+    from ocr.reader import crop_line
+
+    rng = np.random.default_rng(seed)
+    image = rng.integers(0, 256, (120, 200, 3), dtype=np.uint8)
+    boxes = [(0, 0, 200, 120), (0, 0, 7, 30), (150, 100, 200, 120), (13, 40, 170, 61), (190, 5, 200, 90)]
+    for _ in range(20):
+        (x0, x1), (y0, y1) = np.sort(rng.choice(201, 2, replace=False)), np.sort(rng.choice(121, 2, replace=False))
+        boxes.append((int(x0), int(y0), int(x1), int(y1)))
+    for x0, y0, x1, y1 in boxes:  # tall ones come turned a quarter, as RapidOCR turns them
+        quad = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
+        assert np.array_equal(crop_line(image, quad), get_rotate_crop_image(image, quad.copy())), (x0, y0, x1, y1)
+    slanted = np.array([[10.5, 20], [150, 24.25], [149, 50], [9, 46]], np.float32)  # warped, not sliced
+    assert np.array_equal(crop_line(image, slanted), get_rotate_crop_image(image, slanted.copy()))

@@ -249,12 +249,12 @@ def percentile_u8(counts: np.ndarray, q: float) -> float:
 
 
 def colour_spread(image: np.ndarray) -> np.ndarray:
-    """Each pixel's brightest channel minus its darkest (0 for grey), as int16; OpenCV's per-channel
-    max/min instead of numpy's reduction over the last axis, which is ~40× slower on a page."""
+    """Each pixel's brightest channel minus its darkest (0 for grey), as uint8 (it cannot go below 0);
+    OpenCV's per-channel max/min instead of numpy's reduction over the last axis, ~40× slower on a page."""
     import cv2
 
     b, g, r = cv2.split(image)
-    return cv2.subtract(cv2.max(cv2.max(b, g), r), cv2.min(cv2.min(b, g), r)).astype(np.int16)
+    return cv2.subtract(cv2.max(cv2.max(b, g), r), cv2.min(cv2.min(b, g), r))
 
 
 def wash(crop: np.ndarray, keep_share: float = WASHES[0]) -> np.ndarray:
@@ -287,6 +287,15 @@ def blobs(mask: np.ndarray) -> tuple[np.ndarray, int, int]:
     return stats[1:], x0, y0
 
 
+def mid_greys(grey: np.ndarray, spread: np.ndarray, ink: float, paper: float) -> np.ndarray:
+    """0/255 where a pixel is grey (`spread` < 40) and lies clearly between ink and paper
+    (ink + 35 % < grey < paper - 25 %): the thresholds on whole grey levels, for OpenCV on 8 bits."""
+    import cv2
+
+    lighter, darker = math.floor(ink + 0.35 * (paper - ink)) + 1, math.ceil(paper - 0.25 * (paper - ink)) - 1
+    return cv2.bitwise_and(cv2.inRange(grey, lighter, darker), cv2.compare(spread, 40, cv2.CMP_LT))
+
+
 def tinted_regions(image: np.ndarray, max_regions: int = 4) -> list[BBox]:
     """Where thick grey strokes lighter than the ink lie — a watermark's glyphs — grouped by row.
 
@@ -308,9 +317,8 @@ def tinted_regions(image: np.ndarray, max_regions: int = 4) -> list[BBox]:
     ink = percentile_u8(marked, 5)
     if paper - ink < 60:
         return []  # a faded or dark page: no telling grey print from grey ink
-    mid = (grey > ink + 0.35 * (paper - ink)) & (grey < paper - 0.25 * (paper - ink)) & (spread < 40)
     k = max(3, round(min(image.shape[:2]) / 250))
-    mask = cv2.morphologyEx(mid.astype(np.uint8) * 255, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    mask = cv2.morphologyEx(mid_greys(grey, spread, ink, paper), cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
     stats, x0, y0 = blobs(cv2.dilate(mask, np.ones((3 * k, 3 * k), np.uint8)))
     side = max(image.shape[:2])
     glyphs = [

@@ -16,6 +16,7 @@ from ocr.overlays import (
     colour_spread,
     find_overlays,
     grey_counts,
+    mid_greys,
     misdeskewed,
     overlay_share,
     percentile_u8,
@@ -244,6 +245,18 @@ def test_blobs_labelled_in_the_marked_rectangle_are_the_whole_page_s(seed: int) 
     shifted[:, 1] += y0
     assert sorted(map(tuple, shifted.tolist())) == sorted(map(tuple, expected.tolist()))
     assert blobs(np.zeros((50, 60), np.uint8))[0].shape == (0, 5)
+
+
+@pytest.mark.parametrize(("ink", "paper"), [(20.0, 250.0), (30.0, 230.0), (37.5, 231.25), (0.0, 255.0), (140.0, 201.0)])
+def test_mid_greys_are_the_grey_pixels_strictly_between_ink_and_paper(ink: float, paper: float) -> None:
+    image = np.random.default_rng(int(ink)).integers(0, 256, (60, 80, 3), dtype=np.uint8)
+    image[::3] = image[::3, :, :1]  # a third of the rows grey
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    spread = colour_spread(image)
+    lo, hi = ink + 0.35 * (paper - ink), paper - 0.25 * (paper - ink)
+    expected = (grey > lo) & (grey < hi) & (spread < 40)
+    assert expected.any()
+    assert np.array_equal(mid_greys(grey, spread, ink, paper), expected.astype(np.uint8) * 255)
 
 
 class _CropReader:

@@ -230,12 +230,12 @@ def _overlap(a: BBox, b: BBox) -> tuple[float, float]:
 WASHES = (0.35, 0.2)  # how much of the way from ink to paper a stroke may be and still count as print
 
 
-def grey_counts(grey: np.ndarray) -> np.ndarray:
-    """How many pixels of each of the 256 grey levels an 8-bit image has (OpenCV's histogram: numpy's
-    bincount first widens every pixel to 64 bits)."""
+def grey_counts(grey: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    """How many pixels of each of the 256 grey levels an 8-bit image has, only where `mask` is set if
+    given (OpenCV's histogram: numpy's bincount first widens every pixel to 64 bits)."""
     import cv2
 
-    return cv2.calcHist([grey], [0], None, [256], [0, 256]).ravel().astype(np.int64)
+    return cv2.calcHist([grey], [0], mask, [256], [0, 256]).ravel().astype(np.int64)
 
 
 def percentile_u8(counts: np.ndarray, q: float) -> float:

@@ -79,8 +79,9 @@ def find_document(image: np.ndarray) -> np.ndarray | None:
             continue
         inside = np.zeros_like(gray)
         cv2.fillConvexPoly(inside, quad.astype(np.int32), 255)
-        paper = float(np.median(gray[inside > 0]))
-        desk = float(np.median(gray[inside == 0]))
+        # np.median's values, from histograms: no page of pixels gathered and sorted
+        paper = percentile_u8(grey_counts(gray, inside), 50)
+        desk = percentile_u8(grey_counts(gray, cv2.bitwise_not(inside)), 50)
         if paper - desk < 25:
             continue
         if best is None or area > best[0]:

@@ -222,6 +222,15 @@ def test_histogram_percentiles_are_numpys(size: int) -> None:
         assert percentile_u8(counts, q) == pytest.approx(float(np.percentile(grey, q)), abs=1e-9), q
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_a_masked_histogram_s_median_is_numpy_s_median_of_the_masked_pixels(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    grey = rng.integers(0, 256, (31, 40 + seed), dtype=np.uint8)  # odd and even counts either side
+    inside = np.where(rng.random(grey.shape) < 0.4, 255, 0).astype(np.uint8)
+    for mask in (inside, cv2.bitwise_not(inside)):
+        assert percentile_u8(grey_counts(grey, mask), 50) == float(np.median(grey[mask > 0]))
+
+
 def test_colour_spread_is_brightest_minus_darkest_channel() -> None:
     image = np.random.default_rng(3).integers(0, 256, (40, 30, 3), dtype=np.uint8)
     expected = image.max(axis=2).astype(np.int16) - image.min(axis=2).astype(np.int16)

@@ -293,7 +293,7 @@ def mid_greys(grey: np.ndarray, spread: np.ndarray, ink: float, paper: float) ->
     import cv2
 
     lighter, darker = math.floor(ink + 0.35 * (paper - ink)) + 1, math.ceil(paper - 0.25 * (paper - ink)) - 1
-    return cv2.bitwise_and(cv2.inRange(grey, lighter, darker), cv2.compare(spread, 40, cv2.CMP_LT))
+    return cv2.bitwise_and(cv2.inRange(grey, lighter, darker), cv2.inRange(spread, 0, 39))
 
 
 def tinted_regions(image: np.ndarray, max_regions: int = 4) -> list[BBox]:

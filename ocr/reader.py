@@ -92,6 +92,8 @@ def _rotate_both(
     image: np.ndarray, work: np.ndarray, quads: np.ndarray, quarters: int
 ) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
     rotated, new_quads = _rotate90(image, quads, quarters)
+    if work is image:  # no seal washed out: one page, turned once
+        return (rotated, rotated), new_quads
     return (rotated, _rotate90(work, quads[:0], quarters)[0]), new_quads
 
 
@@ -159,10 +161,11 @@ def _deskew(
         return (image, work), quads, to_work
     h, w = image.shape[:2]
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)
-    image, work = (
+    levelled = [
         cv2.warpAffine(im, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        for im in (image, work)
-    )
+        for im in ((image,) if work is image else (image, work))  # no seal washed out: one page, levelled once
+    ]
+    image, work = levelled[0], levelled[-1]
     quality.skew = round(quality.skew + skew, 2)
     return (image, work), _rotate_quads(quads, matrix), np.vstack([matrix, [0.0, 0.0, 1.0]]) @ to_work
 

@@ -73,3 +73,18 @@ def test_a_line_is_cut_out_as_rapidocr_warps_it(seed: int) -> None:
         assert np.array_equal(crop_line(image, quad), get_rotate_crop_image(image, quad.copy())), (x0, y0, x1, y1)
     slanted = np.array([[10.5, 20], [150, 24.25], [149, 50], [9, 46]], np.float32)  # warped, not sliced
     assert np.array_equal(crop_line(image, slanted), get_rotate_crop_image(image, slanted.copy()))
+
+
+def test_a_page_without_washed_seals_is_turned_and_levelled_once_to_the_same_pixels() -> None:
+    from huren.domain import Quality
+    from ocr.reader import _deskew, _rotate_both
+
+    image = np.random.default_rng(4).integers(0, 256, (90, 140, 3), dtype=np.uint8)
+    quads = np.array([[[10, 10], [100, 12], [100, 30], [10, 28]]], np.float32)
+    (turned, turned_work), _ = _rotate_both(image, image, quads, 1)
+    assert turned_work is turned
+    assert np.array_equal(turned, _rotate_both(image, image.copy(), quads, 1)[0][1])
+    to_work = np.eye(3)
+    (level, level_work), _, _ = _deskew(image, image, quads, 2.0, Quality(), to_work)
+    assert level_work is level
+    assert np.array_equal(level, _deskew(image, image.copy(), quads, 2.0, Quality(), to_work)[0][1])

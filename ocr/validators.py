@@ -426,8 +426,10 @@ def birth_date_of(id_number: FieldValueType) -> str | None:
 def agree(fields: dict[str, ExtractedField]) -> list[str]:
     """Fields of one document that must agree: a birth date read against the valid ID number beside it.
 
-    A birth date that differs (a date read from elsewhere on the page, a misread digit) or was not
-    found is the ID number's, with less certainty and a warning: never a clean read."""
+    A birth date that was not found is the ID number's, with less certainty and a warning. One read as
+    another date stays as read, with a warning: the decision compares it with the number
+    (`birth_date_disagrees_with_id_number`), where an altered card shows — filling the number's date in
+    would turn that disagreement into a match."""
     id_field = fields.get("id_number")
     carried = birth_date_of(id_field.value) if id_field is not None else None
     if id_field is None or carried is None:
@@ -439,5 +441,4 @@ def agree(fields: dict[str, ExtractedField]) -> list[str]:
     if read is None:
         fields["birth_date"] = ExtractedField(carried, certainty, None)
         return ["birth_date_from_id_number: birth_date"]
-    fields["birth_date"] = ExtractedField(carried, min(certainty, read.confidence), read.bbox)
     return ["birth_date_disagrees_with_id_number: birth_date"]

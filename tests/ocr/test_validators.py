@@ -174,7 +174,9 @@ def test_a_label_the_spec_does_not_know_is_cut_from_the_authority_and_a_date_fro
     assert {w.split(": ")[1] for w in warnings if w.startswith("value_cut")} == {"employer", "issuing_authority"}
 
 
-def test_a_birth_date_that_disagrees_with_the_id_number_is_the_numbers_with_a_warning() -> None:
+def test_a_birth_date_that_disagrees_with_the_id_number_stays_as_read_with_a_warning() -> None:
+    """Never filled in from the number: an altered card (a birth date the number contradicts) must still
+    meet the decision's `birth_date_disagrees_with_id_number`. Only a missing one is the number's."""
     # The 出生 row misread (1978471月20): the only date left on the page is another document's.
     number = "32272819780720845" + id_check_digit("32272819780720845")
     lines = [
@@ -187,8 +189,18 @@ def test_a_birth_date_that_disagrees_with_the_id_number_is_the_numbers_with_a_wa
         box("2013.09.22-2033.09.22", 60, 500),
     ]
     values, confidence, warnings = extract(DocType.ID_CARD_FRONT, *lines)
-    assert values["birth_date"] == "1978-07-20"
-    assert confidence["birth_date"] < 0.95 and "birth_date_disagrees_with_id_number: birth_date" in warnings
+    assert values["birth_date"] not in (None, "1978-07-20")
+    assert "birth_date_disagrees_with_id_number: birth_date" in warnings
+    # Not read at all, it is the number's, doubted and told.
+    values, confidence, warnings = extract(DocType.ID_CARD_FRONT, *lines[:2], *lines[4:6])
+    assert values["birth_date"] == "1978-07-20" and confidence["birth_date"] < 0.95
+    assert "birth_date_from_id_number: birth_date" in warnings
+    # An altered card, read clearly: its printed date stays, as sure as it was read.
+    values, confidence, warnings = extract(
+        DocType.ID_CARD_FRONT, *lines[:2], box("出生1980年1月1日", 60, 160), *lines[4:6]
+    )
+    assert values["birth_date"] == "1980-01-01" and confidence["birth_date"] >= 0.8
+    assert "birth_date_disagrees_with_id_number: birth_date" in warnings
     # Read right, it stays as read; with an ID number that fails its check, nothing is taken from it.
     values, confidence, warnings = extract(
         DocType.ID_CARD_FRONT, *lines[:2], box("出生1978年7月20日", 60, 160), *lines[4:6]

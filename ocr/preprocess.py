@@ -14,6 +14,7 @@ from ocr.overlays import grey_counts, percentile_u8
 
 MAX_WORK_SIDE = 2600  # longer side of the image OCR crops are cut from; enough for 300 dpi A4
 MIN_WORK_SIDE = 1200  # a small fax or thumbnail is enlarged to this so its strokes survive recognition
+EDGE_SUPPORT = 0.75  # share of a sheet outline's inner sides (not the picture's border) that lie on an edge
 BLUR_THRESHOLD = 60.0  # variance of the Laplacian at a normalised width; below it text is soft
 GLARE_SHARE = 0.004
 
@@ -46,13 +47,16 @@ def _quad_from(contour: np.ndarray) -> np.ndarray:
     return cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float32)
 
 
-def _sheet_candidates(gray: np.ndarray) -> list[np.ndarray]:
+def _edges(gray: np.ndarray) -> np.ndarray:
+    return cv2.dilate(cv2.Canny(gray, 30, 90), np.ones((5, 5), np.uint8))
+
+
+def _sheet_candidates(gray: np.ndarray, edges: np.ndarray) -> list[np.ndarray]:
     """Outlines of a bright sheet: from a brightness threshold (fails where a shadow darkens a corner)
     and from edges (fails where the desk is as bright as the paper); the caller keeps the best."""
     out = []
     _, mask = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
-    edges = cv2.dilate(cv2.Canny(gray, 30, 90), np.ones((5, 5), np.uint8))
     for binary in (mask, edges):
         contours, _ = cv2.findContours(binary, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         if contours:
@@ -60,12 +64,32 @@ def _sheet_candidates(gray: np.ndarray) -> list[np.ndarray]:
     return out
 
 
+def edge_support(quad: np.ndarray, edges: np.ndarray, margin: int = 3) -> float:
+    """The share of the outline's points away from the picture's border that lie on an edge.
+
+    A sheet's sides are edges; a brightness threshold that ran into a pale desk (light falling on one
+    corner) closes its outline with straight lines across the desk, which are not.  Points on the
+    border say nothing: a sheet cut off by the frame follows it there.
+    """
+    h, w = edges.shape[:2]
+    points = []
+    for a, b in zip(quad, np.roll(quad, -1, axis=0), strict=True):
+        n = max(2, int(np.linalg.norm(b - a)))
+        points.append(a + np.linspace(0.0, 1.0, n)[:, None] * (b - a))
+    xy = np.rint(np.concatenate(points)).astype(int)
+    inner = (xy[:, 0] >= margin) & (xy[:, 1] >= margin) & (xy[:, 0] < w - margin) & (xy[:, 1] < h - margin)
+    if not inner.any():
+        return 0.0
+    xy = xy[inner]
+    return float(np.count_nonzero(edges[xy[:, 1], xy[:, 0]])) / len(xy)
+
+
 def find_document(image: np.ndarray) -> np.ndarray | None:
     """The four corners of a sheet of paper photographed on a darker background, or None.
 
-    A candidate counts only if it covers a good part of the picture but not all of it, and what lies
-    outside it is clearly darker than the sheet: a flatbed scan is already the document and is left
-    alone (its margins are as white as its paper).
+    A candidate counts only if it covers a good part of the picture but not all of it, its sides lie on
+    edges (`edge_support`), and what lies outside it is clearly darker than the sheet: a flatbed scan
+    is already the document and is left alone (its margins are as white as its paper).
     """
     h, w = image.shape[:2]
     small_scale = 800 / max(h, w)
@@ -73,9 +97,10 @@ def find_document(image: np.ndarray) -> np.ndarray | None:
     gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (5, 5), 0)
     total = gray.shape[0] * gray.shape[1]
     best: tuple[float, np.ndarray] | None = None
-    for quad in _sheet_candidates(gray):
+    edges = _edges(gray)
+    for quad in _sheet_candidates(gray, edges):
         area = cv2.contourArea(quad)
-        if not 0.2 * total < area < 0.93 * total:
+        if not 0.2 * total < area < 0.93 * total or edge_support(quad, edges) < EDGE_SUPPORT:
             continue
         inside = np.zeros_like(gray)
         cv2.fillConvexPoly(inside, quad.astype(np.int32), 255)

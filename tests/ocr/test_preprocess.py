@@ -78,3 +78,31 @@ def test_seal_found_and_washed_out_over_black_text() -> None:
     assert preprocess.red_mask(washed).mean() < preprocess.red_mask(page).mean() / 10
     # Black text inside the seal's box stays dark.
     assert (cv2.cvtColor(washed[380:440, 450:750], cv2.COLOR_BGR2GRAY) < 80).any()
+
+
+def test_a_pale_corner_of_the_desk_is_not_taken_for_the_sheet() -> None:
+    """Light on one side of the desk makes it as bright as the paper there: the brightness threshold then
+    runs the sheet into the desk, closing it with straight lines across it that lie on no edge."""
+    page = _page()
+    cv2.rectangle(page, (0, 0), (1199, 849), (150, 150, 150), 3)  # the paper's rim, a thin shadow
+    width = 1800
+    ramp = np.clip(np.linspace(300, -40, width), 60, 228).astype(np.uint8)  # lit on the left, dark on the right
+    desk = np.repeat(np.repeat(ramp[None, :, None], 1400, axis=0), 3, axis=2)
+    src = np.float32([[0, 0], [1199, 0], [1199, 849], [0, 849]])
+    dst = np.float32([[300, 200], [1500, 260], [1450, 1150], [250, 1080]])
+    transform = cv2.getPerspectiveTransform(src, dst)
+    warped = cv2.warpPerspective(page, transform, (width, 1400))
+    mask = cv2.warpPerspective(np.full((850, 1200), 255, np.uint8), transform, (width, 1400))
+    photo = np.where(mask[:, :, None] > 0, warped, desk)
+    corners = preprocess.find_document(photo)
+    assert corners is not None
+    assert np.abs(corners - dst).max() < 25
+
+
+def test_edge_support_counts_only_the_sides_inside_the_picture() -> None:
+    edges = np.zeros((100, 100), np.uint8)
+    edges[20, 10:90] = 255  # a top side on an edge
+    top_and_border = np.float32([[10, 20], [90, 20], [90, 99], [10, 99]])
+    assert 0.3 < preprocess.edge_support(top_and_border, edges) < 0.4  # sides at x=10, x=90 have no edge
+    cut_off = np.float32([[0, 20], [99, 20], [99, 99], [0, 99]])
+    assert preprocess.edge_support(cut_off, edges) > 0.75  # the rest runs along the picture's border

@@ -37,7 +37,7 @@ from huren.normalize import (
 )
 from matching.errors import RegistryFileError
 from matching.headers import FIELDS, REQUIRED, VALIDITY, Header, check_header, field_for, find_header
-from matching.normalize import clean_cert_number, clean_id_number, clean_name
+from matching.normalize import clean_cert_number_quickly, clean_id_number, clean_name
 from matching.tables import Progress, RowProblem, Table, open_tables
 
 COLUMNS: tuple[str, ...] = FIELDS  # the registry's columns, declared once in matching.headers
@@ -292,7 +292,7 @@ def parse_record(raw: Mapping[str, Any], *, cert_type: CertType | None = None) -
         row_type = cert_type
     else:
         raise RowError("cert_type", "missing")
-    cert_number = clean_cert_number(_text(raw, "cert_number"))
+    cert_number = clean_cert_number_quickly(_text(raw, "cert_number"))
     if not cert_number:
         raise RowError("cert_number", "missing")
     name = _clean_name(_text(raw, "name"))

@@ -7,6 +7,7 @@ import pytest
 from matching.normalize import (
     cert_key,
     clean_cert_number,
+    clean_cert_number_quickly,
     clean_id_number,
     clean_name,
     fold_confusables,
@@ -45,6 +46,16 @@ NAMES = ["张伟", "阿依·古丽", "阿依•古丽", "张 伟", "王已", "Zh
 @pytest.mark.parametrize("value", CERT_NUMBERS)
 def test_cert_key(value: str) -> None:
     assert cert_key(value) == _cert_key(value)
+
+
+@pytest.mark.parametrize("value", [*CERT_NUMBERS, "", "ZC", "NO", "第", "证", "ZC第1号"])
+def test_clean_cert_number_quickly(value: str) -> None:
+    assert clean_cert_number_quickly(value) == clean_cert_number(value)
+
+
+def test_clean_cert_number_quickly_on_generated_numbers() -> None:
+    numbers = [r.cert_number for r in generate_records(3000, seed=7)]
+    assert [clean_cert_number_quickly(n) for n in numbers] == [clean_cert_number(n) for n in numbers]
 
 
 @pytest.mark.parametrize("value", ID_NUMBERS)

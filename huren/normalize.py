@@ -197,13 +197,18 @@ def parse_date_range(text: str) -> tuple[date | None, date | None, bool]:
 
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_ZEROS = ord("0") * sum(_ID_WEIGHTS)
 
 
 def id_check_digit(body: str) -> str:
     """The GB 11643-1999 check character for the first 17 digits of an ID number."""
     if len(body) < 17:
         raise ValueError(f"an ID number's body has 17 digits, not {len(body)}")
-    total = sum(map(operator.mul, map(int, body[:17]), _ID_WEIGHTS))
+    digits = body[:17]
+    if digits.isdigit() and digits.isascii():  # nearly always: the digits' byte values, less '0' times the weights
+        total = sum(map(operator.mul, digits.encode(), _ID_WEIGHTS)) - _ID_ZEROS
+    else:  # other scripts' digits count as int() reads them; anything else raises as int() does
+        total = sum(map(operator.mul, map(int, digits), _ID_WEIGHTS))
     return "10X98765432"[total % 11]
 
 

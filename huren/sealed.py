@@ -34,7 +34,7 @@ import hmac
 import json
 import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,7 @@ FERNET_PREFIX = "enc1:"  # Fernet: written before enc2, still opened
 SEALED_PREFIXES = (PREFIX, FERNET_PREFIX)
 _AAD = PREFIX.encode()
 _NONCE = 12
+_BLOCK = 64  # SHA-256's block size, in bytes (HMAC pads its key to it)
 DEFAULT_KEY_FILE = Path("data") / "data.key"  # under the settings' default data folder
 
 
@@ -69,14 +70,31 @@ class Sealer:
         self._fernet = MultiFernet(self.fernets)
         self._aead = self.aeads[0]
         lookup = hmac.new(raw, b"huren look-up hash v1", hashlib.sha256).digest()
-        # the keyed HMAC state made once and copied for each value: the same hashes as hmac.digest at
-        # ~60 % of its cost (an import hashes three parts of every ID number)
-        self._lookup = hmac.new(lookup, digestmod=hashlib.sha256)
+        # HMAC (RFC 2104) from its two keyed SHA-256 states, made once and copied for each value: the same
+        # hashes as hmac.new(lookup, value, sha256) at ~half the cost of copying an hmac object (~40 % of
+        # hmac.digest's); an import hashes four values of every ID number. `lookup` is 32 bytes, under
+        # SHA-256's 64-byte block, so it is padded as it is (never hashed first).
+        padded = lookup.ljust(_BLOCK, b"\0")
+        self._lookup_inner = hashlib.sha256(bytes(b ^ 0x36 for b in padded))
+        self._lookup_outer = hashlib.sha256(bytes(b ^ 0x5C for b in padded))
 
     def seal(self, text: str) -> str:
         nonce = os.urandom(_NONCE)
         sealed = nonce + self._aead.encrypt(nonce, text.encode(), _AAD)
         return PREFIX + base64.urlsafe_b64encode(sealed).decode("ascii")
+
+    def seal_many(self, texts: Sequence[str | None]) -> list[str | None]:
+        """`seal` of each text (None stays None), the nonces drawn in one `os.urandom` call: a registry import's batch."""
+        nonces = os.urandom(_NONCE * len(texts))
+        encrypt, encode = self._aead.encrypt, base64.urlsafe_b64encode
+        out: list[str | None] = []
+        for i, text in enumerate(texts):
+            if text is None:
+                out.append(None)
+                continue
+            nonce = nonces[i * _NONCE : (i + 1) * _NONCE]
+            out.append(PREFIX + encode(nonce + encrypt(nonce, text.encode(), _AAD)).decode("ascii"))
+        return out
 
     def open(self, stored: str) -> str:
         """The clear text of a stored value; `InvalidToken` when it was tampered with or sealed under another key."""
@@ -101,11 +119,22 @@ class Sealer:
 
     def lookup_hash(self, value: str | None) -> str | None:
         """The keyed hash an ID number is looked up by (upper case, no spaces), or None."""
-        if not value:
-            return None
-        keyed = self._lookup.copy()
-        keyed.update(value.strip().upper().encode())
-        return keyed.hexdigest()
+        return self.lookup_hashes((value,))[0]
+
+    def lookup_hashes(self, values: Iterable[str | None]) -> list[str | None]:
+        """`lookup_hash` of each value, in one call (a registry import's batch)."""
+        inner, outer = self._lookup_inner.copy, self._lookup_outer.copy
+        out: list[str | None] = []
+        for value in values:
+            if not value:
+                out.append(None)
+                continue
+            keyed = inner()
+            keyed.update(value.strip().upper().encode())
+            digest = outer()
+            digest.update(keyed.digest())
+            out.append(digest.hexdigest())
+        return out
 
 
 _active: Sealer | None = None

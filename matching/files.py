@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
@@ -37,7 +38,7 @@ from huren.normalize import (
 )
 from matching.errors import RegistryFileError
 from matching.headers import FIELDS, REQUIRED, VALIDITY, Header, check_header, field_for, find_header
-from matching.normalize import clean_cert_number, clean_id_number, clean_name
+from matching.normalize import clean_cert_number_quickly, clean_id_number, clean_name
 from matching.tables import Progress, RowProblem, Table, open_tables
 
 COLUMNS: tuple[str, ...] = FIELDS  # the registry's columns, declared once in matching.headers
@@ -292,7 +293,7 @@ def parse_record(raw: Mapping[str, Any], *, cert_type: CertType | None = None) -
         row_type = cert_type
     else:
         raise RowError("cert_type", "missing")
-    cert_number = clean_cert_number(_text(raw, "cert_number"))
+    cert_number = clean_cert_number_quickly(_text(raw, "cert_number"))
     if not cert_number:
         raise RowError("cert_number", "missing")
     name = _clean_name(_text(raw, "name"))
@@ -439,13 +440,20 @@ class RegistryReader:
             )
         rest = first[index + header.rows :]
         width = len(header.labels)
+        names = tuple(header.fields.values())
+        # a full row's fields picked in one call (a dict of the same order as the comprehension below)
+        picked = itemgetter(*header.fields) if len(names) > 1 else None
+        full = max(header.fields, default=-1) + 1
         for line, cells in _chain(rest, table.rows):
             if table.sheet is None and len(cells) > width and any(str(c).strip() for c in cells[width:]):
                 # in a text file more cells than headers means a separator inside a value: columns shifted
                 reason = f"{len(cells)} cells for {width} columns (a separator inside an unquoted value?)"
                 yield RejectedRow(self.name, line, "row", reason, None, None)
                 continue
-            raw = {name: cells[i] for i, name in header.fields.items() if i < len(cells)}
+            if picked is not None and len(cells) >= full:
+                raw = dict(zip(names, picked(cells), strict=True))
+            else:  # a short row (trailing empty cells left out): the fields it has
+                raw = {name: cells[i] for i, name in header.fields.items() if i < len(cells)}
             yield self._parse(raw, line, table.sheet, header)
 
     def _object_rows(self, table: Table, first: list[tuple[int, list[Any]]]) -> Iterator[ParsedRow | RejectedRow]:

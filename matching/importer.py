@@ -33,8 +33,10 @@ from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.types import TypeDecorator
 
 from db.tables import registry_records
+from huren import sealed
 from huren.domain import RegistryRecord
 from huren.normalize import mask_id_number
+from huren.sealed import LookupHash, SealedText
 from matching.files import (
     CONTENT_COLUMNS,
     ParsedRow,
@@ -48,7 +50,7 @@ from matching.files import (
 from matching.import_report import ImportReport
 from matching.normalize import cert_key, id_key, name_key
 from matching.rows import is_digitized, record_columns, record_from_row, updated_now
-from matching.search import BLOCKING_RULES, SearchKeys
+from matching.search import BLOCKING_RULES, block_values
 from matching.store import RegistryStore
 from matching.tables import Progress
 
@@ -56,9 +58,13 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE = 5000
 COLUMN_ORDER: tuple[str, ...] = tuple(c.name for c in registry_records.columns if c.name != "id")
-_PROCESSED: tuple[tuple[str, Any], ...] = tuple(  # columns whose type changes the value on the way in (huren.sealed)
-    (c.name, c.type) for c in registry_records.columns if isinstance(c.type, TypeDecorator)
+_BLOCK_COLUMNS = tuple(rule.name for rule in BLOCKING_RULES)
+assert COLUMN_ORDER[-len(_BLOCK_COLUMNS) :] == _BLOCK_COLUMNS, "the blocking keys are the table's last columns"
+_RECORD_VALUES = itemgetter(*COLUMN_ORDER[: -len(_BLOCK_COLUMNS)])  # record_columns' values, in table order
+_PROCESSED_AT: tuple[tuple[int, Any], ...] = tuple(  # columns whose type changes the value on the way in (huren.sealed)
+    (COLUMN_ORDER.index(c.name), c.type) for c in registry_records.columns if isinstance(c.type, TypeDecorator)
 )
+_DATES_AT = tuple(COLUMN_ORDER.index(c) for c in ("valid_from", "valid_until"))
 
 
 ChangeKind = Literal["insert", "update", "unchanged"]
@@ -162,7 +168,6 @@ class _Batcher:
         self.now = updated_now()
         self.seen: set[int] = set()  # hashes of this file's keys: flat enough at a million rows (~60 MB)
         self.dialect = conn.dialect
-        self._processors = [(name, kind.process_bind_param) for name, kind in _PROCESSED]
 
     def start_file(self) -> None:
         self.seen = set()
@@ -244,18 +249,38 @@ class _Batcher:
         """A record as the table's row (what `store._to_row` gives), blocking keys computed without a cache:
         the search's key cache is for queries, and a million imported rows would fill it (~250 MB). (A cache
         per distinct name or hashed key part was measured too: no faster, 50 MB more at 100,000 rows.)"""
-        keys = SearchKeys(cert_key(record.cert_number), id_key(record.id_number), name_key(record.name))
         row = record_columns(record, self.now)
-        for rule in BLOCKING_RULES:
-            row[rule.name] = rule.key(keys)
+        keys = block_values(cert_key(record.cert_number), id_key(record.id_number), name_key(record.name))
+        row.update(zip(_BLOCK_COLUMNS, keys, strict=True))
         return row
 
-    def _sealed(self, row: dict[str, Any]) -> dict[str, Any]:
-        """What the column types make of a row (the ID number encrypted, its blocking keys hashed): the
-        driver-level insert below skips SQLAlchemy's bind processing, an UPDATE does not."""
-        for name, processor in self._processors:
-            row[name] = processor(row[name], self.dialect)
-        return row
+    def _stored_rows(self, records: Sequence[RegistryRecord]) -> list[tuple[Any, ...]]:
+        """A batch of records as the table stores them, in `COLUMN_ORDER`: what the column types make of
+        the values (the ID numbers encrypted, their blocking keys hashed — a column at a time, in one call
+        each) since the driver-level insert skips SQLAlchemy's bind processing (an UPDATE does not); dates
+        as ISO text on SQLite (SQLAlchemy's Date there), as dates for PostgreSQL's COPY."""
+        if not records:
+            return []
+        now = self.now
+        rows = [
+            _RECORD_VALUES(record_columns(r, now))
+            + block_values(cert_key(r.cert_number), id_key(r.id_number), name_key(r.name))
+            for r in records
+        ]
+        columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+        sealer = sealed.active()
+        for index, kind in _PROCESSED_AT:
+            if isinstance(kind, SealedText):
+                columns[index] = sealer.seal_many(columns[index])
+            elif isinstance(kind, LookupHash):
+                columns[index] = sealer.lookup_hashes(columns[index])
+            else:
+                process = kind.process_bind_param
+                columns[index] = [process(v, self.dialect) for v in columns[index]]
+        if not self.postgres:
+            for index in _DATES_AT:
+                columns[index] = [None if d is None else d.isoformat() for d in columns[index]]
+        return list(zip(*columns, strict=True))
 
     def _reject(self, summary: FileSummary, rejected: RejectedRow) -> None:
         summary.rejected += 1
@@ -278,38 +303,28 @@ class _Batcher:
                 out[(found.cert_type, found.cert_number)] = found
         return out
 
-    def _insert(self, records: list[Any]) -> None:
+    def _insert(self, records: list[RegistryRecord]) -> None:
         if not records:
             return
-        rows = [self._sealed(self._values(r)) for r in records]
+        rows = self._stored_rows(records)
         if self.postgres:
             self._copy(rows)
             return
         # the driver's executemany straight away: no per-row statement processing in SQLAlchemy
-        ordered = itemgetter(*COLUMN_ORDER)
-        values = [ordered(row) for row in rows]
-        dates = [COLUMN_ORDER.index(c) for c in ("valid_from", "valid_until")]
-        for i, row in enumerate(values):  # SQLAlchemy's Date on SQLite is ISO text
-            if any(row[d] is not None for d in dates):
-                as_list = list(row)
-                for d in dates:
-                    if as_list[d] is not None:
-                        as_list[d] = as_list[d].isoformat()
-                values[i] = tuple(as_list)
         sql = (
             f"INSERT INTO {registry_records.name} ({', '.join(COLUMN_ORDER)}) "
             f"VALUES ({', '.join('?' for _ in COLUMN_ORDER)})"
         )
-        self.conn.exec_driver_sql(sql, values)
+        self.conn.exec_driver_sql(sql, rows)
 
-    def _copy(self, rows: list[dict[str, Any]]) -> None:
+    def _copy(self, rows: list[tuple[Any, ...]]) -> None:
         raw = self.conn.connection.driver_connection
         assert raw is not None
         with raw.cursor() as cursor:
             columns = ", ".join(COLUMN_ORDER)
             with cursor.copy(f"COPY {registry_records.name} ({columns}) FROM STDIN") as copy:
                 for row in rows:
-                    copy.write_row([row[c] for c in COLUMN_ORDER])
+                    copy.write_row(row)
 
     def _update(self, updates: list[tuple[ParsedRow, int]]) -> None:
         if not updates:

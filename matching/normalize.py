@@ -119,11 +119,15 @@ def clean_name(raw: str) -> str:
     return _NAME_DOTS.sub("·", squash(raw)).strip("·")
 
 
+def clean_cert_number_quickly(raw: str) -> str:
+    """`clean_cert_number`, the value itself when it is clean already (most registry rows': no regex passes)."""
+    return raw if _CLEAN_CERT.fullmatch(raw) and not raw.startswith(_CERT_PREFIXES) else clean_cert_number(raw)
+
+
 def cert_key(raw: str | None) -> str | None:
     if not raw:
         return None
-    text = raw if _CLEAN_CERT.fullmatch(raw) and not raw.startswith(_CERT_PREFIXES) else clean_cert_number(raw)
-    return fold_confusables(text) or None
+    return fold_confusables(clean_cert_number_quickly(raw)) or None
 
 
 def id_key(raw: str | None) -> str | None:

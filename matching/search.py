@@ -110,6 +110,17 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
     BlockingRule("id_region_seq", _id_part(0, 6, (14, 18))),
 )
 
+_RULE_NAMES = tuple(rule.name for rule in BLOCKING_RULES)
+
+
+def block_values(cert: str | None, id_: str | None, name: str | None) -> tuple[str | None, ...]:
+    """Every rule's key of one record's normalised keys, in `BLOCKING_RULES` order, in one call: what the
+    rules give one by one (a registry import derives seven keys from each of a million rows)."""
+    tail = cert[-8:] if cert and len(cert) >= 12 else None
+    if id_ and len(id_) == 18:
+        return (cert, id_, name, tail, id_[:14], id_[6:18], id_[:6] + id_[14:18])
+    return (cert, id_, name, tail, None, None, None)
+
 
 def record_search_keys(record: RegistryRecord) -> SearchKeys:
     return SearchKeys.of(record.cert_number, record.id_number, record.name)
@@ -118,7 +129,7 @@ def record_search_keys(record: RegistryRecord) -> SearchKeys:
 def record_block_keys(record: RegistryRecord) -> dict[str, str | None]:
     """The value of every blocking column for a record (what the store indexes)."""
     keys = record_search_keys(record)
-    return {rule.name: rule.key(keys) for rule in BLOCKING_RULES}
+    return dict(zip(_RULE_NAMES, block_values(keys.cert_key, keys.id_key, keys.name_key), strict=True))
 
 
 def query_block_keys(query: Query) -> dict[str, list[str]]:

@@ -228,8 +228,10 @@ def _text_table(path: Path, progress: Progress | None) -> Table:
                 for cells in reader:
                     if progress is not None and reader.line_num % 2000 == 0:
                         progress(counting.done, size)
-                    if any(c.strip() for c in cells):
-                        yield reader.line_num, [c.lstrip("\ufeff") if i == 0 else c for i, c in enumerate(cells)]
+                    if "".join(cells).strip():  # not a blank row (any cell with more than spaces)
+                        if cells[0].startswith("\ufeff"):  # a byte-order mark the decoding left
+                            cells[0] = cells[0].lstrip("\ufeff")
+                        yield reader.line_num, cells
             except UnicodeDecodeError as exc:
                 raise RegistryFileError(
                     str(path),

@@ -99,3 +99,21 @@ def test_split_items() -> None:
 def test_clean_value_joins_letter_spaced_cjk() -> None:
     assert n.clean_value("张　三") == "张三"
     assert n.clean_value("：上海 市计量所 ") == "上海市计量所"
+
+
+def test_id_check_digit_is_gb11643() -> None:
+    """The weighted sum mod 11 (weights 2^(18-i) mod 11), written out, for every digit in every position."""
+    weights = [2 ** (17 - i) % 11 for i in range(17)]
+
+    def reference(body: str) -> str:
+        return "10X98765432"[sum(int(d) * w for d, w in zip(body[:17], weights, strict=True)) % 11]
+
+    bodies = ["11010519491231002", "00000000000000000", "99999999999999999", "3101011990010112"[:16] + "3"]
+    bodies += [f"{n:017d}" for n in range(0, 10**17, 10**17 // 3001)]
+    bodies += ["0" * i + str(d) + "0" * (16 - i) for i in range(17) for d in range(10)]
+    assert [n.id_check_digit(b) for b in bodies] == [reference(b) for b in bodies]
+    assert n.id_check_digit("11010519491231002") == "X" and n.id_check_digit("110105194912310021") == "X"
+    assert n.id_check_digit("\u0661" * 17) == reference("1" * 17)  # another script's digits, as int() reads them
+    for bad in ("1101051949123100", "1101051949123100A", "11010519491231-02"):
+        with pytest.raises(ValueError):
+            n.id_check_digit(bad)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 from pathlib import Path
 
 import pytest
@@ -33,6 +35,30 @@ def test_lookup_hash_is_pinned() -> None:
     assert sealer.lookup_hash(" 11010519491231002x ") == expected
     assert sealer.lookup_hash("11010519491231002X") == expected
     assert sealer.lookup_hash("") is None
+
+
+def test_lookup_hashes_are_hmac_sha256_as_lookup_hash_gives_them() -> None:
+    """The batch form (an import's) is the RFC 2104 HMAC, value by value, whatever the value."""
+    sealer = sealed.Sealer("a data key of the tests, 32 chars")
+    key = hmac.new(b"a data key of the tests, 32 chars", b"huren look-up hash v1", hashlib.sha256).digest()
+    values = [" 11010519491231002x ", None, "", "110105194912", "张三", "x" * 200, "31010119900101123"]
+    hashes = sealer.lookup_hashes(values)
+    assert hashes[0] == "ba98e39e041de827dae66923783fd2c8ad7bf375b7319a8800feb8ea89deec4a"
+    assert hashes == [sealer.lookup_hash(v) for v in values]
+    assert hashes == [
+        hmac.new(key, v.strip().upper().encode(), hashlib.sha256).hexdigest() if v else None for v in values
+    ]
+
+
+def test_seal_many_seals_each_value_with_its_own_nonce() -> None:
+    sealer = sealed.Sealer("a data key of the tests, 32 chars")
+    texts = ["11010519491231002X", None, "11010519491231002X", "张三"]
+    stored = sealer.seal_many(texts)
+    assert stored[1] is None
+    assert [sealer.open(v) if v is not None else None for v in stored] == texts
+    nonces = [base64.urlsafe_b64decode(v[len(sealed.PREFIX) :])[:12] for v in stored if v is not None]
+    assert len(set(nonces)) == 3 and stored[0] != stored[2]
+    assert sealer.seal_many([]) == []
 
 
 KEY = "a data key of the tests, 32 chars"

@@ -7,12 +7,14 @@ import pytest
 from matching.normalize import (
     cert_key,
     clean_cert_number,
+    clean_cert_number_quickly,
     clean_id_number,
     clean_name,
     fold_confusables,
     id_key,
     name_key,
 )
+from matching.search import BLOCKING_RULES, SearchKeys, block_values
 from samples.records import generate_records
 
 
@@ -46,6 +48,16 @@ def test_cert_key(value: str) -> None:
     assert cert_key(value) == _cert_key(value)
 
 
+@pytest.mark.parametrize("value", [*CERT_NUMBERS, "", "ZC", "NO", "第", "证", "ZC第1号"])
+def test_clean_cert_number_quickly(value: str) -> None:
+    assert clean_cert_number_quickly(value) == clean_cert_number(value)
+
+
+def test_clean_cert_number_quickly_on_generated_numbers() -> None:
+    numbers = [r.cert_number for r in generate_records(3000, seed=7)]
+    assert [clean_cert_number_quickly(n) for n in numbers] == [clean_cert_number(n) for n in numbers]
+
+
 @pytest.mark.parametrize("value", ID_NUMBERS)
 def test_id_key(value: str) -> None:
     assert id_key(value) == _id_key(value)
@@ -62,3 +74,22 @@ def test_keys_of_generated_records() -> None:
         assert name_key(record.name) == _name_key(record.name)
         if record.id_number:
             assert id_key(record.id_number) == _id_key(record.id_number)
+
+
+def test_block_values_are_the_rules_keys() -> None:
+    """The import's all-at-once blocking keys are each rule's key, in the rules' order, for any shape."""
+    records = generate_records(3000, seed=5)
+    shapes = [
+        ("AB12", "11010519491231002X", "张三"),
+        (None, None, None),
+        ("", "", ""),
+        ("123456789012", "1101051949", "x"),
+    ]
+    shapes += [(r.cert_number, r.id_number, r.name) for r in records]
+    seen_id_parts = 0
+    for cert, id_number, name in shapes:
+        keys = SearchKeys(cert_key(cert), id_key(id_number), name_key(name))
+        values = block_values(keys.cert_key, keys.id_key, keys.name_key)
+        assert values == tuple(rule.key(keys) for rule in BLOCKING_RULES)
+        seen_id_parts += values[-1] is not None
+    assert seen_id_parts > 1000  # the ID number's parts were compared, not only the Nones

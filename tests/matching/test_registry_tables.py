@@ -165,3 +165,14 @@ def test_two_columns_for_one_field(tmp_path: Path) -> None:
     rows = [["姓名", "证书编号", "注册证编号"], ["张三", "A1", "A2"]]
     with pytest.raises(RegistryFileError, match="'证书编号' and '注册证编号' both map to cert_number"):
         read_registry_file(workbook(tmp_path / "r.xlsx", {"S": rows}), options=REG)
+
+
+def test_blank_rows_and_a_leftover_byte_order_mark_in_a_text_table(tmp_path: Path) -> None:
+    """Rows of nothing but spaces are skipped (their line numbers kept for the rest); a byte-order mark
+    that decoding left in front of a row's first cell is dropped, the header's included."""
+    header, *rows = (",".join(str(c) for c in cells) for cells in [ZH_HEADER, *ZH_ROWS])
+    text = "\n".join(["\ufeff\ufeff" + header, rows[0], " , ,\t", "", "\ufeff" + rows[1], rows[2]]) + "\n"
+    path = tmp_path / "r.csv"
+    path.write_text(text, encoding="utf-8")
+    check_zh_rows(path)
+    assert [row.line for row in read_registry_file(path, options=REG).rows] == [2, 5, 6]

@@ -116,7 +116,10 @@ class Layout:
 
         The text under the label is taken together with whatever runs on from it without a gap, so
         a value centred under a shorter label keeps its ends; `left_limit` and `right_limit` are the
-        neighbouring columns (the labels beside this one on its row).
+        neighbouring columns (the labels beside this one on its row).  A row is taken in pieces (a
+        printed line's characters up to a wide gap): a piece belongs to the column its centre lies in,
+        so the end of a long value in the next column (an ID number under 身份证号 reaching past the
+        midway to 注册编号) is never cut off it and glued to this one's.
         """
         x0, x1 = self.x_range(span)
         height = self.rows[span.row].height
@@ -127,25 +130,22 @@ class Layout:
             row = self.rows[r]
             if row.y0 - self.rows[span.row].y1 > (2.5 + 1.5 * (r - span.row - 1)) * height:
                 break
-            chars = row.chars
-            idx = [
-                i
-                for i, c in enumerate(chars)
-                if c.x1 > x0 - height and c.x0 < x1 + height and left < (c.x0 + c.x1) / 2 < right
+            chars, gap = row.chars, 0.9 * row.height
+            pieces = _pieces(chars, gap)
+            inside = [left < (chars[a].x0 + chars[b - 1].x1) / 2 < right for a, b in pieces]
+            under = [
+                k
+                for k, (a, b) in enumerate(pieces)
+                if inside[k] and chars[b - 1].x1 > x0 - height and chars[a].x0 < x1 + height
             ]
-            if not idx:
+            if not under:
                 continue
-            a, b = idx[0], idx[-1]
-            gap = 0.9 * row.height
-            while a > 0 and chars[a].x0 - chars[a - 1].x1 < gap and (chars[a - 1].x0 + chars[a - 1].x1) / 2 > left:
-                a -= 1
-            while (
-                b + 1 < len(chars)
-                and chars[b + 1].x0 - chars[b].x1 < gap
-                and (chars[b + 1].x0 + chars[b + 1].x1) / 2 < right
-            ):
-                b += 1
-            out.append(Span(r, a, b + 1))
+            first, last = under[0], under[-1]
+            while first > 0 and inside[first - 1] and _gap(chars, pieces[first][0]) < gap:
+                first -= 1  # a piece of the same value printed as another box, just before it
+            while last + 1 < len(pieces) and inside[last + 1] and _gap(chars, pieces[last + 1][0]) < gap:
+                last += 1
+            out.append(Span(r, pieces[first][0], pieces[last][1]))
         return out
 
     def beside(self, span: Span) -> list[Span]:
@@ -272,3 +272,23 @@ def _fill_chars(row: Row, lines: list[TextLine]) -> None:
             space = False
     row.chars = chars
     row.key = "".join(c.simp for c in chars)
+
+
+def _pieces(chars: list[Char], gap: float) -> list[tuple[int, int]]:
+    """A row's characters in runs `(start, end)`: a run ends where the printed line changes after a gap,
+    or at a blank of `gap` or more."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for i in range(1, len(chars)):
+        blank = _gap(chars, i)
+        if blank >= gap or (chars[i].line != chars[i - 1].line and blank > 0):
+            out.append((start, i))
+            start = i
+    if chars:
+        out.append((start, len(chars)))
+    return out
+
+
+def _gap(chars: list[Char], i: int) -> float:
+    """The blank before character `i`."""
+    return chars[i].x0 - chars[i - 1].x1

@@ -463,3 +463,22 @@ def test_a_value_after_its_sub_label_is_beside_it_however_far_from_the_label() -
         box("本人声明，上述填写的所有信息均真实", 100, 195),
     )
     assert values(DocType.APPLICATION_FORM, p)["former_employer"] == "嘉善县计量检定测试所"
+
+
+def test_a_long_value_reaching_past_the_midway_between_two_labels_stays_in_its_own_column() -> None:
+    """身份证号 | 注册编号 on one row, their values under them: the ID number is wider than the blank
+    between the labels, so its last digits stand past the midway.  They are the ID number's, not the
+    start of the certificate number."""
+    p = page(
+        box("注册计量师注册证", 200, 40),
+        box("持证人", 600, 100),
+        box("性别", 900, 100),
+        box("钟喆秀", 600, 140),
+        box("女", 900, 140),
+        box("身份证号", 600, 200),
+        box("注册编号", 900, 200),
+        box(ID, 600, 240, w=285),  # to x=885: past the midway (780), within a line's height of 注册编号
+        box("浙ZJ2022-4037", 915, 240),
+    )
+    got = values(DocType.REGISTRATION_CERTIFICATE, p)
+    assert (got["id_number"], got["cert_number"]) == (ID, "浙ZJ2022-4037")

@@ -88,6 +88,8 @@ def extract_documents(
         extraction.index = index
         if extraction.doc_type is DocType.UNKNOWN:
             extraction.warnings.append(f"region_unrecognised: {len(region.lines)} lines")
+        if region.by_card_edges:
+            extraction.warnings.append(f"document_by_card_edges: {region.doc_type.value}")
         if left_out:
             extraction.warnings.append(f"lines_outside_documents: {left_out}")
         extraction.warnings.append(f"documents_on_page: {len(regions)}")

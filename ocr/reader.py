@@ -13,7 +13,7 @@ import numpy as np
 from rapidocr.utils.process_img import get_rotate_crop_image
 
 from huren.domain import Page, Quality, TextLine
-from ocr import overlays, preprocess
+from ocr import levelling, overlays, preprocess
 from ocr.engine import OcrEngine
 from ocr.orientation import upside_down_votes
 
@@ -218,7 +218,10 @@ def read_image(
         (image, work), quads = _rotate_both(image, work, quads, 2)
         quality.rotation = (quality.rotation + 180) % 360
 
-    (image, work), quads, to_work = _deskew(image, work, quads, _skew_degrees(quads), quality, to_work)
+    # A diagonal watermark's boxes can outweigh the page's own lines; a large skew is checked against
+    # the page's long straight edges (a card's outline) before the page is levelled by it.
+    skew = levelling.checked_skew(image, quads, _skew_degrees(quads))
+    (image, work), quads, to_work = _deskew(image, work, quads, skew, quality, to_work)
     lines, tilts = _recognise(engine, work, quads)
     correction = overlays.misdeskewed(lines, tilts)
     if correction is not None:

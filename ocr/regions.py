@@ -50,6 +50,7 @@ MIN_RECTANGULARITY = 0.85  # contour area against its rotated bounding box: card
 NEAR_LINE_HEIGHTS = 8.0  # an unidentified fragment farther than this from every document is left out
 PAD_LINE_HEIGHTS = 1.0  # margin around a region's text when it has no visible edge
 RESIDUAL_CONFIDENCE = 0.8  # the rest of a page is a document of its own only when its words say so clearly
+CARD_EDGE_CONFIDENCE = 0.5  # inside a card's own edges, words that name a card type less clearly suffice
 MIN_TILT = 10.0  # degrees: a card turned further than this is straightened before it is read again
 MIN_DOCUMENT_LINES = 2  # fewer lines are a fragment (a title, a stamp), whatever they read
 MIN_LINE_CHARS = 3  # a line of a turned document reads as at least this many characters, however garbled
@@ -78,6 +79,7 @@ class Region:
     tilt: float = 0.0  # degrees its outline stands turned from the page's axes (a card photographed askew)
     corners: np.ndarray | None = None  # the outline's corners (tl, tr, br, bl of the card held landscape)
     turned: bool = False  # its text is upside down on the page
+    by_card_edges: bool = False  # a card side taken on its edges, its labels and one value's shape (warned)
 
     @property
     def text(self) -> str:
@@ -211,7 +213,20 @@ def _is_document(c: Region) -> bool:
     # stands apart from it (a certificate's authority printed at the foot of the sheet, under its seal):
     # its printed words name it clearly and one of its values has its shape. Two parts of one certificate
     # that both pass are one document again in `_merge`.
-    return doc_type is c.doc_type and confidence >= RESIDUAL_CONFIDENCE and bears_some_content(c.doc_type, c.text)
+    if doc_type is not c.doc_type or not bears_some_content(c.doc_type, c.text):
+        return False
+    if confidence >= RESIDUAL_CONFIDENCE:
+        return True
+    # A card side seen by its own edges whose words a watermark partly crossed (an ID back's authority
+    # line lost, its title half read): its labels name the card's type and a value has that type's shape
+    # (a validity range). Taken, with a warning: its type rests on less than the words' clear say.
+    c.by_card_edges = (
+        c.outlined
+        and c.doc_type in REPEATABLE
+        and confidence >= CARD_EDGE_CONFIDENCE
+        and labelled_fields(c.doc_type, c.text) > 0
+    )
+    return c.by_card_edges
 
 
 def _worded(c: Region) -> bool:

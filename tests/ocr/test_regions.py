@@ -497,3 +497,47 @@ def test_a_region_that_reads_as_no_document_is_told(monkeypatch: pytest.MonkeyPa
     assert [d.doc_type for d in docs] == [DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK, DocType.UNKNOWN]
     assert "region_unrecognised: 2 lines" in docs[2].warnings
     assert not any(w.startswith("region_unrecognised") for d in docs[:2] for w in d.warnings)
+
+
+def _back_crossed_by_a_watermark() -> list[TextLine]:
+    """An ID back whose authority line a watermark crossed: its title half read, its validity range whole."""
+    return [
+        _line("中華人民共和國", 500, 1080),
+        _line("居民身份证使用", 500, 1140),
+        _line("注册计量师资", 500, 1200),
+        _line("有效期限 2017.07.14-2037.07.14", 500, 1400),
+    ]
+
+
+def test_a_card_side_named_by_its_labels_inside_its_edges_is_a_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Words that name an ID back less clearly than a residual needs, inside the card's own edges, with
+    a validity range of the back's shape: the back is a document of its own, and the extraction says why."""
+    card = regions_module.Outline((430.0, 1050.0, 1130.0, 1500.0), 0.0, np.zeros((4, 2)))
+    monkeypatch.setattr(regions_module, "card_outlines", lambda image: [card])
+    p = Page("x.png", 1, 1240, 1754, _front() + _back_crossed_by_a_watermark(), Quality(text_layer=True))
+    p.image = np.full((1754, 1240, 3), 255, np.uint8)
+    regions = find_regions(p)
+    assert [(r.doc_type, r.by_card_edges) for r in regions] == [
+        (DocType.ID_CARD_FRONT, False),
+        (DocType.ID_CARD_BACK, True),
+    ]
+    docs = pipeline.extract_documents(p)
+    assert [d.doc_type for d in docs] == [DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK]
+    assert "document_by_card_edges: id_card_back" in docs[1].warnings
+    assert not any(w.startswith("document_by_card_edges") for w in docs[0].warnings)
+
+
+def test_the_same_words_without_card_edges_are_no_document_of_their_own() -> None:
+    """Without its edges on the image the half-read back is a fragment, as before."""
+    p = Page("x.png", 1, 1240, 1754, _front() + _back_crossed_by_a_watermark(), Quality(text_layer=True))
+    assert [r.doc_type for r in find_regions(p)] == [DocType.UNKNOWN]
+
+
+def test_a_card_outline_with_no_value_of_its_type_is_no_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Labels inside a card's edges but no value of the type's shape: not taken on its edges."""
+    card = regions_module.Outline((430.0, 1050.0, 1130.0, 1500.0), 0.0, np.zeros((4, 2)))
+    monkeypatch.setattr(regions_module, "card_outlines", lambda image: [card])
+    lines = [*_back_crossed_by_a_watermark()[:3], _line("有效期限", 500, 1400)]
+    p = Page("x.png", 1, 1240, 1754, _front() + lines, Quality(text_layer=True))
+    p.image = np.full((1754, 1240, 3), 255, np.uint8)
+    assert DocType.ID_CARD_BACK not in [r.doc_type for r in find_regions(p)]

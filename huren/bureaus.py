@@ -71,5 +71,21 @@ OVERLAY_WORDS: tuple[str, ...] = (
     "COPY",
 )
 
+# What a copy mark that crossed a value's end leaves there (本科无效 from 复印无效, …号原件 from 与原件一致):
+# every piece of two characters or more of the Chinese words above.  One character is no evidence.
+OVERLAY_PIECES: tuple[str, ...] = tuple(
+    sorted(
+        {
+            word[i:j]
+            for word in OVERLAY_WORDS
+            if not word.isascii()
+            for i in range(len(word))
+            for j in range(i + 2, len(word) + 1)
+        },
+        key=len,
+        reverse=True,
+    )
+)
+
 # Words from a seal's ring or its centre that a value may pick up when the seal overlaps it.
 STAMP_WORDS: tuple[str, ...] = ("专用章", "公章", "印章", "盖章", "章", "印", "★", "☆")

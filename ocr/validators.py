@@ -32,6 +32,7 @@ from datetime import date
 from huren.bureaus import (
     AUTHORITY_SUFFIXES,
     NATIONAL_AUTHORITIES,
+    OVERLAY_PIECES,
     OVERLAY_WORDS,
     STAMP_WORDS,
     TRUNCATED_AUTHORITY_ENDINGS,
@@ -133,7 +134,11 @@ def _is_cert_number(value: str) -> bool:
 
 
 def _ends_clean(value: str) -> bool:
-    return len(value) >= 2 and not value.endswith((*OVERLAY_WORDS, *STAMP_WORDS)) and not _DATED_TAIL.search(value)
+    return (
+        len(value) >= 2
+        and not value.endswith((*OVERLAY_WORDS, *OVERLAY_PIECES, *STAMP_WORDS))
+        and not _DATED_TAIL.search(value)
+    )
 
 
 _LATIN_TAIL = re.compile(rf"(?<=[{_HAN}\d])[A-Za-z]{{1,4}}$")  # a seal's or a pattern's strokes read as letters
@@ -191,7 +196,7 @@ def _cut_at_date(value: str, _: Sequence[str]) -> str:
 
 
 def _cut_trailing_words(value: str, words: Sequence[str]) -> str:
-    ends = tuple(sorted({*words, *OVERLAY_WORDS, *STAMP_WORDS}, key=len, reverse=True))
+    ends = tuple(sorted({*words, *OVERLAY_WORDS, *OVERLAY_PIECES, *STAMP_WORDS}, key=len, reverse=True))
     while len(value) > 2 and (end := next((w for w in ends if w and value.endswith(w)), None)):
         value = value[: -len(end)]
     return value

@@ -43,6 +43,12 @@ def extract(doc_type: DocType, *lines: TextLine) -> tuple[dict[str, object], dic
         ("text", "嘉善县计量检定测试所2021.03.01", "嘉善县计量检定测试所"),
         ("address", "江苏省吴江市七都镇塘桥路69弄27号Adi", "江苏省吴江市七都镇塘桥路69弄27号"),
         ("ethnicity", "土家", "土家"),
+        # a copy mark's piece left at the end (复印无效 → 无效, 与原件一致 → 原件一): cut, with a warning
+        ("text", "本科无效", "本科"),
+        ("text", "高级工程师印无效", "高级工程师"),
+        ("address", "上海市青浦区赵巷镇南汇村11组68号原件一", "上海市青浦区赵巷镇南汇村11组68号"),
+        ("text", "苏州市计量测试院", "苏州市计量测试院"),
+        ("text", "吴江盛泽复印设备有限公司", "吴江盛泽复印设备有限公司"),
     ],
 )
 def test_a_run_on_value_is_cut_back_to_what_validates(kind: str, raw: str, expected: str) -> None:

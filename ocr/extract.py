@@ -157,6 +157,10 @@ class Extractor:
             if not self._is_title(span) and (label := self._label_of(m.group(), english)) is not None
         ]
         self._claimed: set[int] | None = None
+        # The copy marks the reader found on the page (text, box, why): their characters inside a value are strays.
+        # A region read from its own crop also knows the whole page's (`overlaid`).
+        own = "".join(str(o[0]) for o in page.marks.get("overlays", ()))
+        self._overlaid = own + str(page.marks.get("overlaid", ""))
         self.by_row: dict[int, list[LabelHit]] = {}
         for hit in self.hits:
             self.by_row.setdefault(hit.span.row, []).append(hit)
@@ -381,7 +385,7 @@ class Extractor:
         if reading is None:
             return None
         for key, value in reading.values.items():
-            verdict = validators.check(fs.kind, key, value, self._labels)
+            verdict = validators.check(fs.kind, key, value, self._labels, self._overlaid)
             if verdict.value == []:
                 return None  # a list of nothing but strays is no list
             reading.values[key] = verdict.value

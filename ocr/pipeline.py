@@ -117,6 +117,8 @@ def _extract_region(
     sub = reader.read_image(
         engine or get_engine(config or EngineConfig()), crop, source=page.source, number=page.number
     )
+    # A copy mark seen anywhere on the page was laid over all of it: its strays count in this region too.
+    sub.marks["overlaid"] = "".join(str(o[0]) for o in page.marks.get("overlays", ()))
     # Typed from both reads: the crop's edge may cut a title the page read (white on a card's colour bar).
     extraction = extract_page(sub, seen=region.text)
     back = np.linalg.inv(sub.marks["to_work"] @ to_crop)

@@ -33,6 +33,7 @@ from huren.bureaus import (
     AUTHORITY_SUFFIXES,
     NATIONAL_AUTHORITIES,
     OVERLAY_PIECES,
+    OVERLAY_STRAYS,
     OVERLAY_WORDS,
     STAMP_WORDS,
     TRUNCATED_AUTHORITY_ENDINGS,
@@ -380,13 +381,31 @@ def check_items(key: str, items: list[str], labels: Sequence[str] = ()) -> Verdi
     return verdict
 
 
-def check(kind: str, key: str, value: FieldValueType, labels: Sequence[str] = ()) -> Verdict:
-    """The value as its kind allows it: whole, cut back, or kept with a warning and less certainty."""
+STRAY_KINDS = frozenset({"address", "text"})  # kinds whose values never hold a copy mark's character
+_STRAY = re.compile(rf"(?<=[{_HAN}])[{''.join(OVERLAY_STRAYS)}](?=[{_HAN}])")
+
+
+def without_strays(value: str, overlaid: str) -> str:
+    """`value` without the copy mark's characters inside it (木仅渎镇 → 木渎镇), when `overlaid` — the
+    text of the copy marks seen on the page — holds them; with none seen, nothing is guessed."""
+    return _STRAY.sub(lambda m: "" if m.group() in overlaid else m.group(), value) if overlaid else value
+
+
+def check(kind: str, key: str, value: FieldValueType, labels: Sequence[str] = (), overlaid: str = "") -> Verdict:
+    """The value as its kind allows it: whole, cut back, or kept with a warning and less certainty.
+
+    `overlaid` is the text of the overlays found on the page: their stray characters inside a value go."""
     if kind == "items" and isinstance(value, list):
         return check_items(key, [str(item) for item in value], labels)
     rule = RULES.get(kind)
     if rule is None or not isinstance(value, str) or not value:
         return Verdict(value)
+    if kind in STRAY_KINDS and (clean := without_strays(value, overlaid)) != value:
+        dropped = "".join(ch for ch in OVERLAY_STRAYS if value.count(ch) > clean.count(ch))
+        verdict = check(kind, key, clean, labels)
+        verdict.certainty *= CUT_CERTAINTY
+        verdict.warnings.insert(0, f"value_cut: {key}: {dropped}")
+        return verdict
     if rule.valid(value):
         return _doubted(rule, key, value, Verdict(value))
     cut = value

@@ -253,3 +253,27 @@ def test_an_address_whose_house_number_lost_its_hao_is_doubted() -> None:
     assert lost.warnings == ["address_unusual_end: address"]
     assert check("address", "address", "江苏省南京市玄武区孝陵卫街道复兴路855弄12号").warnings == []
     assert check("address", "address", "上海市青浦区赵巷镇南汇村11组").warnings == []
+
+
+def test_a_copy_marks_character_inside_an_address_goes_only_when_a_copy_mark_was_seen() -> None:
+    raw = "江苏省苏州市吴中区木仅渎镇塘桥路922弄21号"
+    assert check("address", "address", raw).value == raw, "no copy mark seen on the page: nothing is guessed"
+    assert check("address", "address", raw, overlaid="复印无效").value == raw, "a mark without 仅 leaves 仅"
+    verdict = check("address", "address", raw, overlaid="仅供互认申请使用他用无效")
+    assert verdict.value == "江苏省苏州市吴中区木渎镇塘桥路922弄21号"
+    assert verdict.certainty < 1.0 and any(w.startswith("value_cut: address") for w in verdict.warnings)
+
+
+def test_the_page_s_copy_marks_reach_the_extractor() -> None:
+    lines = [box("住址", 100, 150), box("江苏省苏州市吴中区木仅渎镇塘桥路922弄21号", 250, 150)]
+    page = Page(source="t", number=1, width=1600, height=1000, lines=lines)
+    fields, _ = extract_fields(BY_TYPE[DocType.ID_CARD_FRONT], page)
+    assert fields["address"].value == "江苏省苏州市吴中区木仅渎镇塘桥路922弄21号"
+    page.marks["overlays"] = [("仅供互认申请使用", (0.0, 600.0, 900.0, 900.0), "tilt")]
+    fields, warnings = extract_fields(BY_TYPE[DocType.ID_CARD_FRONT], page)
+    assert fields["address"].value == "江苏省苏州市吴中区木渎镇塘桥路922弄21号"
+    assert any("value_cut: address" in w for w in warnings)
+    del page.marks["overlays"]
+    page.marks["overlaid"] = "仅供互认申请使用"  # seen on the whole page, outside this region's crop
+    fields, _ = extract_fields(BY_TYPE[DocType.ID_CARD_FRONT], page)
+    assert fields["address"].value == "江苏省苏州市吴中区木渎镇塘桥路922弄21号"

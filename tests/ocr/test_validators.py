@@ -277,3 +277,9 @@ def test_the_page_s_copy_marks_reach_the_extractor() -> None:
     page.marks["overlaid"] = "仅供互认申请使用"  # seen on the whole page, outside this region's crop
     fields, _ = extract_fields(BY_TYPE[DocType.ID_CARD_FRONT], page)
     assert fields["address"].value == "江苏省苏州市吴中区木渎镇塘桥路922弄21号"
+
+
+def test_an_organisation_s_own_characters_stay_under_a_copy_mark() -> None:
+    """高效 and 复兴路 share characters with 复印无效, but those are the value's own."""
+    for kind, raw in (("text", "苏州高效节能科技有限公司"), ("address", "上海市黄浦区复兴路855弄12号")):
+        assert check(kind, "k", raw, overlaid="复印无效 仅供使用").value == raw

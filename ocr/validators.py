@@ -145,8 +145,17 @@ def _ends_clean(value: str) -> bool:
 _LATIN_TAIL = re.compile(rf"(?<=[{_HAN}\d])[A-Za-z]{{1,4}}$")  # a seal's or a pattern's strokes read as letters
 
 
+# A long number after an address's last word (…10组64号322728197912172909): the ID number's line run on;
+# no house number is eight digits long.
+_NUMBER_TAIL = re.compile(r"(?<=\D)\d{8,}[Xx]?$")
+
+
 def _is_address(value: str) -> bool:
-    return _ends_clean(value) and _LATIN_TAIL.search(value) is None
+    return _ends_clean(value) and _LATIN_TAIL.search(value) is None and _NUMBER_TAIL.search(value) is None
+
+
+def _cut_number_tail(value: str, _: Sequence[str]) -> str:
+    return _NUMBER_TAIL.sub("", value)
 
 
 def _cut_latin_tail(value: str, _: Sequence[str]) -> str:
@@ -337,7 +346,7 @@ RULES: dict[str, ValueRule] = {
     ),
     "address": ValueRule(
         _is_address,
-        (_cut_out_overlays, _cut_at_label, _cut_dated_tail, _cut_trailing_words, _cut_latin_tail),
+        (_cut_out_overlays, _cut_at_label, _cut_dated_tail, _cut_trailing_words, _cut_latin_tail, _cut_number_tail),
         "address_unclean_end",
         0.6,
         doubts=(Doubt(_unusual_address_end, "address_unusual_end", 0.85),),

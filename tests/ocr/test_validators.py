@@ -48,6 +48,13 @@ def extract(doc_type: DocType, *lines: TextLine) -> tuple[dict[str, object], dic
         ("text", "高级工程师印无效", "高级工程师"),
         ("address", "上海市青浦区赵巷镇南汇村11组68号原件一", "上海市青浦区赵巷镇南汇村11组68号"),
         ("text", "苏州市计量测试院", "苏州市计量测试院"),
+        # the ID number's line run on after the address's last word
+        (
+            "address",
+            "江苏省苏州市吴江区平望镇李家浜村10组64号322728197912172909",
+            "江苏省苏州市吴江区平望镇李家浜村10组64号",
+        ),
+        ("address", "上海市浦东新区张江路1001号", "上海市浦东新区张江路1001号"),
         ("text", "吴江盛泽复印设备有限公司", "吴江盛泽复印设备有限公司"),
     ],
 )

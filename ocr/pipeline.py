@@ -147,12 +147,18 @@ def _as_page_read(page: Page, region: Region) -> Extraction:
     return extraction
 
 
+CUT_WEIGHT = 0.5  # a cut value's warning against a value that fails its rule
+
+
 def _reads_more(a: Extraction, b: Extraction) -> bool:
     """Whether `a` has more values, net of their warnings (missing, invalid, unsure), than `b`; the
-    image's own flags (a crop's text touches its edge) say nothing about the values."""
+    image's own flags (a crop's text touches its edge) say nothing about the values.  A value cut back
+    to what validates (`value_cut`) weighs half a warning: it is worth more than one left failing its rule."""
 
-    def net(e: Extraction) -> int:
-        return len(e.fields) - sum(not w.startswith("quality: ") for w in e.warnings)
+    def net(e: Extraction) -> float:
+        return len(e.fields) - sum(
+            CUT_WEIGHT if w.startswith("value_cut: ") else 1.0 for w in e.warnings if not w.startswith("quality: ")
+        )
 
     return net(a) > net(b)
 

@@ -290,3 +290,19 @@ def test_an_organisation_s_own_characters_stay_under_a_copy_mark() -> None:
     """高效 and 复兴路 share characters with 复印无效, but those are the value's own."""
     for kind, raw in (("text", "苏州高效节能科技有限公司"), ("address", "上海市黄浦区复兴路855弄12号")):
         assert check(kind, "k", raw, overlaid="复印无效 仅供使用").value == raw
+
+
+def test_a_read_whose_value_was_cut_clean_outweighs_one_whose_value_fails_its_rule() -> None:
+    """Two reads of one region (its crop, the page's): the address cut clean of a copy mark's stray
+    stands against the same fields with an address that stopped short (address_unusual_end)."""
+    from huren.domain import ExtractedField, Extraction
+    from ocr.pipeline import _reads_more
+
+    def read(address: str, warning: str) -> Extraction:
+        fields = {"name": ExtractedField("史嘉宏", 1.0), "address": ExtractedField(address, 0.9)}
+        return Extraction("t", 1, DocType.ID_CARD_FRONT, 1.0, fields, warnings=[warning, "quality: blur"])
+
+    cut = read("江苏省苏州市吴中区木渎镇塘桥路922弄21号", "value_cut: address: 仅")
+    short = read("江苏省苏州市吴中区木", "address_unusual_end: address")
+    assert _reads_more(cut, short)
+    assert not _reads_more(short, cut)

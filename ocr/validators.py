@@ -370,6 +370,14 @@ def _stray_item(item: str, labels: Sequence[str]) -> bool:
     return item in labels or item in OVERLAY_WORDS or item in STAMP_WORDS or remove_phrases(item) != item
 
 
+def _cut_trailing_pieces(item: str) -> str:
+    while len(item) > 2 and (piece := next((p for p in OVERLAY_PIECES if item.endswith(p)), None)):
+        if len(item) - len(piece) < 2:
+            break
+        item = item[: -len(piece)]
+    return item
+
+
 def _odd_item(item: str) -> bool:
     """An item no instrument's name looks like: one character, or no Chinese at all."""
     return len(item) < 2 or re.search(rf"[{_HAN}]", item) is None
@@ -383,6 +391,12 @@ def check_items(key: str, items: list[str], labels: Sequence[str] = ()) -> Verdi
     if len(kept) < len(items):
         dropped = "、".join(item for item in items if item not in kept)
         verdict = Verdict(kept, CUT_CERTAINTY, [f"value_cut: {key}: {dropped}"], valid=bool(kept))
+    clean = [_cut_trailing_pieces(item) for item in kept]
+    if clean != kept:  # a copy mark's piece at an item's end (压力表一致 from 与原件一致)
+        dropped = "、".join(item[len(c) :] for item, c in zip(kept, clean, strict=True) if c != item)
+        verdict.value = kept = clean
+        verdict.certainty *= CUT_CERTAINTY
+        verdict.warnings.append(f"value_cut: {key}: {dropped}")
     if any(_odd_item(item) for item in kept):
         verdict.certainty *= 0.6
         verdict.warnings.append(f"item_unusual: {key}")

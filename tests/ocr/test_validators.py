@@ -306,3 +306,10 @@ def test_a_read_whose_value_was_cut_clean_outweighs_one_whose_value_fails_its_ru
     short = read("江苏省苏州市吴中区木", "address_unusual_end: address")
     assert _reads_more(cut, short)
     assert not _reads_more(short, cut)
+
+
+def test_an_item_ending_in_a_copy_mark_s_piece_loses_it() -> None:
+    verdict = check("items", "items", ["血压计", "压力表一致", "复印机"])
+    assert verdict.value == ["血压计", "压力表", "复印机"]
+    assert verdict.certainty < 1.0 and any(w.startswith("value_cut: items: 一致") for w in verdict.warnings)
+    assert check("items", "items", ["血压计", "电能表"]).warnings == []

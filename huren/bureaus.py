@@ -71,5 +71,26 @@ OVERLAY_WORDS: tuple[str, ...] = (
     "COPY",
 )
 
+# What a copy mark that crossed a value's end leaves there (本科无效 from 复印无效, …号原件 from 与原件一致):
+# every piece of two characters or more of the Chinese words above.  One character is no evidence.
+OVERLAY_PIECES: tuple[str, ...] = tuple(
+    sorted(
+        {
+            word[i:j]
+            for word in OVERLAY_WORDS
+            if not word.isascii()
+            for i in range(len(word))
+            for j in range(i + 2, len(word) + 1)
+        },
+        key=len,
+        reverse=True,
+    )
+)
+
+# Characters of those words that no address or organisation's name writes (住址 …木仅渎镇…): one inside
+# a value is a copy mark's stroke read into it, but only on a page where a copy mark was seen.  Not 效
+# (高效…有限公司), 复 (复兴路), 印 (印染厂), 供 (供销社), 致 (致远路), 原, 相, 一, 本.
+OVERLAY_STRAYS: tuple[str, ...] = ("仅", "他")
+
 # Words from a seal's ring or its centre that a value may pick up when the seal overlaps it.
 STAMP_WORDS: tuple[str, ...] = ("专用章", "公章", "印章", "盖章", "章", "印", "★", "☆")

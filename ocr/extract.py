@@ -26,8 +26,40 @@ SEPARATORS = set("、,，;；/")
 LISTS = {"items", "categories"}
 WIDE_GAP = 3.0  # row heights of blank between two characters that no single value spans (lists aside)
 FAR_ALONG = 5.0  # row heights of blank after a label past which its row's text is another column's
-# Latin words with no digit beside a Chinese label: its English gloss (生效日期 Date of Registration), not a value.
-GLOSS = re.compile(r"[A-Za-z][A-Za-z .,'/&()\-]*")
+# Characters a recogniser reads for Latin letters (Emp1oyer, 0rganisation, |ssuer, Statu5): inside a
+# word of letters they are the letter; a run of digits is a number, never a gloss.
+LOOKALIKES = {"l": "1|!", "i": "1|l!", "o": "0", "s": "5"}
+_LOOKALIKE_CHARS = "015|!"
+# Latin words beside a Chinese label: its English gloss (生效日期 Date of Registration), not a value.
+_GLOSS = re.compile(rf"[A-Za-z{re.escape(_LOOKALIKE_CHARS)}][A-Za-z{re.escape(_LOOKALIKE_CHARS)} .,'/&()\-]*")
+GLOSS_LOOKALIKES = 0.25  # at most this share of a gloss's characters read as look-alikes
+
+
+def _mostly_letters(text: str) -> bool:
+    """Latin text read as words: letters, at most a quarter look-alikes, none of them side by side
+    (a certificate number's digits stand in a run: 苏2022203270, ZJ-00123)."""
+    letters = sum(ch.isascii() and ch.isalpha() for ch in text)
+    odd = sum(ch in _LOOKALIKE_CHARS for ch in text)
+    return (
+        letters >= 2
+        and odd <= GLOSS_LOOKALIKES * (letters + odd)
+        and re.search(rf"[{re.escape(_LOOKALIKE_CHARS)}]{{2}}", text) is None
+    )
+
+
+def is_gloss(text: str) -> bool:
+    """`text` is an English gloss (Date of Registration, Emp1oyer), letters read as digits and all."""
+    text = text.strip()
+    return _GLOSS.fullmatch(text) is not None and _mostly_letters(text)
+
+
+def _tolerant(label: str) -> str:
+    """An English label's pattern that also matches it read with look-alikes (Emp1oyer, |ssuedBy)."""
+    return "".join(
+        f"[{re.escape(ch + LOOKALIKES[ch.lower()])}]" if ch.lower() in LOOKALIKES else re.escape(ch) for ch in label
+    )
+
+
 ENUMERATED = re.compile(r"^\s*(?:[(（]?\d{1,2}[)）.、．]|[①-⑳]|[一二三四五六七八九十]、)")
 FIRST_ITEM = re.compile(r"^\s*(?:[(（]?[1１][)）.、．]|①|一、)")
 
@@ -91,8 +123,16 @@ _SPACED = f"[{re.escape(SPACED_MARKS)}]?"
 def _label_pattern(spec: DocSpec) -> re.Pattern[str]:
     labels = sorted(_spec_labels(spec), key=len, reverse=True)
     return re.compile(
-        "|".join(re.escape(x) if x.isascii() else _SPACED.join(map(re.escape, x)) for x in labels), re.IGNORECASE
+        "|".join(_tolerant(x) if x.isascii() else _SPACED.join(map(re.escape, x)) for x in labels), re.IGNORECASE
     )
+
+
+def _english_labels(spec: DocSpec) -> list[tuple[str, re.Pattern[str]]]:
+    return [
+        (x, re.compile(_tolerant(x), re.IGNORECASE))
+        for x in sorted(_spec_labels(spec), key=len, reverse=True)
+        if x.isascii()
+    ]
 
 
 def _unmarked(label: str) -> str:
@@ -110,13 +150,31 @@ class Extractor:
         self._labels = tuple(sorted(lb for lb in _spec_labels(spec) if len(lb) >= 2 and not lb.isascii()))
         self._synonyms = {label.lower(): i for i, fs in enumerate(spec.fields) for label in fs.labels}
         self._label_prefix = re.compile(f"^(?:{labels.pattern})+")
+        english = _english_labels(spec)
         self.hits = [
-            LabelHit(span, _unmarked(m.group())) for span, m in self.layout.find(labels) if not self._is_title(span)
+            LabelHit(span, label)
+            for span, m in self.layout.find(labels)
+            if not self._is_title(span) and (label := self._label_of(m.group(), english)) is not None
         ]
         self._claimed: set[int] | None = None
+        # The copy marks the reader found on the page (text, box, why): their characters inside a value are strays.
+        # A region read from its own crop also knows the whole page's (`overlaid`).
+        own = "".join(str(o[0]) for o in page.marks.get("overlays", ()))
+        self._overlaid = own + str(page.marks.get("overlaid", ""))
         self.by_row: dict[int, list[LabelHit]] = {}
         for hit in self.hits:
             self.by_row.setdefault(hit.span.row, []).append(hit)
+
+    @staticmethod
+    def _label_of(found: str, english: list[tuple[str, re.Pattern[str]]]) -> str | None:
+        """The spec's label that `found` is: an English one read with look-alikes (Emp1oyer) is that
+        label, provided it is still mostly letters; None when it is not (a number's digits)."""
+        found = _unmarked(found)
+        if not found.isascii() or not any(ch in _LOOKALIKE_CHARS for ch in found):
+            return found
+        if not _mostly_letters(found):
+            return None
+        return next((label for label, pattern in english if pattern.fullmatch(found)), found)
 
     def _is_title(self, span: Span) -> bool:
         """Titles are set larger than the fields and stand at the top: a label word inside one
@@ -327,7 +385,7 @@ class Extractor:
         if reading is None:
             return None
         for key, value in reading.values.items():
-            verdict = validators.check(fs.kind, key, value, self._labels)
+            verdict = validators.check(fs.kind, key, value, self._labels, self._overlaid)
             if verdict.value == []:
                 return None  # a list of nothing but strays is no list
             reading.values[key] = verdict.value
@@ -381,7 +439,7 @@ class Extractor:
         if reading:
             return reading, right
         beside_text = self.layout.text(right).strip()
-        if not right.is_empty() and len(beside_text) > 2 and not GLOSS.fullmatch(beside_text):
+        if not right.is_empty() and len(beside_text) > 2 and not is_gloss(beside_text):
             return None  # a value stood beside the label but was not one: the cell below is someone else's
         besides = [cut for b in self.layout.beside(hit.span) if (cut := self._cut_at_label(b)) is not None]
         if fs.kind in validators.RANGE_KINDS and len(besides) >= 2:

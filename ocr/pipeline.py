@@ -119,6 +119,8 @@ def _extract_region(
     sub = reader.read_image(
         engine or get_engine(config or EngineConfig()), crop, source=page.source, number=page.number
     )
+    # A copy mark seen anywhere on the page was laid over all of it: its strays count in this region too.
+    sub.marks["overlaid"] = "".join(str(o[0]) for o in page.marks.get("overlays", ()))
     # Typed from both reads: the crop's edge may cut a title the page read (white on a card's colour bar).
     extraction = extract_page(sub, seen=region.text)
     back = np.linalg.inv(sub.marks["to_work"] @ to_crop)
@@ -147,12 +149,18 @@ def _as_page_read(page: Page, region: Region) -> Extraction:
     return extraction
 
 
+CUT_WEIGHT = 0.5  # a cut value's warning against a value that fails its rule
+
+
 def _reads_more(a: Extraction, b: Extraction) -> bool:
     """Whether `a` has more values, net of their warnings (missing, invalid, unsure), than `b`; the
-    image's own flags (a crop's text touches its edge) say nothing about the values."""
+    image's own flags (a crop's text touches its edge) say nothing about the values.  A value cut back
+    to what validates (`value_cut`) weighs half a warning: it is worth more than one left failing its rule."""
 
-    def net(e: Extraction) -> int:
-        return len(e.fields) - sum(not w.startswith("quality: ") for w in e.warnings)
+    def net(e: Extraction) -> float:
+        return len(e.fields) - sum(
+            CUT_WEIGHT if w.startswith("value_cut: ") else 1.0 for w in e.warnings if not w.startswith("quality: ")
+        )
 
     return net(a) > net(b)
 

@@ -32,6 +32,8 @@ from datetime import date
 from huren.bureaus import (
     AUTHORITY_SUFFIXES,
     NATIONAL_AUTHORITIES,
+    OVERLAY_PIECES,
+    OVERLAY_STRAYS,
     OVERLAY_WORDS,
     STAMP_WORDS,
     TRUNCATED_AUTHORITY_ENDINGS,
@@ -133,14 +135,27 @@ def _is_cert_number(value: str) -> bool:
 
 
 def _ends_clean(value: str) -> bool:
-    return len(value) >= 2 and not value.endswith((*OVERLAY_WORDS, *STAMP_WORDS)) and not _DATED_TAIL.search(value)
+    return (
+        len(value) >= 2
+        and not value.endswith((*OVERLAY_WORDS, *OVERLAY_PIECES, *STAMP_WORDS))
+        and not _DATED_TAIL.search(value)
+    )
 
 
 _LATIN_TAIL = re.compile(rf"(?<=[{_HAN}\d])[A-Za-z]{{1,4}}$")  # a seal's or a pattern's strokes read as letters
 
 
+# A long number after an address's last word (…10组64号322728197912172909): the ID number's line run on;
+# no house number is eight digits long.
+_NUMBER_TAIL = re.compile(r"(?<=\D)\d{8,}[Xx]?$")
+
+
 def _is_address(value: str) -> bool:
-    return _ends_clean(value) and _LATIN_TAIL.search(value) is None
+    return _ends_clean(value) and _LATIN_TAIL.search(value) is None and _NUMBER_TAIL.search(value) is None
+
+
+def _cut_number_tail(value: str, _: Sequence[str]) -> str:
+    return _NUMBER_TAIL.sub("", value)
 
 
 def _cut_latin_tail(value: str, _: Sequence[str]) -> str:
@@ -191,7 +206,7 @@ def _cut_at_date(value: str, _: Sequence[str]) -> str:
 
 
 def _cut_trailing_words(value: str, words: Sequence[str]) -> str:
-    ends = tuple(sorted({*words, *OVERLAY_WORDS, *STAMP_WORDS}, key=len, reverse=True))
+    ends = tuple(sorted({*words, *OVERLAY_WORDS, *OVERLAY_PIECES, *STAMP_WORDS}, key=len, reverse=True))
     while len(value) > 2 and (end := next((w for w in ends if w and value.endswith(w)), None)):
         value = value[: -len(end)]
     return value
@@ -331,7 +346,7 @@ RULES: dict[str, ValueRule] = {
     ),
     "address": ValueRule(
         _is_address,
-        (_cut_out_overlays, _cut_at_label, _cut_dated_tail, _cut_trailing_words, _cut_latin_tail),
+        (_cut_out_overlays, _cut_at_label, _cut_dated_tail, _cut_trailing_words, _cut_latin_tail, _cut_number_tail),
         "address_unclean_end",
         0.6,
         doubts=(Doubt(_unusual_address_end, "address_unusual_end", 0.85),),
@@ -355,6 +370,14 @@ def _stray_item(item: str, labels: Sequence[str]) -> bool:
     return item in labels or item in OVERLAY_WORDS or item in STAMP_WORDS or remove_phrases(item) != item
 
 
+def _cut_trailing_pieces(item: str) -> str:
+    while len(item) > 2 and (piece := next((p for p in OVERLAY_PIECES if item.endswith(p)), None)):
+        if len(item) - len(piece) < 2:
+            break
+        item = item[: -len(piece)]
+    return item
+
+
 def _odd_item(item: str) -> bool:
     """An item no instrument's name looks like: one character, or no Chinese at all."""
     return len(item) < 2 or re.search(rf"[{_HAN}]", item) is None
@@ -368,6 +391,12 @@ def check_items(key: str, items: list[str], labels: Sequence[str] = ()) -> Verdi
     if len(kept) < len(items):
         dropped = "、".join(item for item in items if item not in kept)
         verdict = Verdict(kept, CUT_CERTAINTY, [f"value_cut: {key}: {dropped}"], valid=bool(kept))
+    clean = [_cut_trailing_pieces(item) for item in kept]
+    if clean != kept:  # a copy mark's piece at an item's end (压力表一致 from 与原件一致)
+        dropped = "、".join(item[len(c) :] for item, c in zip(kept, clean, strict=True) if c != item)
+        verdict.value = kept = clean
+        verdict.certainty *= CUT_CERTAINTY
+        verdict.warnings.append(f"value_cut: {key}: {dropped}")
     if any(_odd_item(item) for item in kept):
         verdict.certainty *= 0.6
         verdict.warnings.append(f"item_unusual: {key}")
@@ -375,13 +404,31 @@ def check_items(key: str, items: list[str], labels: Sequence[str] = ()) -> Verdi
     return verdict
 
 
-def check(kind: str, key: str, value: FieldValueType, labels: Sequence[str] = ()) -> Verdict:
-    """The value as its kind allows it: whole, cut back, or kept with a warning and less certainty."""
+STRAY_KINDS = frozenset({"address", "text"})  # kinds whose values never hold a copy mark's character
+_STRAY = re.compile(rf"(?<=[{_HAN}])[{''.join(OVERLAY_STRAYS)}](?=[{_HAN}])")
+
+
+def without_strays(value: str, overlaid: str) -> str:
+    """`value` without the copy mark's characters inside it (木仅渎镇 → 木渎镇), when `overlaid` — the
+    text of the copy marks seen on the page — holds them; with none seen, nothing is guessed."""
+    return _STRAY.sub(lambda m: "" if m.group() in overlaid else m.group(), value) if overlaid else value
+
+
+def check(kind: str, key: str, value: FieldValueType, labels: Sequence[str] = (), overlaid: str = "") -> Verdict:
+    """The value as its kind allows it: whole, cut back, or kept with a warning and less certainty.
+
+    `overlaid` is the text of the overlays found on the page: their stray characters inside a value go."""
     if kind == "items" and isinstance(value, list):
         return check_items(key, [str(item) for item in value], labels)
     rule = RULES.get(kind)
     if rule is None or not isinstance(value, str) or not value:
         return Verdict(value)
+    if kind in STRAY_KINDS and (clean := without_strays(value, overlaid)) != value:
+        dropped = "".join(ch for ch in OVERLAY_STRAYS if value.count(ch) > clean.count(ch))
+        verdict = check(kind, key, clean, labels)
+        verdict.certainty *= CUT_CERTAINTY
+        verdict.warnings.insert(0, f"value_cut: {key}: {dropped}")
+        return verdict
     if rule.valid(value):
         return _doubted(rule, key, value, Verdict(value))
     cut = value

@@ -482,3 +482,28 @@ def test_a_long_value_reaching_past_the_midway_between_two_labels_stays_in_its_o
     )
     got = values(DocType.REGISTRATION_CERTIFICATE, p)
     assert (got["id_number"], got["cert_number"]) == (ID, "浙ZJ2022-4037")
+
+
+def test_an_english_gloss_read_with_look_alikes_is_still_the_label_not_the_value() -> None:
+    """Emp1oyer (l read as 1), |D No. (I as |), Certificate N0.: the gloss stays out of the value."""
+    p = page(
+        box("注册计量师注册证", 500, 40),
+        box("姓名 Name：刘健祎", 100, 150),
+        box(f"身份证号码 |D No.：{ID}", 100, 200),
+        box("注册证编号 Certificate N0.：苏2022203270", 100, 250),
+        box("聘用单位 Emp1oyer：吴江盛泽精测计量有限公司", 100, 300),
+        box("江苏省市场监督管理局", 800, 700),
+    )
+    got = values(DocType.REGISTRATION_CERTIFICATE, p)
+    assert got["employer"] == "吴江盛泽精测计量有限公司"
+    assert got["cert_number"] == "苏2022203270"
+    assert got["id_number"] == ID
+
+
+def test_a_gloss_is_mostly_letters_and_a_certificate_number_never_is() -> None:
+    from ocr.extract import is_gloss
+
+    for gloss in ("Date of Registration", "Emp1oyer", "0rganisation", "Date of Reg1stration", "Issued by"):
+        assert is_gloss(gloss), gloss
+    for number in ("ZJ2022001", "No.12345", "A1B2C3D4E5", "SH-00123", "No.2021-0345", "B10"):
+        assert not is_gloss(number), number

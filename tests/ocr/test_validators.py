@@ -43,6 +43,19 @@ def extract(doc_type: DocType, *lines: TextLine) -> tuple[dict[str, object], dic
         ("text", "嘉善县计量检定测试所2021.03.01", "嘉善县计量检定测试所"),
         ("address", "江苏省吴江市七都镇塘桥路69弄27号Adi", "江苏省吴江市七都镇塘桥路69弄27号"),
         ("ethnicity", "土家", "土家"),
+        # a copy mark's piece left at the end (复印无效 → 无效, 与原件一致 → 原件一): cut, with a warning
+        ("text", "本科无效", "本科"),
+        ("text", "高级工程师印无效", "高级工程师"),
+        ("address", "上海市青浦区赵巷镇南汇村11组68号原件一", "上海市青浦区赵巷镇南汇村11组68号"),
+        ("text", "苏州市计量测试院", "苏州市计量测试院"),
+        # the ID number's line run on after the address's last word
+        (
+            "address",
+            "江苏省苏州市吴江区平望镇李家浜村10组64号322728197912172909",
+            "江苏省苏州市吴江区平望镇李家浜村10组64号",
+        ),
+        ("address", "上海市浦东新区张江路1001号", "上海市浦东新区张江路1001号"),
+        ("text", "吴江盛泽复印设备有限公司", "吴江盛泽复印设备有限公司"),
     ],
 )
 def test_a_run_on_value_is_cut_back_to_what_validates(kind: str, raw: str, expected: str) -> None:
@@ -247,3 +260,56 @@ def test_an_address_whose_house_number_lost_its_hao_is_doubted() -> None:
     assert lost.warnings == ["address_unusual_end: address"]
     assert check("address", "address", "江苏省南京市玄武区孝陵卫街道复兴路855弄12号").warnings == []
     assert check("address", "address", "上海市青浦区赵巷镇南汇村11组").warnings == []
+
+
+def test_a_copy_marks_character_inside_an_address_goes_only_when_a_copy_mark_was_seen() -> None:
+    raw = "江苏省苏州市吴中区木仅渎镇塘桥路922弄21号"
+    assert check("address", "address", raw).value == raw, "no copy mark seen on the page: nothing is guessed"
+    assert check("address", "address", raw, overlaid="复印无效").value == raw, "a mark without 仅 leaves 仅"
+    verdict = check("address", "address", raw, overlaid="仅供互认申请使用他用无效")
+    assert verdict.value == "江苏省苏州市吴中区木渎镇塘桥路922弄21号"
+    assert verdict.certainty < 1.0 and any(w.startswith("value_cut: address") for w in verdict.warnings)
+
+
+def test_the_page_s_copy_marks_reach_the_extractor() -> None:
+    lines = [box("住址", 100, 150), box("江苏省苏州市吴中区木仅渎镇塘桥路922弄21号", 250, 150)]
+    page = Page(source="t", number=1, width=1600, height=1000, lines=lines)
+    fields, _ = extract_fields(BY_TYPE[DocType.ID_CARD_FRONT], page)
+    assert fields["address"].value == "江苏省苏州市吴中区木仅渎镇塘桥路922弄21号"
+    page.marks["overlays"] = [("仅供互认申请使用", (0.0, 600.0, 900.0, 900.0), "tilt")]
+    fields, warnings = extract_fields(BY_TYPE[DocType.ID_CARD_FRONT], page)
+    assert fields["address"].value == "江苏省苏州市吴中区木渎镇塘桥路922弄21号"
+    assert any("value_cut: address" in w for w in warnings)
+    del page.marks["overlays"]
+    page.marks["overlaid"] = "仅供互认申请使用"  # seen on the whole page, outside this region's crop
+    fields, _ = extract_fields(BY_TYPE[DocType.ID_CARD_FRONT], page)
+    assert fields["address"].value == "江苏省苏州市吴中区木渎镇塘桥路922弄21号"
+
+
+def test_an_organisation_s_own_characters_stay_under_a_copy_mark() -> None:
+    """高效 and 复兴路 share characters with 复印无效, but those are the value's own."""
+    for kind, raw in (("text", "苏州高效节能科技有限公司"), ("address", "上海市黄浦区复兴路855弄12号")):
+        assert check(kind, "k", raw, overlaid="复印无效 仅供使用").value == raw
+
+
+def test_a_read_whose_value_was_cut_clean_outweighs_one_whose_value_fails_its_rule() -> None:
+    """Two reads of one region (its crop, the page's): the address cut clean of a copy mark's stray
+    stands against the same fields with an address that stopped short (address_unusual_end)."""
+    from huren.domain import ExtractedField, Extraction
+    from ocr.pipeline import _reads_more
+
+    def read(address: str, warning: str) -> Extraction:
+        fields = {"name": ExtractedField("史嘉宏", 1.0), "address": ExtractedField(address, 0.9)}
+        return Extraction("t", 1, DocType.ID_CARD_FRONT, 1.0, fields, warnings=[warning, "quality: blur"])
+
+    cut = read("江苏省苏州市吴中区木渎镇塘桥路922弄21号", "value_cut: address: 仅")
+    short = read("江苏省苏州市吴中区木", "address_unusual_end: address")
+    assert _reads_more(cut, short)
+    assert not _reads_more(short, cut)
+
+
+def test_an_item_ending_in_a_copy_mark_s_piece_loses_it() -> None:
+    verdict = check("items", "items", ["血压计", "压力表一致", "复印机"])
+    assert verdict.value == ["血压计", "压力表", "复印机"]
+    assert verdict.certainty < 1.0 and any(w.startswith("value_cut: items: 一致") for w in verdict.warnings)
+    assert check("items", "items", ["血压计", "电能表"]).warnings == []

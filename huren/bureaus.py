@@ -23,6 +23,42 @@ MARKET_BUREAU_SUFFIXES: tuple[str, ...] = (
 # An ID card's issuer: a city's or county's public security bureau, or one of its branches.
 POLICE_SUFFIXES: tuple[str, ...] = ("公安分局", "公安局", "分局")
 
+# The provinces, municipalities and regions as an authority's name begins with them (the zone's three first).
+PROVINCE_NAMES: tuple[str, ...] = (
+    "上海市",
+    "江苏省",
+    "浙江省",
+    "北京市",
+    "天津市",
+    "重庆市",
+    "河北省",
+    "山西省",
+    "辽宁省",
+    "吉林省",
+    "黑龙江省",
+    "安徽省",
+    "福建省",
+    "江西省",
+    "山东省",
+    "河南省",
+    "湖北省",
+    "湖南省",
+    "广东省",
+    "海南省",
+    "四川省",
+    "贵州省",
+    "云南省",
+    "陕西省",
+    "甘肃省",
+    "青海省",
+    "台湾省",
+    "内蒙古自治区",
+    "广西壮族自治区",
+    "西藏自治区",
+    "宁夏回族自治区",
+    "新疆维吾尔自治区",
+)
+
 # National bodies printed in full.
 NATIONAL_AUTHORITIES: tuple[str, ...] = (
     "国家市场监督管理总局",

@@ -16,7 +16,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from huren.bureaus import MARKET_BUREAU_SUFFIXES
+from huren.bureaus import MARKET_BUREAU_SUFFIXES, PROVINCE_NAMES
 from huren.normalize import squash
 from matching.normalize import fold_confusables
 
@@ -81,37 +81,7 @@ _JIANGSU_CITIES = (
     "宿迁",
 )
 _ZHEJIANG_CITIES = ("杭州", "宁波", "温州", "嘉兴", "湖州", "绍兴", "金华", "衢州", "舟山", "台州", "丽水")
-_OTHER_PROVINCES = (
-    "北京市",
-    "天津市",
-    "重庆市",
-    "河北省",
-    "山西省",
-    "辽宁省",
-    "吉林省",
-    "黑龙江省",
-    "安徽省",
-    "福建省",
-    "江西省",
-    "山东省",
-    "河南省",
-    "湖北省",
-    "湖南省",
-    "广东省",
-    "海南省",
-    "四川省",
-    "贵州省",
-    "云南省",
-    "陕西省",
-    "甘肃省",
-    "青海省",
-    "台湾省",
-    "内蒙古自治区",
-    "广西壮族自治区",
-    "西藏自治区",
-    "宁夏回族自治区",
-    "新疆维吾尔自治区",
-)
+_OTHER_PROVINCES = tuple(p for p in PROVINCE_NAMES if p not in ("上海市", "江苏省", "浙江省"))
 
 
 def _places() -> list[Place]:

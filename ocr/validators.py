@@ -7,8 +7,9 @@ value that still fails is kept, with a warning and its certainty lowered, never 
 
     kind          valid when                                         cut back at
     name          2–4 Han characters, or Han parts joined by ·        a label, an overlay or a note word
-    authority     ends in a known bureau suffix (or is national)     a label/overlay word, a doubled
-                  — one ending in …公安 or …市场监督 is truncated     ending, the last complete suffix
+    authority     ends in a known bureau suffix (or is national),    a label/overlay word, a doubled
+                  starts with its province when it names one        ending, the last complete suffix,
+                  — one ending in …公安 or …市场监督 is truncated     what stands before the province
     cert_number   the provinces' shapes: [沪苏浙][letters][kind]digits  a date stuck on, Han text after digits
     address       does not end in a label, overlay or stamp word     those words at its end
                   (doubted: an odd ending, a house number without 号)
@@ -35,6 +36,7 @@ from huren.bureaus import (
     OVERLAY_PIECES,
     OVERLAY_STRAYS,
     OVERLAY_WORDS,
+    PROVINCE_NAMES,
     STAMP_WORDS,
     TRUNCATED_AUTHORITY_ENDINGS,
 )
@@ -115,11 +117,29 @@ def _is_authority(value: str) -> bool:
         and value.endswith(AUTHORITY_SUFFIXES)
         and not _repeated_tail(value)
         and not _LABEL_LEAD.search(value)
+        and _province_start(value) == 0
     )
+
+
+STRAY_LEAD = 3  # at most this many characters before a province's name: a label's remnant, not the authority's
+
+
+def _province_start(value: str) -> int:
+    """Where a province's name begins within the value's first characters (0 when it starts there or
+    names none): an authority's name starts with its place, so 计浙江省… or 等发上海市… carry a
+    misread label's or a watermark's characters in front."""
+    for i in range(STRAY_LEAD + 1):
+        if value.startswith(PROVINCE_NAMES, i):
+            return i
+    return 0
 
 
 def _cut_label_lead(value: str, _: Sequence[str]) -> str:
     return _LABEL_LEAD.sub("", value)
+
+
+def _cut_before_province(value: str, _: Sequence[str]) -> str:
+    return value[_province_start(value) :]
 
 
 def _cut_dated_tail(value: str, _: Sequence[str]) -> str:
@@ -336,7 +356,7 @@ RULES: dict[str, ValueRule] = {
     "name": ValueRule(_is_name, (_cut_name,), "name_unusual", 0.6),
     "authority": ValueRule(
         _is_authority,
-        (_cut_label_lead, _cut_at_label_or_overlay, _cut_repeated_tail, _cut_after_last_suffix),
+        (_cut_label_lead, _cut_before_province, _cut_at_label_or_overlay, _cut_repeated_tail, _cut_after_last_suffix),
         "authority_unrecognised",
         0.6,
         doubts=(),

@@ -313,3 +313,21 @@ def test_an_item_ending_in_a_copy_mark_s_piece_loses_it() -> None:
     assert verdict.value == ["血压计", "压力表", "复印机"]
     assert verdict.certainty < 1.0 and any(w.startswith("value_cut: items: 一致") for w in verdict.warnings)
     assert check("items", "items", ["血压计", "电能表"]).warnings == []
+
+
+@pytest.mark.parametrize(
+    ("read", "kept"),
+    [
+        ("计浙江省市场监督管理局", "浙江省市场监督管理局"),  # a watermark's 计 left on the label's row
+        ("等发上海市公安局青浦分局", "上海市公安局青浦分局"),  # 签发 misread, its remnant in front
+        ("江苏省市场监督管理局", "江苏省市场监督管理局"),
+        ("苏州市市场监督管理局", "苏州市市场监督管理局"),  # a city's bureau: no province in it, nothing to cut
+        ("广东省广州市公安局", "广东省广州市公安局"),
+    ],
+)
+def test_an_authority_starts_with_its_province_what_stands_before_it_is_cut(read: str, kept: str) -> None:
+    verdict = check("authority", "issuing_authority", read)
+    assert verdict.value == kept
+    assert verdict.valid
+    assert (verdict.certainty < 1.0) == (read != kept)
+    assert any(w.startswith("value_cut") for w in verdict.warnings) == (read != kept)

@@ -245,6 +245,12 @@ def _char_spans(text: str, line: TextLine) -> list[tuple[float, float]]:
             if b > a
         ]
         unit = sorted(pitches)[len(pitches) // 2] if pitches else (x1 - x0) / sum(weights)
+        # The recogniser places characters on its output columns (8 px at 48 px high), so pitches come
+        # in two values (30, 38, 30, 39…) and their median is one of them: the mean of the ordinary
+        # ones is the pitch, and a blank between two characters (items set apart by a space the
+        # recogniser did not write) stands out of it.
+        ordinary = [p for p in pitches if 0.7 * unit <= p <= 1.3 * unit]
+        unit = sum(ordinary) / len(ordinary) if ordinary else unit
         unit = min(unit, (x1 - x0) / max(1.0, sum(weights)) * 1.5)  # a space skews the pitch upwards
         return [(c - w * unit / 2, c + w * unit / 2) for c, w in zip(centres, weights, strict=True)]
     total = sum(weights) or 1.0

@@ -15,19 +15,26 @@ an ID card on one A4, both ID sides on one copy) a line whose centre lies outsid
 Only misses are closed: a field extraction read — rightly or wrongly — is never searched for again,
 so a value read clearly as something else stays a mismatch.  Overlay lines (复印无效 …) are not
 searched, and a found text must itself compare as a match or uncertain with the registry's value.
+
+A value read but UNSURE (below the review threshold) is `confirmed` when it is exactly the record's
+value once cleaned (width, spaces, separators — never look-alikes folded: 硕 is not 頔) and another
+document of the application read that same value clearly. Its confidence is left as read; it carries
+`confirmed_via_registry: FIELD`, and the rules do not hold it for its confidence. A value that differs
+from the record in any way is never confirmed, however close.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
 from rapidfuzz import fuzz
 
 from huren.domain import BBox, ExtractedField, Extraction, FieldValueType, RegistryRecord, TextLine
-from huren.normalize import parse_date, parse_level, squash
-from matching.normalize import fold_confusables
+from huren.normalize import fold_width, parse_date, parse_gender, parse_level, squash
+from matching.normalize import clean_cert_number, clean_id_number, clean_name, fold_confusables
 from ocr.documents import BY_TYPE
 from ocr.overlays import without_overlays
 
@@ -37,6 +44,7 @@ MIN_SPAN = 0.8  # a match covers at least this share of the value's characters
 ANYWHERE_MIN_CHARS = 8  # … and be long enough not to turn up by chance (identifiers, authorities)
 GROUNDED_CERTAINTY = 0.9  # a value found through the registry is less sure than one read at its label
 WARNING = "found_via_registry"
+CONFIRMED = "confirmed_via_registry"
 
 # Fields searched for: single values written on the page as the registry holds them (or as dates).
 SEARCHED = ("name", "id_number", "cert_number", "issuing_authority", "valid_from", "valid_until", "level", "employer")
@@ -207,3 +215,102 @@ def missed(extraction: Extraction, record: RegistryRecord) -> tuple[str, ...]:
     return tuple(
         f for f in SEARCHED if extraction.value(f) in (None, "", []) and getattr(record, f, None) not in (None, "", [])
     )
+
+
+# --- confirming an unsure value ---------------------------------------------------------------------
+
+
+def _exact_date(value: object) -> date | None:
+    if isinstance(value, date):
+        return value
+    text = str(value)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return parse_date(text)
+
+
+# How a read value and the record's are brought to one form before they must be EQUAL: cleaning only
+# (width, spaces, separators, a date's spelling), never the look-alike folding that forgives misreadings.
+_CLEANED: dict[str, Callable[[object], object]] = {
+    "name": lambda v: clean_name(str(v)),
+    "id_number": lambda v: clean_id_number(str(v)),
+    "cert_number": lambda v: clean_cert_number(str(v)),
+    "issuing_authority": lambda v: squash(fold_width(str(v))),
+    "valid_from": _exact_date,
+    "valid_until": _exact_date,
+    "level": lambda v: v if isinstance(v, int) else parse_level(str(v)),
+    "gender": lambda v: parse_gender(str(v)),
+}
+CONFIRMABLE: tuple[str, ...] = tuple(_CLEANED)
+
+
+def _blank(value: object) -> bool:
+    return value is None or value == "" or value == []
+
+
+def agrees_exactly(field: str, read: FieldValueType, record: RegistryRecord) -> bool:
+    """Whether `read` is the record's value for `field` exactly, once both are cleaned (never folded)."""
+    clean = _CLEANED.get(field)
+    registry = getattr(record, field, None)
+    if clean is None or _blank(read) or _blank(registry):
+        return False
+    value = clean(read)
+    return not _blank(value) and value == clean(registry)
+
+
+def _read_clearly_as(extraction: Extraction, field: str, record: RegistryRecord, threshold: float) -> bool:
+    """`extraction` read `field` itself (not found through the registry), clearly, as the record's value."""
+    f = extraction.fields.get(field)
+    return (
+        f is not None
+        and f.confidence >= threshold
+        and f"{WARNING}: {field}" not in extraction.warnings
+        and agrees_exactly(field, f.value, record)
+    )
+
+
+PERSON_FIELDS = ("name", "id_number", "gender")  # the holder's: the same on every record of theirs
+
+Claim = tuple[RegistryRecord, tuple[str, ...]]
+"""The registry record a document is checked against, and the fields it prints that are that record's."""
+
+
+def _bears_out(claim: Claim, other: Claim, field: str) -> bool:
+    """Whether a document checked as `other` prints `field` meaning what it means on one checked as `claim`."""
+    (record, _), (other_record, other_keys) = claim, other
+    same = field in PERSON_FIELDS or (record.cert_type, record.cert_number) == (
+        other_record.cert_type,
+        other_record.cert_number,
+    )
+    return field in other_keys and same
+
+
+def confirmed(documents: Sequence[Extraction], claims: Sequence[Claim | None], threshold: float) -> list[Extraction]:
+    """The documents, each unsure value (read below `threshold`) that is exactly its record's value and
+    that another document read clearly as that value marked `confirmed_via_registry: FIELD`.
+
+    `claims[i]` says which record document i is checked against and for which fields (None: not
+    checked). Another document bears a value out only for a field it prints of the same record — or of
+    the same holder (name, ID number, gender): an ID card's expiry is not a certificate's.
+    """
+    out = []
+    for i, (extraction, claim) in enumerate(zip(documents, claims, strict=True)):
+        if claim is None:
+            out.append(extraction)
+            continue
+        record, keys = claim
+        others = [(d, c) for j, (d, c) in enumerate(zip(documents, claims, strict=True)) if j != i and c is not None]
+        fields = [
+            key
+            for key, f in extraction.fields.items()
+            if key in keys
+            and key in CONFIRMABLE
+            and not _blank(f.value)
+            and f.confidence < threshold
+            and agrees_exactly(key, f.value, record)
+            and any(_bears_out(claim, c, key) and _read_clearly_as(d, key, record, threshold) for d, c in others)
+        ]
+        warnings = [*extraction.warnings, *(f"{CONFIRMED}: {key}" for key in fields)]
+        out.append(replace(extraction, warnings=warnings) if fields else extraction)
+    return out

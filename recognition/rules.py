@@ -53,6 +53,7 @@ from huren.thresholds import REVIEW_CONFIDENCE
 from matching.authorities import canonical_authority
 from matching.consistency import PAIR_CHECKS, odd_one_out
 from matching.evidence import COMPARISON_BY_FIELD, read_by_ocr
+from matching.grounded import CONFIRMED
 from matching.normalize import clean_id_number, clean_name, name_key
 from ocr.classify import CONTENT_WARNING
 from recognition.notices import applicant_notice
@@ -373,11 +374,15 @@ def _page_low_confidence(facts: Facts, _: Params) -> Iterator[Finding]:
             yield Finding(d, params={"confidence": f"{mean:.2f}"})
 
 
-def _field_low_confidence(facts: Facts, _: Params) -> Iterator[Finding]:
+def _field_low_confidence(facts: Facts, p: Params) -> Iterator[Finding]:
+    """Key and decisive values read below the threshold, but not one marked `unless` (a value that is
+    exactly the registry's and that another document read clearly: `matching.grounded.confirmed`)."""
     for d in facts.documents:
         for key in facts.config.confidence_fields_of(d.doc_type):
             f = d.fields.get(key)
-            if f is not None and _present(f.value) and f.confidence < facts.config.min_field_confidence:
+            if f is None or not _present(f.value) or f.confidence >= facts.config.min_field_confidence:
+                continue
+            if f"{p['unless']}: {key}" not in d.warnings:
                 yield Finding(d, key, {"confidence": f"{f.confidence:.2f}"})
 
 
@@ -794,6 +799,7 @@ RULES: tuple[Rule, ...] = (
         "{doc}的{field}识别置信度低（{confidence}），需人工核对",
         "{doc_en}: {field_en} read with low confidence ({confidence}); a person must check",
         _field_low_confidence,
+        {"unless": CONFIRMED},
     ),
     Rule(
         "field_unread",

@@ -151,7 +151,7 @@ def assess(
 ) -> Screening:
     """Verify what was read (and what the applicant `declared`, e.g. the typed form) and decide."""
     documents = [*declared, *extracted.extractions]
-    result = verify_documents(documents, registry, as_of)
+    result = verify_documents(documents, registry, as_of, review_confidence=config.min_field_confidence)
     versions = {"ocr_engine": extracted.ocr_engine}
     decision = decide(result, as_of=as_of, config=config, versions=versions, file_errors=extracted.file_errors)
     return Screening(result, decision, list(extracted.file_errors), dict(sources or {}))

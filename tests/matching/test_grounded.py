@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from huren.domain import Decision, DocType, TextLine, Verdict
+from huren.domain import Decision, DocType, RegistryRecord, TextLine, Verdict
 from matching.verify import VerifyResult, verify_documents
 from recognition.decide import decide
-from tests.recognition.builders import AS_OF, ID, Application, registry
+from tests.recognition.builders import AS_OF, ID, Application, record, registry
 
 H = 30.0
 
@@ -171,3 +171,83 @@ def test_a_line_far_below_does_not_continue_a_value() -> None:
     result, _ = run(application_missing("valid_until"), lines)
     until = next(f for f in result.evidence[0].fields if f.field == "valid_until")
     assert not until.found_via_registry
+
+
+# --- an unsure value confirmed by the registry and another document ----------------------------------
+
+
+def decided(app: Application, *records: RegistryRecord) -> tuple[VerifyResult, Decision]:
+    result = verify_documents(app.extractions(), registry(*records), AS_OF)
+    return result, decide(result, as_of=AS_OF, versions={"ocr_engine": "test"})
+
+
+def warnings_of(result: VerifyResult, doc_type: DocType) -> list[str]:
+    return next(d for d in result.documents if d.doc_type is doc_type).warnings
+
+
+def codes(decision: Decision) -> list[str]:
+    return [f"{r.code}:{r.field}" for r in decision.reasons]
+
+
+def test_an_unsure_value_the_registry_and_another_document_bear_out_is_confirmed() -> None:
+    """The certificate's authority read at 0.79 (found by its shape), the form reading it clearly: approve."""
+    app = Application(confidence={"cert.issuing_authority": 0.7988, "cert.name": 0.69})
+    app.set("form", "issuing_authority", "上海市市场监督管理局")
+    result, decision = decided(app)
+    cert = warnings_of(result, DocType.REGISTRATION_CERTIFICATE)
+    assert "confirmed_via_registry: issuing_authority" in cert and "confirmed_via_registry: name" in cert
+    assert decision.outcome == "approve", codes(decision)
+    cert_fields = next(d for d in result.documents if d.doc_type is DocType.REGISTRATION_CERTIFICATE).fields
+    assert cert_fields["name"].confidence == 0.69, "the confidence stays as read"
+    assert "confirmed_via_registry: name" not in warnings_of(result, DocType.ID_CARD_FRONT), "only unsure values"
+
+
+def test_an_unsure_value_that_differs_from_the_registry_is_never_confirmed() -> None:
+    for name in ("张玮", "张伟伟"):  # another character, one too many
+        app = Application(confidence={"cert.name": 0.69}).set("cert", "name", name)
+        result, decision = decided(app)
+        cert = warnings_of(result, DocType.REGISTRATION_CERTIFICATE)
+        assert not any(w.startswith("confirmed_via_registry") for w in cert), name
+        assert decision.outcome != "approve", (name, codes(decision))
+    # 玉强 against the record's 王强: 王/玉 are look-alikes, yet a folded agreement never confirms
+    app = Application(confidence={"front.name": 0.69}).name_everywhere("王强").set("front", "name", "玉强")
+    result, decision = decided(app, record(name="王强"))
+    assert "confirmed_via_registry: name" not in warnings_of(result, DocType.ID_CARD_FRONT)
+    assert decision.outcome != "approve", codes(decision)
+    result, decision = decided(app.set("front", "name", "王强"), record(name="王强"))
+    assert "confirmed_via_registry: name" in warnings_of(result, DocType.ID_CARD_FRONT), "the exact one is"
+    assert decision.outcome == "approve", codes(decision)
+
+
+def test_an_unsure_value_no_other_document_read_clearly_stays_held() -> None:
+    # the form prints the bureau's former name: not the same value, so nothing bears the authority out
+    result, decision = decided(Application(confidence={"cert.issuing_authority": 0.7988}))
+    assert "confirmed_via_registry: issuing_authority" not in warnings_of(result, DocType.REGISTRATION_CERTIFICATE)
+    assert "field_low_confidence:issuing_authority" in codes(decision)
+    assert decision.outcome == "review"
+    # every document read the name unsure: none of them confirms another
+    unsure = {"cert.name": 0.69, "front.name": 0.7, "form.name": 0.75}
+    result, decision = decided(Application(confidence=unsure))
+    assert not any("confirmed_via_registry" in w for d in result.documents for w in d.warnings)
+    assert decision.outcome == "review", codes(decision)
+
+
+def test_an_id_cards_expiry_does_not_bear_out_a_certificates() -> None:
+    app = Application(confidence={"cert.valid_until": 0.7}).set("back", "valid_until", "2026-02-28")
+    result, decision = decided(app)
+    assert "confirmed_via_registry: valid_until" not in warnings_of(result, DocType.REGISTRATION_CERTIFICATE)
+    assert decision.outcome == "review", codes(decision)
+
+
+def test_an_altered_application_read_unsure_is_not_confirmed_and_not_approved() -> None:
+    """The holder's name changed on every document (the record keeps 张伟), the certificate's read unsure:
+    held as today; an unsure name that is the record's does not let a validity extended on the
+    certificate through."""
+    app = Application(confidence={"cert.name": 0.69}).name_everywhere("李强")
+    result, decision = decided(app)
+    assert not any("confirmed_via_registry" in w for d in result.documents for w in d.warnings)
+    assert decision.outcome != "approve", codes(decision)
+    app = Application(confidence={"cert.name": 0.69})
+    app.set("cert", "valid_until", "2031-09-15")
+    result, decision = decided(app)
+    assert decision.outcome == "reject", codes(decision)

@@ -84,9 +84,17 @@ CASES: list[Case] = [
     ),
     Case(
         "low OCR confidence on a key field",
-        lambda a: a.confidence.update({"cert.level": 0.5}),
+        lambda a: a.confidence.update({"cert.categories": 0.5}),
         "review",
         ("field_low_confidence",),
+    ),
+    # … unless it is exactly the registry's value and another document read that value clearly
+    Case("low OCR confidence on a level the form bears out", lambda a: a.confidence.update({"cert.level": 0.5})),
+    Case(
+        "low OCR confidence on a level nothing else bears out",
+        lambda a: (a.confidence.update({"cert.level": 0.5}), a.set("form", "level", 2)),
+        "review",
+        ("field_low_confidence", "form_differs_from_certificate"),
     ),
     Case("key field unread", lambda a: a.set("cert", "level", None), "review", ("field_unread",)),
     # whatever confidence it carries, a type no title or label bore out is for a person to confirm
@@ -301,7 +309,7 @@ def test_messages_never_hold_a_whole_id_number() -> None:
 def test_review_lists_fields_to_look_at() -> None:
     case = next(c for c in CASES if c.name == "low OCR confidence on a key field")
     _, decision = run(case)
-    assert {"document": "reg.jpg#1", "field": "level"} in decision.review_fields
+    assert {"document": "reg.jpg#1", "field": "categories"} in decision.review_fields
 
 
 def test_decision_record_is_reproducible() -> None:
@@ -516,13 +524,37 @@ _CONFIDENCE_FIELDS = [
 
 @pytest.mark.parametrize(("where", "key"), _CONFIDENCE_FIELDS, ids=[f"{w}.{k}" for w, k in _CONFIDENCE_FIELDS])
 def test_a_decision_resting_on_a_value_just_below_the_review_threshold_goes_to_review(where: str, key: str) -> None:
+    """Read just below the threshold wherever it is printed (so no document bears it out clearly): review."""
     from huren.thresholds import REVIEW_CONFIDENCE
 
     below = Application()
-    below.confidence[f"{where}.{key}"] = REVIEW_CONFIDENCE - 0.005
+    for w in ("front", "back", "cert", "form"):
+        below.confidence[f"{w}.{key}"] = REVIEW_CONFIDENCE - 0.005
     decision = _decide(below)
     assert decision.outcome == "review", [r.code for r in decision.reasons]
-    assert [(r.code, r.field) for r in decision.reasons] == [("field_low_confidence", key)]
+    assert {(r.code, r.field) for r in decision.reasons} == {("field_low_confidence", key)}
     at = Application()
     at.confidence[f"{where}.{key}"] = REVIEW_CONFIDENCE
     assert _decide(at).outcome == "approve"
+
+
+@pytest.mark.parametrize(("where", "key"), _CONFIDENCE_FIELDS, ids=[f"{w}.{k}" for w, k in _CONFIDENCE_FIELDS])
+def test_an_unsure_value_the_registry_and_another_document_bear_out_exactly_is_not_held(where: str, key: str) -> None:
+    """Just below the threshold on one document only: confirmed (approve) when it is the record's value and
+    another document of the application printing it for the same record read it clearly; else review."""
+    from huren.thresholds import REVIEW_CONFIDENCE
+    from matching.grounded import CONFIRMED
+
+    app = Application()
+    app.confidence[f"{where}.{key}"] = REVIEW_CONFIDENCE - 0.005
+    result = verify_documents(app.extractions(), registry(), AS_OF)
+    decision = decide(result, as_of=AS_OF)
+    confirmed = [(d.source, w) for d in result.documents for w in d.warnings if w.startswith(CONFIRMED)]
+    # ID card and form bear out the holder's name and ID number and the certificate's number and level
+    borne_out = key in ("name", "id_number") or (where, key) in {("cert", "cert_number"), ("cert", "level")}
+    if borne_out:
+        assert len(confirmed) == 1 and confirmed[0][1] == f"{CONFIRMED}: {key}", confirmed
+        assert decision.outcome == "approve", [r.code for r in decision.reasons]
+    else:
+        assert not confirmed, confirmed
+        assert [(r.code, r.field) for r in decision.reasons] == [("field_low_confidence", key)]

@@ -338,9 +338,10 @@ def _typed_by_content(facts: Facts, _: Params) -> Iterator[Finding]:
             yield Finding(d)
 
 
-def _read_clearly(d: Extraction, config: DecisionConfig) -> bool:
-    """Every field the decision reads on `d` was read at or above the review threshold: its key fields,
-    and its decisive ones unless their absence is what the page says (an ID card valid 长期)."""
+def _read_clearly(d: Extraction, config: DecisionConfig, unless: str) -> bool:
+    """Every field the decision reads on `d` was read at or above the review threshold (or is marked
+    `unless`: exactly the registry's and read clearly on another document): its key fields, and its
+    decisive ones unless their absence is what the page says (an ID card valid 长期)."""
     keys = config.key_fields_of(d.doc_type)
     if not keys:
         return False  # a document the decision reads nothing from (unknown): its looks are all there is
@@ -349,7 +350,7 @@ def _read_clearly(d: Extraction, config: DecisionConfig) -> bool:
         if f is None or not _present(f.value):
             if key in keys or not _absence_printed(d, key):
                 return False
-        elif f.confidence < config.min_field_confidence:
+        elif f.confidence < config.min_field_confidence and f"{unless}: {key}" not in d.warnings:
             return False
     return True
 
@@ -359,11 +360,14 @@ def _absence_printed(d: Extraction, key: str) -> bool:
     return key == "valid_until" and any("长期" in ln.text for ln in d.lines)
 
 
-def _poor_scan(facts: Facts, _: Params) -> Iterator[Finding]:
+def _poor_scan(facts: Facts, p: Params) -> Iterator[Finding]:
     config = facts.config
     for d in facts.documents:
         flags = [f for f in d.quality.flags if f in config.doubtful_quality_flags]
-        if flags and (set(flags) - set(config.quality_flags_cleared_by_reading) or not _read_clearly(d, config)):
+        cleared = not (set(flags) - set(config.quality_flags_cleared_by_reading)) and _read_clearly(
+            d, config, p["unless"]
+        )
+        if flags and not cleared:
             yield Finding(d, params={"flags": ", ".join(flags)})
 
 
@@ -785,6 +789,7 @@ RULES: tuple[Rule, ...] = (
         "{doc}扫描质量差（{flags}），需人工核对",
         "{doc_en}: poor scan ({flags}); a person must check",
         _poor_scan,
+        {"unless": CONFIRMED},
     ),
     Rule(
         "page_low_confidence",

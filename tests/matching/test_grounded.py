@@ -251,3 +251,17 @@ def test_an_altered_application_read_unsure_is_not_confirmed_and_not_approved() 
     app.set("cert", "valid_until", "2031-09-15")
     result, decision = decided(app)
     assert decision.outcome == "reject", codes(decision)
+
+
+def test_glare_on_a_page_whose_only_unsure_value_was_confirmed_does_not_hold_it() -> None:
+    """A glare photo is cleared when everything the decision reads on it was read clearly; a value the
+    registry and another document bear out counts as such, one that differs does not."""
+    app = Application(confidence={"cert.issuing_authority": 0.7988}, flags={"cert": ["glare"]})
+    app.set("form", "issuing_authority", "上海市市场监督管理局")
+    result, decision = decided(app)
+    assert "confirmed_via_registry: issuing_authority" in warnings_of(result, DocType.REGISTRATION_CERTIFICATE)
+    assert decision.outcome == "approve", codes(decision)
+    app.set("cert", "issuing_authority", "上海市市场监管管理局")  # unsure and not the registry's
+    result, decision = decided(app)
+    assert any(c.startswith("scan_quality_poor") for c in codes(decision)), codes(decision)
+    assert decision.outcome != "approve", codes(decision)

@@ -115,7 +115,7 @@ _CN_DATE = re.compile(
     r"([〇○◯零一二三四五六七八九Oo]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日?"
 )
 _NUM_DATE = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[.\-/．—_·,])\s*(\d{1,2})\s*(?:月|[.\-/．—_·,])\s*(\d{1,2})(?!\d)\s*日?"
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:年[.\-/．—_·,]?|[.\-/．—_·,])\s*(\d{1,2})\s*(?:月[.\-/．—_·,]?|[.\-/．—_·,])\s*(\d{1,2})(?!\d)\s*日?"
 )
 _COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])([0-2]\d|3[01])(?!\d)")
 _DATE_DIGITS = re.compile(r"[0-9OoDQIl|SBZ]")
@@ -132,7 +132,8 @@ def find_dates(text: str) -> list[tuple[date, int, int]]:
     """Every date written in `text`, with its span, in reading order.
 
     Understands 2023年5月1日, 2023.05.01, 2023-5-1, 2023/5/1, 20230501 and 二〇二三年五月一日; a letter
-    OCR mistook for a digit inside a number (2O23) is tolerated.
+    OCR mistook for a digit inside a number (2O23), and a stroke read as a dash after 年 or 月
+    (2025年-5月28日), are tolerated.
     """
     text = fold_width(text)
     # Repair O/l/I inside runs that are otherwise digits, keeping positions stable (1:1 replacement).

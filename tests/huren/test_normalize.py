@@ -17,6 +17,8 @@ from huren import normalize as n
         ("二〇一九年十二月三十一日", date(2019, 12, 31)),
         ("２０２３年５月１日", date(2023, 5, 1)),
         ("2O23.O5.0l", date(2023, 5, 1)),
+        ("2025年-5月28日", date(2025, 5, 28)),  # a stroke after 年 read as a dash
+        ("2025年5月-28日", date(2025, 5, 28)),
         ("2023年2月30日", None),
         ("no date here", None),
     ],
@@ -33,6 +35,7 @@ def test_parse_date(text: str, expected: date | None) -> None:
         ("2023-5-1 — 2028-4-30", date(2023, 5, 1), date(2028, 4, 30), False),
         ("2010.03.01-长期", date(2010, 3, 1), None, True),
         ("至2028年4月30日", None, date(2028, 4, 30), False),
+        ("2020年-2025年5月1日", None, date(2025, 5, 1), False),  # a year alone is no date
     ],
 )
 def test_parse_date_range(text: str, start: date | None, end: date | None, open_ended: bool) -> None:

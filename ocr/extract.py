@@ -370,7 +370,15 @@ class Extractor:
         text = self._joined(spans, fs.kind not in AS_READ, is_list)
         if fs.kind in DATE_KINDS:
             text += self._date_wrapped(spans[-1], text, label_x0)
-        return self._reading(fs, text)
+        return self._reading(fs, text, self._under_seal(fs, spans))
+
+    def _under_seal(self, fs: FieldSpec, spans: list[Span]) -> bool:
+        """A list with a red seal over one of its lines: the seal's ring may be read into an item."""
+        if fs.kind != "items":
+            return False
+        seals = self.page.marks.get("red_regions") or []
+        boxes = [b for s in spans if (b := self.layout.bbox(s)) is not None]
+        return any(b[0] < r[2] and r[0] < b[2] and b[1] < r[3] and r[1] < b[3] for b in boxes for r in seals)
 
     def _date_wrapped(self, last: Span, text: str, label_x0: float | None) -> str:
         """The rest of a date that wrapped in its cell (二〇二〇年三月二 / 十日): the line under the
@@ -379,8 +387,9 @@ class Extractor:
         cut = self._cut_at_label(below[0]) if below else None
         return date_tail(text, self.layout.text(cut)) if cut is not None and not cut.is_empty() else ""
 
-    def _reading(self, fs: FieldSpec, text: str) -> Reading | None:
-        """The reader's value, held to its kind's rule (`ocr.validators`): cut back, or doubted."""
+    def _reading(self, fs: FieldSpec, text: str, sealed: bool = False) -> Reading | None:
+        """The reader's value, held to its kind's rule (`ocr.validators`): cut back, or doubted; items
+        under a seal (`sealed`) lose a piece of a bureau's name at their ends (`validators.cut_seal_pieces`)."""
         reading = READERS[fs.kind](text, fs.keys)
         if reading is None:
             return None
@@ -388,6 +397,8 @@ class Extractor:
             verdict = validators.check(fs.kind, key, value, self._labels, self._overlaid)
             if verdict.value == []:
                 return None  # a list of nothing but strays is no list
+            if sealed:
+                verdict = validators.cut_seal_pieces(key, verdict)
             reading.values[key] = verdict.value
             reading.certainty *= verdict.certainty
             reading.warnings.extend(verdict.warnings)
@@ -422,7 +433,8 @@ class Extractor:
                 break
             cells.append(cut)
         if cells:
-            reading = self._reading(fs, self._joined(cells, fs.kind not in AS_READ, fs.kind in LISTS))
+            joined = self._joined(cells, fs.kind not in AS_READ, fs.kind in LISTS)
+            reading = self._reading(fs, joined, self._under_seal(fs, cells))
             if reading:
                 return reading, cells[0]
         return None

@@ -563,3 +563,20 @@ def test_a_value_with_one_character_of_a_short_label_outside_the_label_column_is
     ex = Extractor(BY_TYPE[DocType.ID_CARD_FRONT], p)
     address = next(fs for fs in ex.spec.fields if fs.keys[0] == "address")
     assert ex._fuzzy_hits(address) == []
+
+
+def test_an_item_under_a_red_seal_loses_the_seal_s_letters_and_one_without_a_seal_keeps_them() -> None:
+    """水表场监: 场监 from 市场监督管理局 around a seal laid over the list; with no seal there, nothing is cut."""
+    lines = [
+        box("计量专业项目考核合格证", 360, 40, w=700),
+        box("人员姓名", 190, 150),
+        box("邹芳", 364, 150),
+        box("考核项目", 190, 230),
+        box("1.电能表", 364, 230),
+        box("2.水表场监", 364, 270),
+    ]
+    plain = page(*lines)
+    sealed = page(*lines)
+    sealed.marks["red_regions"] = [(400.0, 240.0, 560.0, 330.0)]
+    assert values(DocType.ASSESSMENT_CERTIFICATE, sealed)["items"] == ["电能表", "水表"]
+    assert values(DocType.ASSESSMENT_CERTIFICATE, plain)["items"] == ["电能表", "水表场监"]

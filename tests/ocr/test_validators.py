@@ -313,3 +313,12 @@ def test_an_item_ending_in_a_copy_mark_s_piece_loses_it() -> None:
     assert verdict.value == ["血压计", "压力表", "复印机"]
     assert verdict.certainty < 1.0 and any(w.startswith("value_cut: items: 一致") for w in verdict.warnings)
     assert check("items", "items", ["血压计", "电能表"]).warnings == []
+
+
+def test_an_item_ending_in_a_piece_of_a_bureau_s_name_under_a_seal_loses_it() -> None:
+    from ocr.validators import Verdict, cut_seal_pieces
+
+    verdict = cut_seal_pieces("items", Verdict(["水表场监", "电能表", "监督"]))
+    assert verdict.value == ["水表", "电能表", "监督"]  # a piece is cut only when two characters remain
+    assert verdict.certainty < 1.0 and "value_cut: items: 场监" in verdict.warnings
+    assert cut_seal_pieces("items", Verdict(["水表", "电子天平"])).warnings == []

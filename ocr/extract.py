@@ -370,7 +370,15 @@ class Extractor:
         text = self._joined(spans, fs.kind not in AS_READ, is_list)
         if fs.kind in DATE_KINDS:
             text += self._date_wrapped(spans[-1], text, label_x0)
-        return self._reading(fs, text)
+        return self._reading(fs, text, self._under_seal(fs, spans))
+
+    def _under_seal(self, fs: FieldSpec, spans: list[Span]) -> bool:
+        """A list with a red seal over one of its lines: the seal's ring may be read into an item."""
+        if fs.kind != "items":
+            return False
+        seals = self.page.marks.get("red_regions") or []
+        boxes = [b for s in spans if (b := self.layout.bbox(s)) is not None]
+        return any(b[0] < r[2] and r[0] < b[2] and b[1] < r[3] and r[1] < b[3] for b in boxes for r in seals)
 
     def _date_wrapped(self, last: Span, text: str, label_x0: float | None) -> str:
         """The rest of a date that wrapped in its cell (二〇二〇年三月二 / 十日): the line under the
@@ -379,8 +387,9 @@ class Extractor:
         cut = self._cut_at_label(below[0]) if below else None
         return date_tail(text, self.layout.text(cut)) if cut is not None and not cut.is_empty() else ""
 
-    def _reading(self, fs: FieldSpec, text: str) -> Reading | None:
-        """The reader's value, held to its kind's rule (`ocr.validators`): cut back, or doubted."""
+    def _reading(self, fs: FieldSpec, text: str, sealed: bool = False) -> Reading | None:
+        """The reader's value, held to its kind's rule (`ocr.validators`): cut back, or doubted; items
+        under a seal (`sealed`) lose a piece of a bureau's name at their ends (`validators.cut_seal_pieces`)."""
         reading = READERS[fs.kind](text, fs.keys)
         if reading is None:
             return None
@@ -388,6 +397,8 @@ class Extractor:
             verdict = validators.check(fs.kind, key, value, self._labels, self._overlaid)
             if verdict.value == []:
                 return None  # a list of nothing but strays is no list
+            if sealed:
+                verdict = validators.cut_seal_pieces(key, verdict)
             reading.values[key] = verdict.value
             reading.certainty *= verdict.certainty
             reading.warnings.extend(verdict.warnings)
@@ -422,7 +433,8 @@ class Extractor:
                 break
             cells.append(cut)
         if cells:
-            reading = self._reading(fs, self._joined(cells, fs.kind not in AS_READ, fs.kind in LISTS))
+            joined = self._joined(cells, fs.kind not in AS_READ, fs.kind in LISTS)
+            reading = self._reading(fs, joined, self._under_seal(fs, cells))
             if reading:
                 return reading, cells[0]
         return None
@@ -461,25 +473,63 @@ class Extractor:
         return None
 
     def _fuzzy_hits(self, fs: FieldSpec) -> list[LabelHit]:
-        """A long label with one character misread (签发托关 for 签发机关), its last one lost
-        (单位公 for 单位公章) or its first (发机关), at the start of a row or box and not over another label."""
+        """A label read with one character wrong, inside one printed box, at the start of a row or box
+        and not over another label: a long label with one character misread (签发托关 for 签发机关),
+        its last one lost (单位公 for 单位公章, 合格证编 for 合格证编号 before its value's box) or its
+        first (发机关); a short one (住址 read 任址) with one character misread where the page's other
+        labels stand (`_in_label_column`).
+
+        The characters must be one box's: a label's misread last character is never the first of the
+        value's own box (合格证编沪计考… is 合格证编 and 沪计考…, not 合格证编号 and 计考…)."""
         long_labels = [label for label in fs.labels if len(label) >= 4 and not label.isascii()]
-        variants = [
-            re.escape(label[:i]) + "." + re.escape(label[i + 1 :]) for label in long_labels for i in range(len(label))
+        short_labels = [label for label in fs.labels if 2 <= len(label) < 4 and not label.isascii()]
+        misread = [
+            re.escape(label[:i]) + "[^" + re.escape(label[i]) + "]" + re.escape(label[i + 1 :])
+            for label in long_labels + short_labels
+            for i in range(len(label))
         ]
-        variants += [re.escape(label[:-1]) + r"(?=\)|$)" for label in long_labels]
-        variants += [re.escape(label[1:]) for label in long_labels]  # its first character lost (发机关)
-        if not variants:
-            return []
-        hits = []
-        for span, m in self.layout.find(re.compile("|".join(variants))):
-            row = self.layout.rows[span.row]
-            at_box_start = span.start == 0 or row.chars[span.start - 1].line != row.chars[span.start].line
-            after_bracket = span.start > 0 and row.chars[span.start - 1].ch in "(（"
-            overlaps = any(h.span.start < span.end and span.start < h.span.end for h in self.by_row.get(span.row, []))
-            if (at_box_start or after_bracket) and not overlaps:
-                hits.append(LabelHit(span, m.group()))
+        variants = [(v, "misread") for v in misread]
+        variants += [(re.escape(label[:-1]), "last_lost") for label in long_labels]
+        variants += [(re.escape(label[1:]), "first_lost") for label in long_labels]  # 发机关
+        candidates: list[tuple[Span, str]] = []
+        for variant, kind in variants:
+            for span, m in self.layout.find(re.compile(variant)):
+                if self._fuzzy_fits(span, kind, len(m.group()) < 4):
+                    candidates.append((span, m.group()))
+        hits: list[LabelHit] = []
+        for span, text in sorted(candidates, key=lambda c: (c[0].row, c[0].start, c[0].start - c[0].end)):
+            if not any(h.span.row == span.row and h.span.start < span.end and span.start < h.span.end for h in hits):
+                hits.append(LabelHit(span, text))
         return hits
+
+    def _fuzzy_fits(self, span: Span, kind: str, short: bool) -> bool:
+        """A fuzzy label's occurrence stands where a label would: see `_fuzzy_hits`."""
+        row = self.layout.rows[span.row]
+        chars = row.chars
+        if len({c.line for c in chars[span.start : span.end]}) > 1:
+            return False  # across two boxes: the next box's first character is its own
+        if any(h.span.start < span.end and span.start < h.span.end for h in self.by_row.get(span.row, [])):
+            return False
+        at_box_start = span.start == 0 or chars[span.start - 1].line != chars[span.start].line
+        after_bracket = span.start > 0 and chars[span.start - 1].ch in "(（"
+        if kind == "last_lost":
+            after = chars[span.end] if span.end < len(chars) else None
+            if after is not None and after.ch not in ")）" and after.line == chars[span.end - 1].line:
+                return False  # the label's last character lost at its box's end, not inside a word
+        if short:
+            return at_box_start and self._in_label_column(span)
+        return at_box_start or after_bracket
+
+    def _in_label_column(self, span: Span) -> bool:
+        """The span starts where the labels of other rows start (a column of labels on a form or card)."""
+        x0 = self.layout.x_range(span)[0]
+        height = self.layout.rows[span.row].height
+        return any(
+            r != span.row and abs(self.layout.x_range(h.span)[0] - x0) <= 0.5 * height
+            for r, hits in self.by_row.items()
+            for h in hits
+            if not h.label.isascii()
+        )
 
     def _from_fuzzy_label(self, fs: FieldSpec) -> tuple[Reading, Span] | None:
         for hit in self._fuzzy_hits(fs):

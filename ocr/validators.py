@@ -32,6 +32,7 @@ from datetime import date
 
 from huren.bureaus import (
     AUTHORITY_SUFFIXES,
+    MARKET_BUREAU_SUFFIXES,
     NATIONAL_AUTHORITIES,
     OVERLAY_PIECES,
     OVERLAY_STRAYS,
@@ -509,3 +510,38 @@ def agree(fields: dict[str, ExtractedField]) -> list[str]:
         fields["birth_date"] = ExtractedField(carried, certainty, None)
         return ["birth_date_from_id_number: birth_date"]
     return ["birth_date_disagrees_with_id_number: birth_date"]
+
+
+# Pieces of a certifying bureau's name (…市场监督管理局), two characters or more: a seal's ring read into
+# the text it lies over (水表场监 under 市场监督管理局's seal). 质量 and 技术 end instruments' names too.
+SEAL_PIECES: tuple[str, ...] = tuple(
+    sorted(
+        {
+            suffix[i:j]
+            for suffix in (*MARKET_BUREAU_SUFFIXES, *NATIONAL_AUTHORITIES)
+            for i in range(len(suffix))
+            for j in range(i + 2, len(suffix) + 1)
+        }
+        - {"质量", "技术"},
+        key=len,
+        reverse=True,
+    )
+)
+
+
+def cut_seal_pieces(key: str, verdict: Verdict) -> Verdict:
+    """Items that a red seal lies over: a piece of a bureau's name at an item's end (水表场监) is the
+    seal's ring, not the item; it goes, with a `value_cut` warning, as long as two characters remain."""
+    if not isinstance(verdict.value, list):
+        return verdict
+    clean, dropped = [], []
+    for item in map(str, verdict.value):
+        piece = next((p for p in SEAL_PIECES if item.endswith(p) and len(item) - len(p) >= 2), "")
+        clean.append(item[: len(item) - len(piece)])
+        if piece:
+            dropped.append(piece)
+    if dropped:
+        verdict.value = clean
+        verdict.certainty *= CUT_CERTAINTY
+        verdict.warnings.append(f"value_cut: {key}: {'、'.join(dropped)}")
+    return verdict

@@ -507,3 +507,76 @@ def test_a_gloss_is_mostly_letters_and_a_certificate_number_never_is() -> None:
         assert is_gloss(gloss), gloss
     for number in ("ZJ2022001", "No.12345", "A1B2C3D4E5", "SH-00123", "No.2021-0345", "B10"):
         assert not is_gloss(number), number
+
+
+def test_a_label_missing_its_last_character_ends_at_its_box_and_the_value_keeps_its_first() -> None:
+    """合格证编 (合格证编号 with 号 lost) in its own box before 沪计考…: the value's first character is
+    not the label's misread last one (it was read 计考…, the province lost)."""
+    p = page(
+        box("计量专业项目考核合格证", 360, 40, w=700),
+        box("有效日期至", 190, 300),
+        box("2027年10月14日", 364, 300),
+        box("签发日期", 190, 380),
+        box("2022年10月15日", 364, 380),
+        box("合格证编", 190, 460),
+        box("沪计考202209012", 364, 460),
+        box("证件号码", 190, 540),
+        box(ID, 364, 540),
+        box("人员姓名", 190, 620),
+        box("邹芳", 364, 620),
+        box("发证机关（盖章）上海市市场监督管理局", 760, 900),
+    )
+    assert values(DocType.ASSESSMENT_CERTIFICATE, p)["cert_number"] == "沪计考202209012"
+
+
+def test_a_short_label_misread_by_one_character_in_the_label_column_is_the_label() -> None:
+    """住址 read 任址, a box of its own where the card's labels stand: the label, not the address's start;
+    the address runs on to its second line."""
+    p = page(
+        box("姓名", 110, 110),
+        box("苏刚勇", 300, 110),
+        box("性别", 110, 200),
+        box("男", 300, 200),
+        box("民族", 110, 290),
+        box("汉", 300, 290),
+        box("出生", 110, 380),
+        box("1970年6月10日", 300, 380),
+        box("任址", 112, 470),
+        box("江苏省苏州市吴江区平望", 300, 470),
+        box("镇梅园路254弄106号", 300, 510),
+        box("公民身份号码", 110, 620),
+        box(ID, 400, 620),
+    )
+    assert values(DocType.ID_CARD_FRONT, p)["address"] == "江苏省苏州市吴江区平望镇梅园路254弄106号"
+
+
+def test_a_value_with_one_character_of_a_short_label_outside_the_label_column_is_no_label() -> None:
+    """任址 standing in the value column (not where the labels start) is text, not a misread 住址."""
+    from ocr.extract import Extractor
+
+    p = page(
+        box("姓名", 110, 110),
+        box("苏刚勇", 300, 110),
+        box("住址", 110, 200),
+        box("任址江苏省苏州市吴江区平望", 300, 200),
+    )
+    ex = Extractor(BY_TYPE[DocType.ID_CARD_FRONT], p)
+    address = next(fs for fs in ex.spec.fields if fs.keys[0] == "address")
+    assert ex._fuzzy_hits(address) == []
+
+
+def test_an_item_under_a_red_seal_loses_the_seal_s_letters_and_one_without_a_seal_keeps_them() -> None:
+    """水表场监: 场监 from 市场监督管理局 around a seal laid over the list; with no seal there, nothing is cut."""
+    lines = [
+        box("计量专业项目考核合格证", 360, 40, w=700),
+        box("人员姓名", 190, 150),
+        box("邹芳", 364, 150),
+        box("考核项目", 190, 230),
+        box("1.电能表", 364, 230),
+        box("2.水表场监", 364, 270),
+    ]
+    plain = page(*lines)
+    sealed = page(*lines)
+    sealed.marks["red_regions"] = [(400.0, 240.0, 560.0, 330.0)]
+    assert values(DocType.ASSESSMENT_CERTIFICATE, sealed)["items"] == ["电能表", "水表"]
+    assert values(DocType.ASSESSMENT_CERTIFICATE, plain)["items"] == ["电能表", "水表场监"]

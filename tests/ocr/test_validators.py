@@ -331,3 +331,12 @@ def test_an_authority_starts_with_its_province_what_stands_before_it_is_cut(read
     assert verdict.valid
     assert (verdict.certainty < 1.0) == (read != kept)
     assert any(w.startswith("value_cut") for w in verdict.warnings) == (read != kept)
+
+
+def test_an_item_ending_in_a_piece_of_a_bureau_s_name_under_a_seal_loses_it() -> None:
+    from ocr.validators import Verdict, cut_seal_pieces
+
+    verdict = cut_seal_pieces("items", Verdict(["水表场监", "电能表", "监督"]))
+    assert verdict.value == ["水表", "电能表", "监督"]  # a piece is cut only when two characters remain
+    assert verdict.certainty < 1.0 and "value_cut: items: 场监" in verdict.warnings
+    assert cut_seal_pieces("items", Verdict(["水表", "电子天平"])).warnings == []

@@ -32,3 +32,11 @@ def upside_down_votes(crops: list[np.ndarray]) -> float:
         if label == "180":
             flipped += float(score)
     return flipped / total if total else 0.0
+
+
+def upside_down_each(crops: list[np.ndarray]) -> list[bool]:
+    """For each crop, whether the classifier says it is turned 180°; one batched call."""
+    if not crops:
+        return []
+    out = _classifier()(crops)  # type: ignore[operator]
+    return [label == "180" for label, _score in out.cls_res]

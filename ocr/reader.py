@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from rapidocr.utils.process_img import get_rotate_crop_image
 
-from huren.domain import Page, Quality, TextLine
+from huren.domain import BBox, Page, Quality, TextLine
 from ocr import levelling, overlays, preprocess
 from ocr.engine import OcrEngine
 from ocr.orientation import upside_down_votes
@@ -22,6 +22,7 @@ ORIENTATION_SAMPLE = 7
 LEVEL_DEGREES = 12.0  # a page's own lines lie within this of level before deskewing (a photo's tilt)
 SPARSE_PAGE_LINES = 6
 FINE_DETECTION_SIDE = 2048
+UNREAD_ASPECT = 1.5  # an unread box this many times wider than high is a line of print, not a speck
 
 
 def _box_sides(quads: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -170,20 +171,42 @@ def _deskew(
     return (image, work), _rotate_quads(quads, matrix), np.vstack([matrix, [0.0, 0.0, 1.0]]) @ to_work
 
 
-def _recognise(engine: OcrEngine, work: np.ndarray, quads: np.ndarray) -> tuple[list[TextLine], list[float]]:
-    """Every box's text, and how far each box is tilted (degrees) on the levelled page."""
+def _recognise(
+    engine: OcrEngine, work: np.ndarray, quads: np.ndarray
+) -> tuple[list[TextLine], list[float], list[BBox]]:
+    """Every box's text, how far each box is tilted (degrees) on the levelled page, and the boxes of
+    level lines that read as nothing sure (`unread_lines`)."""
     results = engine.recognize([crop_line(work, q) for q in quads])
     lines: list[TextLine] = []
     tilts: list[float] = []
+    unread: list[BBox] = []
     for quad, (text, conf, char_pos) in zip(quads, results, strict=False):
         if not text.strip() or conf < MIN_LINE_CONFIDENCE:
+            unread.extend(unread_lines(quad[None]))
             continue
         xs, ys = quad[:, 0], quad[:, 1]
         x0, x1 = float(xs.min()), float(xs.max())
         char_x = [x0 + p * (x1 - x0) for p in char_pos] if char_pos else None
         lines.append(TextLine(text, (x0, float(ys.min()), x1, float(ys.max())), conf, char_x))
         tilts.append(float(np.degrees(np.arctan2(quad[1, 1] - quad[0, 1], quad[1, 0] - quad[0, 0]))))
-    return lines, tilts
+    return lines, tilts, unread
+
+
+def unread_lines(quads: np.ndarray) -> list[BBox]:
+    """The boxes of level lines, longer than high, among `quads`: lines of print that read as nothing.
+
+    The page is turned the way most of its lines read; a second document on it lying the other way
+    up (a card's other side photocopied facing the opposite way) reads as nothing sure, and its lines
+    are dropped. Their boxes are kept aside, so that `ocr.regions` sees a document there and has it
+    read again from its own crop. A diagonal watermark's slanted boxes are no page's lines.
+    """
+    widths, heights = _box_sides(quads)
+    v = quads[:, 1] - quads[:, 0]
+    level = np.abs(np.degrees(np.arctan2(v[:, 1], v[:, 0]))) <= LEVEL_DEGREES
+    keep = level & (widths > UNREAD_ASPECT * heights)
+    return [
+        (float(q[:, 0].min()), float(q[:, 1].min()), float(q[:, 0].max()), float(q[:, 1].max())) for q in quads[keep]
+    ]
 
 
 def read_image(
@@ -222,12 +245,12 @@ def read_image(
     # the page's long straight edges (a card's outline) before the page is levelled by it.
     skew = levelling.checked_skew(image, quads, _skew_degrees(quads))
     (image, work), quads, to_work = _deskew(image, work, quads, skew, quality, to_work)
-    lines, tilts = _recognise(engine, work, quads)
+    lines, tilts, unread = _recognise(engine, work, quads)
     correction = overlays.misdeskewed(lines, tilts)
     if correction is not None:
         # The page was levelled to a diagonal watermark's long lines, not to its own: level it again.
         (image, work), quads, to_work = _deskew(image, work, quads, correction, quality, to_work)
-        lines, tilts = _recognise(engine, work, quads)
+        lines, tilts, unread = _recognise(engine, work, quads)
     lines, found_overlays = overlays.reread(engine, work, lines, tilts)
 
     preprocess.measure_quality(image, quality)
@@ -242,7 +265,12 @@ def read_image(
         height=h,
         lines=lines,
         quality=quality,
-        marks={"red_regions": seals, "to_work": to_work, "overlays": [(o.text, o.bbox, o.why) for o in found_overlays]},
+        marks={
+            "red_regions": seals,
+            "to_work": to_work,
+            "overlays": [(o.text, o.bbox, o.why) for o in found_overlays],
+            "unread": unread,
+        },
         image=image,
     )
 

@@ -22,7 +22,7 @@ ways are both read upright.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -39,7 +39,7 @@ from ocr.classify import (
     labelled_keys,
     labelled_share,
 )
-from ocr.orientation import upside_down_votes
+from ocr.orientation import upside_down_each, upside_down_votes
 
 GAP_LINE_HEIGHTS = 3.0  # a gap wider than this many text heights (or GAP_PAGE_SHARE) parts two clusters
 GAP_PAGE_SHARE = 0.03
@@ -47,6 +47,7 @@ OUTLINE_SIDE = 800  # card and sheet edges are looked for on the page scaled to 
 MIN_CARD_SHARE = 0.02  # an outline encloses at least this share of the page …
 MAX_CARD_SHARE = 0.85  # … and less than this (the page itself, or a certificate filling it, is no split)
 MIN_RECTANGULARITY = 0.85  # contour area against its rotated bounding box: cards and sheets are rectangles
+TRIM_SHARE = 0.04  # a glyph hanging on an outline is narrower than this share of the page's longer side
 NEAR_LINE_HEIGHTS = 8.0  # an unidentified fragment farther than this from every document is left out
 PAD_LINE_HEIGHTS = 1.0  # margin around a region's text when it has no visible edge
 RESIDUAL_CONFIDENCE = 0.8  # the rest of a page is a document of its own only when its words say so clearly
@@ -83,7 +84,8 @@ class Region:
 
     @property
     def text(self) -> str:
-        return "\n".join(line.text for line in sorted(self.lines, key=lambda ln: (ln.cy, ln.bbox[0])))
+        lines = sorted(self.lines, key=lambda ln: (ln.cy, ln.bbox[0]))
+        return "\n".join(line.text for line in lines if line.text)
 
 
 def whole_page(page: Page) -> BBox:
@@ -97,7 +99,7 @@ def find_regions(page: Page) -> list[Region]:
         return single
     line_height = float(np.median([ln.height for ln in page.lines]))
     outlines = card_outlines(page.image) if page.image is not None else []
-    candidates = _candidates(page, outlines, line_height)
+    candidates = _candidates(page, [*page.lines, *_unread_turned(page)], outlines, line_height)
     if len(candidates) < 2:
         return single
     for c in candidates:
@@ -111,6 +113,8 @@ def find_regions(page: Page) -> list[Region]:
     regions = _merge(candidates, line_height, gap)
     if len(regions) < 2:
         return single
+    for r in regions:  # the unread lines placed a document; its crop is read, they are no text of it
+        r.lines = [ln for ln in r.lines if ln.text]
     for r in regions:
         if not r.outlined:
             r.bbox = _padded(r.bbox, PAD_LINE_HEIGHTS * line_height, page)
@@ -125,18 +129,17 @@ def card_outlines(image: np.ndarray) -> list[Outline]:
     small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR) if scale < 1 else image
     gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (5, 5), 0)
     edges = cv2.dilate(cv2.Canny(gray, 20, 60), np.ones((3, 3), np.uint8))
-    contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    contours, hierarchy = cv2.findContours(edges, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
     total = float(gray.shape[0] * gray.shape[1])
     out: list[Outline] = []
-    for contour in contours:
-        if cv2.contourArea(contour) < MIN_CARD_SHARE * total:
+    for found in _outermost_within_page(contours, hierarchy, MAX_CARD_SHARE * total):
+        if cv2.contourArea(found) < MIN_CARD_SHARE * total:
+            continue
+        # A watermark's glyphs touching a card's edge hang on its outline: trimmed off, the card is left.
+        contour = found if _rectangle(found, total) else _trimmed(found, gray.shape[:2])
+        if contour is None or not _rectangle(contour, total):
             continue
         (cx, cy), (rw, rh), angle = cv2.minAreaRect(contour)
-        area = cv2.contourArea(cv2.convexHull(contour))
-        if not MIN_CARD_SHARE * total < area < MAX_CARD_SHARE * total or rw * rh == 0:
-            continue
-        if cv2.contourArea(contour) / (rw * rh) < MIN_RECTANGULARITY:
-            continue
         if rw < rh:  # hold it landscape: the long side is the card's width
             rw, rh, angle = rh, rw, angle + 90
         turn = np.radians(angle)
@@ -149,11 +152,54 @@ def card_outlines(image: np.ndarray) -> list[Outline]:
     return out
 
 
-def _candidates(page: Page, outlines: list[Outline], line_height: float) -> list[Region]:
+def _rectangle(contour: np.ndarray, total: float) -> bool:
+    """Whether the contour is card- or sheet-sized and as rectangular as one."""
+    (_, _), (rw, rh), _ = cv2.minAreaRect(contour)
+    area = cv2.contourArea(cv2.convexHull(contour))
+    if not MIN_CARD_SHARE * total < area < MAX_CARD_SHARE * total or rw * rh == 0:
+        return False
+    return bool(cv2.contourArea(contour) / (rw * rh) >= MIN_RECTANGULARITY)
+
+
+def _trimmed(contour: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
+    """The contour's largest part once what is narrower than `TRIM_SHARE` of the image is opened away."""
+    mask = np.zeros(shape[:2], np.uint8)
+    cv2.drawContours(mask, [contour], -1, 255, thickness=cv2.FILLED)
+    side = max(3, round(TRIM_SHARE * max(shape[:2])))
+    opened = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (side, side)))
+    parts, _ = cv2.findContours(opened, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    return max(parts, key=cv2.contourArea) if parts else None
+
+
+def _outermost_within_page(
+    contours: Sequence[np.ndarray], hierarchy: np.ndarray | None, page_area: float
+) -> list[np.ndarray]:
+    """The outermost contours, looking inside any as large as the page: a photographed sheet's own
+    edge (or the border a perspective correction leaves) encloses the cards lying on it."""
+    if hierarchy is None:
+        return []
+    links = hierarchy[0]  # per contour: next, previous, first child, parent
+    out: list[np.ndarray] = []
+    level = [i for i in range(len(contours)) if links[i][3] < 0]
+    while level:
+        inner: list[int] = []
+        for i in level:
+            if cv2.contourArea(cv2.convexHull(contours[i])) < page_area:
+                out.append(contours[i])
+                continue
+            child = int(links[i][2])
+            while child >= 0:
+                inner.append(child)
+                child = int(links[child][0])
+        level = inner
+    return out
+
+
+def _candidates(page: Page, lines: list[TextLine], outlines: list[Outline], line_height: float) -> list[Region]:
     """Lines inside one outline form one candidate; the others cluster across gaps narrower than the gap."""
     inside: dict[int, list[TextLine]] = {}
     free: list[TextLine] = []
-    for line in page.lines:
+    for line in lines:
         owner = next((i for i, o in enumerate(outlines) if _contains(o.bbox, line.cx, line.cy)), None)
         if owner is None:
             free.append(line)
@@ -231,10 +277,27 @@ def _is_document(c: Region) -> bool:
 
 def _worded(c: Region) -> bool:
     """Whether the candidate has lines of words, not single glyphs (a watermark's scattered characters);
-    inside a card's edges a few lines suffice, however short they read turned."""
+    inside a card's edges a few lines suffice, however short they read turned. A line read turned may
+    read as a glyph or two, or as nothing sure (an unread line): its box, several glyphs wide, tells it."""
     if c.outlined:
         return len(c.lines) >= MIN_DOCUMENT_LINES
-    return sum(len(squash(ln.text)) >= MIN_LINE_CHARS for ln in c.lines) >= MIN_DOCUMENT_LINES
+    return sum(_a_line_of_words(ln) for ln in c.lines) >= MIN_DOCUMENT_LINES
+
+
+def _a_line_of_words(line: TextLine) -> bool:
+    return len(squash(line.text)) >= MIN_LINE_CHARS or line.bbox[2] - line.bbox[0] >= MIN_LINE_CHARS * line.height
+
+
+def _unread_turned(page: Page) -> list[TextLine]:
+    """The lines the reader saw but could not read (`ocr.reader.unread_lines`) that lie upside down on
+    the page, as lines without text: the other side of a card turned the other way up. They place it."""
+    boxes = list(page.marks.get("unread", ()))
+    if not boxes or page.image is None or page.quality.text_layer:
+        return []
+    crops = [page.image[int(b[1]) : int(b[3]) + 1, int(b[0]) : int(b[2]) + 1] for b in boxes]
+    kept = [(box, crop) for box, crop in zip(boxes, crops, strict=True) if crop.size]
+    turned = upside_down_each([crop for _box, crop in kept])
+    return [TextLine("", box, 0.0) for (box, _crop), flipped in zip(kept, turned, strict=True) if flipped]
 
 
 def _merge(candidates: list[Region], line_height: float, gap: float) -> list[Region]:
@@ -320,7 +383,11 @@ def _absorb(into: Region, other: Region) -> None:
     into.bbox = _union([into.bbox, other.bbox])
     into.outlined = into.outlined and other.outlined
     into.tilt, into.corners = 0.0, None  # two outlines together have no one outline
-    into.turned = into.turned and other.turned  # a part read upright is no upside-down document
+    # A part read upright as a document is no upside-down document; a part that reads as nothing
+    # (a garbled fragment of the turned side) leaves it turned.
+    into.turned = (into.turned or other.turned) and all(
+        r.turned or r.doc_type is DocType.UNKNOWN for r in (into, other)
+    )
     if into.doc_type is DocType.UNKNOWN or (
         other.doc_type in CERTIFICATE_TYPES and into.doc_type not in CERTIFICATE_TYPES
     ):

@@ -88,3 +88,15 @@ def test_a_page_without_washed_seals_is_turned_and_levelled_once_to_the_same_pix
     (level, level_work), _, _ = _deskew(image, image, quads, 2.0, Quality(), to_work)
     assert level_work is level
     assert np.array_equal(level, _deskew(image, image.copy(), quads, 2.0, Quality(), to_work)[0][1])
+
+
+def test_unread_lines_are_the_level_boxes_of_print_not_specks_or_a_watermarks_slant() -> None:
+    """A level box several glyphs wide that read as nothing is kept aside; a square speck and a
+    diagonal watermark's box are not."""
+    from ocr.reader import unread_lines
+
+    level = [[100, 200], [400, 200], [400, 240], [100, 240]]
+    speck = [[500, 500], [540, 500], [540, 540], [500, 540]]
+    slant = [[100, 900], [400, 700], [420, 730], [120, 930]]
+    quads = np.array([level, speck, slant], np.float32)
+    assert unread_lines(quads) == [(100.0, 200.0, 400.0, 240.0)]

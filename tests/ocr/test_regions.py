@@ -541,3 +541,38 @@ def test_a_card_outline_with_no_value_of_its_type_is_no_document(monkeypatch: py
     p = Page("x.png", 1, 1240, 1754, _front() + lines, Quality(text_layer=True))
     p.image = np.full((1754, 1240, 3), 255, np.uint8)
     assert DocType.ID_CARD_BACK not in [r.doc_type for r in find_regions(p)]
+
+
+def test_a_card_inside_the_sheets_own_edge_with_a_watermark_on_its_outline_is_found() -> None:
+    """A photographed sheet's edge encloses the cards on it, and a watermark's glyphs touching a card's
+    edge hang on its outline: the card is still found by its edges."""
+    image = np.full((*A4, 3), 235, np.uint8)
+    cv2.rectangle(image, (4, 4), (A4[1] - 5, A4[0] - 5), (60, 60, 60), 3)  # the sheet's own edge
+    cv2.rectangle(image, (200, 300), (1000, 800), (90, 90, 90), 3)  # the card
+    for x, y in ((1000, 420), (600, 800), (200, 650), (820, 300), (1000, 700)):  # glyphs crossing its edge
+        cv2.putText(image, "WM", (x - 40, y + 25), cv2.FONT_HERSHEY_SIMPLEX, 2.5, (120, 120, 120), 4)
+    outlines = regions_module.card_outlines(image)
+    assert len(outlines) == 1
+    x0, y0, x1, y1 = outlines[0].bbox
+    assert abs(x0 - 200) < 15 and abs(y0 - 300) < 15 and abs(x1 - 1000) < 15 and abs(y1 - 800) < 15
+
+
+def test_a_side_turned_the_other_way_whose_lines_read_as_nothing_is_a_document(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The page was turned the way its front reads; the back, photocopied facing the other way, read as
+    nothing sure but its lines' boxes (`unread`), vote upside down and a garbled fragment. It is a document,
+    read again from its own crop, and the boxes with no text are no lines of it."""
+    monkeypatch.setattr(regions_module, "upside_down_each", lambda crops: [True] * len(crops))
+    monkeypatch.setattr(regions_module, "_upside_down", lambda page, region: not region.text.strip("9\n"))
+    unread = [(100.0, 1000.0, 500.0, 1030.0), (100.0, 1060.0, 400.0, 1090.0), (100.0, 1160.0, 450.0, 1190.0)]
+    garbled = _line("9", 100, 1210, 320)
+    p = Page("copy.png", 1, 1240, 1754, [*_front(), garbled], marks={"unread": unread})
+    p.image = np.full((1754, 1240, 3), 255, np.uint8)
+    regions = find_regions(p)
+    assert [(r.doc_type, r.turned) for r in regions] == [(DocType.ID_CARD_FRONT, False), (DocType.UNKNOWN, True)]
+    assert regions[1].bbox[1] < 1000 and regions[1].bbox[3] > 1230
+    assert regions[1].lines == [garbled]
+    # Without the unread boxes the garbled line alone is a fragment: the page stays one document.
+    p.marks["unread"] = []
+    assert len(find_regions(p)) == 1

@@ -25,6 +25,7 @@ AS_READ = {"name"}  # kinds whose characters are never changed to simplified for
 SEPARATORS = set("、,，;；/")
 LISTS = {"items", "categories"}
 WIDE_GAP = 3.0  # row heights of blank between two characters that no single value spans (lists aside)
+STRADDLE_OVERLAP = 0.15  # a label set between a range's two lines overlaps each by at least this much of a line
 FAR_ALONG = 5.0  # row heights of blank after a label past which its row's text is another column's
 # Characters a recogniser reads for Latin letters (Emp1oyer, 0rganisation, |ssuer, Statu5): inside a
 # word of letters they are the letter; a run of digits is a number, never a gloss.
@@ -454,9 +455,8 @@ class Extractor:
         if not right.is_empty() and len(beside_text) > 2 and not is_gloss(beside_text):
             return None  # a value stood beside the label but was not one: the cell below is someone else's
         besides = [cut for b in self.layout.beside(hit.span) if (cut := self._cut_at_label(b)) is not None]
-        if fs.kind in validators.RANGE_KINDS and len(besides) >= 2:
+        if fs.kind in validators.RANGE_KINDS and (pair := self._straddled(hit, besides)):
             # A label centred on its two lines (自 2022.09.23 / 有效期 / 至 2027.09.22): the range is both.
-            pair = sorted(besides[:2], key=lambda c: self.layout.rows[c.row].y0)
             reading = self._reading(fs, "".join(self.layout.text(c, simplified=True) for c in pair))
             if reading and all(k in reading.values for k in fs.keys):
                 return reading, pair[0]
@@ -464,6 +464,19 @@ class Extractor:
             if reading := self._read(fs, cut):
                 return reading, cut
         return self._read_below(fs, hit)
+
+    def _straddled(self, hit: LabelHit, besides: list[Span]) -> list[Span]:
+        """The two lines a label stands between, top first: the two most overlapping beside it, or, when
+        the label is set midway between them with a blank around it (each overlaps it by a quarter of
+        a line), one just above its middle and one just below."""
+        if len(besides) >= 2:
+            return sorted(besides[:2], key=lambda c: self.layout.rows[c.row].y0)
+        label = self.layout.rows[hit.span.row]
+        middle = (label.y0 + label.y1) / 2
+        near = [c for b in self.layout.beside(hit.span, STRADDLE_OVERLAP) if (c := self._cut_at_label(b)) is not None]
+        above = [c for c in near if self.layout.rows[c.row].y1 < label.y1 and self.layout.rows[c.row].y0 < middle]
+        below = [c for c in near if self.layout.rows[c.row].y0 > label.y0 and self.layout.rows[c.row].y1 > middle]
+        return [above[0], below[0]] if above and below else []
 
     def _from_label(self, fs: FieldSpec) -> tuple[Reading, Span] | None:
         fs_labels = {label.lower() for label in fs.labels}

@@ -148,15 +148,17 @@ class Layout:
             out.append(Span(r, pieces[first][0], pieces[last][1]))
         return out
 
-    def beside(self, span: Span) -> list[Span]:
+    def beside(self, span: Span, min_overlap: float = 0.4) -> list[Span]:
         """Text to the right of a label on a neighbouring row it partly overlaps (a cell's value set a
-        little higher or lower than its label, or a photo's remaining tilt), most overlapping first."""
+        little higher or lower than its label, or a photo's remaining tilt), most overlapping first.
+
+        `min_overlap` is the share of the lower row's height the two must share."""
         lrow = self.rows[span.row]
         x0, x1 = self.x_range(span)
         found = []
         for r, row in enumerate(self.rows):
             overlap = min(row.y1, lrow.y1) - max(row.y0, lrow.y0)
-            if r == span.row or overlap < 0.4 * min(row.height, lrow.height):
+            if r == span.row or overlap <= 0 or overlap < min_overlap * min(row.height, lrow.height):
                 continue
             if any(c.x1 > x0 and c.x0 < x1 for c in row.chars):
                 continue  # text right under or over the label: that row is a row of its own

@@ -580,3 +580,21 @@ def test_an_item_under_a_red_seal_loses_the_seal_s_letters_and_one_without_a_sea
     sealed.marks["red_regions"] = [(400.0, 240.0, 560.0, 330.0)]
     assert values(DocType.ASSESSMENT_CERTIFICATE, sealed)["items"] == ["电能表", "水表"]
     assert values(DocType.ASSESSMENT_CERTIFICATE, plain)["items"] == ["电能表", "水表场监"]
+
+
+def test_a_validity_label_set_midway_between_its_two_lines_reads_both() -> None:
+    """自2023.02.05 / 注册有效期 / 至 2028.02.04 in one cell, the label centred with a blank above and below
+    it: it overlaps each line by a quarter of a line, too little to be on either's row."""
+    p = page(
+        box("注册计量师注册证", 300, 40),
+        box("姓名", 100, 150),
+        box("谭俊嘉", 300, 150),
+        box("注册单位", 100, 220),
+        box("上海华新质量检测技术有限公司", 300, 220),
+        box("自2023.02.05", 300, 280),
+        box("注册有效期", 100, 302),  # 8 px of each 30-px line
+        box("至 2028.02.04", 300, 324),
+    )
+    got = values(DocType.REGISTRATION_CERTIFICATE, p)
+    assert (got.get("valid_from"), got.get("valid_until")) == ("2023-02-05", "2028-02-04")
+    assert got["employer"] == "上海华新质量检测技术有限公司"

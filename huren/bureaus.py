@@ -6,6 +6,16 @@ text; matching (`matching.authorities`) to bring every form of a bureau's name t
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
+
+
+def pieces(words: Iterable[str], *, leave_out: Collection[str] = ()) -> tuple[str, ...]:
+    """Every piece of two characters or more of `words`, longest first: what a mark that crossed a
+    value leaves of its words at the value's end."""
+    found = {word[i:j] for word in words for i in range(len(word)) for j in range(i + 2, len(word) + 1)}
+    return tuple(sorted(found - set(leave_out), key=lambda piece: (-len(piece), piece)))
+
+
 # Every way a market-regulation bureau's kind is written, longest first when matching.
 MARKET_BUREAU_SUFFIXES: tuple[str, ...] = (
     "质量技术监督管理局",
@@ -109,19 +119,7 @@ OVERLAY_WORDS: tuple[str, ...] = (
 
 # What a copy mark that crossed a value's end leaves there (本科无效 from 复印无效, …号原件 from 与原件一致):
 # every piece of two characters or more of the Chinese words above.  One character is no evidence.
-OVERLAY_PIECES: tuple[str, ...] = tuple(
-    sorted(
-        {
-            word[i:j]
-            for word in OVERLAY_WORDS
-            if not word.isascii()
-            for i in range(len(word))
-            for j in range(i + 2, len(word) + 1)
-        },
-        key=len,
-        reverse=True,
-    )
-)
+OVERLAY_PIECES: tuple[str, ...] = pieces(word for word in OVERLAY_WORDS if not word.isascii())
 
 # Characters of those words that no address or organisation's name writes (住址 …木仅渎镇…): one inside
 # a value is a copy mark's stroke read into it, but only on a page where a copy mark was seen.  Not 效

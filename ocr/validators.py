@@ -40,6 +40,7 @@ from huren.bureaus import (
     PROVINCE_NAMES,
     STAMP_WORDS,
     TRUNCATED_AUTHORITY_ENDINGS,
+    pieces,
 )
 from huren.domain import ExtractedField, FieldValueType
 from huren.normalize import id_number_valid
@@ -412,13 +413,8 @@ def check_items(key: str, items: list[str], labels: Sequence[str] = ()) -> Verdi
     if len(kept) < len(items):
         dropped = "、".join(item for item in items if item not in kept)
         verdict = Verdict(kept, CUT_CERTAINTY, [f"value_cut: {key}: {dropped}"], valid=bool(kept))
-    clean = [_cut_trailing_pieces(item) for item in kept]
-    if clean != kept:  # a copy mark's piece at an item's end (压力表一致 from 与原件一致)
-        dropped = "、".join(item[len(c) :] for item, c in zip(kept, clean, strict=True) if c != item)
-        verdict.value = kept = clean
-        verdict.certainty *= CUT_CERTAINTY
-        verdict.warnings.append(f"value_cut: {key}: {dropped}")
-    if any(_odd_item(item) for item in kept):
+    verdict = _cut_items(key, verdict, _cut_trailing_pieces)  # a copy mark's piece (压力表一致 from 与原件一致)
+    if any(_odd_item(str(item)) for item in verdict.value or []):  # type: ignore[union-attr]
         verdict.certainty *= 0.6
         verdict.warnings.append(f"item_unusual: {key}")
         verdict.valid = False
@@ -514,34 +510,27 @@ def agree(fields: dict[str, ExtractedField]) -> list[str]:
 
 # Pieces of a certifying bureau's name (…市场监督管理局), two characters or more: a seal's ring read into
 # the text it lies over (水表场监 under 市场监督管理局's seal). 质量 and 技术 end instruments' names too.
-SEAL_PIECES: tuple[str, ...] = tuple(
-    sorted(
-        {
-            suffix[i:j]
-            for suffix in (*MARKET_BUREAU_SUFFIXES, *NATIONAL_AUTHORITIES)
-            for i in range(len(suffix))
-            for j in range(i + 2, len(suffix) + 1)
-        }
-        - {"质量", "技术"},
-        key=len,
-        reverse=True,
-    )
-)
+SEAL_PIECES: tuple[str, ...] = pieces((*MARKET_BUREAU_SUFFIXES, *NATIONAL_AUTHORITIES), leave_out={"质量", "技术"})
 
 
 def cut_seal_pieces(key: str, verdict: Verdict) -> Verdict:
     """Items that a red seal lies over: a piece of a bureau's name at an item's end (水表场监) is the
     seal's ring, not the item; it goes, with a `value_cut` warning, as long as two characters remain."""
-    if not isinstance(verdict.value, list):
-        return verdict
-    clean, dropped = [], []
-    for item in map(str, verdict.value):
+
+    def cut(item: str) -> str:
         piece = next((p for p in SEAL_PIECES if item.endswith(p) and len(item) - len(p) >= 2), "")
-        clean.append(item[: len(item) - len(piece)])
-        if piece:
-            dropped.append(piece)
-    if dropped:
+        return item[: len(item) - len(piece)]
+
+    return _cut_items(key, verdict, cut) if isinstance(verdict.value, list) else verdict
+
+
+def _cut_items(key: str, verdict: Verdict, cut: Callable[[str], str]) -> Verdict:
+    """`verdict`'s items each cut back by `cut`; what went is named in a `value_cut` warning."""
+    items = [str(item) for item in verdict.value or []]  # type: ignore[union-attr]
+    clean = [cut(item) for item in items]
+    if clean != items:
+        dropped = "、".join(item[len(c) :] for item, c in zip(items, clean, strict=True) if c != item)
         verdict.value = clean
         verdict.certainty *= CUT_CERTAINTY
-        verdict.warnings.append(f"value_cut: {key}: {'、'.join(dropped)}")
+        verdict.warnings.append(f"value_cut: {key}: {dropped}")
     return verdict

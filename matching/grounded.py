@@ -197,12 +197,17 @@ def _as_value(registry: object, text: str) -> FieldValueType:
     return text
 
 
+def _blank(value: object) -> bool:
+    """Nothing there: no value, an empty text, an empty list."""
+    return value is None or value == "" or value == []
+
+
 def with_found(extraction: Extraction, found: list[Found]) -> Extraction:
     """The extraction with the values found through the registry added (never replacing one it read)."""
     fields = dict(extraction.fields)
     warnings = list(extraction.warnings)
     for f in found:
-        if f.field in fields and fields[f.field].value not in (None, "", []):
+        if f.field in fields and not _blank(fields[f.field].value):
             continue
         fields[f.field] = ExtractedField(f.value, f.confidence, f.bbox)
         warnings = [w for w in warnings if w != f"missing_field: {f.field}"]
@@ -212,9 +217,7 @@ def with_found(extraction: Extraction, found: list[Found]) -> Extraction:
 
 def missed(extraction: Extraction, record: RegistryRecord) -> tuple[str, ...]:
     """The searched fields the record has and the extraction did not read."""
-    return tuple(
-        f for f in SEARCHED if extraction.value(f) in (None, "", []) and getattr(record, f, None) not in (None, "", [])
-    )
+    return tuple(f for f in SEARCHED if _blank(extraction.value(f)) and not _blank(getattr(record, f, None)))
 
 
 # --- confirming an unsure value ---------------------------------------------------------------------
@@ -243,10 +246,6 @@ _CLEANED: dict[str, Callable[[object], object]] = {
     "gender": lambda v: parse_gender(str(v)),
 }
 CONFIRMABLE: tuple[str, ...] = tuple(_CLEANED)
-
-
-def _blank(value: object) -> bool:
-    return value is None or value == "" or value == []
 
 
 def agrees_exactly(field: str, read: FieldValueType, record: RegistryRecord) -> bool:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ocr import boxes
+
 CHECKED_SKEW = 3.0  # degrees: below this the text's skew is trusted as it is
 DISAGREES = 3.0  # degrees between the edges' angle and the text's for the edges to overrule it
 ALONG_EDGES = 3.0  # degrees: a text box this close to the edges' angle is one of the page's own lines
@@ -56,12 +58,6 @@ def edge_angle(image: np.ndarray) -> float | None:
     return float(np.average(angles[near], weights=lengths[near]))
 
 
-def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
-    order = np.argsort(values)
-    cumulative = np.cumsum(weights[order])
-    return float(values[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
-
-
 def checked_skew(image: np.ndarray, quads: np.ndarray, text_skew: float) -> float:
     """The skew to level the page by: `text_skew` (from the text boxes `quads`, tl-tr-br-bl corners),
     unless it is large and the page's long edges say the page's own lines run at another angle."""
@@ -70,11 +66,9 @@ def checked_skew(image: np.ndarray, quads: np.ndarray, text_skew: float) -> floa
     edges = edge_angle(image)
     if edges is None or abs(_fold(np.array([edges - text_skew]))[0]) <= DISAGREES:
         return text_skew
-    widths = np.linalg.norm(quads[:, 1] - quads[:, 0], axis=1)
-    heights = np.linalg.norm(quads[:, 3] - quads[:, 0], axis=1)
-    v = quads[:, 1] - quads[:, 0]
-    angles = np.degrees(np.arctan2(v[:, 1], v[:, 0]))
+    widths, heights = boxes.sides(quads)
+    angles = boxes.slopes(quads)
     along = (widths > 2 * np.maximum(heights, 1)) & (np.abs(angles - edges) <= ALONG_EDGES)
     if along.sum() < MIN_ALONG:
         return text_skew
-    return _weighted_median(angles[along], widths[along])
+    return boxes.weighted_median(angles[along], widths[along])

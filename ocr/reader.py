@@ -13,7 +13,7 @@ import numpy as np
 from rapidocr.utils.process_img import get_rotate_crop_image
 
 from huren.domain import BBox, Page, Quality, TextLine
-from ocr import levelling, overlays, preprocess
+from ocr import boxes, levelling, overlays, preprocess
 from ocr.engine import OcrEngine
 from ocr.orientation import upside_down_votes
 
@@ -23,12 +23,6 @@ LEVEL_DEGREES = 12.0  # a page's own lines lie within this of level before deske
 SPARSE_PAGE_LINES = 6
 FINE_DETECTION_SIDE = 2048
 UNREAD_ASPECT = 1.5  # an unread box this many times wider than high is a line of print, not a speck
-
-
-def _box_sides(quads: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    widths = np.linalg.norm(quads[:, 1] - quads[:, 0], axis=1)
-    heights = np.linalg.norm(quads[:, 3] - quads[:, 0], axis=1)
-    return widths, heights
 
 
 def _is_sideways(quads: np.ndarray) -> bool:
@@ -100,16 +94,11 @@ def _rotate_both(
 
 def _skew_degrees(quads: np.ndarray) -> float:
     """The page's skew from the slope of its long text boxes, weighted by their length."""
-    widths, heights = _box_sides(quads)
+    widths, heights = boxes.sides(quads)
     keep = widths > 3 * np.maximum(heights, 1)
     if keep.sum() < 3:
         return 0.0
-    v = quads[keep, 1] - quads[keep, 0]
-    angles = np.degrees(np.arctan2(v[:, 1], v[:, 0]))
-    order = np.argsort(angles)
-    weights = widths[keep][order]
-    cumulative = np.cumsum(weights)
-    return float(angles[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+    return boxes.weighted_median(boxes.slopes(quads[keep]), widths[keep])
 
 
 def crop_line(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
@@ -138,9 +127,8 @@ def _orientation_sample(quads: np.ndarray) -> np.ndarray:
     are ordered by position, so a line turned 180° is as level as an upright one); only a page with
     none votes with its slanted lines.
     """
-    widths, heights = _box_sides(quads)
-    v = quads[:, 1] - quads[:, 0]
-    level = np.abs(np.degrees(np.arctan2(v[:, 1], v[:, 0]))) <= LEVEL_DEGREES
+    widths, heights = boxes.sides(quads)
+    level = np.abs(boxes.slopes(quads)) <= LEVEL_DEGREES
     long_lines = np.flatnonzero((widths > 2 * heights) & level)
     if len(long_lines) == 0:
         long_lines = np.flatnonzero(widths > 2 * heights)
@@ -180,7 +168,7 @@ def _recognise(
     lines: list[TextLine] = []
     tilts: list[float] = []
     unread: list[BBox] = []
-    for quad, (text, conf, char_pos) in zip(quads, results, strict=False):
+    for quad, tilt, (text, conf, char_pos) in zip(quads, boxes.slopes(quads), results, strict=False):
         if not text.strip() or conf < MIN_LINE_CONFIDENCE:
             unread.extend(unread_lines(quad[None]))
             continue
@@ -188,7 +176,7 @@ def _recognise(
         x0, x1 = float(xs.min()), float(xs.max())
         char_x = [x0 + p * (x1 - x0) for p in char_pos] if char_pos else None
         lines.append(TextLine(text, (x0, float(ys.min()), x1, float(ys.max())), conf, char_x))
-        tilts.append(float(np.degrees(np.arctan2(quad[1, 1] - quad[0, 1], quad[1, 0] - quad[0, 0]))))
+        tilts.append(float(tilt))
     return lines, tilts, unread
 
 
@@ -200,9 +188,8 @@ def unread_lines(quads: np.ndarray) -> list[BBox]:
     are dropped. Their boxes are kept aside, so that `ocr.regions` sees a document there and has it
     read again from its own crop. A diagonal watermark's slanted boxes are no page's lines.
     """
-    widths, heights = _box_sides(quads)
-    v = quads[:, 1] - quads[:, 0]
-    level = np.abs(np.degrees(np.arctan2(v[:, 1], v[:, 0]))) <= LEVEL_DEGREES
+    widths, heights = boxes.sides(quads)
+    level = np.abs(boxes.slopes(quads)) <= LEVEL_DEGREES
     keep = level & (widths > UNREAD_ASPECT * heights)
     return [
         (float(q[:, 0].min()), float(q[:, 1].min()), float(q[:, 0].max()), float(q[:, 1].max())) for q in quads[keep]

@@ -255,3 +255,121 @@ def test_a_rolled_back_first_load_keeps_the_indexes(store: RegistryStore, tmp_pa
     assert indexes() == before, "the dry run's rollback restored the indexes"
     report = import_files(store, [path], options=ImportOptions(read=options.read))
     assert (report.written, store.count(), indexes()) == (True, 3, before)
+
+
+# --- a large load into a filled SQLite table: the blocking indexes built at the end ------------------
+
+
+def _block_columns(store: RegistryStore) -> list[tuple[object, ...]]:
+    from db.tables import REGISTRY_BLOCK_KEYS, registry_records
+
+    t = registry_records
+    keys = [t.c[name] for name in REGISTRY_BLOCK_KEYS]
+    with store.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(t.c.cert_type, t.c.cert_number, *keys).order_by(t.c.id))]
+
+
+def _content(store: RegistryStore) -> list[object]:
+    """Every record without the time it was written."""
+    from dataclasses import replace
+
+    return [replace(r, updated_at=None) for r in store.iter_records()]
+
+
+def _index_names(store: RegistryStore) -> set[str]:
+    from sqlalchemy import inspect
+
+    return {str(i["name"]) for i in inspect(store.engine).get_indexes("registry_records")}
+
+
+def _two_loads(tmp_path: Path) -> tuple[list[object], list[object], Path, Path]:
+    """40 synthetic records held, then a file of 60 new ones and 10 of the held ones changed."""
+    from dataclasses import replace
+
+    from matching.files import write_records
+    from samples.records import generate_records
+
+    records = list(generate_records(100, seed=31))[:100]
+    held, new = records[:40], records[40:]
+    changed = [replace(r, employer="上海新单位有限公司") for r in held[:10]]
+    first, second = tmp_path / "held.csv", tmp_path / "load.csv"
+    with first.open("w", encoding="utf-8", newline="") as fh:
+        write_records(held, fh)
+    with second.open("w", encoding="utf-8", newline="") as fh:
+        write_records([*new[:30], *changed, *new[30:]], fh)
+    return list(held), [*new, *changed], first, second
+
+
+@pytest.fixture
+def drops(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Batches of 5 (so 40 held rows make 10 written a large load); records each drop of the indexes."""
+    import matching.importer as importer
+
+    monkeypatch.setattr(importer, "BATCH_SIZE", 5)
+    seen: list[int] = []
+    real = importer._DeferredIndexes._drop
+
+    def drop(self: importer._DeferredIndexes) -> None:
+        seen.append(1)
+        real(self)
+
+    monkeypatch.setattr(importer._DeferredIndexes, "_drop", drop)
+    return seen
+
+
+def test_a_large_load_into_a_filled_table_matches_a_row_by_row_upsert(
+    store: RegistryStore, tmp_path: Path, drops: list[int]
+) -> None:
+    from dataclasses import replace
+
+    from matching.search import record_block_keys
+
+    held, loaded, first, second = _two_loads(tmp_path)
+    before = _index_names(store)
+    assert import_files(store, [first]).inserted == 40
+    drops.clear()
+    report = import_files(store, [second])
+    assert (report.inserted, report.updated, report.written) == (60, 10, True)
+    sqlite = store.engine.dialect.name == "sqlite"
+    assert drops == ([1] if sqlite else []), "SQLite drops the blocking indexes once; PostgreSQL keeps them"
+    assert _index_names(store) == before
+
+    row_by_row = RegistryStore(f"sqlite:///{tmp_path / 'row-by-row.sqlite3'}")
+    row_by_row.upsert(held)  # type: ignore[arg-type]
+    for record in loaded:
+        row_by_row.upsert([record])  # type: ignore[list-item]
+    assert _content(store) == _content(row_by_row)
+    assert sorted(_block_columns(store)) == sorted(_block_columns(row_by_row))
+    a_new_one = loaded[45]
+    keys = {rule: [value] for rule, value in record_block_keys(a_new_one).items() if value}  # type: ignore[arg-type]
+    found = [replace(r, updated_at=None) for r in store.candidates(keys, None)]
+    assert a_new_one in found, "the rebuilt indexes find a row loaded while they were away"
+    row_by_row.dispose()
+
+
+def test_a_failed_large_load_leaves_the_table_and_its_indexes_as_they_were(
+    store: RegistryStore, tmp_path: Path, drops: list[int]
+) -> None:
+    _, _, first, second = _two_loads(tmp_path)
+    before = _index_names(store)
+    import_files(store, [first])
+    held = _block_columns(store)
+    records = list(store.iter_records())
+    drops.clear()
+    with second.open("a", encoding="utf-8") as fh:  # a row error at the end: nothing of the file lands
+        fh.write("registration,沪ZC2019009999,赵六,12345,男,1,长度,,上海市市场监督管理局,,,valid,,,\n")
+    report = import_files(store, [second])
+    assert (report.written, len(report.rejected)) == (False, 1)
+    sqlite = store.engine.dialect.name == "sqlite"
+    assert drops == ([1] if sqlite else []), "the indexes were dropped before the bad row came"
+
+    def fail(change: Change) -> None:
+        if change.line > 50:
+            raise RuntimeError("killed midway")
+
+    drops.clear()
+    with pytest.raises(RuntimeError, match="killed midway"):
+        import_files(store, [second], on_change=fail)
+    assert drops == ([1] if sqlite else [])
+    assert _index_names(store) == before
+    assert (_block_columns(store), list(store.iter_records())) == (held, records)

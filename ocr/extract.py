@@ -557,7 +557,7 @@ class Extractor:
             return None
         pattern = re.compile(fs.fallback)
         found = []
-        for span, m in self.layout.find(pattern):
+        for span, m in self.layout.find(pattern, each_box=True):
             text = next((g for g in m.groups() if g), m.group())  # the alternative that matched
             text = self._label_prefix.sub("", text)  # a label the pattern ran over is not part of the value
             if fs.multiline:

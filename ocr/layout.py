@@ -54,6 +54,17 @@ class Span:
 _DROP = re.compile(r"[\s:：]")
 
 
+def _box_runs(row: Row) -> list[tuple[int, int]]:
+    """The row's key cut where one printed box ends and the next begins: [start, end) of each box."""
+    runs: list[tuple[int, int]] = []
+    start = 0
+    for i in range(1, len(row.chars) + 1):
+        if i == len(row.chars) or row.chars[i].line != row.chars[i - 1].line:
+            runs.append((start, i))
+            start = i
+    return runs if len(runs) > 1 else []
+
+
 class Layout:
     """Rows of characters built from a page's lines; the coordinates stay the page's."""
 
@@ -101,12 +112,24 @@ class Layout:
 
     # --- searching ------------------------------------------------------------------------------
 
-    def find(self, pattern: re.Pattern[str]) -> list[tuple[Span, re.Match[str]]]:
-        """Every match of `pattern` in the rows' keys (spaces and colons dropped), in reading order."""
+    def find(self, pattern: re.Pattern[str], *, each_box: bool = False) -> list[tuple[Span, re.Match[str]]]:
+        """Every match of `pattern` in the rows' keys (spaces and colons dropped), in reading order.
+
+        With `each_box`, a printed box's own text is searched too, so that a box's edge bounds a value
+        as a blank would: a row's key runs its boxes together (an ID number's box, then a certificate
+        number's: `…248728沪注计20238751`), and a pattern that must not start after a digit finds the
+        second only in its own box. Such a match is added where it overlaps none of the row's; its
+        positions are the row's, its groups its box's."""
         found = []
         for r, row in enumerate(self.rows):
-            for m in pattern.finditer(row.key):
-                found.append((Span(r, m.start(), m.end()), m))
+            matches = [(m.start(), m.end(), m) for m in pattern.finditer(row.key)]
+            if each_box:
+                for a, b in _box_runs(row):
+                    for m in pattern.finditer(row.key[a:b]):
+                        start, end = a + m.start(), a + m.end()
+                        if not any(s < end and start < e for s, e, _ in matches):
+                            matches.append((start, end, m))
+            found.extend((Span(r, start, end), m) for start, end, m in sorted(matches, key=lambda t: t[:2]))
         return found
 
     def below(

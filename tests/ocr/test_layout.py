@@ -1,5 +1,7 @@
 """Rows of characters from text lines: where each character stands, and the blanks between them."""
 
+import re
+
 from huren.domain import TextLine
 from ocr.layout import Layout, Span
 
@@ -24,3 +26,28 @@ def test_evenly_set_characters_stay_one_word() -> None:
     centres = [100.0 + 34 * i + (4 if i % 2 else 0) for i in range(len(text))]
     line = TextLine(text, (83.0, 0.0, 100.0 + 34 * len(text), 46.0), 1.0, char_x=centres)
     assert _row_text(line) == text
+
+
+def test_a_box_edge_bounds_a_value_like_a_blank() -> None:
+    """Two boxes on one row run together in its key (an ID number, then a certificate number): a
+    pattern that must not start after a digit finds the second in its own box, at the row's place."""
+    layout = Layout(
+        [
+            TextLine("332122197105248728", (100.0, 200.0, 350.0, 226.0), 1.0),
+            TextLine("沪注计20238751", (420.0, 199.0, 620.0, 227.0), 1.0),
+        ]
+    )
+    pattern = re.compile(r"(?<![0-9])沪注计\d{8}")
+    assert len(layout.rows) == 1 and layout.find(pattern) == []
+    ((span, match),) = layout.find(pattern, each_box=True)
+    assert match.group() == "沪注计20238751"
+    assert layout.text(span) == "沪注计20238751"
+    assert layout.x_range(span)[0] >= 420.0
+
+
+def test_a_value_split_over_two_boxes_is_still_found_in_the_row() -> None:
+    layout = Layout(
+        [TextLine("沪注计2023", (100.0, 0.0, 220.0, 30.0), 1.0), TextLine("8751", (224.0, 0.0, 280.0, 30.0), 1.0)]
+    )
+    ((span, match),) = layout.find(re.compile(r"沪注计\d{8}"), each_box=True)
+    assert match.group() == "沪注计20238751" and (span.start, span.end) == (0, 11)

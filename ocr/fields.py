@@ -49,8 +49,10 @@ def read_text(text: str, keys: tuple[str, ...]) -> Reading | None:
 
 
 def read_ethnicity(text: str, keys: tuple[str, ...]) -> Reading | None:
-    m = re.match(rf"[{_CJK}]{{1,6}}", n.squash(text))
-    return _one(keys, m.group()) if m else None
+    """The characters that open the value, past any mark that is neither character nor letter (a box
+    or tick read between label and value: ☑汉)."""
+    m = re.match(rf"[^\w{_CJK}]*([{_CJK}]{{1,6}})", n.squash(text))
+    return _one(keys, m.group(1)) if m else None
 
 
 def read_gender(text: str, keys: tuple[str, ...]) -> Reading | None:

@@ -598,3 +598,21 @@ def test_a_validity_label_set_midway_between_its_two_lines_reads_both() -> None:
     got = values(DocType.REGISTRATION_CERTIFICATE, p)
     assert (got.get("valid_from"), got.get("valid_until")) == ("2023-02-05", "2028-02-04")
     assert got["employer"] == "上海华新质量检测技术有限公司"
+
+
+def test_a_mark_read_between_label_and_value_is_no_part_of_the_value() -> None:
+    """A tick or box the reader saw between 民族 and its value (民族☑汉), an address's cell under it: the
+    ethnicity is 汉, not the address below."""
+    p = page(
+        box("姓名", 100, 130),
+        box("沈俊林", 250, 125),
+        box("性别", 100, 230),
+        box("男", 250, 230),
+        box("民族☑汉", 350, 225),
+        box("住址", 100, 410),
+        box("上海市闵行区七宝镇中", 250, 405),
+        box("出生", 100, 320),
+        box("1985年9月13日", 250, 320),
+        box(f"公民身份号码{ID}", 100, 640),
+    )
+    assert values(DocType.ID_CARD_FRONT, p)["ethnicity"] == "汉"

@@ -560,7 +560,7 @@ class Extractor:
         for span, m in self.layout.find(pattern, each_box=True):
             text = next((g for g in m.groups() if g), m.group())  # the alternative that matched
             text = self._label_prefix.sub("", text)  # a label the pattern ran over is not part of the value
-            if fs.multiline:
+            if fs.multiline and not fs.fallback_whole:
                 more = [self.layout.text(c, simplified=True) for c in self._continuations(span, None)]
                 text = "".join([text, *more])
             reading = self._reading(fs, text)

@@ -55,6 +55,7 @@ class FieldSpec:
     multiline: bool = False
     fallback: str | None = None
     fallback_last: bool = False  # take the last fallback match on the page (an authority at the foot)
+    fallback_whole: bool = False  # the fallback's match is the value whole: no line under it runs on
     required: bool = True
     headline: bool = False
 

@@ -47,6 +47,14 @@ def cert_number_fallback(shape: str) -> str:
     return rf"{CERT_NUMBER_PATTERN}|(?<![0-9A-Za-z])({shape})(?![0-9])"
 
 
+# A value alone in its printed box, whatever its label was read as: the holder's sex (性别 read 體测), an
+# organisation's name ending as employers' do (工作单位 read 工修尊位).
+GENDER_ALONE = r"^([男女])$"
+EMPLOYER_ALONE = (
+    r"^([\u4e00-\u9fff（）()]{4,30}?(?:有限责任公司|股份有限公司|有限公司|研究院|研究所|测试所|测试院|计量所|计量院|"
+    r"检测中心|检验中心|测试中心|检测院|检验院|工厂|厂))$"
+)
+
 PHONE_SHAPE = r"(?<![0-9])1[3-9]\d{9}(?![0-9])"
 ADDRESS_SHAPE = r"[\u4e00-\u9fff]{2,4}(?:省|市|自治区)[\u4e00-\u9fff0-9]{2,}"
 
@@ -59,7 +67,9 @@ __all__ = [
     "CERT_NUMBER_PATTERN",
     "DATE_SHAPE",
     "EMPLOYER",
+    "EMPLOYER_ALONE",
     "GENDER",
+    "GENDER_ALONE",
     "ID_NUMBER",
     "ID_NUMBER_PATTERN",
     "ID_NUMBER_SHAPE",

@@ -616,3 +616,39 @@ def test_a_mark_read_between_label_and_value_is_no_part_of_the_value() -> None:
         box(f"公民身份号码{ID}", 100, 640),
     )
     assert values(DocType.ID_CARD_FRONT, p)["ethnicity"] == "汉"
+
+
+def test_values_alone_in_their_boxes_under_labels_misread_beyond_recognition() -> None:
+    """A blurred booklet: 性别 read 體测 and 工作单位 read 工修尊位. A lone 男/女 is the holder's sex, a
+    box that is an organisation's whole name the employer — and only that box, not the lines under it
+    (a validity label misread, then its dates)."""
+    p = page(
+        box("中华人民共和国", 150, 260),
+        box("注册计量师注册证", 150, 320),
+        box("寻证人", 740, 67),
+        box("體测", 1040, 67),
+        box("黎琳秀", 740, 95),
+        box("女", 1043, 98),
+        box("身份证号", 740, 159),
+        box(ID, 740, 192),
+        box("注册类别", 1044, 249),
+        box("光学", 1044, 279),
+        box("工修尊位", 740, 340),
+        box("上海青松计量技术服务有限公司", 740, 371),
+        box("注册有遗期", 740, 431),
+        box("2023年06月23日～2028年06月22日", 740, 463),
+        box("上海市市场监督管理局", 200, 720),
+    )
+    got = values(DocType.REGISTRATION_CERTIFICATE, p)
+    assert got["gender"] == "女"
+    assert got["employer"] == "上海青松计量技术服务有限公司"
+
+
+def test_a_lone_sex_or_organisation_inside_a_longer_box_is_not_taken() -> None:
+    p = page(
+        box("注册计量师注册证", 150, 40),
+        box("备注：男女不限", 100, 300),
+        box("说明：本证由上海青松计量技术服务有限公司代为保管", 100, 400),
+    )
+    got = values(DocType.REGISTRATION_CERTIFICATE, p)
+    assert "gender" not in got and "employer" not in got

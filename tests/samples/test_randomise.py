@@ -14,9 +14,9 @@ from PIL import Image
 from huren.normalize import id_number_valid
 from ocr.evaluate import documents_of
 from samples.generate import _usable_chars
-from samples.page import Text
+from samples.page import Composer, Sprite, Text
 from samples.people import CertNumbers, make_person
-from samples.randomise import DEALT, FAMILIES, generate_set
+from samples.randomise import DEALT, FAMILIES, compose, generate_set
 from samples.randomise.generate import FONTS
 from samples.randomise.sheet import Sheet
 
@@ -175,15 +175,11 @@ def test_families_drawn_on_request_do_not_change_what_a_seed_deals(drawn: Path) 
         generate_set(drawn / "never", SEED, 1, families=("no_such_family",))
 
 
-
 @pytest.mark.parametrize("bilingual", [False, True])
 def test_a_ruled_table_prints_every_value_in_its_own_cell(bilingual: bool) -> None:
     """Two short fields share a row only when both values fit beside their labels: with long (bilingual)
     labels a value squeezed into no room was drawn under the next cell's label or the photo, or one
     character a line, while the truth still held it."""
-    from samples.page import Composer, Sprite
-    from samples.randomise import compose
-
     usable = _usable_chars(FONTS)
     for k in range(6):
         rng = random.Random(f"table:{bilingual}:{k}")

@@ -70,6 +70,9 @@ CJK_CONFUSABLE_GROUPS: tuple[str, ...] = (
     "华毕",
     "术木",
     "局尾",
+    # 冫 beside 氵: one dot less, lost on a soft phone photo (a 冼 read as 洗)
+    "冼洗",
+    "冽洌",
 )
 
 _REPRESENTATIVE: dict[str, str] = dict(DIGIT_CONFUSIONS)

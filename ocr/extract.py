@@ -224,6 +224,13 @@ class Extractor:
         before = row.chars[right.start - 1].x1 if right.start > 0 else self.layout.x_range(hit.span)[1]
         return row.chars[right.start].x0 - before > FAR_ALONG * row.height  # from the label or its sub-label
 
+    def _values_before(self, hit: LabelHit) -> bool:
+        """The label's row holds, before it, text that is no label: an earlier label's value (性别 男 姓名
+        方建), so this is a row of `label value` cells, not of labels over their values."""
+        labelled = [h.span for h in self.by_row.get(hit.span.row, []) if h.span.end <= hit.span.start]
+        key = self.layout.rows[hit.span.row].key
+        return any(key[i].strip() and not any(s.start <= i < s.end for s in labelled) for i in range(hit.span.start))
+
     def _aligned_below(self, fs: FieldSpec, hit: LabelHit) -> tuple[Reading, Span] | None:
         """A valid value in the cell right under the label, starting where the label starts."""
         found = self._read_below(fs, hit)
@@ -446,7 +453,7 @@ class Extractor:
         right = self._value_right(hit)
         if fs.kind not in LISTS and fs.kind not in validators.RANGE_KINDS:
             right = Span(right.row, right.start, self._wide_gap(right))
-        if self._far_along(hit, right) and (under := self._aligned_below(fs, hit)):
+        if self._far_along(hit, right) and not self._values_before(hit) and (under := self._aligned_below(fs, hit)):
             return under  # labels above their values: what stands far along the label's row is another column's
         reading = self._read(fs, right, self.layout.x_range(hit.span)[0])
         if reading:

@@ -196,10 +196,16 @@ def place_merged_table(
     label_w = max(c.width(shown_label(s, style), size) for s in specs) + 2 * pad
     photo_w = layouts.PHOTO_W + 2 * pad
     photo = rng.random() < 0.6
+    # Two short fields share a row only when each value fits beside its label in half the row (the photo
+    # column taken off): a long (bilingual) label leaves a half-row value no room at all.
+    room = (x1 - x0 - (photo_w if photo else 0.0)) / 2 - label_w - 2 * pad
+
+    def pairs(spec: FieldSpec) -> bool:
+        return layouts._pairable(spec) and spec.key != "valid" and c.width(str(spec.value), size) <= room
+
     rows: list[list[FieldSpec]] = []
     for spec in specs:
-        short = layouts._pairable(spec) and spec.key != "valid"
-        if short and rows and len(rows[-1]) == 1 and layouts._pairable(rows[-1][0]) and rows[-1][0].key != "valid":
+        if pairs(spec) and rows and len(rows[-1]) == 1 and pairs(rows[-1][0]):
             rows[-1].append(spec)
         else:
             rows.append([spec])

@@ -400,6 +400,26 @@ def test_labels_above_values_take_the_value_below_not_text_far_along_the_labels_
     assert v["cert_number"] == "浙ZJ2020-1406"
 
 
+def test_a_row_of_label_value_cells_keeps_its_value_far_along_not_the_merged_cell_below() -> None:
+    # A form's ruled table: 性别 男 | 姓名 方建 on one row, each value centred far along its wide cell; the
+    # row below is 学历 with its value centred in a merged cell, right under 姓名 by chance. The row
+    # holds a value before 姓名 (男), so it is not a row of labels over their values.
+    p = page(
+        box("注册计量师注册资质互认申请表", 300, 20),
+        box("性别", 100, 150),
+        box("男", 340, 150),
+        box("姓名", 700, 150),
+        box("方建", 1000, 150),
+        box("学历", 100, 200),
+        box("中专", 720, 200),
+        box("身份证号", 100, 250),
+        box(ID, 260, 250),
+    )
+    v = values(DocType.APPLICATION_FORM, p)
+    assert v["name"] == "方建"
+    assert v["gender"] == "男"
+
+
 def test_text_far_along_a_continuation_row_joins_neither_a_list_nor_an_address() -> None:
     # An e-certificate card: the QR code's caption (扫码核验) stands far right, level with an item; a
     # tilted watermark's piece far right of an address's second line.

@@ -14,9 +14,9 @@ from PIL import Image
 from huren.normalize import id_number_valid
 from ocr.evaluate import documents_of
 from samples.generate import _usable_chars
-from samples.page import Text
+from samples.page import Composer, Sprite, Text
 from samples.people import CertNumbers, make_person
-from samples.randomise import DEALT, FAMILIES, generate_set
+from samples.randomise import DEALT, FAMILIES, compose, generate_set
 from samples.randomise.generate import FONTS
 from samples.randomise.sheet import Sheet
 
@@ -173,3 +173,31 @@ def test_families_drawn_on_request_do_not_change_what_a_seed_deals(drawn: Path) 
     assert {t["family"] for t in _truths(drawn).values()} <= set(DEALT)
     with pytest.raises(ValueError, match="no_such_family"):
         generate_set(drawn / "never", SEED, 1, families=("no_such_family",))
+
+
+@pytest.mark.parametrize("bilingual", [False, True])
+def test_a_ruled_table_prints_every_value_in_its_own_cell(bilingual: bool) -> None:
+    """Two short fields share a row only when both values fit beside their labels: with long (bilingual)
+    labels a value squeezed into no room was drawn under the next cell's label or the photo, or one
+    character a line, while the truth still held it."""
+    usable = _usable_chars(FONTS)
+    for k in range(6):
+        rng = random.Random(f"table:{bilingual}:{k}")
+        person = make_person(k + 1, rng, CertNumbers(rng), usable)
+        font = rng.choice(FONTS)
+        style = compose.Style.draw(rng, bilingual=bilingual)
+        cont = compose.content(person, person.registration, style, rng, authority_in_fields=True)
+        c = Composer(150.0, 250.0, font, "test/table")
+        compose.place_merged_table(c, cont.specs, (10.0, 20.0, 140.0, 240.0), 3.8, style, rng)
+        texts = [op for op in c.page.ops if isinstance(op, Text)]
+        boxes = [(op.x, op.x + c.width(op.text, op.size), op.y, op.y + op.size, op.text) for op in texts]
+        boxes += [(op.x0, op.x1, op.y0, op.y1, op.kind) for op in c.page.ops if isinstance(op, Sprite)]
+        for i, a in enumerate(boxes):
+            assert a[1] <= 140.0, (k, a[4])
+            for b in boxes[i + 1 :]:
+                overlap_x = min(a[1], b[1]) - max(a[0], b[0])
+                overlap_y = min(a[3], b[3]) - max(a[2], b[2])
+                assert overlap_x <= 0.2 or overlap_y <= 0.2, (k, a[4], b[4])
+        for spec in cont.specs:
+            if isinstance(spec.value, str) and len(spec.value) <= 10 and "至" not in spec.value:
+                assert any(op.text == spec.value for op in texts), (k, spec.key, spec.value)

@@ -149,6 +149,11 @@ def excel_serial_date(serial: float) -> date | None:
 
 def _date(raw: Mapping[str, Any], key: str) -> date | None:
     value = raw.get(key)
+    if type(value) is str and value[:1].isdigit():  # most cells: an ISO date, as the checks below would read it
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -190,6 +195,8 @@ def _validity(raw: Mapping[str, Any]) -> tuple[date | None, date | None]:
 
 def _id_number(raw: Mapping[str, Any]) -> str | None:
     value = raw.get("id_number")
+    if type(value) is str and _CLEAN_ID.fullmatch(value) and id_number_valid(value):
+        return value  # most rows: written clean and valid (what the checks below would return)
     text = _text(raw, "id_number")
     if not text:
         return None
@@ -229,11 +236,13 @@ def _split(text: str) -> tuple[str, ...]:
     return tuple(p for p in split_items(text) if p)
 
 
-def _list(raw: Mapping[str, Any], key: str) -> list[str]:
+def _parts(raw: Mapping[str, Any], key: str) -> tuple[str, ...]:
     value = raw.get(key)
+    if type(value) is str:  # most cells: the quick way
+        return _split(value.strip())
     if isinstance(value, list):
-        return [p for p in (clean_value(str(v)) for v in value) if p]
-    return list(_split(_text(raw, key)))
+        return tuple(p for p in (clean_value(str(v)) for v in value) if p)
+    return _split(_text(raw, key))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -249,7 +258,7 @@ def _canonical_categories(parts: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _categories(raw: Mapping[str, Any]) -> list[str]:
-    return list(_canonical_categories(tuple(_list(raw, "categories"))))
+    return list(_canonical_categories(_parts(raw, "categories")))
 
 
 def _word(text: str, words: Mapping[str, Any]) -> Any:
@@ -325,7 +334,7 @@ def parse_record(raw: Mapping[str, Any], *, cert_type: CertType | None = None) -
         gender=gender,
         level=level,
         categories=_categories(raw),
-        items=_list(raw, "items"),
+        items=list(_parts(raw, "items")),
         issuing_authority=_clean_repeated(_text(raw, "issuing_authority")) or None,
         valid_from=valid_from,
         valid_until=valid_until,

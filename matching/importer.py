@@ -26,7 +26,6 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal
 
@@ -50,7 +49,7 @@ from matching.files import (
 )
 from matching.import_report import ImportReport
 from matching.normalize import cert_key, id_key, name_key
-from matching.rows import is_digitized, record_columns, record_from_row, updated_now
+from matching.rows import RECORD_COLUMNS, is_digitized, record_columns, record_from_row, record_values, updated_now
 from matching.search import BLOCKING_RULES, block_values
 from matching.store import RegistryStore
 from matching.tables import Progress
@@ -66,8 +65,7 @@ BATCH_SIZE = 5000
 DEFER_INDEXES_SHARE = 4
 COLUMN_ORDER: tuple[str, ...] = tuple(c.name for c in registry_records.columns if c.name != "id")
 _BLOCK_COLUMNS = tuple(rule.name for rule in BLOCKING_RULES)
-assert COLUMN_ORDER[-len(_BLOCK_COLUMNS) :] == _BLOCK_COLUMNS, "the blocking keys are the table's last columns"
-_RECORD_VALUES = itemgetter(*COLUMN_ORDER[: -len(_BLOCK_COLUMNS)])  # record_columns' values, in table order
+assert COLUMN_ORDER == RECORD_COLUMNS + _BLOCK_COLUMNS, "record_values' columns, then the blocking keys"
 _PROCESSED_AT: tuple[tuple[int, Any], ...] = tuple(  # columns whose type changes the value on the way in (huren.sealed)
     (COLUMN_ORDER.index(c.name), c.type) for c in registry_records.columns if isinstance(c.type, TypeDecorator)
 )
@@ -271,8 +269,7 @@ class _Batcher:
             return []
         now = self.now
         rows = [
-            _RECORD_VALUES(record_columns(r, now))
-            + block_values(cert_key(r.cert_number), id_key(r.id_number), name_key(r.name))
+            record_values(r, now) + block_values(cert_key(r.cert_number), id_key(r.id_number), name_key(r.name))
             for r in records
         ]
         columns: list[Sequence[Any]] = list(zip(*rows, strict=True))

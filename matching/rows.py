@@ -20,25 +20,50 @@ def updated_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+RECORD_COLUMNS: tuple[str, ...] = (
+    "cert_type",
+    "cert_number",
+    "name",
+    "id_number",
+    "gender",
+    "level",
+    "categories",
+    "items",
+    "issuing_authority",
+    "valid_from",
+    "valid_until",
+    "status",
+    "employer",
+    "source",
+    "updated_at",
+)
+"""The table's own columns, in table order (the blocking keys follow them)."""
+
+
+def record_values(record: RegistryRecord, updated_at: str) -> tuple[Any, ...]:
+    """A record as the values of `RECORD_COLUMNS`, in that order (an import builds a tuple a row, no dict)."""
+    return (
+        str(record.cert_type),
+        record.cert_number,
+        record.name,
+        record.id_number,
+        record.gender,
+        record.level,
+        ";".join(record.categories),
+        ";".join(record.items),
+        record.issuing_authority,
+        record.valid_from,
+        record.valid_until,
+        str(record.status),
+        record.employer,
+        record.source,
+        updated_at,
+    )
+
+
 def record_columns(record: RegistryRecord, updated_at: str) -> dict[str, Any]:
     """A record as the table's own columns (the blocking keys are added by the caller)."""
-    return {
-        "cert_type": str(record.cert_type),
-        "cert_number": record.cert_number,
-        "name": record.name,
-        "id_number": record.id_number,
-        "gender": record.gender,
-        "level": record.level,
-        "categories": ";".join(record.categories),
-        "items": ";".join(record.items),
-        "issuing_authority": record.issuing_authority,
-        "valid_from": record.valid_from,
-        "valid_until": record.valid_until,
-        "status": str(record.status),
-        "employer": record.employer,
-        "source": record.source,
-        "updated_at": updated_at,
-    }
+    return dict(zip(RECORD_COLUMNS, record_values(record, updated_at), strict=True))
 
 
 def record_from_row(row: Any) -> RegistryRecord:
@@ -69,9 +94,11 @@ def record_from_mapping(m: Mapping[str, Any]) -> RegistryRecord:
 
 __all__ = [
     "DIGITIZED_SOURCE",
+    "RECORD_COLUMNS",
     "is_digitized",
     "record_columns",
     "record_from_mapping",
     "record_from_row",
+    "record_values",
     "updated_now",
 ]

@@ -228,7 +228,8 @@ def _text_table(path: Path, progress: Progress | None) -> Table:
                 for cells in reader:
                     if progress is not None and reader.line_num % 2000 == 0:
                         progress(counting.done, size)
-                    if "".join(cells).strip():  # not a blank row (any cell with more than spaces)
+                    # not a blank row (any cell with more than spaces); the first cell mostly says so alone
+                    if (cells and cells[0].strip()) or "".join(cells).strip():
                         if cells[0].startswith("\ufeff"):  # a byte-order mark the decoding left
                             cells[0] = cells[0].lstrip("\ufeff")
                         yield reader.line_num, cells

@@ -120,7 +120,7 @@ class Layout:
         number's: `…248728沪注计20238751`), and a pattern that must not start after a digit finds the
         second only in its own box. Such a match is added where it overlaps none of the row's; its
         positions are the row's, its groups its box's."""
-        found = []
+        found: list[tuple[Span, re.Match[str]]] = []
         for r, row in enumerate(self.rows):
             matches = [(m.start(), m.end(), m) for m in pattern.finditer(row.key)]
             if each_box:

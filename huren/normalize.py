@@ -118,10 +118,11 @@ _NUM_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*(?:年[.\-/．—_·,]?|[.\-/．—_·,])\s*(\d{1,2})\s*(?:月[.\-/．—_·,]?|[.\-/．—_·,])\s*(\d{1,2})(?!\d)\s*日?"
 )
 _COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])([0-2]\d|3[01])(?!\d)")
-# 2029.0724 / 202907.24: one of a dotted date's two dots lost (a small dot the recogniser dropped); the
-# month and day both written with two digits, so the date still has one reading.
+# 2029.0724 / 202907.24 / 2029.07 24: one of a dotted date's two dots lost (a small dot the recogniser
+# dropped, or left as the blank it stood in); the month and day both written with two digits, so the
+# date still has one reading.
 _ONE_DOT_DATE = re.compile(
-    r"(?<![\d.])((?:19|20)\d{2})(?:[.．](0[1-9]|1[0-2])|(0[1-9]|1[0-2])[.．])([0-2]\d|3[01])(?![\d.])"
+    r"(?<![\d.])((?:19|20)\d{2})(?:[.．](0[1-9]|1[0-2]) ?|(0[1-9]|1[0-2]) ?[.．])([0-2]\d|3[01])(?![\d.])"
 )
 _DATE_DIGITS = re.compile(r"[0-9OoDQIl|SBZ]")
 

@@ -193,28 +193,12 @@ def _normalising_table(mean: object, std: object, scale: float) -> np.ndarray:
 
 
 def _fast_det_preprocess(det: object) -> None:
-    """Give a RapidOCR 3.10 `TextDetector` a preprocessing step that keeps thin strokes when it shrinks the page and whose
-    normalisation is a table look-up, written straight into the planes of the model's input (RapidOCR
-    stacks, transposes and copies)."""
+    """Give a RapidOCR 3.10 `TextDetector` a preprocessing step whose normalisation is a table look-up,
+    written straight into the planes of the model's input (RapidOCR stacks, transposes and copies)."""
     import cv2
     from rapidocr.ch_ppocr_det.utils import DetPreProcess
 
     class TablePreProcess(DetPreProcess):
-        def resize(self, img: np.ndarray) -> np.ndarray | None:
-            """RapidOCR's shrink (longer side at most `limit_side_len`, both sides multiples of 32), darkened
-            where shrinking by area shows ink it skipped: its bilinear samples fall between the pixels of a
-            stroke one pixel thin and lose it (the first stroke of 二, a 至 set apart) on a crisp page,
-            where nothing has blurred strokes wider. A thick stroke's samples are as dark as before."""
-            h, w = img.shape[:2]
-            if self.limit_type != "max" or max(h, w) <= self.limit_side_len:
-                return super().resize(img)
-            ratio = self.limit_side_len / max(h, w)
-            size = (round(int(w * ratio) / 32) * 32, round(int(h * ratio) / 32) * 32)
-            if min(size) <= 0:
-                return None
-            sampled = cv2.resize(img, size)
-            return np.minimum(sampled, cv2.resize(img, size, interpolation=cv2.INTER_AREA), out=sampled)
-
         def __call__(self, img: np.ndarray) -> np.ndarray | None:
             if img.dtype != np.uint8 or img.ndim != 3:
                 return super().__call__(img)

@@ -21,6 +21,7 @@ from huren import normalize as n
         ("2025年5月-28日", date(2025, 5, 28)),
         ("2029.0724", date(2029, 7, 24)),  # one dot lost: two-digit month and day, one reading
         ("202907.24", date(2029, 7, 24)),
+        ("2029.07 24", date(2029, 7, 24)),  # the lost dot left as a blank
         ("2029.0734", None),
         ("2023年2月30日", None),
         ("no date here", None),

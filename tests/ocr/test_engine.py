@@ -111,7 +111,6 @@ def test_auto_falls_back_to_onnxruntime_when_openvino_fails(monkeypatch: pytest.
 
 def test_the_detectors_table_normalisation_is_rapidocrs_to_the_bit() -> None:
     """Huren swaps RapidOCR's float64 normalisation for a table look-up: the tensor must not change."""
-    import cv2
     from rapidocr.ch_ppocr_det.utils import DetPreProcess
 
     engine = get_engine(EngineConfig(runtime="onnxruntime", det_side=640))
@@ -120,33 +119,11 @@ def test_the_detectors_table_normalisation_is_rapidocrs_to_the_bit() -> None:
     assert type(ours) is not DetPreProcess  # the swap reached the detector
     theirs = DetPreProcess(640, "max", engine._det.mean, engine._det.std)
     image = np.random.default_rng(7).integers(0, 256, (900, 700, 3), dtype=np.uint8)
-    # RapidOCR's size (640 × 497 → 640 × 512), its shrink darkened where one by area shows more ink
-    shrunk = np.minimum(cv2.resize(image, (512, 640)), cv2.resize(image, (512, 640), interpolation=cv2.INTER_AREA))
-    got, expected = ours(image), theirs(shrunk)
+    got, expected = ours(image), theirs(image)
     assert got is not None and expected is not None
     assert got.dtype == expected.dtype == np.float32
     assert got.flags.c_contiguous  # written plane by plane into the model's input layout
     assert np.array_equal(got, expected)
-    small = image[:480, :600]  # within the detector's side: RapidOCR's own resize, to the bit
-    assert np.array_equal(ours(small), theirs(small))
-
-
-def test_the_detector_shrinks_a_crisp_page_without_losing_thin_strokes() -> None:
-    """A printed page at 200+ dpi has strokes one or two pixels thin; shrunk to the detector's side
-    every one of them must still leave a mark, or 二 loses a stroke and a 至 set apart vanishes."""
-    engine = get_engine(EngineConfig(runtime="onnxruntime", det_side=1024))
-    assert isinstance(engine, RapidOcrEngine)
-    page = np.full((2600, 1840, 3), 255, dtype=np.uint8)
-    rows = list(range(200, 2400, 37))  # thin horizontal strokes at every phase of the shrink
-    for y in rows:
-        page[y, 300:1500] = 0
-    shrunk = engine._det.get_preprocess().resize(page)
-    assert shrunk is not None and max(shrunk.shape[:2]) == 1024
-    k = shrunk.shape[0] / page.shape[0]
-    faintest = max(
-        int(shrunk[max(0, round(y * k) - 1) : round(y * k) + 2, round(400 * k) : round(1400 * k)].min()) for y in rows
-    )
-    assert faintest < 230, f"a one-pixel stroke shrank to grey {faintest}: the detector would not see it"
 
 
 def _lines() -> list[np.ndarray]:

@@ -118,6 +118,12 @@ _NUM_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*(?:年[.\-/．—_·,]?|[.\-/．—_·,])\s*(\d{1,2})\s*(?:月[.\-/．—_·,]?|[.\-/．—_·,])\s*(\d{1,2})(?!\d)\s*日?"
 )
 _COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])([0-2]\d|3[01])(?!\d)")
+# 2029.0724 / 202907.24 / 2029.07 24: one of a dotted date's two dots lost (a small dot the recogniser
+# dropped, or left as the blank it stood in); the month and day both written with two digits, so the
+# date still has one reading.
+_ONE_DOT_DATE = re.compile(
+    r"(?<![\d.])((?:19|20)\d{2})(?:[.．](0[1-9]|1[0-2]) ?|(0[1-9]|1[0-2]) ?[.．])([0-2]\d|3[01])(?![\d.])"
+)
 _DATE_DIGITS = re.compile(r"[0-9OoDQIl|SBZ]")
 
 
@@ -131,7 +137,8 @@ def _make_date(y: int, m: int, d: int) -> date | None:
 def find_dates(text: str) -> list[tuple[date, int, int]]:
     """Every date written in `text`, with its span, in reading order.
 
-    Understands 2023年5月1日, 2023.05.01, 2023-5-1, 2023/5/1, 20230501 and 二〇二三年五月一日; a letter
+    Understands 2023年5月1日, 2023.05.01, 2023-5-1, 2023/5/1, 20230501 and 二〇二三年五月一日, and
+    2023.0501 with one dot lost; a letter
     OCR mistook for a digit inside a number (2O23), and a stroke read as a dash after 年 or 月
     (2025年-5月28日), are tolerated.
     """
@@ -160,6 +167,12 @@ def find_dates(text: str) -> list[tuple[date, int, int]]:
             if dt := _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3))):
                 found.append((dt, m.start(), m.end()))
                 taken.append((m.start(), m.end()))
+    for m in _ONE_DOT_DATE.finditer(repaired):
+        if free(m.start(), m.end()) and (
+            dt := _make_date(int(m.group(1)), int(m.group(2) or m.group(3)), int(m.group(4)))
+        ):
+            found.append((dt, m.start(), m.end()))
+            taken.append((m.start(), m.end()))
     found.sort(key=lambda t: t[1])
     return found
 

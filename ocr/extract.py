@@ -464,7 +464,9 @@ class Extractor:
         besides = [cut for b in self.layout.beside(hit.span) if (cut := self._cut_at_label(b)) is not None]
         if fs.kind in validators.RANGE_KINDS and (pair := self._straddled(hit, besides)):
             # A label centred on its two lines (自 2022.09.23 / 有效期 / 至 2027.09.22): the range is both.
-            reading = self._reading(fs, "".join(self.layout.text(c, simplified=True) for c in pair))
+            # Two lines are two values: a space keeps a lost 至 (read on its own, or not at all) from
+            # running the dates' digits together (自2021-06-13 / 2026-06-12).
+            reading = self._reading(fs, " ".join(self.layout.text(c, simplified=True) for c in pair))
             if reading and all(k in reading.values for k in fs.keys):
                 return reading, pair[0]
         for cut in besides:

@@ -19,6 +19,10 @@ from huren import normalize as n
         ("2O23.O5.0l", date(2023, 5, 1)),
         ("2025年-5月28日", date(2025, 5, 28)),  # a stroke after 年 read as a dash
         ("2025年5月-28日", date(2025, 5, 28)),
+        ("2029.0724", date(2029, 7, 24)),  # one dot lost: two-digit month and day, one reading
+        ("202907.24", date(2029, 7, 24)),
+        ("2029.07 24", date(2029, 7, 24)),  # the lost dot left as a blank
+        ("2029.0734", None),
         ("2023年2月30日", None),
         ("no date here", None),
     ],
@@ -36,6 +40,7 @@ def test_parse_date(text: str, expected: date | None) -> None:
         ("2010.03.01-长期", date(2010, 3, 1), None, True),
         ("至2028年4月30日", None, date(2028, 4, 30), False),
         ("2020年-2025年5月1日", None, date(2025, 5, 1), False),  # a year alone is no date
+        ("有效期：2024.07.25-2029.0724", date(2024, 7, 25), date(2029, 7, 24), False),
     ],
 )
 def test_parse_date_range(text: str, start: date | None, end: date | None, open_ended: bool) -> None:

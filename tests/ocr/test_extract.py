@@ -672,3 +672,19 @@ def test_a_lone_sex_or_organisation_inside_a_longer_box_is_not_taken() -> None:
     )
     got = values(DocType.REGISTRATION_CERTIFICATE, p)
     assert "gender" not in got and "employer" not in got
+
+
+def test_a_validity_label_between_two_dates_reads_both_when_the_to_was_lost() -> None:
+    """自 2021-06-13 / 有效期限 / 至 2026-06-12 with the 至 set apart and not read: the two lines are
+    still the range's two ends, not one run of digits that is no date."""
+    p = page(
+        box("注册计量师注册证", 300, 40),
+        box("注册单位", 100, 220),
+        box("上海淀山湖检测技术有限公司", 300, 220),
+        box("自2021-06-13", 300, 280),
+        box("有效期限", 100, 302),
+        box("2026-06-12", 330, 324),
+    )
+    got = values(DocType.REGISTRATION_CERTIFICATE, p)
+    assert (got.get("valid_from"), got.get("valid_until")) == ("2021-06-13", "2026-06-12")
+    assert got["employer"] == "上海淀山湖检测技术有限公司"

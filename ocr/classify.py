@@ -121,9 +121,17 @@ def _fields(doc_type: DocType) -> tuple[FieldSpec, ...]:
 
 
 def classify_by_content(text: str) -> DocType:
-    """The type whose value shapes (`DocSpec.content`) are all on the page; the longest signature wins."""
+    """The type whose value shapes (`DocSpec.content`) are all on the page; the longest signature wins.
+
+    A type whose printed words speak clearly against it is not named by shapes it shares with another
+    (a certificate's ID number and dates, under 证书编号 and its own number, are no ID card front)."""
     key = _content_key(text)
-    found = [spec for spec in SPECS if spec.content and all(re.search(p, key) for p in spec.content)]
+    against = {doc_type for doc_type, score in _ranked(text) if score < 0}
+    found = [
+        spec
+        for spec in SPECS
+        if spec.content and spec.doc_type not in against and all(re.search(p, key) for p in spec.content)
+    ]
     if not found:
         return DocType.UNKNOWN
     return max(found, key=lambda spec: len(spec.content)).doc_type  # max keeps SPECS order among equals

@@ -8,6 +8,7 @@ SPEC = DocSpec(
     doc_type=DocType.ASSESSMENT_CERTIFICATE,
     title="计量专业项目考核合格证",
     keywords={"考核合格证": 5.0, "计量专业项目": 2.0, "考核项目": 1.0, "合格证": 1.0, "申请表": -4.0},
+    patterns={c.ASSESSMENT_NUMBER_SHAPE: c.OWN_NUMBER_WEIGHT},
     fields=(
         f("name", "name", *c.NAME, headline=True),
         f("id_number", "id_number", *c.ID_NUMBER, fallback=c.ID_NUMBER_PATTERN),

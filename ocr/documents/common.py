@@ -39,7 +39,13 @@ ID_NUMBER_WITH_BIRTH_SHAPE = (
 )
 REGISTRATION_NUMBER_SHAPE = r"(?:沪注计\d{8}|浙ZJ\d{4}-?\d{4}|苏20\d{8})"
 ASSESSMENT_NUMBER_SHAPE = r"(?:[沪浙苏][A-Z]?计考字?\d{8,9}|浙F\d{9})"
-VERIFIER_NUMBER_SHAPE = r"(?:沪检员\d{9}|浙质监检\d{4}-?\d{4}|苏[A-Z]?检\d{7,8})"
+# a verifier's number as a province or a prefecture (嘉, 苏E) issued it: 沪检员…, 浙质监检…-…, 苏检…, 嘉检字…
+VERIFIER_NUMBER_SHAPE = r"(?:[沪苏浙嘉][A-Z]?(?:质监)?检[员字]?\d{4}-?\d{3,5})"
+# Any certificate's own number: a page printing one is that certificate (or a form citing it), no ID card.
+CERTIFICATE_NUMBER_SHAPE = f"(?:{REGISTRATION_NUMBER_SHAPE}|{ASSESSMENT_NUMBER_SHAPE}|{VERIFIER_NUMBER_SHAPE})"
+# What a certificate's own number weighs for its type, and against an ID card's (`DocSpec.patterns`).
+OWN_NUMBER_WEIGHT = 1.0
+CERTIFICATE_NUMBER_AGAINST_CARD = -3.0
 
 
 def cert_number_fallback(shape: str) -> str:

@@ -4,6 +4,8 @@ from huren.domain import DocType
 from ocr.documents.base import DocSpec, f
 from ocr.documents.common import (
     ADDRESS_SHAPE,
+    CERTIFICATE_NUMBER_AGAINST_CARD,
+    CERTIFICATE_NUMBER_SHAPE,
     DATE_SHAPE,
     ID_NUMBER_SHAPE,
     ID_NUMBER_WITH_BIRTH_SHAPE,
@@ -30,9 +32,19 @@ FRONT = DocSpec(
         "申请表": -4.0,
         "签发机关": -2.0,
         "有效期": -2.0,
+        "发证": -2.0,
+        "持证人": -2.0,
+        "Certificate": -2.0,
     },
     # A blurred card loses its small printed labels first; the number and the birth line survive.
-    patterns={ID_NUMBER_SHAPE: 2.0, DATE_SHAPE: 0.5, "民族?[\u4e00-\u9fff]": 0.5, ADDRESS_SHAPE: 0.5},
+    # (民 of 人民 or 居民 in a title is no ethnicity's label; a certificate's own number speaks against a card.)
+    patterns={
+        ID_NUMBER_SHAPE: 2.0,
+        DATE_SHAPE: 0.5,
+        "(?<![人居])民族?[\u4e00-\u9fff]": 0.5,
+        ADDRESS_SHAPE: 0.5,
+        CERTIFICATE_NUMBER_SHAPE: CERTIFICATE_NUMBER_AGAINST_CARD,
+    },
     fields=(
         f("name", "name", "姓名", fallback=r"^(?:姓?名)([\u4e00-\u9fff·]{2,5})$"),
         f("gender", "gender", "性别", fallback=r"^.{0,2}?(男|女)(?:民族|.{0,3}汉)"),
@@ -58,7 +70,13 @@ BACK = DocSpec(
         # the holder's side and a certificate carry these; the bureau's side never does
         "性别": -2.0,
         "编号": -2.0,
+        "证书": -3.0,
+        "证号": -2.0,
+        "发证": -2.0,
+        "持证人": -2.0,
+        "Certificate": -2.0,
     },
+    patterns={CERTIFICATE_NUMBER_SHAPE: CERTIFICATE_NUMBER_AGAINST_CARD},
     # Labels read faintly or not at all: the police bureau and the date range still say what they are.
     fields=(
         f("issuing_authority", "authority", "签发机关", fallback=f"(?:签?发?机关)?({POLICE_AUTHORITY_SHAPE})"),

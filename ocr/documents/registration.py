@@ -23,6 +23,7 @@ SPEC = DocSpec(
         "学历": -2.0,
         "职称": -2.0,
     },
+    patterns={c.REGISTRATION_NUMBER_SHAPE: c.OWN_NUMBER_WEIGHT},
     fields=(
         f("name", "name", *c.NAME, headline=True),
         f("gender", "gender", *c.GENDER, fallback=c.GENDER_ALONE),

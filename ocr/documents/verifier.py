@@ -8,6 +8,7 @@ SPEC = DocSpec(
     doc_type=DocType.VERIFIER_CERTIFICATE,
     title="计量检定员证",
     keywords={"检定员证": 5.0, "计量检定员": 3.0, "检定项目": 1.0, "质量技术监督局": 1.0, "申请表": -4.0},
+    patterns={c.VERIFIER_NUMBER_SHAPE: c.OWN_NUMBER_WEIGHT},
     fields=(
         f("name", "name", *c.NAME, headline=True),
         f("id_number", "id_number", *c.ID_NUMBER, fallback=c.ID_NUMBER_PATTERN, required=False),

@@ -109,3 +109,67 @@ def test_a_region_is_typed_from_what_the_page_read_of_it_too() -> None:
     got = extract_page(sub, seen="注册计量师注册证\n姓名 张伟")
     assert got.doc_type is DocType.REGISTRATION_CERTIFICATE and CONTENT_WARNING not in got.warnings
     assert got.value("cert_number") == "沪注计20213198"
+
+
+# Certificates whose title was lost (a watermark across it, a faded red print): their ID number, dates and
+# labels shared with an ID card (公民身份号码, 签发机关, 有效期限) are left, and so is their own number.
+CERTIFICATES_WITHOUT_TITLE = {
+    DocType.VERIFIER_CERTIFICATE: [
+        "姓名 Name",
+        "丁弢琳",
+        "证号 Certificate No.",
+        "苏E检20124593",
+        "所在单位 Employer",
+        "苏州市计量测试院",
+        "有效期限至 Valid Until",
+        "二〇二七年三月十八日",
+        "签发机关 Issued by",
+        "苏州市质量技术监督局",
+    ],
+    DocType.ASSESSMENT_CERTIFICATE: [
+        "持证人",
+        "曾超",
+        "证书编号",
+        "沪计考202206245",
+        "身份证件号码",
+        "310209196310235234",
+        "签发机关",
+        "上海市市场监督管理局",
+        "有效期限至",
+        "2027年5月16日",
+    ],
+    DocType.REGISTRATION_CERTIFICATE: [
+        "中华人民共和国",
+        "持证人 Name",
+        "梁颖娟",
+        "公民身份号码 ID No.",
+        "33212219790413644X",
+        "有效期限至 Valid Until",
+        "2029.11.23",
+        "发证机关 Issued by",
+    ],
+}
+
+
+@pytest.mark.parametrize("doc_type", list(CERTIFICATES_WITHOUT_TITLE), ids=str)
+def test_a_certificate_without_its_title_is_no_id_card(doc_type: DocType) -> None:
+    """A certificate's number (or, without it, words no card carries) outweighs what a card shares with it."""
+    got = classify_with_content("\n".join(CERTIFICATES_WITHOUT_TITLE[doc_type]))[0]
+    assert got not in {DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK}
+    assert got in {doc_type, DocType.UNKNOWN}
+
+
+def test_a_certificate_without_its_title_is_typed_by_its_number() -> None:
+    lines = [*CERTIFICATES_WITHOUT_TITLE[DocType.REGISTRATION_CERTIFICATE], "证书号码 Certificate No.", "浙ZJ2024-7421"]
+    assert classify_with_content("\n".join(lines))[0] is DocType.UNKNOWN  # its number alone: no card
+    got = classify_with_content("\n".join([*lines, "浙江省市场监督管理局"]))
+    assert got == (DocType.REGISTRATION_CERTIFICATE, CONTENT_CONFIDENCE, [CONTENT_WARNING])
+    verifier = [*CERTIFICATES_WITHOUT_TITLE[DocType.VERIFIER_CERTIFICATE], "嘉检字20086501", "嘉兴市质量技术监督局"]
+    assert classify_with_content("\n".join(verifier[2:]))[0] is DocType.VERIFIER_CERTIFICATE
+
+
+def test_a_nation_printed_in_a_title_is_no_card_ethnicity() -> None:
+    from ocr.classify import _ranked
+
+    scores = dict(_ranked("中华人民共和国"))
+    assert scores[DocType.ID_CARD_FRONT] == 0.0

@@ -173,7 +173,14 @@ _NUMBER_TAIL = re.compile(r"(?<=\D)\d{8,}[Xx]?$")
 
 
 def _is_address(value: str) -> bool:
-    return _ends_clean(value) and _LATIN_TAIL.search(value) is None and _NUMBER_TAIL.search(value) is None
+    """Ends cleanly, and starts with its place: a province's name a character or more in (止江苏省…)
+    means a misread label's remnant stands before it."""
+    return (
+        _ends_clean(value)
+        and _LATIN_TAIL.search(value) is None
+        and _NUMBER_TAIL.search(value) is None
+        and _province_start(value) == 0
+    )
 
 
 def _cut_number_tail(value: str, _: Sequence[str]) -> str:
@@ -368,7 +375,15 @@ RULES: dict[str, ValueRule] = {
     ),
     "address": ValueRule(
         _is_address,
-        (_cut_out_overlays, _cut_at_label, _cut_dated_tail, _cut_trailing_words, _cut_latin_tail, _cut_number_tail),
+        (
+            _cut_out_overlays,
+            _cut_before_province,
+            _cut_at_label,
+            _cut_dated_tail,
+            _cut_trailing_words,
+            _cut_latin_tail,
+            _cut_number_tail,
+        ),
         "address_unclean_end",
         0.6,
         doubts=(Doubt(_unusual_address_end, "address_unusual_end", 0.85),),

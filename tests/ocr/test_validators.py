@@ -55,6 +55,7 @@ def extract(doc_type: DocType, *lines: TextLine) -> tuple[dict[str, object], dic
             "江苏省苏州市吴江区平望镇李家浜村10组64号",
         ),
         ("address", "上海市浦东新区张江路1001号", "上海市浦东新区张江路1001号"),
+        ("address", "止江苏省吴江市黎里镇梅园苑37幢2803室", "江苏省吴江市黎里镇梅园苑37幢2803室"),  # 住址 misread
         ("text", "吴江盛泽复印设备有限公司", "吴江盛泽复印设备有限公司"),
     ],
 )

@@ -126,5 +126,12 @@ OVERLAY_PIECES: tuple[str, ...] = pieces(word for word in OVERLAY_WORDS if not w
 # (高效…有限公司), 复 (复兴路), 印 (印染厂), 供 (供销社), 致 (致远路), 原, 相, 一, 本.
 OVERLAY_STRAYS: tuple[str, ...] = ("仅", "他")
 
+# Characters of those words that begin no place's, organisation's, person's or instrument's name: one
+# alone before a value (与苏州市…, 此上海市…) is a copy mark's piece, on a page where that mark was seen.
+# Not 无 (无锡市, 无为县), 原 (原平市, 原子吸收…), 相 (相城区), 本 (本溪市), 张 (张家港市, a surname),
+# 印 (印江县), 一 (一氧化碳…), 复 (复兴区), 致 (致远科技…), 使 (a surname), 样/证/用/供/效/再/次…: some
+# name begins with each.  A piece of two characters or more (原件, 一致, 无效) carries its own evidence.
+OVERLAY_LEADS: tuple[str, ...] = ("与", "此", "仅", "他", "件")
+
 # Words from a seal's ring or its centre that a value may pick up when the seal overlaps it.
 STAMP_WORDS: tuple[str, ...] = ("专用章", "公章", "印章", "盖章", "章", "印", "★", "☆")

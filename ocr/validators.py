@@ -34,6 +34,7 @@ from huren.bureaus import (
     AUTHORITY_SUFFIXES,
     MARKET_BUREAU_SUFFIXES,
     NATIONAL_AUTHORITIES,
+    OVERLAY_LEADS,
     OVERLAY_PIECES,
     OVERLAY_STRAYS,
     OVERLAY_WORDS,
@@ -44,6 +45,7 @@ from huren.bureaus import (
 )
 from huren.domain import ExtractedField, FieldValueType
 from huren.normalize import id_number_valid
+from huren.zone import ZONE
 from ocr.overlays import remove_phrases
 
 CUT_CERTAINTY = 0.95  # a value cut back to its valid part: most likely right, but not as read
@@ -173,7 +175,14 @@ _NUMBER_TAIL = re.compile(r"(?<=\D)\d{8,}[Xx]?$")
 
 
 def _is_address(value: str) -> bool:
-    return _ends_clean(value) and _LATIN_TAIL.search(value) is None and _NUMBER_TAIL.search(value) is None
+    """Ends cleanly, and starts with its place: a province's name a character or more in (止江苏省…)
+    means a misread label's remnant stands before it."""
+    return (
+        _ends_clean(value)
+        and _LATIN_TAIL.search(value) is None
+        and _NUMBER_TAIL.search(value) is None
+        and _province_start(value) == 0
+    )
 
 
 def _cut_number_tail(value: str, _: Sequence[str]) -> str:
@@ -368,7 +377,15 @@ RULES: dict[str, ValueRule] = {
     ),
     "address": ValueRule(
         _is_address,
-        (_cut_out_overlays, _cut_at_label, _cut_dated_tail, _cut_trailing_words, _cut_latin_tail, _cut_number_tail),
+        (
+            _cut_out_overlays,
+            _cut_before_province,
+            _cut_at_label,
+            _cut_dated_tail,
+            _cut_trailing_words,
+            _cut_latin_tail,
+            _cut_number_tail,
+        ),
         "address_unclean_end",
         0.6,
         doubts=(Doubt(_unusual_address_end, "address_unusual_end", 0.85),),
@@ -388,8 +405,31 @@ RANGE_KINDS = frozenset({"date_range", "date_range_id"})
 
 
 def _stray_item(item: str, labels: Sequence[str]) -> bool:
-    """An entry that is no item: a label's, an overlay's or a stamp's words, or a copy mark inside it."""
-    return item in labels or item in OVERLAY_WORDS or item in STAMP_WORDS or remove_phrases(item) != item
+    """An entry that is no item: a label's, an overlay's or a stamp's words, a copy mark inside it, or junk."""
+    return (
+        item in labels
+        or item in OVERLAY_WORDS
+        or item in STAMP_WORDS
+        or remove_phrases(item) != item
+        or _junk_item(item)
+    )
+
+
+_HAN_PAIR = re.compile(rf"[{_HAN}]{{2}}")
+_LATIN_NAMED = re.compile(rf"[A-Za-z]{{2,}}[{_HAN}]+")  # pH计: an instrument named by its letters
+
+
+def _junk_item(item: str) -> bool:
+    """No two Chinese characters together, and nothing Chinese at all or a Latin letter glued to one
+    (y人, y, 12): strokes of a mark or specks read as text, which no instrument's name is.  pH计 is one,
+    and a lone Chinese character (表) stays, doubted: it may be an item's surviving half."""
+    if _HAN_PAIR.search(item) or _LATIN_NAMED.fullmatch(item):
+        return False
+    return re.search(rf"[{_HAN}]", item) is None or re.search("[A-Za-z]", item) is not None
+
+
+def _whole_item(item: str) -> bool:
+    return _HAN_PAIR.search(item) is not None
 
 
 def _cut_trailing_pieces(item: str) -> str:
@@ -405,15 +445,17 @@ def _odd_item(item: str) -> bool:
     return len(item) < 2 or re.search(rf"[{_HAN}]", item) is None
 
 
-def check_items(key: str, items: list[str], labels: Sequence[str] = ()) -> Verdict:
-    """A list of items: strays (a label, a copy mark, a stamp's words) dropped from it; an odd entry
-    kept, with a warning and less certainty."""
+def check_items(key: str, items: list[str], labels: Sequence[str] = (), overlaid: str = "") -> Verdict:
+    """A list of items: strays (a label, a copy mark, a stamp's words, junk) dropped from it; a seen
+    copy mark's piece cut from an item's start or end; an odd entry kept, with a warning and less certainty."""
     kept = [item for item in items if not _stray_item(item, labels)]
     verdict = Verdict(kept)
     if len(kept) < len(items):
         dropped = "、".join(item for item in items if item not in kept)
         verdict = Verdict(kept, CUT_CERTAINTY, [f"value_cut: {key}: {dropped}"], valid=bool(kept))
     verdict = _cut_items(key, verdict, _cut_trailing_pieces)  # a copy mark's piece (压力表一致 from 与原件一致)
+    if marks := seen_marks(overlaid):  # …and one before it (原件电子血压计), where that mark was seen
+        verdict = _cut_items(key, verdict, lambda item: cut_mark_lead(item, marks, _whole_item))
     if any(_odd_item(str(item)) for item in verdict.value or []):  # type: ignore[union-attr]
         verdict.certainty *= 0.6
         verdict.warnings.append(f"item_unusual: {key}")
@@ -431,15 +473,96 @@ def without_strays(value: str, overlaid: str) -> str:
     return _STRAY.sub(lambda m: "" if m.group() in overlaid else m.group(), value) if overlaid else value
 
 
+def _removed(raw: str, kept: str) -> str:
+    """What a cut took from `raw` to leave `kept`: its end, its start, or (cut elsewhere) all of it."""
+    if raw.startswith(kept):
+        return raw[len(kept) :]
+    return raw[: len(raw) - len(kept)] if raw.endswith(kept) else raw
+
+
+# --- a copy mark's piece at a value's start -------------------------------------------------------------
+
+# (此复印件)仅供…使用: its middle as the page has it
+_SEEN_PHRASE = re.compile(r"(?:此复印件|复印件|此件|本件)?(?:仅供|仅限).{1,14}?(?:使用|之用)")
+_PLACE_START = re.compile(rf"[{_HAN}]{{1,6}}?(?:省|市|自治区|自治州|地区|县|区|盟|旗)")
+
+
+def seen_marks(overlaid: str) -> tuple[str, ...]:
+    """The copy marks' words the page's overlays (`overlaid`, their text) show: a fixed word when three
+    of its characters in a row (all of a shorter one) were read there, and each 仅供…使用 as read.  A
+    grey mark is often read in pieces and misread; a piece that all the fixed words share (无效) is not
+    enough to say which was seen."""
+    text = re.sub(r"\s", "", overlaid)
+    if not text:
+        return ()
+    fixed = (
+        word
+        for word in OVERLAY_WORDS
+        if not word.isascii()
+        and any(word[i : i + k] in text for k in [min(3, len(word))] for i in range(len(word) - k + 1))
+    )
+    return (*fixed, *_SEEN_PHRASE.findall(text))
+
+
+def _known_places() -> tuple[str, ...]:
+    """Places a value may begin with (the provinces, the zone's areas, districts and towns): read per call,
+    as the zone is (`huren.zone`)."""
+    zone = [name for area in ZONE.areas.values() for name in (area.name, area.short, area.bureau, *area.places) if name]
+    return (
+        *PROVINCE_NAMES,
+        *(p.name for p in ZONE.provinces.values()),
+        *(p.short for p in ZONE.provinces.values()),
+        *zone,
+    )
+
+
+def cut_mark_lead(value: str, marks: Sequence[str], valid: Check) -> str:
+    """`value` without a piece of a seen copy mark's words (`marks`) at its start — 与苏州市… → 苏州市…,
+    原件电子血压计 → 电子血压计 — when what is left is `valid` for its kind.  A piece of one character
+    only when it is one that begins no name (`OVERLAY_LEADS`); a value that begins with a known place
+    (无锡…, 相城区…) keeps it whole.  The longest piece that leaves a valid value goes."""
+    if not marks or value.startswith(_known_places()):
+        return value
+    for n in range(len(value) - 2, 0, -1):
+        head = value[:n]
+        if (n >= 2 or head in OVERLAY_LEADS) and any(head in mark for mark in marks) and valid(value[n:]):
+            return value[n:]
+    return value
+
+
+def _begins_as_authority(value: str) -> bool:
+    return _is_authority(value) and (value in NATIONAL_AUTHORITIES or _PLACE_START.match(value) is not None)
+
+
+def _begins_as_address(value: str) -> bool:
+    return _is_address(value) and _PLACE_START.match(value) is not None
+
+
+# What is left of a value once a copy mark's piece before it goes must still be a value of its kind:
+# an authority or an address that begins with a place, a name, a text that ends clean.
+LEAD_KINDS: dict[str, Check] = {
+    "authority": _begins_as_authority,
+    "address": _begins_as_address,
+    "name": _is_name,
+    "text": _ends_clean,
+}
+
+
 def check(kind: str, key: str, value: FieldValueType, labels: Sequence[str] = (), overlaid: str = "") -> Verdict:
     """The value as its kind allows it: whole, cut back, or kept with a warning and less certainty.
 
     `overlaid` is the text of the overlays found on the page: their stray characters inside a value go."""
     if kind == "items" and isinstance(value, list):
-        return check_items(key, [str(item) for item in value], labels)
+        return check_items(key, [str(item) for item in value], labels, overlaid)
     rule = RULES.get(kind)
     if rule is None or not isinstance(value, str) or not value:
         return Verdict(value)
+    lead_valid = LEAD_KINDS.get(kind)
+    if lead_valid is not None and (clean := cut_mark_lead(value, seen_marks(overlaid), lead_valid)) != value:
+        verdict = check(kind, key, clean, labels, overlaid)
+        verdict.certainty *= CUT_CERTAINTY
+        verdict.warnings.insert(0, f"value_cut: {key}: {value[: len(value) - len(clean)]}")
+        return verdict
     if kind in STRAY_KINDS and (clean := without_strays(value, overlaid)) != value:
         dropped = "".join(ch for ch in OVERLAY_STRAYS if value.count(ch) > clean.count(ch))
         verdict = check(kind, key, clean, labels)
@@ -452,7 +575,7 @@ def check(kind: str, key: str, value: FieldValueType, labels: Sequence[str] = ()
     for step in rule.cuts:
         cut = step(cut, labels)
         if cut != value and rule.valid(cut):
-            removed = value[len(cut) :] if value.startswith(cut) else value
+            removed = _removed(value, cut)
             return _doubted(rule, key, cut, Verdict(cut, CUT_CERTAINTY, [f"value_cut: {key}: {removed}"]))
     if kind == "authority" and TRUNCATED.test(value):
         return Verdict(value, TRUNCATED.penalty, [f"{TRUNCATED.warning}: {key}"], valid=False)
@@ -529,7 +652,7 @@ def _cut_items(key: str, verdict: Verdict, cut: Callable[[str], str]) -> Verdict
     items = [str(item) for item in verdict.value or []]  # type: ignore[union-attr]
     clean = [cut(item) for item in items]
     if clean != items:
-        dropped = "、".join(item[len(c) :] for item, c in zip(items, clean, strict=True) if c != item)
+        dropped = "、".join(_removed(item, c) for item, c in zip(items, clean, strict=True) if c != item)
         verdict.value = clean
         verdict.certainty *= CUT_CERTAINTY
         verdict.warnings.append(f"value_cut: {key}: {dropped}")

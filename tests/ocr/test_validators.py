@@ -55,6 +55,7 @@ def extract(doc_type: DocType, *lines: TextLine) -> tuple[dict[str, object], dic
             "江苏省苏州市吴江区平望镇李家浜村10组64号",
         ),
         ("address", "上海市浦东新区张江路1001号", "上海市浦东新区张江路1001号"),
+        ("address", "止江苏省吴江市黎里镇梅园苑37幢2803室", "江苏省吴江市黎里镇梅园苑37幢2803室"),  # 住址 misread
         ("text", "吴江盛泽复印设备有限公司", "吴江盛泽复印设备有限公司"),
     ],
 )
@@ -340,3 +341,75 @@ def test_an_item_ending_in_a_piece_of_a_bureau_s_name_under_a_seal_loses_it() ->
     assert verdict.value == ["水表", "电能表", "监督"]  # a piece is cut only when two characters remain
     assert verdict.certainty < 1.0 and "value_cut: items: 场监" in verdict.warnings
     assert cut_seal_pieces("items", Verdict(["水表", "电子天平"])).warnings == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "read", "mark", "kept"),
+    [
+        ("authority", "与苏州市市场监督管理局", "与原件一致", "苏州市市场监督管理局"),  # 与 of 与原件一致
+        ("authority", "一致嘉兴市市场监督管理局", "与原件一致", "嘉兴市市场监督管理局"),
+        ("authority", "此苏州市公安局吴江分局", "此复印件仅供办理互认手续使用", "苏州市公安局吴江分局"),
+        (  # (before a province's name an address is cut whatever was seen: `_province_start`)
+            "address",
+            "认申请苏州市吴江区震泽镇北舍村14组51号",
+            "仅供互认申请使用",
+            "苏州市吴江区震泽镇北舍村14组51号",
+        ),
+        ("name", "原件王晓明", "与原件一致", "王晓明"),
+        ("text", "无效苏州市计量测试院", "复印无效", "苏州市计量测试院"),
+    ],
+)
+def test_a_seen_copy_mark_s_piece_before_a_value_is_cut(kind: str, read: str, mark: str, kept: str) -> None:
+    verdict = check(kind, "k", read, overlaid=mark)
+    assert verdict.value == kept
+    assert verdict.certainty < 1.0 and verdict.warnings[0] == f"value_cut: k: {read[: len(read) - len(kept)]}"
+    assert check(kind, "k", read).value == read, "no copy mark seen on the page: nothing is guessed"
+
+
+@pytest.mark.parametrize(
+    ("kind", "read", "mark"),
+    [
+        ("authority", "与苏州市市场监督管理局", "复印无效"),  # 与 is no piece of the mark that was seen
+        ("authority", "无锡市市场监督管理局", "复印无效"),  # 无 of 复印无效 begins 无锡
+        ("authority", "原平市市场监督管理局", "与原件一致"),  # 原 of 与原件一致 begins 原平
+        ("authority", "本溪市市场监督管理局", "样本"),
+        ("authority", "相城区市场监督管理局", "与原件相符"),
+        ("authority", "张家港市市场监督管理局", "样张"),
+        ("authority", "嘉善县市场监督管理局", "此复印件仅供办理互认手续使用"),
+        ("address", "无锡市梁溪区中山路12号", "复印无效"),
+        ("name", "张晓明", "样张"),  # 张, a surname
+        ("name", "符晓明", "与原件相符"),
+        ("authority", "与原件一致", "与原件一致"),  # nothing valid is left
+    ],
+)
+def test_a_place_s_or_a_name_s_first_character_is_never_cut_as_a_copy_mark_s(kind: str, read: str, mark: str) -> None:
+    assert check(kind, "k", read, overlaid=mark).value == read
+
+
+def test_an_item_loses_a_seen_copy_mark_s_piece_at_its_start_and_junk_entries_go() -> None:
+    verdict = check("items", "items", ["原件电子血压计", "压力表", "y人"], overlaid="与原件一致")
+    assert verdict.value == ["电子血压计", "压力表"] and verdict.valid
+    assert verdict.certainty < 1.0
+    assert verdict.warnings == ["value_cut: items: y人", "value_cut: items: 原件"]
+    unseen = check("items", "items", ["原件电子血压计", "压力表"])
+    assert unseen.value == ["原件电子血压计", "压力表"] and not unseen.warnings
+    kept = check("items", "items", ["一氧化碳检测仪", "原件表", "pH计"], overlaid="与原件一致")
+    assert kept.value == ["一氧化碳检测仪", "原件表", "pH计"], "one Chinese character would be left of 原件表"
+    junk = check("items", "items", ["电子天平", "y", "12"])
+    assert junk.value == ["电子天平"] and junk.warnings == ["value_cut: items: y、12"]
+
+
+def test_a_copy_mark_s_piece_before_an_authority_goes_on_a_page_where_it_was_seen() -> None:
+    lines = [
+        box("注册计量师注册证", 400, 30),
+        box("姓名王晓明", 100, 150),
+        box("注册证编号苏注计202149832", 100, 250),
+        box("发证机关与苏州市市场监督管理局", 100, 500),
+    ]
+    page = Page(source="t", number=1, width=1600, height=1000, lines=lines)
+    fields, _ = extract_fields(BY_TYPE[DocType.REGISTRATION_CERTIFICATE], page)
+    assert fields["issuing_authority"].value == "与苏州市市场监督管理局"
+    page.marks["overlays"] = [("与原件一致", (0.0, 600.0, 900.0, 900.0), "tilt")]
+    fields, warnings = extract_fields(BY_TYPE[DocType.REGISTRATION_CERTIFICATE], page)
+    assert fields["issuing_authority"].value == "苏州市市场监督管理局"
+    assert "value_cut: issuing_authority: 与" in warnings

@@ -74,3 +74,18 @@ def test_boxes_in_a_shaded_photo_are_read_against_the_paper_around_them() -> Non
     ticked, certainty, _ = checked_options(layout, page, None, list(CATEGORIES))
     assert ticked == [word for word, on in options if on]
     assert certainty == 1.0
+
+
+def test_a_light_watermark_across_an_empty_box_is_not_a_tick() -> None:
+    """A watermark's pale stroke crosses an empty box: it is darker than the paper, but far lighter
+    than the pen or the box's printed outline, so the box stays unticked."""
+    options = [("长度", True), ("力学", False), ("温度", False), ("电磁", False)]
+    image, lines = _form(options)
+    x = int(lines[2].bbox[0]) - 32  # 温度's box
+    mark = np.full_like(image, 255)
+    cv2.line(mark, (x - 30, 150), (x + 50, 40), (180, 160, 150), 12)
+    image = np.minimum(image, mark)  # printed over the page: the ink under it stays as dark
+    page = Page("t", 1, image.shape[1], image.shape[0], lines, image=image)
+    ticked, certainty, _ = checked_options(Layout(lines), page, None, list(CATEGORIES))
+    assert ticked == ["长度"]
+    assert certainty == 1.0

@@ -99,7 +99,7 @@ def _boxes_in_band(image: np.ndarray, x0: float, x1: float, y0: float, y1: float
             continue  # not a closed square outline
         if any(b.x0 - 2 <= left + x and left + x + w <= b.x1 + 2 for b in boxes):
             continue  # the inside edge of a box already found
-        boxes.append(Box(left + x, left + x + w, _filled(gray, paper, frame & ink, (x, y, w, hh))))
+        boxes.append(Box(left + x, left + x + w, _filled(gray, paper, cv2.bitwise_and(frame, ink), (x, y, w, hh))))
     return sorted(boxes, key=lambda b: b.x0)
 
 

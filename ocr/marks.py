@@ -167,11 +167,13 @@ def _states(layout: Layout, page: Page, seen: list[tuple[str, Span]]) -> list[bo
     for line_index, members in by_line.items():
         _, ly0, lx1, ly1 = layout.lines[line_index].bbox
         height = ly1 - ly0
-        words = [layout.x_range(seen[i][1]) for i in members]
-        starts = [x for x, _ in words]
+        starts = [layout.x_range(seen[i][1])[0] for i in members]
         boxes = _boxes_in_band(page.image, min(starts) - 2.5 * height, lx1 + height, ly0, ly1)
-        # A square inside an option's words (频, 回, a blot on a blurred page) is a character's, not a box.
-        boxes = [b for b in boxes if not any(x0 + 0.6 * height <= b.x0 and b.x1 <= x1 + 2 for x0, x1 in words)]
+        # A square inside any option's words on these rows (频, 回, a blot on a blurred page) is a
+        # character's, not a box.
+        rows = {seen[i][1].row for i in members}
+        words = [layout.x_range(span) for _, span in seen if span.row in rows]
+        boxes = [b for b in boxes if not any(x0 + 0.6 * height <= b.x0 and b.x0 + b.x1 <= 2 * x1 for x0, x1 in words)]
         for x, i in zip(starts, members, strict=True):
             # An option's box is the nearest one ending before its text begins (OCR that dropped the box
             # glyph puts the text's estimated start on the box itself): a character shaped like a box

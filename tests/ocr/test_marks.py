@@ -89,3 +89,18 @@ def test_a_light_watermark_across_an_empty_box_is_not_a_tick() -> None:
     ticked, certainty, _ = checked_options(Layout(lines), page, None, list(CATEGORIES))
     assert ticked == ["长度"]
     assert certainty == 1.0
+
+
+def test_a_square_inside_the_words_before_is_not_the_next_options_box() -> None:
+    """On a blurred page an empty box can vanish; a filled square at the end of the option before's
+    words (a character's enclosed stroke, a blot) is then not taken for its box: the option is unsure."""
+    image, lines = _form([("时间频率", False), ("化学", False)])
+    box = int(lines[1].bbox[0]) - 32  # 化学's box, faded away on the photo
+    image[50:110, box - 2 : box + 26] = 250
+    end = int(lines[0].bbox[2])  # the last character of 时间频率 blurred into a blot
+    image[55:105, end - 24 : end + 2] = 250
+    cv2.rectangle(image, (end - 21, 72), (end - 1, 92), (30, 30, 30), -1)
+    page = Page("t", 1, image.shape[1], image.shape[0], lines, image=image)
+    ticked, certainty, _ = checked_options(Layout(lines), page, None, list(CATEGORIES))
+    assert ticked == []
+    assert certainty < 1.0

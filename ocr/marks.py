@@ -30,17 +30,20 @@ def _ink(gray: np.ndarray) -> np.ndarray:
     return gray < paper - max(40.0, 0.25 * paper)
 
 
-def _ink_against_local_paper(gray: np.ndarray, window: int) -> np.ndarray:
-    """Pixels clearly darker than the paper within `window` of them.
+def _local_paper(gray: np.ndarray, window: int) -> np.ndarray:
+    """The paper's brightness near each pixel: ink is read against it (`_ink_against`).
 
     A phone photo shades the page (darker towards an edge, a grey label column beside the boxes): one
     paper level for a whole band of the form then takes a shaded box for ink through and through, or
     a bright one's outline for paper. The paper near each pixel is the brightest there (a window wider
-    than a character's strokes and a box's filling), so ink is read against it.
+    than a character's strokes and a box's filling).
     """
     window |= 1
     paper = cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (window, window)))
-    paper = cv2.blur(paper, (window, window)).astype(np.float32)
+    return cv2.blur(paper, (window, window)).astype(np.float32)
+
+
+def _ink_against(gray: np.ndarray, paper: np.ndarray) -> np.ndarray:
     return gray.astype(np.float32) < paper - np.maximum(40.0, 0.25 * paper)
 
 
@@ -63,11 +66,17 @@ def _boxes_in_band(image: np.ndarray, x0: float, x1: float, y0: float, y1: float
     if right - left < 4 or bottom - top < 4:
         return []
     gray = cv2.cvtColor(image[top:bottom, left:right], cv2.COLOR_BGR2GRAY)
-    ink = _ink_against_local_paper(gray, int(h)).astype(np.uint8)
+    paper = _local_paper(gray, int(h))
+    ink = _ink_against(gray, paper).astype(np.uint8)
+    # Outlines among the strokes that are as dark as the darkest ink right beside them: a pale watermark
+    # or stamp tint across a box is not, so it does not join the box's outline into a shape of its own.
+    near = max(3, int(0.15 * h)) | 1
+    darkest = cv2.erode(gray, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (near, near))).astype(np.float32)
+    strokes = ink & (gray.astype(np.float32) <= (paper + darkest) / 2).astype(np.uint8)
     side = max(3, int(0.2 * h))
     frame = cv2.bitwise_or(
-        cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, side), np.uint8)),
-        cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((side, 1), np.uint8)),
+        cv2.morphologyEx(strokes, cv2.MORPH_OPEN, np.ones((1, side), np.uint8)),
+        cv2.morphologyEx(strokes, cv2.MORPH_OPEN, np.ones((side, 1), np.uint8)),
     )
     frame = cv2.dilate(frame, np.ones((2, 2), np.uint8))
     contours, _ = cv2.findContours(frame, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
@@ -90,9 +99,26 @@ def _boxes_in_band(image: np.ndarray, x0: float, x1: float, y0: float, y1: float
             continue  # not a closed square outline
         if any(b.x0 - 2 <= left + x and left + x + w <= b.x1 + 2 for b in boxes):
             continue  # the inside edge of a box already found
-        inner = ink[y + hh // 4 : y + hh - hh // 4, x + w // 4 : x + w - w // 4]
-        boxes.append(Box(left + x, left + x + w, bool(inner.size and inner.mean() > 0.08)))
+        boxes.append(Box(left + x, left + x + w, _filled(gray, paper, cv2.bitwise_and(frame, ink), (x, y, w, hh))))
     return sorted(boxes, key=lambda b: b.x0)
+
+
+def _filled(gray: np.ndarray, paper: np.ndarray, outline: np.ndarray, rect: tuple[int, int, int, int]) -> bool:
+    """Whether a box holds a mark: ink inside it as dark as the box's own outline.
+
+    Something lighter that crosses the box — a watermark, a stamp's tint, a shadow — is darker than the
+    paper too, but a pen's tick or a filled box is drawn at least as dark as the printed outline: what
+    counts inside is what is darker than halfway from the paper to that outline.
+    """
+    x, y, w, h = rect
+    border = outline[y : y + h, x : x + w].astype(bool)
+    inside = np.s_[y + h // 4 : y + h - h // 4, x + w // 4 : x + w - w // 4]
+    if not border.any() or gray[inside].size == 0:
+        return False
+    stroke = float(np.median(gray[y : y + h, x : x + w][border]))
+    level = (stroke + float(np.median(paper[y : y + h, x : x + w]))) / 2
+    inner = (gray[inside] < level) & (gray[inside] < paper[inside] - np.maximum(40.0, 0.25 * paper[inside]))
+    return bool(inner.mean() > 0.08)
 
 
 def _glyph_state(layout: Layout, span: Span) -> bool | None:
@@ -143,6 +169,11 @@ def _states(layout: Layout, page: Page, seen: list[tuple[str, Span]]) -> list[bo
         height = ly1 - ly0
         starts = [layout.x_range(seen[i][1])[0] for i in members]
         boxes = _boxes_in_band(page.image, min(starts) - 2.5 * height, lx1 + height, ly0, ly1)
+        # A square inside any option's words on these rows (频, 回, a blot on a blurred page) is a
+        # character's, not a box.
+        rows = {seen[i][1].row for i in members}
+        words = [layout.x_range(span) for _, span in seen if span.row in rows]
+        boxes = [b for b in boxes if not any(x0 + 0.6 * height <= b.x0 and b.x0 + b.x1 <= 2 * x1 for x0, x1 in words)]
         for x, i in zip(starts, members, strict=True):
             # An option's box is the nearest one ending before its text begins (OCR that dropped the box
             # glyph puts the text's estimated start on the box itself): a character shaped like a box

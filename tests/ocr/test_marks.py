@@ -74,3 +74,33 @@ def test_boxes_in_a_shaded_photo_are_read_against_the_paper_around_them() -> Non
     ticked, certainty, _ = checked_options(layout, page, None, list(CATEGORIES))
     assert ticked == [word for word, on in options if on]
     assert certainty == 1.0
+
+
+def test_a_light_watermark_across_an_empty_box_is_not_a_tick() -> None:
+    """A watermark's pale stroke crosses an empty box: it is darker than the paper, but far lighter
+    than the pen or the box's printed outline, so the box stays unticked."""
+    options = [("长度", True), ("力学", False), ("温度", False), ("电磁", False)]
+    image, lines = _form(options)
+    x = int(lines[2].bbox[0]) - 32  # 温度's box
+    mark = np.full_like(image, 255)
+    cv2.line(mark, (x - 30, 150), (x + 50, 40), (180, 160, 150), 12)
+    image = np.minimum(image, mark)  # printed over the page: the ink under it stays as dark
+    page = Page("t", 1, image.shape[1], image.shape[0], lines, image=image)
+    ticked, certainty, _ = checked_options(Layout(lines), page, None, list(CATEGORIES))
+    assert ticked == ["长度"]
+    assert certainty == 1.0
+
+
+def test_a_square_inside_the_words_before_is_not_the_next_options_box() -> None:
+    """On a blurred page an empty box can vanish; a filled square at the end of the option before's
+    words (a character's enclosed stroke, a blot) is then not taken for its box: the option is unsure."""
+    image, lines = _form([("时间频率", False), ("化学", False)])
+    box = int(lines[1].bbox[0]) - 32  # 化学's box, faded away on the photo
+    image[50:110, box - 2 : box + 26] = 250
+    end = int(lines[0].bbox[2])  # the last character of 时间频率 blurred into a blot
+    image[55:105, end - 24 : end + 2] = 250
+    cv2.rectangle(image, (end - 21, 72), (end - 1, 92), (30, 30, 30), -1)
+    page = Page("t", 1, image.shape[1], image.shape[0], lines, image=image)
+    ticked, certainty, _ = checked_options(Layout(lines), page, None, list(CATEGORIES))
+    assert ticked == []
+    assert certainty < 1.0

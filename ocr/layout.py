@@ -55,7 +55,7 @@ _DROP = re.compile(r"[\s:：]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # A blank between two Chinese characters of one box, as a share of a character's width, that is a space:
 # the recogniser's character columns (`_char_spans`) move a character by a quarter of its width at most.
-NARROW_BLANK = 0.3
+NARROW_BLANK = 0.4
 
 
 def _box_runs(row: Row) -> list[tuple[int, int]]:

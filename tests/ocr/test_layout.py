@@ -54,7 +54,7 @@ def test_a_value_split_over_two_boxes_is_still_found_in_the_row() -> None:
 
 
 def test_a_narrow_blank_splits_a_list_but_the_pitch_jitter_does_not() -> None:
-    """Asked for a list's gaps (`narrow`), a blank a third of a character wide is a space; the columns
+    """Asked for a list's gaps (`narrow`), a blank of 0.4 of a character or more is a space; the columns
     the recogniser puts characters on (6.8 px here: pitches of 4 or 5 columns within a word) are not."""
     text = "电子天平砝码压力表"
     pitches = [27.2, 34.0, 27.2, 40.8, 27.2, 40.8, 27.2, 27.2]  # 40.8: a blank before 砝码 and before 压力表

@@ -56,6 +56,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 # A blank between two Chinese characters of one box, as a share of a character's width, that is a space:
 # the recogniser's character columns (`_char_spans`) move a character by a quarter of its width at most.
 NARROW_BLANK = 0.4
+COLUMN_GAP = 3.0  # row heights of blank past which a row's text is another column's
 
 
 def _box_runs(row: Row) -> list[tuple[int, int]]:
@@ -224,12 +225,19 @@ class Layout:
         return out
 
     def right_edge(self, x0: float, height: float) -> float:
-        """How far text reaches in the column that starts near `x0`: where a full line wraps."""
-        edges = [
-            max(c.x1 for c in row.chars if c.x0 >= x0 - 2 * height)
-            for row in self.rows
-            if any(abs(c.x0 - x0) < 2 * height for c in row.chars)
-        ]
+        """How far text reaches in the column that starts near `x0`: where a full line wraps. Text past a
+        blank of `COLUMN_GAP` row heights is another column's (a QR code's caption level with a field)."""
+        edges = []
+        for row in self.rows:
+            if not any(abs(c.x0 - x0) < 2 * height for c in row.chars):
+                continue
+            chars = [c for c in row.chars if c.x0 >= x0 - 2 * height]
+            end = chars[0].x1
+            for prev, c in zip(chars, chars[1:], strict=False):
+                if c.x0 - prev.x1 > COLUMN_GAP * row.height:
+                    break
+                end = c.x1
+            edges.append(end)
         return max(edges, default=x0)
 
 

@@ -728,3 +728,24 @@ def test_a_value_under_its_label_ends_at_the_next_label_read_with_one_character_
     got = values(DocType.VERIFIER_CERTIFICATE, p)
     assert got["employer"] == "浙江禾信计量检测有限公司"
     assert got["items"] == ["血压计", "电子计价秤"]
+
+
+def test_a_list_wrapped_mid_item_joins_though_a_caption_far_along_a_row_reaches_further() -> None:
+    # The items' first line runs to the column's edge and breaks inside 电子计价秤; the QR code's caption
+    # (扫码核验) stands far along the authority's row, past the edge: it is another column's.
+    card = page(
+        box("计量检定员证", 300, 20),
+        box("持证人姓名：姜萍蓉", 60, 100),
+        box("检定项目：弹簧管式精密压力表、压力变送器、游标卡尺、燃气表、电", 60, 150),
+        box("子计价秤", 210, 190),
+        box("有效日期至：2025年4月26日", 60, 240),
+        box("发证机构：江苏省质量技术监督局", 60, 290),
+        box("扫码核验", 1200, 290),
+    )
+    assert values(DocType.VERIFIER_CERTIFICATE, card)["items"] == [
+        "弹簧管式精密压力表",
+        "压力变送器",
+        "游标卡尺",
+        "燃气表",
+        "电子计价秤",
+    ]

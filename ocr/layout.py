@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from huren.domain import BBox, TextLine
 from huren.normalize import fold_width, simplified_char
@@ -233,7 +234,7 @@ class Layout:
                 continue
             chars = [c for c in row.chars if c.x0 >= x0 - 2 * height]
             end = chars[0].x1
-            for prev, c in zip(chars, chars[1:], strict=False):
+            for prev, c in pairwise(chars):
                 if c.x0 - prev.x1 > COLUMN_GAP * row.height:
                     break
                 end = c.x1

@@ -26,6 +26,7 @@ SEPARATORS = set("、,，;；/")
 LISTS = {"items", "categories"}
 WIDE_GAP = 3.0  # row heights of blank between two characters that no single value spans (lists aside)
 STRADDLE_OVERLAP = 0.15  # a label set between a range's two lines overlaps each by at least this much of a line
+LABEL_ALONE = 4  # characters a misread label alone on its row has at least for it to end the value above
 FAR_ALONG = 5.0  # row heights of blank after a label past which its row's text is another column's
 # Characters a recogniser reads for Latin letters (Emp1oyer, 0rganisation, |ssuer, Statu5): inside a
 # word of letters they are the letter; a run of digits is a number, never a gloss.
@@ -158,6 +159,7 @@ class Extractor:
             if not self._is_title(span) and (label := self._label_of(m.group(), english)) is not None
         ]
         self._claimed: set[int] | None = None
+        self._alone: set[int] | None = None
         # The copy marks the reader found on the page (text, box, why): their characters inside a value are strays.
         # A region read from its own crop also knows the whole page's (`overlaid`).
         own = "".join(str(o[0]) for o in page.marks.get("overlays", ()))
@@ -272,7 +274,7 @@ class Extractor:
         is an item's end."""
         out = ""
         for i, span in enumerate(spans):
-            text = self.layout.text(span, simplified=simplified)
+            text = self.layout.text(span, simplified=simplified, narrow=is_list)
             if i:
                 prev = spans[i - 1]
                 prev_text = self.layout.text(prev)
@@ -289,7 +291,7 @@ class Extractor:
         spans = []
         reach = self.layout.x_range(span)[1] if not span.is_empty() else 0.0
         for cont in self.layout.continuation(span, label_x0=label_x0):
-            if cont.row in self.by_row:
+            if cont.row in self.by_row or cont.row in self._label_rows():
                 break  # a row with a label of its own is the next field, not more of this value
             cut = self._cut_at_label(cont)
             if cut is None or cut.is_empty():
@@ -305,6 +307,21 @@ class Extractor:
                 break  # level with another field's label (centred on its two lines): that field's value
             spans.append(cut)
         return spans
+
+    def _label_rows(self) -> set[int]:
+        """Rows that are a long label alone with one character misread (所在单位 / 考指项目 / 血压计): a
+        label above its value, so no value above runs on into it (`_fuzzy_hits` of every field)."""
+        if self._alone is None:
+            rows = self.layout.rows
+            self._alone = {
+                hit.span.row
+                for fs in self.spec.fields
+                for hit in self._fuzzy_hits(fs)
+                if hit.span.start == 0
+                and hit.span.end == len(rows[hit.span.row].chars)
+                and len(hit.label) >= LABEL_ALONE  # a short one may be a value (王名, 汉族)
+            }
+        return self._alone
 
     def _beside_a_label(self, span: Span) -> bool:
         """A row that stands level with a label on a row of its own, left of it: the label's value."""
@@ -428,7 +445,7 @@ class Extractor:
         cells: list[Span] = []
         for span in below:
             cut = self._cut_at_label(span)
-            if cut is None:
+            if cut is None or span.row in self._label_rows():
                 break
             if not fs.multiline:
                 reading = self._read(fs, cut)

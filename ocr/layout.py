@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from huren.domain import BBox, TextLine
 from huren.normalize import fold_width, simplified_char
@@ -52,6 +53,11 @@ class Span:
 
 
 _DROP = re.compile(r"[\s:：]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# A blank between two Chinese characters of one box, as a share of a character's width, that is a space:
+# the recogniser's character columns (`_char_spans`) move a character by a quarter of its width at most.
+NARROW_BLANK = 0.4
+COLUMN_GAP = 3.0  # row heights of blank past which a row's text is another column's
 
 
 def _box_runs(row: Row) -> list[tuple[int, int]]:
@@ -76,17 +82,20 @@ class Layout:
 
     # --- reading spans -----------------------------------------------------------------------
 
-    def text(self, span: Span, *, keep_gaps: bool = True, simplified: bool = False) -> str:
+    def text(self, span: Span, *, keep_gaps: bool = True, simplified: bool = False, narrow: bool = False) -> str:
         """The span's characters; a gap between two boxes becomes a space (cells, list items, PDF words).
 
         `simplified` gives traditional forms a recogniser produced in simplified form (not for names).
+        With `narrow` (a list's items), a blank of `NARROW_BLANK` of a Chinese character's own width
+        between two of them is a space too: items set apart by a space the recogniser did not write
+        (百分表 砝码 电能表 read 百分表 砝码电能表), where the row's height, set by its box, overstates it.
         """
         row = self.rows[span.row]
         out: list[str] = []
         prev: Char | None = None
         gap = 0.35 * row.height
         for c in row.chars[span.start : span.end]:
-            if keep_gaps and prev is not None and (c.space_before or c.x0 - prev.x1 > gap):
+            if keep_gaps and prev is not None and (c.space_before or c.x0 - prev.x1 > gap or _narrow(prev, c, narrow)):
                 out.append(" ")
             out.append(c.simp if simplified else c.ch)
             prev = c
@@ -217,12 +226,19 @@ class Layout:
         return out
 
     def right_edge(self, x0: float, height: float) -> float:
-        """How far text reaches in the column that starts near `x0`: where a full line wraps."""
-        edges = [
-            max(c.x1 for c in row.chars if c.x0 >= x0 - 2 * height)
-            for row in self.rows
-            if any(abs(c.x0 - x0) < 2 * height for c in row.chars)
-        ]
+        """How far text reaches in the column that starts near `x0`: where a full line wraps. Text past a
+        blank of `COLUMN_GAP` row heights is another column's (a QR code's caption level with a field)."""
+        edges = []
+        for row in self.rows:
+            if not any(abs(c.x0 - x0) < 2 * height for c in row.chars):
+                continue
+            chars = [c for c in row.chars if c.x0 >= x0 - 2 * height]
+            end = chars[0].x1
+            for prev, c in pairwise(chars):
+                if c.x0 - prev.x1 > COLUMN_GAP * row.height:
+                    break
+                end = c.x1
+            edges.append(end)
         return max(edges, default=x0)
 
 
@@ -303,6 +319,13 @@ def _fill_chars(row: Row, lines: list[TextLine]) -> None:
             space = False
     row.chars = chars
     row.key = "".join(c.simp for c in chars)
+
+
+def _narrow(prev: Char, c: Char, narrow: bool) -> bool:
+    """A blank between two Chinese characters of one printed line wider than their pitch's jitter."""
+    if not narrow or prev.line != c.line or not (_CJK.match(prev.ch) and _CJK.match(c.ch)):
+        return False
+    return c.x0 - prev.x1 > NARROW_BLANK * min(prev.x1 - prev.x0, c.x1 - c.x0)
 
 
 def _pieces(chars: list[Char], gap: float) -> list[tuple[int, int]]:

@@ -258,6 +258,25 @@ def _cut_after_last_suffix(value: str, _: Sequence[str]) -> str:
     return value
 
 
+# A place's name alone (江苏省, 上海市, 江苏省苏州市): what stands before a bureau's suffix.
+_PLACE_ONLY = re.compile(rf"[{_HAN}]{{1,6}}?(?:省|市|自治区|自治州|地区|县|区)(?:[{_HAN}]{{1,6}}?(?:市|县|区))?")
+MEND_MIN = 6  # a bureau's suffix at least this long may be read with a character wrong …
+MENDED_CERTAINTY = 0.6  # … and, mended, is worth a warning and a reviewer's look
+
+
+def mend_bureau_suffix(value: str) -> str:
+    """A place's name and a market bureau's suffix read with one character in three wrong, its 局 kept
+    (江苏省市场监局管理局, 上海市质董技家监督局): the suffix as it is written; else the value unchanged."""
+    for suffix in sorted(MARKET_BUREAU_SUFFIXES, key=len, reverse=True):
+        n = len(suffix)
+        if n < MEND_MIN or len(value) <= n or value[-1] != suffix[-1] or not _PLACE_ONLY.fullmatch(value[:-n]):
+            continue
+        wrong = sum(a != b for a, b in zip(value[-n:], suffix, strict=True))
+        if 0 < wrong <= (n - 1) // 3:
+            return value[:-n] + suffix
+    return value
+
+
 def _cut_date_tail(value: str, _: Sequence[str]) -> str:
     return _DATE_TAIL.sub("", value)
 
@@ -577,6 +596,9 @@ def check(kind: str, key: str, value: FieldValueType, labels: Sequence[str] = ()
         if cut != value and rule.valid(cut):
             removed = _removed(value, cut)
             return _doubted(rule, key, cut, Verdict(cut, CUT_CERTAINTY, [f"value_cut: {key}: {removed}"]))
+    if kind == "authority" and (mended := mend_bureau_suffix(value)) != value:
+        changed = "".join(b for a, b in zip(value, mended, strict=True) if a != b)
+        return Verdict(mended, MENDED_CERTAINTY, [f"authority_mended: {key}: {changed}"])
     if kind == "authority" and TRUNCATED.test(value):
         return Verdict(value, TRUNCATED.penalty, [f"{TRUNCATED.warning}: {key}"], valid=False)
     return Verdict(value, rule.penalty, [f"{rule.warning}: {key}"], valid=False)

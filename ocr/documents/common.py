@@ -18,8 +18,21 @@ from huren.labels import (  # the vocabulary is shared with the registry import'
 
 STOP = ("照片", "备注", "说明", "注意事项", "签名", "持证人签名", "发证机关盖章", "盖章", "序号", "Photo", "No.")
 
-# An authority printed without a label, typically at the foot of a certificate under its seal.
-AUTHORITY_PATTERN = r"[\u4e00-\u9fff]{2,12}?(?:市场监督管理局|质量技术监督局|市场监管局|技术监督局|质量监督局)"
+
+def misread_once(word: str) -> str:
+    """`word` with any one character but its last read wrong, as alternatives of a pattern."""
+    return "|".join(word[:i] + "[\u4e00-\u9fff]" + word[i + 1 :] for i in range(len(word) - 1))
+
+
+# An authority printed without a label, typically at the foot of a certificate under its seal; a long
+# suffix read with one character wrong (市场监局管理局) too: `ocr.validators.mend_bureau_suffix` mends it.
+AUTHORITY_PATTERN = (
+    r"[\u4e00-\u9fff]{2,12}?(?:市场监督管理局|质量技术监督局|市场监管局|技术监督局|质量监督局|"
+    + misread_once("市场监督管理局")
+    + "|"
+    + misread_once("质量技术监督局")
+    + ")"
+)
 CERT_NUMBER_PATTERN = r"(?<![A-Za-z])(?:No|NO|№)\.?([A-Za-z0-9沪苏浙\-]{5,24})"
 ID_NUMBER_PATTERN = r"(?<![0-9A-Za-z])[0-9]{6}(?:19|20)[0-9]{9}[0-9Xx](?![0-9A-Za-z])"
 

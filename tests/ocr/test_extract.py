@@ -688,3 +688,64 @@ def test_a_validity_label_between_two_dates_reads_both_when_the_to_was_lost() ->
     got = values(DocType.REGISTRATION_CERTIFICATE, p)
     assert (got.get("valid_from"), got.get("valid_until")) == ("2021-06-13", "2026-06-12")
     assert got["employer"] == "上海淀山湖检测技术有限公司"
+
+
+def _booklet_verifier(items: TextLine, items_label: str = "项目名称") -> Page:
+    """A verifier booklet's right-hand page: each label alone on its row, its value under it."""
+    return page(
+        box("计量检定员证", 200, 300),
+        box("人员姓名", 780, 80),
+        box("林垚", 780, 116),
+        box("证号", 780, 180),
+        box("浙质监检2012-8720", 780, 216),
+        box("所在单位", 780, 380),
+        box("浙江禾信计量检测有限公司", 780, 416),
+        box(items_label, 780, 480),
+        items,
+        box("有效期至", 780, 580),
+        box("2026年11月27日", 780, 616),
+    )
+
+
+def test_items_set_apart_by_a_blank_the_recogniser_did_not_write_are_split_by_their_centres() -> None:
+    # 百分表 砝码 电能表 游标卡尺 酸度计, read with two of its four spaces lost: the characters' centres
+    # step by 27 px, and by 41 where a blank half a character wide stands.
+    text = "百分表 砝码电能表 游标卡尺酸度计"
+    steps = [27.2, 27.2, 20.4, 20.4, 27.2, 40.8, 27.2, 27.2, 20.4, 20.4, 27.2, 27.2, 27.2, 40.8, 27.2, 27.2]
+    centres = [799.0]
+    for step in steps:
+        centres.append(centres[-1] + step)
+    items = TextLine(text, (780.0, 513.0, 1258.0, 553.0), 0.95, char_x=centres)
+    got = values(DocType.VERIFIER_CERTIFICATE, _booklet_verifier(items))
+    assert got["items"] == ["百分表", "砝码", "电能表", "游标卡尺", "酸度计"]
+    assert got["employer"] == "浙江禾信计量检测有限公司"
+
+
+def test_a_value_under_its_label_ends_at_the_next_label_read_with_one_character_wrong() -> None:
+    # 考核项目 read 考指项目: a label alone on its row all the same, not more of the employer above it.
+    p = _booklet_verifier(box("血压计", 780, 516), items_label="考指项目")
+    p.lines.insert(-2, box("电子计价秤", 780, 550))
+    got = values(DocType.VERIFIER_CERTIFICATE, p)
+    assert got["employer"] == "浙江禾信计量检测有限公司"
+    assert got["items"] == ["血压计", "电子计价秤"]
+
+
+def test_a_list_wrapped_mid_item_joins_though_a_caption_far_along_a_row_reaches_further() -> None:
+    # The items' first line runs to the column's edge and breaks inside 电子计价秤; the QR code's caption
+    # (扫码核验) stands far along the authority's row, past the edge: it is another column's.
+    card = page(
+        box("计量检定员证", 300, 20),
+        box("持证人姓名：姜萍蓉", 60, 100),
+        box("检定项目：弹簧管式精密压力表、压力变送器、游标卡尺、燃气表、电", 60, 150),
+        box("子计价秤", 210, 190),
+        box("有效日期至：2025年4月26日", 60, 240),
+        box("发证机构：江苏省质量技术监督局", 60, 290),
+        box("扫码核验", 1200, 290),
+    )
+    assert values(DocType.VERIFIER_CERTIFICATE, card)["items"] == [
+        "弹簧管式精密压力表",
+        "压力变送器",
+        "游标卡尺",
+        "燃气表",
+        "电子计价秤",
+    ]

@@ -51,3 +51,18 @@ def test_a_value_split_over_two_boxes_is_still_found_in_the_row() -> None:
     )
     ((span, match),) = layout.find(re.compile(r"沪注计\d{8}"), each_box=True)
     assert match.group() == "沪注计20238751" and (span.start, span.end) == (0, 11)
+
+
+def test_a_narrow_blank_splits_a_list_but_the_pitch_jitter_does_not() -> None:
+    """Asked for a list's gaps (`narrow`), a blank of 0.4 of a character or more is a space; the columns
+    the recogniser puts characters on (6.8 px here: pitches of 4 or 5 columns within a word) are not."""
+    text = "电子天平砝码压力表"
+    pitches = [27.2, 34.0, 27.2, 40.8, 27.2, 40.8, 27.2, 27.2]  # 40.8: a blank before 砝码 and before 压力表
+    centres = [100.0]
+    for p in pitches:
+        centres.append(centres[-1] + p)
+    line = TextLine(text, (86.0, 0.0, centres[-1] + 14, 43.0), 1.0, char_x=centres)
+    layout = Layout([line])
+    span = Span(0, 0, len(layout.rows[0].chars))
+    assert layout.text(span) == text
+    assert layout.text(span, narrow=True).split() == ["电子天平", "砝码", "压力表"]

@@ -413,3 +413,37 @@ def test_a_copy_mark_s_piece_before_an_authority_goes_on_a_page_where_it_was_see
     fields, warnings = extract_fields(BY_TYPE[DocType.REGISTRATION_CERTIFICATE], page)
     assert fields["issuing_authority"].value == "苏州市市场监督管理局"
     assert "value_cut: issuing_authority: 与" in warnings
+
+
+@pytest.mark.parametrize(
+    ("read", "mended"),
+    [("江苏省市场监局管理局", "江苏省市场监督管理局"), ("上海市质董技家监督局", "上海市质量技术监督局")],
+)
+def test_a_bureau_s_suffix_read_with_a_character_wrong_is_mended_with_a_warning(read: str, mended: str) -> None:
+    verdict = check("authority", "issuing_authority", read)
+    assert verdict.value == mended and verdict.valid
+    assert verdict.certainty < 1.0 and verdict.warnings[0].startswith("authority_mended: issuing_authority")
+
+
+@pytest.mark.parametrize(
+    "read", ["江苏省市场监督管理部", "江苏省计量科学研究院", "苏州太湖市场监局管理局", "江苏省场监局管理局"]
+)
+def test_no_mending_without_a_place_before_the_suffix_or_with_its_end_or_too_much_wrong(read: str) -> None:
+    verdict = check("authority", "issuing_authority", read)
+    assert not verdict.valid and verdict.value == read
+
+
+def test_an_unlabelled_authority_at_a_booklet_s_foot_is_found_with_its_suffix_misread() -> None:
+    lines = [
+        box("注册计量师注册证", 180, 320),
+        box("姓名", 795, 64),
+        box("龙慧倩", 795, 100),
+        box("证书号码", 795, 338),
+        box("苏2023204812", 795, 371),
+        box("江苏省市场监局管理局", 237, 801),
+    ]
+    p = Page(source="t", number=1, width=1600, height=1000, lines=lines)
+    fields, warnings = extract_fields(BY_TYPE[DocType.REGISTRATION_CERTIFICATE], p)
+    assert fields["issuing_authority"].value == "江苏省市场监督管理局"
+    assert fields["issuing_authority"].confidence < 0.7
+    assert any(w.startswith("authority_mended") for w in warnings)

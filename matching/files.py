@@ -149,7 +149,7 @@ def excel_serial_date(serial: float) -> date | None:
 
 def _date(raw: Mapping[str, Any], key: str) -> date | None:
     value = raw.get(key)
-    if type(value) is str and value[:1].isdigit():  # most cells: an ISO date, as the checks below would read it
+    if type(value) is str and len(value) == 10 and value[4] == value[7] == "-":  # most cells: 2024-05-01
         try:
             return date.fromisoformat(value)
         except ValueError:

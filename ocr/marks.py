@@ -99,11 +99,13 @@ def _boxes_in_band(image: np.ndarray, x0: float, x1: float, y0: float, y1: float
             continue  # not a closed square outline
         if any(b.x0 - 2 <= left + x and left + x + w <= b.x1 + 2 for b in boxes):
             continue  # the inside edge of a box already found
-        boxes.append(Box(left + x, left + x + w, _filled(gray, paper, cv2.bitwise_and(frame, ink), (x, y, w, hh))))
+        boxes.append(Box(left + x, left + x + w, _filled(gray, paper, ink, cv2.bitwise_and(frame, ink), (x, y, w, hh))))
     return sorted(boxes, key=lambda b: b.x0)
 
 
-def _filled(gray: np.ndarray, paper: np.ndarray, outline: np.ndarray, rect: tuple[int, int, int, int]) -> bool:
+def _filled(
+    gray: np.ndarray, paper: np.ndarray, ink: np.ndarray, outline: np.ndarray, rect: tuple[int, int, int, int]
+) -> bool:
     """Whether a box holds a mark: ink inside it as dark as the box's own outline.
 
     Something lighter that crosses the box — a watermark, a stamp's tint, a shadow — is darker than the
@@ -117,7 +119,7 @@ def _filled(gray: np.ndarray, paper: np.ndarray, outline: np.ndarray, rect: tupl
         return False
     stroke = float(np.median(gray[y : y + h, x : x + w][border]))
     level = (stroke + float(np.median(paper[y : y + h, x : x + w]))) / 2
-    inner = (gray[inside] < level) & (gray[inside] < paper[inside] - np.maximum(40.0, 0.25 * paper[inside]))
+    inner = (gray[inside] < level) & ink[inside].astype(bool)  # ink (`_ink_against`) darker than halfway
     return bool(inner.mean() > 0.08)
 
 

@@ -258,8 +258,16 @@ def _cut_after_last_suffix(value: str, _: Sequence[str]) -> str:
     return value
 
 
+_PLACE_UNITS = ("省", "市", "自治区", "自治州", "地区", "县", "区")
+
+
+def _place(units: Sequence[str]) -> str:
+    """A place's name: a few characters, then what kind of place it is (苏州市, 吴江区)."""
+    return rf"[{_HAN}]{{1,6}}?(?:{'|'.join(units)})"
+
+
 # A place's name alone (江苏省, 上海市, 江苏省苏州市): what stands before a bureau's suffix.
-_PLACE_ONLY = re.compile(rf"[{_HAN}]{{1,6}}?(?:省|市|自治区|自治州|地区|县|区)(?:[{_HAN}]{{1,6}}?(?:市|县|区))?")
+_PLACE_ONLY = re.compile(rf"{_place(_PLACE_UNITS)}(?:{_place(('市', '县', '区'))})?")
 MEND_MIN = 6  # a bureau's suffix at least this long may be read with a character wrong …
 MENDED_CERTAINTY = 0.6  # … and, mended, is worth a warning and a reviewer's look
 
@@ -503,7 +511,7 @@ def _removed(raw: str, kept: str) -> str:
 
 # (此复印件)仅供…使用: its middle as the page has it
 _SEEN_PHRASE = re.compile(r"(?:此复印件|复印件|此件|本件)?(?:仅供|仅限).{1,14}?(?:使用|之用)")
-_PLACE_START = re.compile(rf"[{_HAN}]{{1,6}}?(?:省|市|自治区|自治州|地区|县|区|盟|旗)")
+_PLACE_START = re.compile(_place((*_PLACE_UNITS, "盟", "旗")))
 
 
 def seen_marks(overlaid: str) -> tuple[str, ...]:

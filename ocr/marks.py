@@ -99,25 +99,35 @@ def _boxes_in_band(image: np.ndarray, x0: float, x1: float, y0: float, y1: float
             continue  # not a closed square outline
         if any(b.x0 - 2 <= left + x and left + x + w <= b.x1 + 2 for b in boxes):
             continue  # the inside edge of a box already found
-        boxes.append(Box(left + x, left + x + w, _filled(gray, paper, ink, cv2.bitwise_and(frame, ink), (x, y, w, hh))))
+        outline = cv2.bitwise_and(frame, ink)
+        boxes.append(Box(left + x, left + x + w, _filled(gray, darkest, paper, ink, outline, (x, y, w, hh))))
     return sorted(boxes, key=lambda b: b.x0)
 
 
 def _filled(
-    gray: np.ndarray, paper: np.ndarray, ink: np.ndarray, outline: np.ndarray, rect: tuple[int, int, int, int]
+    gray: np.ndarray,
+    darkest: np.ndarray,
+    paper: np.ndarray,
+    ink: np.ndarray,
+    outline: np.ndarray,
+    rect: tuple[int, int, int, int],
 ) -> bool:
     """Whether a box holds a mark: ink inside it as dark as the box's own outline.
 
     Something lighter that crosses the box — a watermark, a stamp's tint, a shadow — is darker than the
     paper too, but a pen's tick or a filled box is drawn at least as dark as the printed outline: what
     counts inside is what is darker than halfway from the paper to that outline.
+
+    The outline's darkness is the darkest ink right beside its pixels (`darkest`): the shape found may
+    be the outline's inner edge, or a watermark's band may run along it, and those pixels alone would
+    put the outline as pale as the watermark (which then counts as a tick).
     """
     x, y, w, h = rect
     border = outline[y : y + h, x : x + w].astype(bool)
     inside = np.s_[y + h // 4 : y + h - h // 4, x + w // 4 : x + w - w // 4]
     if not border.any() or gray[inside].size == 0:
         return False
-    stroke = float(np.median(gray[y : y + h, x : x + w][border]))
+    stroke = float(np.median(darkest[y : y + h, x : x + w][border]))
     level = (stroke + float(np.median(paper[y : y + h, x : x + w]))) / 2
     inner = (gray[inside] < level) & ink[inside].astype(bool)  # ink (`_ink_against`) darker than halfway
     return bool(inner.mean() > 0.08)

@@ -104,3 +104,20 @@ def test_a_square_inside_the_words_before_is_not_the_next_options_box() -> None:
     ticked, certainty, _ = checked_options(Layout(lines), page, None, list(CATEGORIES))
     assert ticked == []
     assert certainty < 1.0
+
+
+def test_a_broad_watermark_band_over_an_empty_box_is_not_a_tick() -> None:
+    """A watermark's broad band (a phone photo's lavender letters) covers half of an empty box and runs
+    along its outline: the shape found is then the outline's inner edge among the band's pixels, and
+    those pixels are not how dark the outline is — the band, far lighter than the outline, stays no tick."""
+    options = [("长度", False), ("力学", True), ("声学", False), ("温度", False)]
+    image, lines = _form(options)
+    x = int(lines[2].bbox[0]) - 32  # 声学's box
+    mark = np.full_like(image, 255)
+    cv2.line(mark, (x + 2, 170), (x + 70, -40), (190, 150, 150), 34)
+    image = np.minimum(image, mark)
+    image = cv2.GaussianBlur(image, (5, 5), 0)  # a photo's softness
+    page = Page("t", 1, image.shape[1], image.shape[0], lines, image=image)
+    ticked, certainty, _ = checked_options(Layout(lines), page, None, list(CATEGORIES))
+    assert ticked == ["力学"]
+    assert certainty == 1.0

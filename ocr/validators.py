@@ -29,6 +29,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from difflib import SequenceMatcher
+
+from rapidfuzz.distance import Hamming, Levenshtein
 
 from huren.bureaus import (
     AUTHORITY_SUFFIXES,
@@ -274,15 +277,30 @@ MENDED_CERTAINTY = 0.6  # … and, mended, is worth a warning and a reviewer's l
 
 def mend_bureau_suffix(value: str) -> str:
     """A place's name and a market bureau's suffix read with one character in three wrong, its 局 kept
-    (江苏省市场监局管理局, 上海市质董技家监督局): the suffix as it is written; else the value unchanged."""
+    (江苏省市场监局管理局, 上海市质董技家监督局): the suffix as it is written; else the value unchanged.
+    A suffix read a character short or long (市场监有理局: 督管 read as one character) is mended only
+    when both its ends were read right, so a lost first character (场监局管理局) is not guessed."""
     for suffix in sorted(MARKET_BUREAU_SUFFIXES, key=len, reverse=True):
         n = len(suffix)
-        if n < MEND_MIN or len(value) <= n or value[-1] != suffix[-1] or not _PLACE_ONLY.fullmatch(value[:-n]):
+        if n < MEND_MIN:
             continue
-        wrong = sum(a != b for a, b in zip(value[-n:], suffix, strict=True))
-        if 0 < wrong <= (n - 1) // 3:
-            return value[:-n] + suffix
+        for m in (n, n - 1, n + 1):  # as long as the suffix, or a character lost or added
+            read, place = value[-m:], value[:-m]
+            if len(value) <= m or read[-1] != suffix[-1] or not _PLACE_ONLY.fullmatch(place):
+                continue
+            if m != n and read[0] != suffix[0]:
+                continue
+            wrong = Hamming.distance(read, suffix) if m == n else Levenshtein.distance(read, suffix)
+            if 0 < wrong <= (n - 1) // 3:
+                return place + suffix
     return value
+
+
+def mended_characters(read: str, mended: str) -> str:
+    """What a mend changed, as read → as written (局→督, 有→督管, 管→): for its warning."""
+    matcher = SequenceMatcher(None, read, mended, autojunk=False)
+    changes = [(read[i0:i1], mended[j0:j1]) for op, i0, i1, j0, j1 in matcher.get_opcodes() if op != "equal"]
+    return "、".join(f"{a}→{b}" for a, b in changes)
 
 
 def _cut_date_tail(value: str, _: Sequence[str]) -> str:
@@ -605,7 +623,7 @@ def check(kind: str, key: str, value: FieldValueType, labels: Sequence[str] = ()
             removed = _removed(value, cut)
             return _doubted(rule, key, cut, Verdict(cut, CUT_CERTAINTY, [f"value_cut: {key}: {removed}"]))
     if kind == "authority" and (mended := mend_bureau_suffix(value)) != value:
-        changed = "".join(b for a, b in zip(value, mended, strict=True) if a != b)
+        changed = mended_characters(value, mended)
         return Verdict(mended, MENDED_CERTAINTY, [f"authority_mended: {key}: {changed}"])
     if kind == "authority" and TRUNCATED.test(value):
         return Verdict(value, TRUNCATED.penalty, [f"{TRUNCATED.warning}: {key}"], valid=False)

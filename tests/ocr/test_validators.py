@@ -417,7 +417,13 @@ def test_a_copy_mark_s_piece_before_an_authority_goes_on_a_page_where_it_was_see
 
 @pytest.mark.parametrize(
     ("read", "mended"),
-    [("江苏省市场监局管理局", "江苏省市场监督管理局"), ("上海市质董技家监督局", "上海市质量技术监督局")],
+    [
+        ("江苏省市场监局管理局", "江苏省市场监督管理局"),
+        ("上海市质董技家监督局", "上海市质量技术监督局"),
+        ("上海市市场监有理局", "上海市市场监督管理局"),  # 督管 read as one character
+        ("浙江省市场监督管局", "浙江省市场监督管理局"),  # one lost
+        ("浙江省市场监督管管理局", "浙江省市场监督管理局"),  # one read twice
+    ],
 )
 def test_a_bureau_s_suffix_read_with_a_character_wrong_is_mended_with_a_warning(read: str, mended: str) -> None:
     verdict = check("authority", "issuing_authority", read)
@@ -426,7 +432,14 @@ def test_a_bureau_s_suffix_read_with_a_character_wrong_is_mended_with_a_warning(
 
 
 @pytest.mark.parametrize(
-    "read", ["江苏省市场监督管理部", "江苏省计量科学研究院", "苏州太湖市场监局管理局", "江苏省场监局管理局"]
+    "read",
+    [
+        "江苏省市场监督管理部",
+        "江苏省计量科学研究院",
+        "苏州太湖市场监局管理局",
+        "江苏省场监局管理局",  # a character short and its first one lost: not guessed
+        "江苏省市场有理局",  # a character short and two more wrong
+    ],
 )
 def test_no_mending_without_a_place_before_the_suffix_or_with_its_end_or_too_much_wrong(read: str) -> None:
     verdict = check("authority", "issuing_authority", read)

@@ -15,6 +15,7 @@ value that still fails is kept, with a warning and its certainty lowered, never 
                   (doubted: an odd ending, a house number without 号)
     items         no label, overlay or stamp words among them         those entries dropped
     text          (employers) as address                             …and at a date run on inside it
+                  (one cut off inside its company form, …技术有, is completed: 有限公司, warned)
     ethnicity     one of the 56 groups                                 after the group's name (汉住址)
     date…         a year from 1950 to 2100; a range that runs forward
     birth_date    the date inside a valid ID number on the same document (`agree`)
@@ -301,6 +302,27 @@ def mended_characters(read: str, mended: str) -> str:
     matcher = SequenceMatcher(None, read, mended, autojunk=False)
     changes = [(read[i0:i1], mended[j0:j1]) for op, i0, i1, j0, j1 in matcher.get_opcodes() if op != "equal"]
     return "、".join(f"{a}→{b}" for a, b in changes)
+
+
+# A company's legal form, as an organisation's name ends: a name cut off inside it (…技术有, the rest of
+# its line lost under a seal or a code) ends in one of its starts.
+COMPANY_FORMS = ("有限责任公司", "股份有限公司", "有限公司")
+COMPLETE_MIN = 4  # characters of the name before its cut-off form, so a short word is never completed
+_CUT_FORMS = sorted(
+    {(form[:i], form) for form in COMPANY_FORMS for i in range(1, len(form))}, key=lambda p: (-len(p[0]), len(p[1]))
+)  # the longest start first; of two forms it begins, the shorter (有 → 有限公司)
+
+
+def complete_company(value: str) -> str:
+    """An organisation's name that ends inside a company's legal form (苏州太湖校准技术有, …股份有限公):
+    the name with its form written out (有限公司, 股份有限公司); else the value unchanged.  A guess, so
+    the caller warns and lowers its certainty."""
+    if value.endswith(COMPANY_FORMS):
+        return value
+    for start, form in _CUT_FORMS:
+        if value.endswith(start) and len(value) - len(start) >= COMPLETE_MIN:
+            return value[: len(value) - len(start)] + form
+    return value
 
 
 def _cut_date_tail(value: str, _: Sequence[str]) -> str:
@@ -614,6 +636,8 @@ def check(kind: str, key: str, value: FieldValueType, labels: Sequence[str] = ()
         verdict.certainty *= CUT_CERTAINTY
         verdict.warnings.insert(0, f"value_cut: {key}: {dropped}")
         return verdict
+    if kind == "text" and (completed := complete_company(value)) != value:
+        return Verdict(completed, MENDED_CERTAINTY, [f"value_completed: {key}: {completed[len(value) :]}"])
     if rule.valid(value):
         return _doubted(rule, key, value, Verdict(value))
     cut = value

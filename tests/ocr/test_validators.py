@@ -460,3 +460,23 @@ def test_an_unlabelled_authority_at_a_booklet_s_foot_is_found_with_its_suffix_mi
     assert fields["issuing_authority"].value == "江苏省市场监督管理局"
     assert fields["issuing_authority"].confidence < 0.7
     assert any(w.startswith("authority_mended") for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("read", "completed"),
+    [
+        ("苏州太湖校准技术有", "苏州太湖校准技术有限公司"),
+        ("江苏精测股份有限公", "江苏精测股份有限公司"),
+        ("江苏精测有限责任", "江苏精测有限责任公司"),
+    ],
+)
+def test_an_employer_cut_off_inside_its_company_form_is_completed_with_a_warning(read: str, completed: str) -> None:
+    verdict = check("text", "employer", read)
+    assert verdict.value == completed
+    assert verdict.certainty < 1.0 and verdict.warnings == [f"value_completed: employer: {completed[len(read) :]}"]
+
+
+@pytest.mark.parametrize("read", ["苏州太湖校准技术有限公司", "苏州市计量测试院", "技术有", "有限"])
+def test_a_whole_name_or_a_short_word_is_not_completed(read: str) -> None:
+    verdict = check("text", "employer", read)
+    assert verdict.value == read and not verdict.warnings

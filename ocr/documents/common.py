@@ -24,23 +24,13 @@ def misread_once(word: str) -> str:
     return "|".join(word[:i] + "[\u4e00-\u9fff]" + word[i + 1 :] for i in range(len(word) - 1))
 
 
-def misread_length(word: str) -> str:
-    """`word` read a character short or long between its first two characters and its last (市场监有理局
-    for 市场监督管理局), as a pattern: `ocr.validators.mend_bureau_suffix` decides whether it is that word."""
-    middle = len(word) - 3
-    return f"{word[:2]}[\u4e00-\u9fff]{{{middle - 1},{middle + 1}}}{word[-1]}"
-
-
 # An authority printed without a label, typically at the foot of a certificate under its seal; a long
-# suffix read with one character wrong (市场监局管理局), or one lost or added (市场监有理局), too:
-# `ocr.validators.mend_bureau_suffix` mends it, or finds it no authority.
+# suffix read with one character wrong (市场监局管理局) too: `ocr.validators.mend_bureau_suffix` mends it.
 AUTHORITY_PATTERN = (
     r"[\u4e00-\u9fff]{2,12}?(?:市场监督管理局|质量技术监督局|市场监管局|技术监督局|质量监督局|"
-    + "|".join(
-        alternative(suffix)
-        for suffix in ("市场监督管理局", "质量技术监督局")
-        for alternative in (misread_once, misread_length)
-    )
+    + misread_once("市场监督管理局")
+    + "|"
+    + misread_once("质量技术监督局")
     + ")"
 )
 CERT_NUMBER_PATTERN = r"(?<![A-Za-z])(?:No|NO|№)\.?([A-Za-z0-9沪苏浙\-]{5,24})"

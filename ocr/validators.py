@@ -15,6 +15,7 @@ value that still fails is kept, with a warning and its certainty lowered, never 
                   (doubted: an odd ending, a house number without 号)
     items         no label, overlay or stamp words among them         those entries dropped
     text          (employers) as address                             …and at a date run on inside it
+                  (one cut off inside its company form, …技术有, is completed: 有限公司, warned)
     ethnicity     one of the 56 groups                                 after the group's name (汉住址)
     date…         a year from 1950 to 2100; a range that runs forward
     birth_date    the date inside a valid ID number on the same document (`agree`)
@@ -29,6 +30,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from difflib import SequenceMatcher
+
+from rapidfuzz.distance import Hamming, Levenshtein
 
 from huren.bureaus import (
     AUTHORITY_SUFFIXES,
@@ -274,14 +278,50 @@ MENDED_CERTAINTY = 0.6  # … and, mended, is worth a warning and a reviewer's l
 
 def mend_bureau_suffix(value: str) -> str:
     """A place's name and a market bureau's suffix read with one character in three wrong, its 局 kept
-    (江苏省市场监局管理局, 上海市质董技家监督局): the suffix as it is written; else the value unchanged."""
+    (江苏省市场监局管理局, 上海市质董技家监督局): the suffix as it is written; else the value unchanged.
+    A suffix read a character short or long (市场监有理局: 督管 read as one character) is mended only
+    when both its ends were read right, so a lost first character (场监局管理局) is not guessed."""
     for suffix in sorted(MARKET_BUREAU_SUFFIXES, key=len, reverse=True):
         n = len(suffix)
-        if n < MEND_MIN or len(value) <= n or value[-1] != suffix[-1] or not _PLACE_ONLY.fullmatch(value[:-n]):
+        if n < MEND_MIN:
             continue
-        wrong = sum(a != b for a, b in zip(value[-n:], suffix, strict=True))
-        if 0 < wrong <= (n - 1) // 3:
-            return value[:-n] + suffix
+        for m in (n, n - 1, n + 1):  # as long as the suffix, or a character lost or added
+            read, place = value[-m:], value[:-m]
+            if len(value) <= m or read[-1] != suffix[-1] or not _PLACE_ONLY.fullmatch(place):
+                continue
+            if m != n and read[0] != suffix[0]:
+                continue
+            wrong = Hamming.distance(read, suffix) if m == n else Levenshtein.distance(read, suffix)
+            if 0 < wrong <= (n - 1) // 3:
+                return place + suffix
+    return value
+
+
+def mended_characters(read: str, mended: str) -> str:
+    """What a mend changed, as read → as written (局→督, 有→督管, 管→): for its warning."""
+    matcher = SequenceMatcher(None, read, mended, autojunk=False)
+    changes = [(read[i0:i1], mended[j0:j1]) for op, i0, i1, j0, j1 in matcher.get_opcodes() if op != "equal"]
+    return "、".join(f"{a}→{b}" for a, b in changes)
+
+
+# A company's legal form, as an organisation's name ends: a name cut off inside it (…技术有, the rest of
+# its line lost under a seal or a code) ends in one of its starts.
+COMPANY_FORMS = ("有限责任公司", "股份有限公司", "有限公司")
+COMPLETE_MIN = 4  # characters of the name before its cut-off form, so a short word is never completed
+_CUT_FORMS = sorted(
+    {(form[:i], form) for form in COMPANY_FORMS for i in range(1, len(form))}, key=lambda p: (-len(p[0]), len(p[1]))
+)  # the longest start first; of two forms it begins, the shorter (有 → 有限公司)
+
+
+def complete_company(value: str) -> str:
+    """An organisation's name that ends inside a company's legal form (苏州太湖校准技术有, …股份有限公):
+    the name with its form written out (有限公司, 股份有限公司); else the value unchanged.  A guess, so
+    the caller warns and lowers its certainty."""
+    if value.endswith(COMPANY_FORMS):
+        return value
+    for start, form in _CUT_FORMS:
+        if value.endswith(start) and len(value) - len(start) >= COMPLETE_MIN:
+            return value[: len(value) - len(start)] + form
     return value
 
 
@@ -596,6 +636,8 @@ def check(kind: str, key: str, value: FieldValueType, labels: Sequence[str] = ()
         verdict.certainty *= CUT_CERTAINTY
         verdict.warnings.insert(0, f"value_cut: {key}: {dropped}")
         return verdict
+    if kind == "text" and (completed := complete_company(value)) != value:
+        return Verdict(completed, MENDED_CERTAINTY, [f"value_completed: {key}: {completed[len(value) :]}"])
     if rule.valid(value):
         return _doubted(rule, key, value, Verdict(value))
     cut = value
@@ -605,7 +647,7 @@ def check(kind: str, key: str, value: FieldValueType, labels: Sequence[str] = ()
             removed = _removed(value, cut)
             return _doubted(rule, key, cut, Verdict(cut, CUT_CERTAINTY, [f"value_cut: {key}: {removed}"]))
     if kind == "authority" and (mended := mend_bureau_suffix(value)) != value:
-        changed = "".join(b for a, b in zip(value, mended, strict=True) if a != b)
+        changed = mended_characters(value, mended)
         return Verdict(mended, MENDED_CERTAINTY, [f"authority_mended: {key}: {changed}"])
     if kind == "authority" and TRUNCATED.test(value):
         return Verdict(value, TRUNCATED.penalty, [f"{TRUNCATED.warning}: {key}"], valid=False)

@@ -417,7 +417,13 @@ def test_a_copy_mark_s_piece_before_an_authority_goes_on_a_page_where_it_was_see
 
 @pytest.mark.parametrize(
     ("read", "mended"),
-    [("江苏省市场监局管理局", "江苏省市场监督管理局"), ("上海市质董技家监督局", "上海市质量技术监督局")],
+    [
+        ("江苏省市场监局管理局", "江苏省市场监督管理局"),
+        ("上海市质董技家监督局", "上海市质量技术监督局"),
+        ("上海市市场监有理局", "上海市市场监督管理局"),  # 督管 read as one character
+        ("浙江省市场监督管局", "浙江省市场监督管理局"),  # one lost
+        ("浙江省市场监督管管理局", "浙江省市场监督管理局"),  # one read twice
+    ],
 )
 def test_a_bureau_s_suffix_read_with_a_character_wrong_is_mended_with_a_warning(read: str, mended: str) -> None:
     verdict = check("authority", "issuing_authority", read)
@@ -426,7 +432,14 @@ def test_a_bureau_s_suffix_read_with_a_character_wrong_is_mended_with_a_warning(
 
 
 @pytest.mark.parametrize(
-    "read", ["江苏省市场监督管理部", "江苏省计量科学研究院", "苏州太湖市场监局管理局", "江苏省场监局管理局"]
+    "read",
+    [
+        "江苏省市场监督管理部",
+        "江苏省计量科学研究院",
+        "苏州太湖市场监局管理局",
+        "江苏省场监局管理局",  # a character short and its first one lost: not guessed
+        "江苏省市场有理局",  # a character short and two more wrong
+    ],
 )
 def test_no_mending_without_a_place_before_the_suffix_or_with_its_end_or_too_much_wrong(read: str) -> None:
     verdict = check("authority", "issuing_authority", read)
@@ -447,3 +460,23 @@ def test_an_unlabelled_authority_at_a_booklet_s_foot_is_found_with_its_suffix_mi
     assert fields["issuing_authority"].value == "江苏省市场监督管理局"
     assert fields["issuing_authority"].confidence < 0.7
     assert any(w.startswith("authority_mended") for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("read", "completed"),
+    [
+        ("苏州太湖校准技术有", "苏州太湖校准技术有限公司"),
+        ("江苏精测股份有限公", "江苏精测股份有限公司"),
+        ("江苏精测有限责任", "江苏精测有限责任公司"),
+    ],
+)
+def test_an_employer_cut_off_inside_its_company_form_is_completed_with_a_warning(read: str, completed: str) -> None:
+    verdict = check("text", "employer", read)
+    assert verdict.value == completed
+    assert verdict.certainty < 1.0 and verdict.warnings == [f"value_completed: employer: {completed[len(read) :]}"]
+
+
+@pytest.mark.parametrize("read", ["苏州太湖校准技术有限公司", "苏州市计量测试院", "技术有", "有限"])
+def test_a_whole_name_or_a_short_word_is_not_completed(read: str) -> None:
+    verdict = check("text", "employer", read)
+    assert verdict.value == read and not verdict.warnings

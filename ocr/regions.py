@@ -56,6 +56,8 @@ MIN_TILT = 10.0  # degrees: a card turned further than this is straightened befo
 MIN_DOCUMENT_LINES = 2  # fewer lines are a fragment (a title, a stamp), whatever they read
 MIN_LINE_CHARS = 3  # a line of a turned document reads as at least this many characters, however garbled
 PART_LABEL_SHARE = 0.34  # a card side bearing at most this share of its labels may be part of one (its number line)
+WHOLE_LABEL_SHARE = 0.8  # a card side bearing at least this share of its labels is whole, whatever its values read …
+WHOLE_LABELS = 4  # … and at least this many: two (a back's 签发机关, 有效期限) are printed by certificates too
 # Types a page may rightly carry more than one of (cards); two parts of one certificate or form are one.
 REPEATABLE = frozenset({DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK})
 
@@ -255,6 +257,8 @@ def _is_document(c: Region) -> bool:
             return False
     if bears_content(c.doc_type, c.text):
         return True
+    if doc_type is c.doc_type and _labelled_card(c):
+        return True
     # A document that lost a value to a blur or a watermark (an ID front's birth line), or whose value
     # stands apart from it (a certificate's authority printed at the foot of the sheet, under its seal):
     # its printed words name it clearly and one of its values has its shape. Two parts of one certificate
@@ -273,6 +277,20 @@ def _is_document(c: Region) -> bool:
         and labelled_fields(c.doc_type, c.text) > 0
     )
     return c.by_card_edges
+
+
+def _labelled_card(c: Region) -> bool:
+    """Whether the candidate is a card side by its own printed labels: nearly all of them are read.
+
+    A watermark laid across a card crosses its values first (the number line cut, the birth date
+    garbled), so a side may bear no value of its shape; its labels still say it is whole — 民族 and
+    住址 with four more are printed by no certificate, and a part of a card (its number line) bears
+    few of them. Its missing values are warned as missing by extraction, never guessed."""
+    return (
+        c.doc_type in REPEATABLE
+        and labelled_share(c.doc_type, c.text) >= WHOLE_LABEL_SHARE
+        and labelled_fields(c.doc_type, c.text) >= WHOLE_LABELS
+    )
 
 
 def _worded(c: Region) -> bool:

@@ -41,8 +41,12 @@ ID_NUMBER_SHAPE = r"[0-9]{17}[0-9Xx]"
 DATE_SHAPE = r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日?"
 # Shapes that recognise a document by its values alone (`DocSpec.content`): certificate numbers as the
 # three provinces issue them, the kinds of authority, an ID number whose birth date exists.
-MARKET_AUTHORITY_SHAPE = r"[\u4e00-\u9fff]{2,10}(?:市场监督管理局|市场监管局)"
-QUALITY_AUTHORITY_SHAPE = r"[\u4e00-\u9fff]{2,10}(?:质量技术监督局|技术监督局|质量监督局)"
+# A long suffix read with one character wrong (市场监营管理局) is still that kind of authority, as in
+# AUTHORITY_PATTERN: a certificate whose number was lost is known by its authority alone.
+MARKET_AUTHORITY_SHAPE = r"[\u4e00-\u9fff]{2,10}(?:市场监督管理局|市场监管局|" + misread_once("市场监督管理局") + ")"
+QUALITY_AUTHORITY_SHAPE = (
+    r"[\u4e00-\u9fff]{2,10}(?:质量技术监督局|技术监督局|质量监督局|" + misread_once("质量技术监督局") + ")"
+)
 POLICE_AUTHORITY_SHAPE = r"[\u4e00-\u9fff]{2,12}(?:公安局|分局)"
 ID_VALIDITY_SHAPE = (
     r"(?:19|20)\d{2}\D{1,2}\d{2}\D{1,2}\d{2}\D{0,2}[-—~至]+(?:(?:19|20)\d{2}\D{1,2}\d{2}\D{1,2}\d{2}|长期)"

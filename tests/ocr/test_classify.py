@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from huren.domain import DocType, Page, TextLine
-from ocr.classify import CONTENT_CONFIDENCE, CONTENT_WARNING, classify, classify_with_content
+from ocr.classify import CONTENT_CONFIDENCE, CONTENT_WARNING, bears_some_content, classify, classify_with_content
 from ocr.pipeline import extract_page
 
 # Pages whose labels were not read: only their values are left.
@@ -173,3 +173,19 @@ def test_a_nation_printed_in_a_title_is_no_card_ethnicity() -> None:
 
     scores = dict(_ranked("中华人民共和国"))
     assert scores[DocType.ID_CARD_FRONT] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("doc_type", "lines"),
+    [
+        (DocType.REGISTRATION_CERTIFICATE, ["张伟", "沪注计20213198", "长度 力学", "上海市市场监昏管理局"]),
+        (DocType.VERIFIER_CERTIFICATE, ["张伟", "浙质监检2010-8285", "浙江省质量技术监替局"]),
+    ],
+    ids=str,
+)
+def test_an_authority_read_with_one_character_wrong_still_has_its_shape(doc_type: DocType, lines: list[str]) -> None:
+    """A long authority suffix misread in one character (监昏, 监替) is still a market or quality bureau:
+    the certificate is known by its values, and a page that lost its number still bears one of them."""
+    text = "\n".join(lines)
+    assert classify_with_content(text)[0] is doc_type
+    assert bears_some_content(doc_type, lines[-1])

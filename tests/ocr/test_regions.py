@@ -208,6 +208,32 @@ def test_a_front_whose_birth_line_was_lost_is_still_a_document_of_its_own() -> N
     assert [r.doc_type for r in regions] == [DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK]
 
 
+def test_a_front_whose_values_a_watermark_crossed_is_a_document_by_its_labels() -> None:
+    """Its number line lost and its birth date garbled, the front bears no value of its shape; all six of
+    its labels, read and naming it, still make it a card of its own beside the back."""
+    front = [
+        _line("姓名", 100, 100, w=60),
+        _line("贺玲敏", 200, 100),
+        _line("性别女", 100, 150),
+        _line("民族汉", 300, 150),
+        _line("出生日期 1963羊本月18甲", 100, 200),
+        _line("住址", 100, 250, w=60),
+        _line("浙江省嘉善县天凝镇李家", 200, 250),
+        _line("浜村10组61号", 200, 290),
+        _line("公民身份号码", 100, 340),
+    ]
+    regions = find_regions(Page("x.pdf", 1, 1240, 1754, front + _back()))
+    assert [r.doc_type for r in regions] == [DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK]
+
+
+def test_a_few_card_labels_without_values_are_no_card_of_their_own() -> None:
+    """Two labels a certificate prints too (签发机关, 有效期限), their values unread, name no card beside a
+    front: a side is whole by its labels only when it bears most of them, and at least four."""
+    stray = [_line("签发机关", 100, 1160, w=120), _line("有效期限", 100, 1210, w=120), _line("居民身份证", 100, 1260)]
+    regions = find_regions(Page("x.pdf", 1, 1240, 1754, _front() + stray))
+    assert [r.doc_type for r in regions] != [DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK]
+
+
 def test_a_card_lying_at_45_degrees_beside_a_certificate_is_read_straightened(tmp_path: Path) -> None:
     card, cert = width(sample("idf_006.jpg"), 600), width(sample("reg_004.jpg"), 1100)
     h, w = card.shape[:2]

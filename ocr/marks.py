@@ -1,4 +1,4 @@
-"""Marks that are not words: ticked boxes, a signature, a red seal.
+"""Marks that are not words: ticked boxes, a signature, a seal (red, or a ring on a grey copy).
 
 Where a PDF's text layer or OCR spells a box (☑ / □), the glyph decides; otherwise the outlined
 squares drawn in the option's row are found in the pixels and each is given to the option printed
@@ -260,8 +260,94 @@ def read_sealed(layout: Layout, page: Page, label: Span | None) -> tuple[bool, f
         if y1 >= row.y0 - 8 * h and y0 <= row.y1 + 8 * h:
             return True, 0.9, label
     if page.image is not None and _is_grey(page.image):
-        return False, 0.4, None  # no colour to see a seal by
+        if _ring_seal(page.image, row.y0 - 8 * h, row.y1 + 8 * h, h):
+            return True, SEAL_SHAPE_CONFIDENCE, label
+        return False, 0.4, None  # no colour to see a seal by, and no seal's ring either
     return False, 0.85, None
+
+
+# A seal on a grey page is told by its shape (`_ring_seal`): less sure than red ink, but a ring with
+# text along it is not printed by chance where the employer stamps.
+SEAL_SHAPE_CONFIDENCE = 0.85
+# The ring is measured on the band scaled so that a line of text is this tall; a seal's radius is
+# 1.5–6 such lines (the forms' seals measure about 2.5).
+_LINE_PX = 16.0
+_RING_RADII = (1.5, 6.0)
+_ANGLES = np.linspace(0.0, 2 * np.pi, 72, endpoint=False)
+
+
+@dataclass(slots=True, frozen=True)
+class Ring:
+    """Share of directions from a circle's centre that meet ink in each band (radii relative to the
+    circle's), and the share of inked pixels inside it."""
+
+    ring: float  # on the circle itself (0.9–1.1): a seal's printed ring runs all the way round
+    rim: float  # just inside it (0.5–0.82): the seal's text along its rim, its star
+    outer: float  # just outside (1.2–1.4): a seal stands on paper or crosses a few words, not a pattern
+    fill: float  # inside (disc of 0.8): a ring is mostly paper, a QR code or a filled logo is not
+
+    def is_seal(self) -> bool:
+        return self.ring >= 0.8 and self.rim >= 0.3 and self.outer < 0.6 and self.fill < 0.45
+
+
+def _faint_ink(gray: np.ndarray, window: int) -> np.ndarray:
+    """Ink against the paper near it, pale ink included: a photocopied red seal turns light grey."""
+    paper = _local_paper(gray, window)
+    return gray.astype(np.float32) < paper - np.maximum(25.0, 0.12 * paper)
+
+
+def _reach(ink: np.ndarray, cx: float, cy: float, r0: float, r1: float) -> float:
+    """Share of directions from (cx, cy) along which some ink lies between radii r0 and r1."""
+    radii = np.linspace(r0, r1, max(2, int(r1 - r0) + 2))
+    xs = np.rint(cx + np.outer(np.cos(_ANGLES), radii)).astype(int)
+    ys = np.rint(cy + np.outer(np.sin(_ANGLES), radii)).astype(int)
+    inside = (xs >= 0) & (xs < ink.shape[1]) & (ys >= 0) & (ys < ink.shape[0])
+    hits = np.zeros(xs.shape, dtype=bool)
+    hits[inside] = ink[ys[inside], xs[inside]]
+    return float(hits.any(axis=1).mean())
+
+
+def _measure_ring(ink: np.ndarray, cx: float, cy: float, r: float) -> Ring:
+    yy, xx = np.ogrid[: ink.shape[0], : ink.shape[1]]
+    disc = (xx - cx) ** 2 + (yy - cy) ** 2 < (0.8 * r) ** 2
+    return Ring(
+        ring=_reach(ink, cx, cy, 0.9 * r, 1.1 * r),
+        rim=_reach(ink, cx, cy, 0.5 * r, 0.82 * r),
+        outer=_reach(ink, cx, cy, 1.2 * r, 1.4 * r),
+        fill=float(ink[disc].mean()) if disc.any() else 1.0,
+    )
+
+
+def _ring_seal(image: np.ndarray, y0: float, y1: float, line: float) -> bool:
+    """A seal's ring in a band of a grey page (a photocopy has no red to find it by).
+
+    Circles are proposed by a Hough transform and each is measured (`Ring`): a ring that runs all the
+    way round, text or a star just inside it, mostly paper within. A round logo without text along its
+    rim, a QR code or a filled emblem, a signature's loops and a table's corners do not pass. The band
+    is 0.9–1.1 of the radius, so a slightly oval seal (a page photographed askew) still counts.
+    """
+    top, bottom = int(max(0, y0)), int(min(image.shape[0], y1))
+    if bottom - top < 4 or line <= 0:
+        return False
+    gray = cv2.cvtColor(image[top:bottom], cv2.COLOR_BGR2GRAY)
+    scale = min(1.0, _LINE_PX / line)
+    if scale < 1.0:
+        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    unit = line * scale  # a line of text, in the scaled band
+    circles = cv2.HoughCircles(
+        cv2.medianBlur(gray, 3),
+        cv2.HOUGH_GRADIENT,
+        dp=1.5,
+        minDist=2 * unit,
+        param1=80,
+        param2=30,
+        minRadius=int(_RING_RADII[0] * unit),
+        maxRadius=int(_RING_RADII[1] * unit),
+    )
+    if circles is None:
+        return False
+    ink = _faint_ink(gray, int(unit))
+    return any(_measure_ring(ink, float(cx), float(cy), float(r)).is_seal() for cx, cy, r in circles[0][:20])
 
 
 def _is_grey(image: np.ndarray) -> bool:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from huren.domain import CATEGORIES, Page, TextLine
-from ocr.layout import Layout
-from ocr.marks import checked_options
+from ocr.layout import Layout, Span
+from ocr.marks import SEAL_SHAPE_CONFIDENCE, checked_options, read_sealed
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 SIZE = 36
@@ -121,3 +122,67 @@ def test_a_broad_watermark_band_over_an_empty_box_is_not_a_tick() -> None:
     ticked, certainty, _ = checked_options(Layout(lines), page, None, list(CATEGORIES))
     assert ticked == ["力学"]
     assert certainty == 1.0
+
+
+def _opinion_block(draw_mark: str) -> tuple[np.ndarray, Layout, Span]:
+    """A grey photocopy's employer block: the opinion's label, then something drawn where the stamp goes."""
+    image = Image.new("RGB", (1200, 700), (214, 214, 214))
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, SIZE)
+    draw.text((60, 100), "现执业单位意见：", font=font, fill=(40, 40, 40))
+    draw.text((560, 330), "单位（盖章）", font=font, fill=(40, 40, 40))
+    cx, cy, r = 640, 360, 120
+    if draw_mark in ("seal", "logo", "oval"):
+        rx = r * (1.12 if draw_mark == "oval" else 1.0)
+        draw.ellipse((cx - rx, cy - r, cx + rx, cy + r), outline=(150, 150, 150), width=8)
+    if draw_mark in ("seal", "oval"):  # rim text along the upper arc, a star in the middle
+        small = ImageFont.truetype(FONT, 30)
+        for i, ch in enumerate("吴江盛泽精测计量有限公司"):
+            ang = np.radians(-200 + 220 * (i + 0.5) / 12)
+            draw.text(
+                (cx + 0.75 * r * np.cos(ang), cy + 0.75 * r * np.sin(ang)),
+                ch,
+                font=small,
+                fill=(150, 150, 150),
+                anchor="mm",
+            )
+        star = [
+            (cx + 30 * np.cos(np.radians(-90 + 72 * k)), cy + 30 * np.sin(np.radians(-90 + 72 * k)))
+            for k in (0, 2, 4, 1, 3)
+        ]
+        draw.polygon(star, fill=(150, 150, 150))
+    if draw_mark == "qr":  # a QR code's modules where the stamp goes
+        rng = np.random.default_rng(3)
+        for i in range(21):
+            for j in range(21):
+                if rng.random() < 0.5:
+                    draw.rectangle(
+                        (cx - r + 11 * i, cy - r + 11 * j, cx - r + 11 * i + 10, cy - r + 11 * j + 10),
+                        fill=(40, 40, 40),
+                    )
+    if draw_mark == "signature":  # a scribbled name's loops
+        pts = [(500 + 14 * k, 360 + (35 if k % 2 else -35) + 10 * np.sin(k)) for k in range(22)]
+        draw.line(pts, fill=(30, 30, 30), width=5)
+    label = TextLine("现执业单位意见：", (60, 100, 60 + font.getlength("现执业单位意见："), 148), 0.95)
+    stamp = TextLine("单位（盖章）", (560, 330, 560 + font.getlength("单位（盖章）"), 378), 0.95)
+    layout = Layout([label, stamp])
+    return cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2BGR), layout, Span(0, 0, 7)
+
+
+@pytest.mark.parametrize("mark", ["seal", "oval"])
+def test_a_seal_on_a_grey_photocopy_is_found_by_its_ring(mark: str) -> None:
+    """A photocopy has no red: the seal is its ring with text along the rim (slightly oval on a photo)."""
+    image, layout, label = _opinion_block(mark)
+    page = Page("t", 1, image.shape[1], image.shape[0], layout.lines, image=image)
+    sealed, confidence, _ = read_sealed(layout, page, label)
+    assert sealed
+    assert confidence == SEAL_SHAPE_CONFIDENCE
+
+
+@pytest.mark.parametrize("mark", ["none", "logo", "qr", "signature"])
+def test_no_seal_on_a_grey_photocopy_is_not_taken_from_a_logo_a_code_or_a_signature(mark: str) -> None:
+    """A round logo without rim text, a QR code or a signature where the stamp goes is not a seal; the
+    answer stays unsure (no colour to see a seal by)."""
+    image, layout, label = _opinion_block(mark)
+    page = Page("t", 1, image.shape[1], image.shape[0], layout.lines, image=image)
+    assert read_sealed(layout, page, label) == (False, 0.4, None)

@@ -184,8 +184,8 @@ def _states(layout: Layout, page: Page, seen: list[tuple[str, Span]]) -> list[bo
         # A square inside any option's words on these rows (频, 回, a blot on a blurred page) is a
         # character's, not a box.
         rows = {seen[i][1].row for i in members}
-        words = [layout.x_range(span) for _, span in seen if span.row in rows]
-        boxes = [b for b in boxes if not any(x0 + 0.6 * height <= b.x0 and b.x0 + b.x1 <= 2 * x1 for x0, x1 in words)]
+        words = [(*layout.x_range(span), span.end - span.start) for _, span in seen if span.row in rows]
+        boxes = [b for b in boxes if not any(_inside_word(b, word, height) for word in words)]
         for x, i in zip(starts, members, strict=True):
             # An option's box is the nearest one ending before its text begins (OCR that dropped the box
             # glyph puts the text's estimated start on the box itself): a character shaped like a box
@@ -194,6 +194,23 @@ def _states(layout: Layout, page: Page, seen: list[tuple[str, Span]]) -> list[bo
             if before and states[i] is None:
                 states[i] = max(before, key=lambda box: box.x1).ticked
     return states
+
+
+def _inside_word(box: Box, word: tuple[float, float, int], height: float) -> bool:
+    """Whether a square found on an option's row lies within an option's words, past its first character.
+
+    Measured in the line's height, and also in the word's own character width: OCR's line box on a
+    blurred page is far taller than its characters, and where it merged several options into one run
+    (力学声学温度) their characters' places are estimates — the enclosed stroke of 度 in 长度 then
+    starts less than a line's height into its word, yet its centre is past the word's first character.
+    A box whose text OCR put too early (on the box itself) has its centre within that first character.
+    """
+    x0, x1, length = word
+    centre = (box.x0 + box.x1) / 2
+    if centre > x1:
+        return False
+    char = (x1 - x0) / max(length, 1)
+    return x0 + 0.6 * height <= box.x0 or (length > 1 and centre >= x0 + char)
 
 
 def checked_options(

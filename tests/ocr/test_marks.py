@@ -186,3 +186,22 @@ def test_no_seal_on_a_grey_photocopy_is_not_taken_from_a_logo_a_code_or_a_signat
     image, layout, label = _opinion_block(mark)
     page = Page("t", 1, image.shape[1], image.shape[0], layout.lines, image=image)
     assert read_sealed(layout, page, label) == (False, 0.4, None)
+
+
+def test_a_blot_in_a_merged_runs_word_is_not_the_next_options_box_on_a_tall_line() -> None:
+    """A blurred page: OCR merged the options into one run with a line box far taller than its
+    characters, and the empty boxes faded away. The enclosed stroke of 度 (a filled blot)
+    starts less than a line's height into 长度 but past its first character: it is 长度's, not 力学's box."""
+    image, lines = _form([("长度", False), ("力学", False)], one_line=True)
+    words = lines[0]
+    lines = [TextLine(words.text, (words.bbox[0], 10, words.bbox[2], 112), 0.95, words.char_x)]
+    start = int(words.bbox[0])
+    second = start + 36  # 度, the second character of 长度
+    for box in (start - 32, int(words.char_x[3] - 18) - 32):  # both boxes faded away on the photo
+        image[50:110, box - 2 : box + 26] = 250
+    image[55:105, second : second + 36] = 250
+    cv2.rectangle(image, (second + 4, 70), (second + 30, 96), (30, 30, 30), -1)
+    page = Page("t", 1, image.shape[1], image.shape[0], lines, image=image)
+    ticked, certainty, _ = checked_options(Layout(lines), page, None, list(CATEGORIES))
+    assert ticked == []
+    assert certainty < 1.0

@@ -449,12 +449,42 @@ def _read_band(engine: object, image: np.ndarray, band: BBox, height: float) -> 
 def _found_under(engine: object, image: np.ndarray, overlays: list[Overlay], lines: list[TextLine]) -> list[TextLine]:
     """Lines an overlay hid from the detector: the page washed of its overlays and searched once more
     (only on a page that has overlays), keeping what the first pass did not find."""
+    overlay_keys = [_FILLER.sub("", squash(o.text)) for o in overlays if o.text]
+    return _search_washed(engine, image, _search_regions(overlays, image.shape[1], image.shape[0]), lines, overlay_keys)
+
+
+def look_again(engine: object, image: np.ndarray, lines: list[TextLine]) -> list[TextLine]:
+    """Lines the first pass did not find anywhere on `image`, searched for on it washed of light strokes.
+
+    A watermark crossing a line can merge with it into one shape the detector drops or reads as a
+    scrap, and not every watermark is recognised as one (a slant read as a single character, tinted
+    in colour): the document then simply lacks a line.  The caller asks only for a document that
+    lacks a field, so a page read whole costs nothing more (`engine` is an `OcrEngine`).
+    """
+    h, w = image.shape[:2]
+    # The harder wash: a whole card's darkest pixels are not all ink (its grey pattern, a little
+    # print), and the watermark that hid a line without being seen is no light one.
+    return _search_washed(engine, image, [(0.0, 0.0, float(w), float(h))], lines, [], share=WASHES[-1])
+
+
+def _search_washed(
+    engine: object,
+    image: np.ndarray,
+    regions: list[BBox],
+    lines: list[TextLine],
+    overlay_keys: list[str],
+    *,
+    share: float = WASHES[0],
+) -> list[TextLine]:
+    """The level lines detected in `regions` of the image washed (`share`, as `wash`) that `lines` do
+    not cover, read washed; those that read as nothing sure, as overlay wording or as a known overlay
+    (`overlay_keys`) are left out."""
     boxes: list[BBox] = []
-    for region in _search_regions(overlays, image.shape[1], image.shape[0]):
+    for region in regions:
         crop, x0, y0 = _crop(image, region, 0.0)
         if min(crop.shape[:2]) < 16:
             continue
-        quads, _ = engine.detect(wash(crop))  # type: ignore[attr-defined]
+        quads, _ = engine.detect(wash(crop, share))  # type: ignore[attr-defined]
         for q in quads:
             box = (
                 float(q[:, 0].min()) + x0,
@@ -472,7 +502,6 @@ def _found_under(engine: object, image: np.ndarray, overlays: list[Overlay], lin
     for i, (c, (text, _, _)) in enumerate(zip(crops, readings, strict=True)):
         if _crossed_number(text):
             readings[i] = engine.recognize([wash(c, WASHES[-1])])[0]  # type: ignore[attr-defined]
-    overlay_keys = [_FILLER.sub("", squash(o.text)) for o in overlays if o.text]
     found: list[TextLine] = []
     for b, (text, confidence, positions) in zip(boxes, readings, strict=True):
         key = _FILLER.sub("", squash(text))

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
 import numpy as np
 
 from huren.domain import BBox, DocType, Extraction, FileError, Page, Quality, TextLine
-from ocr import preprocess, reader
+from ocr import overlays, preprocess, reader
 from ocr.classify import classify_with_content
 from ocr.documents import BY_TYPE
 from ocr.engine import EngineConfig, OcrEngine, get_engine
@@ -72,7 +73,7 @@ def extract_documents(
     """Every document on the page, each extracted on its own; one `Extraction` when the page holds one."""
     regions = find_regions(page)
     if len(regions) < 2:
-        return [extract_page(page)]
+        return [_look_again(page, extract_page(page), engine=engine, config=config)]
     # Lines no document took (a fragment far from every one) and regions that read as no document are
     # told, never dropped in silence: what they held may be a document's missing part.
     left_out = len(page.lines) - len({id(ln) for r in regions for ln in r.lines})
@@ -122,7 +123,7 @@ def _extract_region(
     # A copy mark seen anywhere on the page was laid over all of it: its strays count in this region too.
     sub.marks["overlaid"] = "".join(str(o[0]) for o in page.marks.get("overlays", ()))
     # Typed from both reads: the crop's edge may cut a title the page read (white on a card's colour bar).
-    extraction = extract_page(sub, seen=region.text)
+    extraction = _look_again(sub, extract_page(sub, seen=region.text), seen=region.text, engine=engine, config=config)
     back = np.linalg.inv(sub.marks["to_work"] @ to_crop)
     for f in extraction.fields.values():
         if f.bbox:
@@ -137,6 +138,34 @@ def _extract_region(
         if as_read.doc_type is extraction.doc_type and _reads_more(as_read, extraction):
             return as_read
     return extraction
+
+
+def _lacks_a_line(extraction: Extraction) -> bool:
+    """A document with a field missing, or read as no document at all, may have lost a line."""
+    return extraction.doc_type is DocType.UNKNOWN or any(w.startswith("missing_field: ") for w in extraction.warnings)
+
+
+def _look_again(
+    page: Page,
+    extraction: Extraction,
+    *,
+    seen: str = "",
+    engine: OcrEngine | None,
+    config: EngineConfig | None,
+) -> Extraction:
+    """The page's document, read again with the lines a second, washed search of its image finds.
+
+    A line a watermark crossed can be lost to the detector altogether, with nothing on the page to
+    say an overlay was there (`overlays.look_again`).  Only a document that lacks a field is looked
+    at again, and the second reading stands only when it reads more: a page read whole costs nothing.
+    """
+    if page.image is None or page.quality.text_layer or not _lacks_a_line(extraction):
+        return extraction
+    found = overlays.look_again(engine or get_engine(config or EngineConfig()), page.image, page.lines)
+    if not found:
+        return extraction
+    again = extract_page(replace(page, lines=[*page.lines, *found]), seen=seen)
+    return again if _reads_more(again, extraction) else extraction
 
 
 def _as_page_read(page: Page, region: Region) -> Extraction:

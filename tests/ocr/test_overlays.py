@@ -16,6 +16,7 @@ from ocr.overlays import (
     colour_spread,
     find_overlays,
     grey_counts,
+    look_again,
     mid_greys,
     misdeskewed,
     overlay_share,
@@ -384,3 +385,43 @@ def test_a_line_a_dark_stamp_hid_from_the_detector_is_read_from_the_blank_beside
     found = TextLine(value, (280.0, 730.0, 973.0, 775.0), 0.98)
     lines, _ = reread(_BandReader("样本", 0.95), image, [*employer, label, found], [0.0] * 4)
     assert [ln.text for ln in lines] == [*(ln.text for ln in employer), "有效期限", value]
+
+
+class _HiddenLineReader:
+    """An engine whose detector finds the line at `box` only where the watermark over it is washed
+    away (its pixels turned to paper), and whose recogniser reads `text` in any crop."""
+
+    def __init__(self, box: tuple[int, int, int, int], watermark: tuple[int, int, int, int], text: str) -> None:
+        self.box, self.watermark, self.text = box, watermark, text
+        self.detections = 0
+
+    def detect(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        self.detections += 1
+        x0, y0, x1, y1 = self.watermark
+        if (image[y0:y1, x0:x1] < 255).any():  # the watermark left on: merged with the line, dropped
+            return np.zeros((0, 4, 2), dtype=np.float32), np.zeros(0)
+        bx0, by0, bx1, by1 = self.box
+        quad = np.array([[[bx0, by0], [bx1, by0], [bx1, by1], [bx0, by1]]], dtype=np.float32)
+        return quad, np.ones(1)
+
+    def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float, list[float]]]:
+        return [(self.text, 0.95, []) for _ in crops]
+
+
+def hidden_line_card() -> tuple[np.ndarray, _HiddenLineReader]:
+    """A card with a grey pattern over a tenth of it (so its darkest pixels are not all ink), one line
+    of black print, and a watermark darker than the pattern is light crossing the line's start."""
+    image = np.full((600, 1000, 3), 240, dtype=np.uint8)
+    image[::10, :] = 170  # the card's guilloche: a tenth of its pixels, mid-grey
+    image[400:440, 120:560] = 0  # the line's print
+    image[380:460, 60:200] = 190  # the watermark's glyphs over the line's label
+    image[400:440, 120:200] = 0
+    return image, _HiddenLineReader((110, 395, 570, 445), (60, 380, 120, 460), "签发机关 嘉善县公安局")
+
+
+def test_a_line_a_watermark_hid_from_the_detector_is_found_by_looking_again_washed() -> None:
+    image, engine = hidden_line_card()
+    found = look_again(engine, image, [TextLine("有效期限2019.06.02-2029.06.02", (120.0, 500.0, 700.0, 540.0), 0.99)])
+    assert [(ln.text, ln.bbox) for ln in found] == [("签发机关 嘉善县公安局", (110.0, 395.0, 570.0, 445.0))]
+    # A line the first pass read already is not read twice.
+    assert look_again(engine, image, [TextLine("签发机关 嘉善县公安局", (112.0, 398.0, 566.0, 442.0), 0.99)]) == []

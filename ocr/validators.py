@@ -315,11 +315,23 @@ def mend_province(value: str) -> str:
     return near[0] + value[len(near[0]) :] if len(near) == 1 else value
 
 
+# A province's or region's name at an authority's start (…省, …自治区): no city's name ends so.
+_PROVINCE_START = re.compile(_place(("省", "自治区")))
+PLACE_DOUBT = Doubt(
+    lambda value: _PROVINCE_START.match(value) is not None and not value.startswith(PROVINCE_NAMES),
+    "authority_place_unknown",
+    MENDED_CERTAINTY,
+)
+
+
 def _mended_place(key: str, verdict: Verdict) -> Verdict:
-    """A valid authority whose province's name was misread (`mend_province`): mended, warned, less certain."""
+    """A valid authority whose province's name was misread (`mend_province`): mended, warned, less certain.
+    One whose province is no province (江省…, 江办省…) and cannot be mended is doubted, never clean."""
     value = verdict.value
-    if not isinstance(value, str) or (mended := mend_province(value)) == value:
+    if not isinstance(value, str):
         return verdict
+    if (mended := mend_province(value)) == value:
+        return _doubted(ValueRule(_is_authority, (), "", 1.0, (PLACE_DOUBT,)), key, value, verdict)
     verdict.value = mended
     verdict.certainty *= MENDED_CERTAINTY
     verdict.warnings.append(f"authority_mended: {key}: {mended_characters(value, mended)}")

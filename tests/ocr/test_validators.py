@@ -478,6 +478,18 @@ def test_a_place_that_is_real_known_or_ambiguous_is_not_mended(read: str) -> Non
     assert verdict.value == read and not any(w.startswith("authority_mended") for w in verdict.warnings)
 
 
+@pytest.mark.parametrize("read", ["江省市场监督管理局", "江办省市场监督管理局", "浙苏省市场监督管理局"])
+def test_a_province_that_is_no_province_and_cannot_be_mended_is_doubted(read: str) -> None:
+    verdict = check("authority", "issuing_authority", read)
+    assert verdict.value == read and verdict.certainty <= 0.6
+    assert "authority_place_unknown: issuing_authority" in verdict.warnings
+
+
+@pytest.mark.parametrize("read", ["江苏省市场监督管理局", "苏州市市场监督管理局", "内蒙古自治区市场监督管理局"])
+def test_a_province_or_a_city_read_right_is_not_doubted(read: str) -> None:
+    assert check("authority", "issuing_authority", read).warnings == []
+
+
 def test_an_unlabelled_authority_at_a_booklet_s_foot_is_found_with_its_suffix_misread() -> None:
     lines = [
         box("注册计量师注册证", 180, 320),

@@ -69,6 +69,29 @@ PROVINCE_NAMES: tuple[str, ...] = (
     "新疆维吾尔自治区",
 )
 
+# Real cities whose names are a character away from a municipality's (南京市 and 北京市, 临海市 and 上海市):
+# an authority beginning with one of them is read right and never mended to the municipality.
+PLACES_NEAR_PROVINCES: tuple[str, ...] = (
+    "南京市",
+    "上饶市",
+    "北海市",
+    "威海市",
+    "珠海市",
+    "临海市",
+    "乌海市",
+    "北流市",
+    "北安市",
+    "北票市",
+    "北镇市",
+    "北屯市",
+    "天水市",
+    "天门市",
+    "天长市",
+    "安庆市",
+    "肇庆市",
+    "大庆市",
+)
+
 # National bodies printed in full.
 NATIONAL_AUTHORITIES: tuple[str, ...] = (
     "国家市场监督管理总局",

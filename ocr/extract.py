@@ -593,9 +593,7 @@ class Extractor:
             if reading:
                 reading.certainty *= FALLBACK_CERTAINTY
                 found.append((reading, span))
-        if not found:
-            return None
-        return found[-1] if fs.fallback_last else found[0]
+        return _preferred(found, last=fs.fallback_last)
 
     def _from_headline(self, fs: FieldSpec) -> tuple[Reading, Span] | None:
         """A value printed with no label, alone in large type near the top (a name under the title):
@@ -689,6 +687,16 @@ class Extractor:
         # A field that was found after all is not missing (a range label can fill a single-date field).
         warnings = [w for w in warnings if not (w.startswith("missing_field: ") and w.split(": ", 1)[1] in fields)]
         return fields, warnings + low_confidence_warnings(fields)
+
+
+def _preferred(found: list[tuple[Reading, Span]], *, last: bool) -> tuple[Reading, Span] | None:
+    """Of the unlabelled matches on a page, one its kind's rule accepts — the last (an authority at the
+    foot) or the first — over any it does not: a footnote or a stamp's words that merely match the
+    pattern never win over a real value elsewhere on the page."""
+    pool = [f for f in found if f[0].valid] or found
+    if not pool:
+        return None
+    return pool[-1] if last else pool[0]
 
 
 def extract_fields(spec: DocSpec, page: Page) -> tuple[dict[str, ExtractedField], list[str]]:

@@ -42,6 +42,7 @@ from huren.bureaus import (
     OVERLAY_PIECES,
     OVERLAY_STRAYS,
     OVERLAY_WORDS,
+    PLACES_NEAR_PROVINCES,
     PROVINCE_NAMES,
     STAMP_WORDS,
     TRUNCATED_AUTHORITY_ENDINGS,
@@ -295,6 +296,46 @@ def mend_bureau_suffix(value: str) -> str:
             if 0 < wrong <= (n - 1) // 3:
                 return place + suffix
     return value
+
+
+def mend_province(value: str) -> str:
+    """An authority that begins with a province's or municipality's name read with one character wrong,
+    its unit kept (上每市市场监督管理局, 江办省…): that name as it is written; else the value unchanged.
+    Only when exactly one name is that near, and the value begins with no known place — a real city a
+    character away from a municipality (南京市, 临海市) is read right."""
+    if value.startswith((*_known_places(), *PLACES_NEAR_PROVINCES)):
+        return value
+    near = [
+        name
+        for name in PROVINCE_NAMES
+        if len(value) > len(name)
+        and value[len(name) - 1] == name[-1]
+        and Hamming.distance(value[: len(name)], name) == 1
+    ]
+    return near[0] + value[len(near[0]) :] if len(near) == 1 else value
+
+
+# A province's or region's name at an authority's start (…省, …自治区): no city's name ends so.
+_PROVINCE_START = re.compile(_place(("省", "自治区")))
+PLACE_DOUBT = Doubt(
+    lambda value: _PROVINCE_START.match(value) is not None and not value.startswith(PROVINCE_NAMES),
+    "authority_place_unknown",
+    MENDED_CERTAINTY,
+)
+
+
+def _mended_place(key: str, verdict: Verdict) -> Verdict:
+    """A valid authority whose province's name was misread (`mend_province`): mended, warned, less certain.
+    One whose province is no province (江省…, 江办省…) and cannot be mended is doubted, never clean."""
+    value = verdict.value
+    if not isinstance(value, str):
+        return verdict
+    if (mended := mend_province(value)) == value:
+        return _doubted(ValueRule(_is_authority, (), "", 1.0, (PLACE_DOUBT,)), key, value, verdict)
+    verdict.value = mended
+    verdict.certainty *= MENDED_CERTAINTY
+    verdict.warnings.append(f"authority_mended: {key}: {mended_characters(value, mended)}")
+    return verdict
 
 
 def mended_characters(read: str, mended: str) -> str:
@@ -638,6 +679,20 @@ def check(kind: str, key: str, value: FieldValueType, labels: Sequence[str] = ()
         return verdict
     if kind == "text" and (completed := complete_company(value)) != value:
         return Verdict(completed, MENDED_CERTAINTY, [f"value_completed: {key}: {completed[len(value) :]}"])
+    whole = _valid_verdict(rule, key, value, labels)
+    if whole is not None:
+        return _mended_place(key, whole) if kind == "authority" else whole
+    if kind == "authority" and (mended := mend_bureau_suffix(value)) != value:
+        changed = mended_characters(value, mended)
+        return _mended_place(key, Verdict(mended, MENDED_CERTAINTY, [f"authority_mended: {key}: {changed}"]))
+    if kind == "authority" and TRUNCATED.test(value):
+        return Verdict(value, TRUNCATED.penalty, [f"{TRUNCATED.warning}: {key}"], valid=False)
+    return Verdict(value, rule.penalty, [f"{rule.warning}: {key}"], valid=False)
+
+
+def _valid_verdict(rule: ValueRule, key: str, value: str, labels: Sequence[str]) -> Verdict | None:
+    """The value whole, or cut back by the rule's cuts to what validates (with its doubts); None when
+    nothing validates."""
     if rule.valid(value):
         return _doubted(rule, key, value, Verdict(value))
     cut = value
@@ -646,12 +701,7 @@ def check(kind: str, key: str, value: FieldValueType, labels: Sequence[str] = ()
         if cut != value and rule.valid(cut):
             removed = _removed(value, cut)
             return _doubted(rule, key, cut, Verdict(cut, CUT_CERTAINTY, [f"value_cut: {key}: {removed}"]))
-    if kind == "authority" and (mended := mend_bureau_suffix(value)) != value:
-        changed = mended_characters(value, mended)
-        return Verdict(mended, MENDED_CERTAINTY, [f"authority_mended: {key}: {changed}"])
-    if kind == "authority" and TRUNCATED.test(value):
-        return Verdict(value, TRUNCATED.penalty, [f"{TRUNCATED.warning}: {key}"], valid=False)
-    return Verdict(value, rule.penalty, [f"{rule.warning}: {key}"], valid=False)
+    return None
 
 
 def _doubted(rule: ValueRule, key: str, value: str, verdict: Verdict) -> Verdict:

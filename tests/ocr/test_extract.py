@@ -749,3 +749,30 @@ def test_a_list_wrapped_mid_item_joins_though_a_caption_far_along_a_row_reaches_
         "燃气表",
         "电子计价秤",
     ]
+
+
+def test_an_unlabelled_authority_that_validates_wins_over_a_later_match_that_does_not() -> None:
+    # A seal's ring under the authority, read as a bureau's suffix after words that name no place: the
+    # last match on the page, but not an authority; the valid one above it is the value.
+    p = page(
+        box("中华人民共和国注册计量师注册证", 300, 40),
+        box("姓名：王晓明", 100, 150),
+        box("注册证编号：苏2021-00345", 100, 250),
+        box("江苏省市场监督管理局", 800, 600),
+        box("计量专用章市场监局管理局", 820, 700),
+    )
+    fields, warnings = extract_fields(BY_TYPE[DocType.REGISTRATION_CERTIFICATE], p)
+    assert fields["issuing_authority"].value == "江苏省市场监督管理局"
+    assert not any("issuing_authority" in w for w in warnings)
+
+
+def test_an_unlabelled_value_that_does_not_validate_is_still_taken_when_it_is_the_only_one() -> None:
+    p = page(
+        box("中华人民共和国注册计量师注册证", 300, 40),
+        box("姓名：王晓明", 100, 150),
+        box("注册证编号：苏2021-00345", 100, 250),
+        box("计量专用章市场监局管理局", 820, 700),
+    )
+    fields, warnings = extract_fields(BY_TYPE[DocType.REGISTRATION_CERTIFICATE], p)
+    assert fields["issuing_authority"].value == "计量专用章市场监局管理局"
+    assert "authority_unrecognised: issuing_authority" in warnings

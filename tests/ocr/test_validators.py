@@ -446,6 +446,50 @@ def test_no_mending_without_a_place_before_the_suffix_or_with_its_end_or_too_muc
     assert not verdict.valid and verdict.value == read
 
 
+@pytest.mark.parametrize(
+    ("read", "mended"),
+    [
+        ("上每市市场监督管理局", "上海市市场监督管理局"),
+        ("浙汪省市场监督管理局", "浙江省市场监督管理局"),
+        ("黑龙汪省市场监督管理局", "黑龙江省市场监督管理局"),
+        ("上每市市场监局管理局", "上海市市场监督管理局"),  # the suffix misread too: both mended
+    ],
+)
+def test_a_province_s_name_read_with_a_character_wrong_is_mended_with_a_warning(read: str, mended: str) -> None:
+    verdict = check("authority", "issuing_authority", read)
+    assert verdict.value == mended and verdict.valid
+    assert verdict.certainty <= 0.6
+    assert any(w.startswith("authority_mended: issuing_authority") and "→" in w for w in verdict.warnings)
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        "南京市市场监督管理局",  # a real city a character from 北京市
+        "临海市市场监督管理局",  # … and from 上海市
+        "苏州市吴江区市场监督管理局",  # a known place
+        "江办省市场监督管理局",  # as near 江苏省 as 江西省: not guessed
+        "上海币市场监督管理局",  # the unit misread: not guessed
+        "上海公安局",
+    ],
+)
+def test_a_place_that_is_real_known_or_ambiguous_is_not_mended(read: str) -> None:
+    verdict = check("authority", "issuing_authority", read)
+    assert verdict.value == read and not any(w.startswith("authority_mended") for w in verdict.warnings)
+
+
+@pytest.mark.parametrize("read", ["江省市场监督管理局", "江办省市场监督管理局", "浙苏省市场监督管理局"])
+def test_a_province_that_is_no_province_and_cannot_be_mended_is_doubted(read: str) -> None:
+    verdict = check("authority", "issuing_authority", read)
+    assert verdict.value == read and verdict.certainty <= 0.6
+    assert "authority_place_unknown: issuing_authority" in verdict.warnings
+
+
+@pytest.mark.parametrize("read", ["江苏省市场监督管理局", "苏州市市场监督管理局", "内蒙古自治区市场监督管理局"])
+def test_a_province_or_a_city_read_right_is_not_doubted(read: str) -> None:
+    assert check("authority", "issuing_authority", read).warnings == []
+
+
 def test_an_unlabelled_authority_at_a_booklet_s_foot_is_found_with_its_suffix_misread() -> None:
     lines = [
         box("注册计量师注册证", 180, 320),

@@ -9,7 +9,10 @@ value that still fails is kept, with a warning and its certainty lowered, never 
     name          2–4 Han characters, or Han parts joined by ·        a label, an overlay or a note word
     authority     ends in a known bureau suffix (or is national),    a label/overlay word, a doubled
                   starts with its province when it names one        ending, the last complete suffix,
-                  — one ending in …公安 or …市场监督 is truncated     what stands before the province
+                  and begins with a place (a known one, or …市/县/  what stands before the province
+                  区/省 within its first characters); a branch      or before a known place
+                  (…分局) is a bureau's — one ending in …公安 or
+                  …市场监督 is truncated
     cert_number   the provinces' shapes: [沪苏浙][letters][kind]digits  a date stuck on, Han text after digits
     address       does not end in a label, overlay or stamp word     those words at its end
                   (doubted: an odd ending, a house number without 号)
@@ -36,6 +39,7 @@ from rapidfuzz.distance import Hamming, Levenshtein
 
 from huren.bureaus import (
     AUTHORITY_SUFFIXES,
+    CITIES_NEAR_ZONE,
     MARKET_BUREAU_SUFFIXES,
     NATIONAL_AUTHORITIES,
     OVERLAY_LEADS,
@@ -127,7 +131,58 @@ def _is_authority(value: str) -> bool:
         and not _repeated_tail(value)
         and not _LABEL_LEAD.search(value)
         and _province_start(value) == 0
+        and _names_place(value)
+        and _branch_of_a_bureau(value)
     )
+
+
+# A place's name as an issuer begins with it: a few characters and its unit (嘉善县, 浦东新区, 乌鲁木齐市),
+# or a longer name before 自治… (延边朝鲜族自治州).
+PLACE_NAME_MAX = 4
+_PLACE_LIKE = re.compile(
+    rf"[{_HAN}]{{2,8}}?自治(?:区|州|县|旗)|[{_HAN}]{{1,{PLACE_NAME_MAX}}}?(?:省|市|县|区|州|盟|旗)"
+)
+
+
+def _authority_places() -> tuple[str, ...]:
+    """Places an issuer's name may begin with: the zone's and the provinces' (`_known_places`), real cities
+    near a municipality's name, and the zone's provinces' cities and districts."""
+    return (*_known_places(), *PLACES_NEAR_PROVINCES, *CITIES_NEAR_ZONE)
+
+
+def _name_part(value: str) -> str:
+    """The authority without its bureau's suffix: what must name its place (苏州市公安局吴江 of …分局)."""
+    suffix = next((s for s in AUTHORITY_SUFFIXES if value.endswith(s)), "")
+    return value[: len(value) - len(suffix)]
+
+
+def _names_place(value: str) -> bool:
+    """An issuing authority names its place first: it begins with a known place, or with a place-like name
+    (…市, …县, …自治区) that no known place begins inside.  A footnote ending in a bureau's kind
+    (本证书须加盖市场监督管理局) names none; words run on before a known place (须加盖苏州市…) are no
+    place's name, so a cut (`_cut_before_place`) finds the place after them."""
+    head = _name_part(value)
+    places = _authority_places()
+    if head.startswith(places):
+        return True
+    like = _PLACE_LIKE.match(head)
+    return like is not None and not any(head.startswith(places, i) for i in range(1, like.end()))
+
+
+def _branch_of_a_bureau(value: str) -> bool:
+    """A branch (…分局) is a bureau's: 苏州市公安局吴江分局, never 吴江分局 alone."""
+    head = _name_part(value)
+    return not value.endswith("分局") or value.endswith("公安分局") or "局" in head
+
+
+def _cut_before_place(value: str, _: Sequence[str]) -> str:
+    """Words before the first known place (须加盖苏州市市场监督管理局 → 苏州市…) when the value names no
+    place where it begins; an unknown place's start is not guessed (加盖 or 盖 or nothing before 丹阳市?)."""
+    if _names_place(value):
+        return value
+    places = _authority_places()
+    start = next((i for i in range(1, len(value) - 1) if value.startswith(places, i) and _names_place(value[i:])), 0)
+    return value[start:]
 
 
 STRAY_LEAD = 3  # at most this many characters before a province's name: a label's remnant, not the authority's
@@ -475,7 +530,14 @@ RULES: dict[str, ValueRule] = {
     "name": ValueRule(_is_name, (_cut_name,), "name_unusual", 0.6),
     "authority": ValueRule(
         _is_authority,
-        (_cut_label_lead, _cut_before_province, _cut_at_label_or_overlay, _cut_repeated_tail, _cut_after_last_suffix),
+        (
+            _cut_label_lead,
+            _cut_before_province,
+            _cut_before_place,
+            _cut_at_label_or_overlay,
+            _cut_repeated_tail,
+            _cut_after_last_suffix,
+        ),
         "authority_unrecognised",
         0.6,
         doubts=(),
@@ -582,10 +644,12 @@ def without_strays(value: str, overlaid: str) -> str:
 
 
 def _removed(raw: str, kept: str) -> str:
-    """What a cut took from `raw` to leave `kept`: its end, its start, or (cut elsewhere) all of it."""
-    if raw.startswith(kept):
-        return raw[len(kept) :]
-    return raw[: len(raw) - len(kept)] if raw.endswith(kept) else raw
+    """What a cut took from `raw` to leave `kept`: its end, its start, both (须加盖、印), or (cut elsewhere)
+    all of it."""
+    at = raw.find(kept)
+    if at < 0:
+        return raw
+    return "、".join(piece for piece in (raw[:at], raw[at + len(kept) :]) if piece)
 
 
 # --- a copy mark's piece at a value's start -------------------------------------------------------------

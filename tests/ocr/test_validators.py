@@ -346,9 +346,10 @@ def test_an_item_ending_in_a_piece_of_a_bureau_s_name_under_a_seal_loses_it() ->
 @pytest.mark.parametrize(
     ("kind", "read", "mark", "kept"),
     [
-        ("authority", "与苏州市市场监督管理局", "与原件一致", "苏州市市场监督管理局"),  # 与 of 与原件一致
-        ("authority", "一致嘉兴市市场监督管理局", "与原件一致", "嘉兴市市场监督管理局"),
-        ("authority", "此苏州市公安局吴江分局", "此复印件仅供办理互认手续使用", "苏州市公安局吴江分局"),
+        # (places the project does not know: before a known one an authority is cut whatever was seen)
+        ("authority", "与丹阳市市场监督管理局", "与原件一致", "丹阳市市场监督管理局"),  # 与 of 与原件一致
+        ("authority", "一致丹阳市市场监督管理局", "与原件一致", "丹阳市市场监督管理局"),
+        ("authority", "此丹阳市公安局云阳分局", "此复印件仅供办理互认手续使用", "丹阳市公安局云阳分局"),
         (  # (before a province's name an address is cut whatever was seen: `_province_start`)
             "address",
             "认申请苏州市吴江区震泽镇北舍村14组51号",
@@ -369,7 +370,7 @@ def test_a_seen_copy_mark_s_piece_before_a_value_is_cut(kind: str, read: str, ma
 @pytest.mark.parametrize(
     ("kind", "read", "mark"),
     [
-        ("authority", "与苏州市市场监督管理局", "复印无效"),  # 与 is no piece of the mark that was seen
+        ("authority", "与丹阳市市场监督管理局", "复印无效"),  # 与 is no piece of the mark that was seen
         ("authority", "无锡市市场监督管理局", "复印无效"),  # 无 of 复印无效 begins 无锡
         ("authority", "原平市市场监督管理局", "与原件一致"),  # 原 of 与原件一致 begins 原平
         ("authority", "本溪市市场监督管理局", "样本"),
@@ -404,14 +405,14 @@ def test_a_copy_mark_s_piece_before_an_authority_goes_on_a_page_where_it_was_see
         box("注册计量师注册证", 400, 30),
         box("姓名王晓明", 100, 150),
         box("注册证编号苏注计202149832", 100, 250),
-        box("发证机关与苏州市市场监督管理局", 100, 500),
+        box("发证机关与丹阳市市场监督管理局", 100, 500),
     ]
     page = Page(source="t", number=1, width=1600, height=1000, lines=lines)
     fields, _ = extract_fields(BY_TYPE[DocType.REGISTRATION_CERTIFICATE], page)
-    assert fields["issuing_authority"].value == "与苏州市市场监督管理局"
+    assert fields["issuing_authority"].value == "与丹阳市市场监督管理局"
     page.marks["overlays"] = [("与原件一致", (0.0, 600.0, 900.0, 900.0), "tilt")]
     fields, warnings = extract_fields(BY_TYPE[DocType.REGISTRATION_CERTIFICATE], page)
-    assert fields["issuing_authority"].value == "苏州市市场监督管理局"
+    assert fields["issuing_authority"].value == "丹阳市市场监督管理局"
     assert "value_cut: issuing_authority: 与" in warnings
 
 
@@ -524,3 +525,74 @@ def test_an_employer_cut_off_inside_its_company_form_is_completed_with_a_warning
 def test_a_whole_name_or_a_short_word_is_not_completed(read: str) -> None:
     verdict = check("text", "employer", read)
     assert verdict.value == read and not verdict.warnings
+
+
+GOLDEN_AUTHORITIES = (  # every issuing authority of the golden set and the generators' bureaus
+    "江苏省市场监督管理局",
+    "浙江省市场监督管理局",
+    "上海市市场监督管理局",
+    "苏州市市场监督管理局",
+    "嘉兴市市场监督管理局",
+    "江苏省质量技术监督局",
+    "上海市质量技术监督局",
+    "浙江省质量技术监督局",
+    "苏州市质量技术监督局",
+    "嘉兴市质量技术监督局",
+    "吴江市质量技术监督局",
+    "嘉善县质量技术监督局",
+    "苏州市吴江区市场监督管理局",
+    "嘉兴市嘉善县市场监督管理局",
+    "嘉善县市场监督管理局",
+    "上海市青浦区质量技术监督局",
+    "上海市青浦区市场监督管理局",
+    "国家市场监督管理总局",
+    "苏州市公安局吴江分局",
+    "吴江市公安局",
+    "苏州市公安局吴中分局",
+    "上海市公安局青浦分局",
+    "桐乡市公安局",
+    "杭州市公安局西湖区分局",
+    "嘉善县公安局",
+    "上海市公安局徐汇分局",
+    "嘉兴市公安局南湖区分局",
+    "南京市公安局玄武分局",
+    "上海市公安局闵行分局",
+    "上海市公安局浦东分局",
+)
+
+
+@pytest.mark.parametrize("read", [*GOLDEN_AUTHORITIES, "浦东新区市场监督管理局", "延边朝鲜族自治州公安局"])
+def test_an_authority_that_names_its_place_is_read_clean(read: str) -> None:
+    verdict = check("authority", "issuing_authority", read)
+    assert (verdict.value, verdict.certainty, verdict.warnings, verdict.valid) == (read, 1.0, [], True)
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        "本证书须加盖市场监督管理局",  # a footnote that ends in a bureau's kind
+        "市场监督管理局",  # the kind alone
+        "须加盖丹阳市市场监督管理局",  # words before a place the project does not know: not guessed
+        "吴江分局",  # a branch of no bureau
+        "公安局吴江分局",
+    ],
+)
+def test_an_authority_that_names_no_place_is_kept_with_a_warning(read: str) -> None:
+    verdict = check("authority", "issuing_authority", read)
+    assert verdict.value == read and not verdict.valid
+    assert verdict.certainty <= 0.6 and "authority_unrecognised: issuing_authority" in verdict.warnings
+
+
+@pytest.mark.parametrize(
+    ("read", "kept", "removed"),
+    [
+        ("须加盖苏州市市场监督管理局", "苏州市市场监督管理局", "须加盖"),
+        ("与苏州市市场监督管理局", "苏州市市场监督管理局", "与"),  # before a known place, whatever was seen
+        ("本证由嘉兴市公安局南湖区分局", "嘉兴市公安局南湖区分局", "本证由"),
+        ("须加盖苏州市市场监督管理局印", "苏州市市场监督管理局", "须加盖、印"),
+    ],
+)
+def test_words_before_a_known_place_are_cut_from_an_authority(read: str, kept: str, removed: str) -> None:
+    verdict = check("authority", "issuing_authority", read)
+    assert verdict.value == kept and verdict.valid
+    assert verdict.certainty < 1.0 and verdict.warnings == [f"value_cut: issuing_authority: {removed}"]

@@ -92,25 +92,37 @@ PLACES_NEAR_PROVINCES: tuple[str, ...] = (
     "大庆市",
 )
 
-# The zone's provinces' cities and the municipality's districts, as an authority's name begins with them
-# (苏州市公安局吴江分局, 桐乡市公安局): places an issuer names that the zone's table (`huren.zone`) does not.
-# Known, so a run-on word before one (须加盖苏州市…) is told from a place's own name and cut off.
+# The zone's provinces' prefecture cities and the municipality's districts, as an authority's name
+# begins with them (苏州市公安局吴江分局, 上海市浦东新区…): one home, read by `matching.authorities` (which
+# province a bureau is of) and by `ocr.validators` (a run-on word before a known place is cut off).
+SHANGHAI_DISTRICTS: tuple[str, ...] = (
+    *("黄浦", "徐汇", "长宁", "静安", "普陀", "虹口", "杨浦", "闵行", "宝山", "嘉定", "浦东新", "金山"),
+    *("松江", "青浦", "奉贤", "崇明"),
+)
+JIANGSU_CITIES: tuple[str, ...] = (
+    *("南京", "无锡", "徐州", "常州", "苏州", "南通", "连云港", "淮安", "盐城", "扬州", "镇江", "泰州", "宿迁"),
+)
+ZHEJIANG_CITIES: tuple[str, ...] = (
+    "杭州",
+    "宁波",
+    "温州",
+    "嘉兴",
+    "湖州",
+    "绍兴",
+    "金华",
+    "衢州",
+    "舟山",
+    "台州",
+    "丽水",
+)
+
+# Places an issuer names that the zone's table (`huren.zone`) does not: those above, the county-level
+# cities and districts around the zone's three areas, and 嘉善县's neighbour 海盐县.
 CITIES_NEAR_ZONE: tuple[str, ...] = (
-    *(
-        f"{city}市"
-        for city in (
-            *("南京", "无锡", "徐州", "常州", "苏州", "南通", "连云港", "淮安", "盐城", "扬州", "镇江", "泰州", "宿迁"),
-            *("杭州", "宁波", "温州", "嘉兴", "湖州", "绍兴", "金华", "衢州", "舟山", "台州", "丽水"),
-            *("昆山", "常熟", "张家港", "太仓", "吴江", "桐乡", "海宁", "平湖"),
-        )
-    ),
-    *(
-        f"{district}区"
-        for district in (
-            *("黄浦", "徐汇", "长宁", "静安", "普陀", "虹口", "杨浦", "闵行", "宝山", "嘉定", "浦东新", "金山"),
-            *("松江", "青浦", "奉贤", "崇明", "吴江", "吴中", "相城", "姑苏", "南湖", "秀洲", "西湖"),
-        )
-    ),
+    *(f"{city}市" for city in (*JIANGSU_CITIES, *ZHEJIANG_CITIES)),
+    *(f"{city}市" for city in ("昆山", "常熟", "张家港", "太仓", "吴江", "桐乡", "海宁", "平湖")),
+    *(f"{district}区" for district in SHANGHAI_DISTRICTS),
+    *(f"{district}区" for district in ("吴江", "吴中", "相城", "姑苏", "南湖", "秀洲", "西湖")),
     "嘉善县",
     "海盐县",
 )

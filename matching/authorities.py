@@ -16,7 +16,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from huren.bureaus import MARKET_BUREAU_SUFFIXES, PROVINCE_NAMES
+from huren.bureaus import JIANGSU_CITIES, MARKET_BUREAU_SUFFIXES, PROVINCE_NAMES, SHANGHAI_DISTRICTS, ZHEJIANG_CITIES
 from huren.normalize import squash
 from matching.normalize import fold_confusables
 
@@ -47,40 +47,6 @@ class Place:
 
 # Places in the three provinces: the zone's three areas, their cities, and the provinces themselves.
 # Abbreviations (沪/苏/浙) and bare names (青浦, 吴江) are aliases; 吴江市 is the pre-2012 name.
-_SHANGHAI_DISTRICTS = (
-    "黄浦",
-    "徐汇",
-    "长宁",
-    "静安",
-    "普陀",
-    "虹口",
-    "杨浦",
-    "闵行",
-    "宝山",
-    "嘉定",
-    "浦东新",
-    "金山",
-    "松江",
-    "青浦",
-    "奉贤",
-    "崇明",
-)
-_JIANGSU_CITIES = (
-    "南京",
-    "无锡",
-    "徐州",
-    "常州",
-    "苏州",
-    "南通",
-    "连云港",
-    "淮安",
-    "盐城",
-    "扬州",
-    "镇江",
-    "泰州",
-    "宿迁",
-)
-_ZHEJIANG_CITIES = ("杭州", "宁波", "温州", "嘉兴", "湖州", "绍兴", "金华", "衢州", "舟山", "台州", "丽水")
 _OTHER_PROVINCES = tuple(p for p in PROVINCE_NAMES if p not in ("上海市", "江苏省", "浙江省"))
 
 
@@ -101,12 +67,12 @@ def _places() -> list[Place]:
         Place("江苏省", "jiangsu", ("江苏省", "江苏", "苏")),
         Place("浙江省", "zhejiang", ("浙江省", "浙江", "浙")),
     ]
-    for d in _SHANGHAI_DISTRICTS:
+    for d in SHANGHAI_DISTRICTS:
         if d != "青浦":
             places.append(Place(f"上海市{d}区", "shanghai", (f"上海市{d}区", f"{d}区")))
-    for city in _JIANGSU_CITIES:
+    for city in JIANGSU_CITIES:
         places.append(Place(f"{city}市", "jiangsu", (f"江苏省{city}市", f"{city}市", city)))
-    for city in _ZHEJIANG_CITIES:
+    for city in ZHEJIANG_CITIES:
         places.append(Place(f"{city}市", "zhejiang", (f"浙江省{city}市", f"{city}市", city)))
     for prov in _OTHER_PROVINCES:
         short = prov.removesuffix("省").removesuffix("市").removesuffix("自治区")

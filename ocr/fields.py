@@ -216,6 +216,7 @@ def read_phone(text: str, keys: tuple[str, ...]) -> Reading | None:
 READERS: dict[str, Reader] = {
     "name": read_name,
     "text": read_text,
+    "organisation": read_text,
     "address": read_text,
     "ethnicity": read_ethnicity,
     "gender": read_gender,

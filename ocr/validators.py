@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
+from functools import cache
 
 from rapidfuzz.distance import Hamming, Levenshtein
 
@@ -144,9 +145,10 @@ _PLACE_LIKE = re.compile(
 )
 
 
+@cache
 def _authority_places() -> tuple[str, ...]:
     """Places an issuer's name may begin with: the zone's and the provinces' (`_known_places`), real cities
-    near a municipality's name, and the zone's provinces' cities and districts."""
+    near a municipality's name, and the zone's provinces' cities and districts.  Built once."""
     return (*_known_places(), *PLACES_NEAR_PROVINCES, *CITIES_NEAR_ZONE)
 
 
@@ -353,12 +355,18 @@ def mend_bureau_suffix(value: str) -> str:
     return value
 
 
+@cache
+def _read_right_places() -> tuple[str, ...]:
+    """Names never mended to a province's: the known places, and real cities near a province's name."""
+    return (*_known_places(), *PLACES_NEAR_PROVINCES)
+
+
 def mend_province(value: str) -> str:
     """An authority that begins with a province's or municipality's name read with one character wrong,
     its unit kept (上每市市场监督管理局, 江办省…): that name as it is written; else the value unchanged.
     Only when exactly one name is that near, and the value begins with no known place — a real city a
     character away from a municipality (南京市, 临海市) is read right."""
-    if value.startswith((*_known_places(), *PLACES_NEAR_PROVINCES)):
+    if value.startswith(_read_right_places()):
         return value
     near = [
         name
@@ -386,7 +394,7 @@ def _mended_place(key: str, verdict: Verdict) -> Verdict:
     if not isinstance(value, str):
         return verdict
     if (mended := mend_province(value)) == value:
-        return _doubted(ValueRule(_is_authority, (), "", 1.0, (PLACE_DOUBT,)), key, value, verdict)
+        return _doubt(PLACE_DOUBT, key, value, verdict)
     verdict.value = mended
     verdict.certainty *= MENDED_CERTAINTY
     verdict.warnings.append(f"authority_mended: {key}: {mended_characters(value, mended)}")
@@ -525,6 +533,12 @@ def _cut_to_ethnicity(value: str, _: Sequence[str]) -> str:
 
 
 _DATE_RULE = ValueRule(_plausible_date, (), "date_implausible", 0.5)
+_TEXT_RULE = ValueRule(
+    _ends_clean,
+    (_cut_out_overlays, _cut_at_label, _cut_dated_tail, _cut_trailing_words, _cut_at_date),
+    "value_unclean_end",
+    0.6,
+)
 
 RULES: dict[str, ValueRule] = {
     "name": ValueRule(_is_name, (_cut_name,), "name_unusual", 0.6),
@@ -560,12 +574,8 @@ RULES: dict[str, ValueRule] = {
         0.6,
         doubts=(Doubt(_unusual_address_end, "address_unusual_end", 0.85),),
     ),
-    "text": ValueRule(
-        _ends_clean,
-        (_cut_out_overlays, _cut_at_label, _cut_dated_tail, _cut_trailing_words, _cut_at_date),
-        "value_unclean_end",
-        0.6,
-    ),
+    "text": _TEXT_RULE,
+    "organisation": _TEXT_RULE,  # and `complete_company` before it
     "ethnicity": ValueRule(_is_ethnicity, (_cut_to_ethnicity,), "ethnicity_unknown", 0.6),
     "date": _DATE_RULE,
     "loose_date": _DATE_RULE,
@@ -633,7 +643,7 @@ def check_items(key: str, items: list[str], labels: Sequence[str] = (), overlaid
     return verdict
 
 
-STRAY_KINDS = frozenset({"address", "text"})  # kinds whose values never hold a copy mark's character
+STRAY_KINDS = frozenset({"address", "text", "organisation"})  # kinds whose values never hold a copy mark's character
 _STRAY = re.compile(rf"(?<=[{_HAN}])[{''.join(OVERLAY_STRAYS)}](?=[{_HAN}])")
 
 
@@ -676,9 +686,10 @@ def seen_marks(overlaid: str) -> tuple[str, ...]:
     return (*fixed, *_SEEN_PHRASE.findall(text))
 
 
+@cache
 def _known_places() -> tuple[str, ...]:
-    """Places a value may begin with (the provinces, the zone's areas, districts and towns): read per call,
-    as the zone is (`huren.zone`)."""
+    """Places a value may begin with (the provinces, the zone's areas, districts and towns): built once, from
+    the zone as this module imported it (`huren.zone.ZONE`)."""
     zone = [name for area in ZONE.areas.values() for name in (area.name, area.short, area.bureau, *area.places) if name]
     return (
         *PROVINCE_NAMES,
@@ -717,6 +728,7 @@ LEAD_KINDS: dict[str, Check] = {
     "address": _begins_as_address,
     "name": _is_name,
     "text": _ends_clean,
+    "organisation": _ends_clean,
 }
 
 
@@ -731,17 +743,11 @@ def check(kind: str, key: str, value: FieldValueType, labels: Sequence[str] = ()
         return Verdict(value)
     lead_valid = LEAD_KINDS.get(kind)
     if lead_valid is not None and (clean := cut_mark_lead(value, seen_marks(overlaid), lead_valid)) != value:
-        verdict = check(kind, key, clean, labels, overlaid)
-        verdict.certainty *= CUT_CERTAINTY
-        verdict.warnings.insert(0, f"value_cut: {key}: {value[: len(value) - len(clean)]}")
-        return verdict
+        return _cut_and_checked(kind, key, clean, value[: len(value) - len(clean)], labels, overlaid)
     if kind in STRAY_KINDS and (clean := without_strays(value, overlaid)) != value:
         dropped = "".join(ch for ch in OVERLAY_STRAYS if value.count(ch) > clean.count(ch))
-        verdict = check(kind, key, clean, labels)
-        verdict.certainty *= CUT_CERTAINTY
-        verdict.warnings.insert(0, f"value_cut: {key}: {dropped}")
-        return verdict
-    if kind == "text" and (completed := complete_company(value)) != value:
+        return _cut_and_checked(kind, key, clean, dropped, labels, "")  # no stray is looked for twice
+    if kind == "organisation" and (completed := complete_company(value)) != value:
         return Verdict(completed, MENDED_CERTAINTY, [f"value_completed: {key}: {completed[len(value) :]}"])
     whole = _valid_verdict(rule, key, value, labels)
     if whole is not None:
@@ -752,6 +758,14 @@ def check(kind: str, key: str, value: FieldValueType, labels: Sequence[str] = ()
     if kind == "authority" and TRUNCATED.test(value):
         return Verdict(value, TRUNCATED.penalty, [f"{TRUNCATED.warning}: {key}"], valid=False)
     return Verdict(value, rule.penalty, [f"{rule.warning}: {key}"], valid=False)
+
+
+def _cut_and_checked(kind: str, key: str, clean: str, removed: str, labels: Sequence[str], overlaid: str) -> Verdict:
+    """A value with a copy mark's piece (`removed`) cut out, checked as its kind: as certain as a cut."""
+    verdict = check(kind, key, clean, labels, overlaid)
+    verdict.certainty *= CUT_CERTAINTY
+    verdict.warnings.insert(0, f"value_cut: {key}: {removed}")
+    return verdict
 
 
 def _valid_verdict(rule: ValueRule, key: str, value: str, labels: Sequence[str]) -> Verdict | None:
@@ -770,9 +784,15 @@ def _valid_verdict(rule: ValueRule, key: str, value: str, labels: Sequence[str])
 
 def _doubted(rule: ValueRule, key: str, value: str, verdict: Verdict) -> Verdict:
     for doubt in rule.doubts:
-        if doubt.test(value):
-            verdict.certainty *= doubt.penalty
-            verdict.warnings.append(f"{doubt.warning}: {key}")
+        _doubt(doubt, key, value, verdict)
+    return verdict
+
+
+def _doubt(doubt: Doubt, key: str, value: str, verdict: Verdict) -> Verdict:
+    """The verdict warned and made less certain when `doubt` holds of the value."""
+    if doubt.test(value):
+        verdict.certainty *= doubt.penalty
+        verdict.warnings.append(f"{doubt.warning}: {key}")
     return verdict
 
 

@@ -17,6 +17,7 @@ class FieldKind(StrEnum):
 
     NAME = "name"
     TEXT = "text"
+    ORGANISATION = "organisation"  # read as text; a company's legal form cut off at its end is written out
     ADDRESS = "address"  # read as text; its own rule in `ocr.validators` (no label or stamp word at its end)
     ETHNICITY = "ethnicity"
     GENDER = "gender"

@@ -24,14 +24,16 @@ def misread_once(word: str) -> str:
     return "|".join(word[:i] + "[\u4e00-\u9fff]" + word[i + 1 :] for i in range(len(word) - 1))
 
 
+def suffixes(*written: str, misread: tuple[str, ...] = ()) -> str:
+    """A group of a name's endings as written, then each of `misread` with one character read wrong too."""
+    return "(?:" + "|".join((*written, *(misread_once(word) for word in misread))) + ")"
+
+
+MARKET_BUREAU, QUALITY_BUREAU = "市场监督管理局", "质量技术监督局"
 # An authority printed without a label, typically at the foot of a certificate under its seal; a long
 # suffix read with one character wrong (市场监局管理局) too: `ocr.validators.mend_bureau_suffix` mends it.
-AUTHORITY_PATTERN = (
-    r"[\u4e00-\u9fff]{2,12}?(?:市场监督管理局|质量技术监督局|市场监管局|技术监督局|质量监督局|"
-    + misread_once("市场监督管理局")
-    + "|"
-    + misread_once("质量技术监督局")
-    + ")"
+AUTHORITY_PATTERN = r"[\u4e00-\u9fff]{2,12}?" + suffixes(
+    MARKET_BUREAU, QUALITY_BUREAU, "市场监管局", "技术监督局", "质量监督局", misread=(MARKET_BUREAU, QUALITY_BUREAU)
 )
 CERT_NUMBER_PATTERN = r"(?<![A-Za-z])(?:No|NO|№)\.?([A-Za-z0-9沪苏浙\-]{5,24})"
 ID_NUMBER_PATTERN = r"(?<![0-9A-Za-z])[0-9]{6}(?:19|20)[0-9]{9}[0-9Xx](?![0-9A-Za-z])"
@@ -43,9 +45,9 @@ DATE_SHAPE = r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日?"
 # three provinces issue them, the kinds of authority, an ID number whose birth date exists.
 # A long suffix read with one character wrong (市场监营管理局) is still that kind of authority, as in
 # AUTHORITY_PATTERN: a certificate whose number was lost is known by its authority alone.
-MARKET_AUTHORITY_SHAPE = r"[\u4e00-\u9fff]{2,10}(?:市场监督管理局|市场监管局|" + misread_once("市场监督管理局") + ")"
-QUALITY_AUTHORITY_SHAPE = (
-    r"[\u4e00-\u9fff]{2,10}(?:质量技术监督局|技术监督局|质量监督局|" + misread_once("质量技术监督局") + ")"
+MARKET_AUTHORITY_SHAPE = r"[\u4e00-\u9fff]{2,10}" + suffixes(MARKET_BUREAU, "市场监管局", misread=(MARKET_BUREAU,))
+QUALITY_AUTHORITY_SHAPE = r"[\u4e00-\u9fff]{2,10}" + suffixes(
+    QUALITY_BUREAU, "技术监督局", "质量监督局", misread=(QUALITY_BUREAU,)
 )
 POLICE_AUTHORITY_SHAPE = r"[\u4e00-\u9fff]{2,12}(?:公安局|分局)"
 ID_VALIDITY_SHAPE = (

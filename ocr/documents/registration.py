@@ -49,7 +49,7 @@ SPEC = DocSpec(
         f(("valid_from", "valid_until"), "date_range", *c.VALIDITY),
         f("valid_from", "date", *c.VALID_FROM, required=False),
         f("valid_until", "date", *c.VALID_UNTIL, required=False),
-        f("employer", "text", *c.EMPLOYER, multiline=True, fallback=c.EMPLOYER_ALONE, fallback_whole=True),
+        f("employer", "organisation", *c.EMPLOYER, multiline=True, fallback=c.EMPLOYER_ALONE, fallback_whole=True),
     ),
     stop_labels=(*c.STOP, "出生日期", "发证日期", "签发日期"),
     content=(c.REGISTRATION_NUMBER_SHAPE, c.MARKET_AUTHORITY_SHAPE),

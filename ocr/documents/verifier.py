@@ -23,7 +23,7 @@ SPEC = DocSpec(
         f("issuing_authority", "authority", *c.AUTHORITY, fallback=c.AUTHORITY_PATTERN, fallback_last=True),
         f("valid_until", "date", *c.VALID_UNTIL),
         f(("issue_date", "valid_until"), "date_range", *c.VALIDITY, required=False),
-        f("employer", "text", *c.EMPLOYER, multiline=True),
+        f("employer", "organisation", *c.EMPLOYER, multiline=True),
     ),
     stop_labels=(*c.STOP, "性别", "出生日期", *c.ISSUE_DATE),
     content=(c.VERIFIER_NUMBER_SHAPE, c.QUALITY_AUTHORITY_SHAPE),

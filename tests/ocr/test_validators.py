@@ -516,15 +516,26 @@ def test_an_unlabelled_authority_at_a_booklet_s_foot_is_found_with_its_suffix_mi
     ],
 )
 def test_an_employer_cut_off_inside_its_company_form_is_completed_with_a_warning(read: str, completed: str) -> None:
-    verdict = check("text", "employer", read)
+    verdict = check("organisation", "employer", read)
     assert verdict.value == completed
     assert verdict.certainty < 1.0 and verdict.warnings == [f"value_completed: employer: {completed[len(read) :]}"]
 
 
 @pytest.mark.parametrize("read", ["苏州太湖校准技术有限公司", "苏州市计量测试院", "技术有", "有限"])
 def test_a_whole_name_or_a_short_word_is_not_completed(read: str) -> None:
-    verdict = check("text", "employer", read)
+    verdict = check("organisation", "employer", read)
     assert verdict.value == read and not verdict.warnings
+
+
+def test_only_an_organisation_is_completed_as_a_company() -> None:
+    """A title or an education read as text is no company's name: a value ending 有 stays as read."""
+    verdict = check("text", "title", "苏州太湖校准技术有")
+    assert verdict.value == "苏州太湖校准技术有" and not any(w.startswith("value_completed") for w in verdict.warnings)
+
+
+def test_every_employer_field_is_read_as_an_organisation() -> None:
+    employers = [fs for spec in BY_TYPE.values() for fs in spec.fields if any(k.endswith("employer") for k in fs.keys)]
+    assert employers and all(fs.kind == "organisation" for fs in employers)
 
 
 GOLDEN_AUTHORITIES = (  # every issuing authority of the golden set and the generators' bureaus

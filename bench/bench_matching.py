@@ -58,7 +58,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 _IMPORT_CHILD = """
-import json, resource, sys, time
+import json, os, resource, sys, time
 sys.path.insert(0, sys.argv[3])
 from matching.importer import import_files
 from matching.store import RegistryStore, registry_records
@@ -69,7 +69,9 @@ seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
 # VmHWM: this process's own peak (ru_maxrss would carry the parent's size over from the fork)
 status = open("/proc/self/status").read()
 peak = int(status.split("VmHWM:")[1].split()[0]) / 1024
-print(json.dumps({"seconds": seconds, "cpu": cpu, "inserted": report.inserted, "rejected": len(report.rejected), "peak_mb": peak}))
+store.dispose()  # the last connection's close checkpoints the WAL into the file: its size is the database's
+size = os.path.getsize(sys.argv[2]) / 1e6
+print(json.dumps({"seconds": seconds, "cpu": cpu, "inserted": report.inserted, "rejected": len(report.rejected), "peak_mb": peak, "db_mb": size}))
 """
 
 
@@ -117,7 +119,7 @@ def bench_import(csv_path: Path, workdir: Path, rows: int) -> Path:
     print(
         f"registry import {rows:,} rows: huren {ours['seconds']:.1f}s wall, {ours['cpu']:.1f}s CPU "
         f"({rows / ours['seconds']:,.0f} rows/s, peak RSS {ours['peak_mb']:.0f} MB, inserted {ours['inserted']:,}, "
-        f"rejected {ours['rejected']}); {load()}\n"
+        f"rejected {ours['rejected']}, database {ours['db_mb']:.0f} MB); {load()}\n"
         f"  plain sqlite3: csv.reader → executemany {plain_csv_s:.1f}s wall, {plain_csv_cpu:.1f}s CPU "
         f"({rows / plain_csv_s:,.0f} rows/s) → ratio {ours['seconds'] / plain_csv_s:.2f}x wall, "
         f"{ours['cpu'] / plain_csv_cpu:.2f}x CPU\n"

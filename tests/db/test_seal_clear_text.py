@@ -83,7 +83,7 @@ def test_clear_text_is_sealed_and_still_found(blank: Engine) -> None:
         ).one()
         assert all(str(v).startswith(sealed.PREFIX) for v in (stored[0], stored[3], stored[4], stored[5])), stored
         assert ID not in "".join(map(str, stored)) and ID[6:] not in "".join(map(str, stored))
-        assert len(stored[1]) == len(stored[2]) == 64  # the blocking keys are keyed hashes now
+        assert len(stored[1]) == len(stored[2]) == sealed.LOOKUP_HASH_CHARS  # the blocking keys are keyed hashes now
         assert conn.execute(select(applications.c.form)).scalar_one() == FORM
         assert conn.execute(select(screenings.c.result)).scalar_one() == {"outcome": "approve", "id_number": ID}
         assert conn.execute(select(registry_records.c.id_number)).scalar_one() == ID

@@ -160,7 +160,9 @@ def test_the_streamed_import_stores_what_upsert_stores(store: RegistryStore, tmp
     with store.engine.connect() as conn:  # at rest: hashed block keys, sealed ID numbers
         at_rest = conn.execute(text("SELECT id_number, id_key, id_region_birth FROM registry_records")).all()
     with_id = [(n, k, b) for n, k, b in at_rest if n is not None]
-    assert len(with_id) > 300 and all(n.startswith(sealed.PREFIX) and len(k) == len(b) == 64 for n, k, b in with_id)
+    assert len(with_id) > 300 and all(
+        n.startswith(sealed.PREFIX) and len(k) == len(b) == sealed.LOOKUP_HASH_CHARS for n, k, b in with_id
+    )
 
 
 def test_candidates_by_several_values_and_blocks(store: RegistryStore) -> None:

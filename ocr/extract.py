@@ -424,6 +424,8 @@ class Extractor:
                 return None  # a list of nothing but strays is no list
             if sealed:
                 verdict = validators.cut_seal_pieces(key, verdict)
+            if fs.kind == "items":
+                verdict = _without_seal_rings(key, verdict)
             reading.values[key] = verdict.value
             reading.certainty *= verdict.certainty
             reading.warnings.extend(verdict.warnings)
@@ -701,3 +703,19 @@ def _preferred(found: list[tuple[Reading, Span]], *, last: bool) -> tuple[Readin
 
 def extract_fields(spec: DocSpec, page: Page) -> tuple[dict[str, ExtractedField], list[str]]:
     return Extractor(spec, page).run()
+
+
+def _without_seal_rings(key: str, verdict: validators.Verdict) -> validators.Verdict:
+    """An item that is nothing but a piece of a bureau's name (市场监, 场监) is a seal's ring read as a
+    line of its own beside the list, whether or not the seal was seen red: it goes, with a `value_cut`
+    warning, as long as an item remains. A piece at an item's end is `validators.cut_seal_pieces`'s."""
+    if not isinstance(verdict.value, list):
+        return verdict
+    items = [str(item) for item in verdict.value]
+    kept = [item for item in items if item not in validators.SEAL_PIECES]
+    if kept and len(kept) < len(items):
+        verdict.value = kept
+        verdict.certainty *= validators.CUT_CERTAINTY
+        dropped = "、".join(item for item in items if item in validators.SEAL_PIECES)
+        verdict.warnings.append(f"value_cut: {key}: {dropped}")
+    return verdict

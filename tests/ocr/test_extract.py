@@ -776,3 +776,29 @@ def test_an_unlabelled_value_that_does_not_validate_is_still_taken_when_it_is_th
     fields, warnings = extract_fields(BY_TYPE[DocType.REGISTRATION_CERTIFICATE], p)
     assert fields["issuing_authority"].value == "计量专用章市场监局管理局"
     assert "authority_unrecognised: issuing_authority" in warnings
+
+
+def test_a_seal_ring_piece_read_as_a_line_beside_a_list_is_no_item() -> None:
+    """A seal's ring over a list's column comes back as a box of its own (市场监), to the right of the
+    items and taller than a line: it is no instrument, and it goes with a warning."""
+
+    def at(text: str, x0: float, y0: float, x1: float, y1: float) -> TextLine:
+        return TextLine(text, (x0, y0, x1, y1), 0.99)
+
+    p = page(
+        at("计量专业项目考核合格证", 408, 50, 1041, 114),
+        at("人员姓名：魏俊志", 68, 218, 312, 256),
+        at("证书编号：浙计考202406501", 66, 277, 451, 315),
+        at(f"公民身份号码：{ID}", 67, 336, 562, 371),
+        at("项目名称：弹簧管式精密压力表", 67, 391, 498, 430),
+        at("血压计", 212, 442, 314, 482),
+        at("市场监", 361, 465, 475, 525),
+        at("千分尺", 211, 492, 314, 533),
+        at("发证单位：浙江省市场监督管理局", 68, 550, 527, 589),
+        at("签发日期：2024年4月7日", 68, 608, 401, 647),
+        at("有效期至：2029年4月6日", 67, 665, 402, 704),
+    )
+    fields, warnings = extract_fields(BY_TYPE[DocType.ASSESSMENT_CERTIFICATE], p)
+    assert fields["items"].value == ["弹簧管式精密压力表", "血压计", "千分尺"]
+    assert "value_cut: items: 市场监" in warnings
+    assert fields["issuing_authority"].value == "浙江省市场监督管理局"

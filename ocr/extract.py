@@ -27,6 +27,7 @@ LISTS = {"items", "categories"}
 WIDE_GAP = 3.0  # row heights of blank between two characters that no single value spans (lists aside)
 STRADDLE_OVERLAP = 0.15  # a label set between a range's two lines overlaps each by at least this much of a line
 LABEL_ALONE = 4  # characters a misread label alone on its row has at least for it to end the value above
+STRAY_CONFIDENCE = 0.8  # a box read less surely than this, laid over the one before it, is no part of it
 FAR_ALONG = 5.0  # row heights of blank after a label past which its row's text is another column's
 # Characters a recogniser reads for Latin letters (Emp1oyer, 0rganisation, |ssuer, Statu5): inside a
 # word of letters they are the letter; a run of digits is a number, never a gloss.
@@ -218,6 +219,21 @@ class Extractor:
                 return i
         return span.end
 
+    def _stray_tail(self, span: Span) -> int:
+        """Where a value ends before a doubtful box laid over its last one: a box that starts inside the
+        box before it and was read with low confidence (`STRAY_CONFIDENCE`) is a seal's ring or a piece
+        read twice (郑萍蓉 then 江 over its end), not more of the value."""
+        chars = self.layout.rows[span.row].chars
+        for i in range(span.start + 1, span.end):
+            prev, ch = chars[i - 1], chars[i]
+            if ch.line == prev.line:
+                continue
+            before = self.layout.lines[prev.line].bbox
+            box = self.layout.lines[ch.line]
+            if box.bbox[0] < before[2] - 0.1 * (box.bbox[3] - box.bbox[1]) and box.confidence < STRAY_CONFIDENCE:
+                return i
+        return span.end
+
     def _far_along(self, hit: LabelHit, right: Span) -> bool:
         """The text beside a label starts only after a blank wider than a table's cells leave (`FAR_ALONG`)."""
         if right.is_empty():
@@ -390,6 +406,8 @@ class Extractor:
         if span.is_empty():
             return None
         is_list = fs.kind in LISTS
+        if not is_list:
+            span = Span(span.row, span.start, self._stray_tail(span))
         above = self._items_above(span, label_x0) if is_list else []
         spans = [*above, span, *self._continuations(span, label_x0, is_list)] if fs.multiline else [span]
         text = self._joined(spans, fs.kind not in AS_READ, is_list)
@@ -450,6 +468,7 @@ class Extractor:
             if cut is None or span.row in self._label_rows():
                 break
             if not fs.multiline:
+                cut = Span(cut.row, cut.start, self._stray_tail(cut))
                 reading = self._read(fs, cut)
                 if reading:
                     return reading, cut
@@ -471,7 +490,7 @@ class Extractor:
     def _value_for(self, fs: FieldSpec, hit: LabelHit) -> tuple[Reading, Span] | None:
         right = self._value_right(hit)
         if fs.kind not in LISTS and fs.kind not in validators.RANGE_KINDS:
-            right = Span(right.row, right.start, self._wide_gap(right))
+            right = Span(right.row, right.start, min(self._wide_gap(right), self._stray_tail(right)))
         if self._far_along(hit, right) and not self._values_before(hit) and (under := self._aligned_below(fs, hit)):
             return under  # labels above their values: what stands far along the label's row is another column's
         reading = self._read(fs, right, self.layout.x_range(hit.span)[0])

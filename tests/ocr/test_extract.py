@@ -802,3 +802,27 @@ def test_a_seal_ring_piece_read_as_a_line_beside_a_list_is_no_item() -> None:
     assert fields["items"].value == ["弹簧管式精密压力表", "血压计", "千分尺"]
     assert "value_cut: items: 市场监" in warnings
     assert fields["issuing_authority"].value == "浙江省市场监督管理局"
+
+
+def test_a_doubtful_box_laid_over_a_values_end_is_no_part_of_it() -> None:
+    """A box that starts inside the value's box and was read unsurely (a seal's ring, a piece read twice)
+    does not join the value; one that starts after it, read surely, still does."""
+
+    def at(text: str, x0: float, y0: float, x1: float, y1: float, conf: float = 0.99) -> TextLine:
+        return TextLine(text, (x0, y0, x1, y1), conf)
+
+    lines = [
+        at("计量专业项目考核合格证", 508, 303, 1129, 364),
+        at("姓名", 265, 410, 329, 432),
+        at("郑萍蓉", 266, 433, 343, 464),
+        at("江", 332, 436, 365, 460, 0.66),
+        at("编号", 829, 407, 900, 437),
+        at("苏计考字20239809", 834, 434, 1016, 463),
+        at("身份证件号码", 259, 479, 362, 508),
+        at(ID, 265, 508, 471, 530),
+    ]
+    fields, _ = extract_fields(BY_TYPE[DocType.ASSESSMENT_CERTIFICATE], page(*lines))
+    assert fields["name"].value == "郑萍蓉"
+    lines[3] = at("江", 345, 436, 378, 460)  # beside it, read surely: the name's own last character
+    fields, _ = extract_fields(BY_TYPE[DocType.ASSESSMENT_CERTIFICATE], page(*lines))
+    assert fields["name"].value == "郑萍蓉江"

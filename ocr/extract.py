@@ -321,8 +321,19 @@ class Extractor:
                 break  # a list's item (numbered, or above its centred label) is no more of a text
             if not is_list and self._beside_a_label(cut):
                 break  # level with another field's label (centred on its two lines): that field's value
+            if not is_list and self._read_twice(spans[-1] if spans else span, cut):
+                break
             spans.append(cut)
         return spans
+
+    def _read_twice(self, above: Span, span: Span) -> bool:
+        """A line read unsurely (`STRAY_CONFIDENCE`) whose box reaches up into the line above by a quarter
+        of its height: the detector's second box over a line it has read already (镇沈家村3组70号 /
+        镇况家村5), not the next line of the value."""
+        a, b = self.layout.bbox(above), self.layout.bbox(span)
+        if a is None or b is None or self.layout.confidence(span) >= STRAY_CONFIDENCE:
+            return False
+        return a[3] - b[1] >= 0.25 * min(a[3] - a[1], b[3] - b[1])
 
     def _label_rows(self) -> set[int]:
         """Rows that are a long label alone with one character misread (所在单位 / 考指项目 / 血压计): a

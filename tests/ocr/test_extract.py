@@ -826,3 +826,28 @@ def test_a_doubtful_box_laid_over_a_values_end_is_no_part_of_it() -> None:
     lines[3] = at("江", 345, 436, 378, 460)  # beside it, read surely: the name's own last character
     fields, _ = extract_fields(BY_TYPE[DocType.ASSESSMENT_CERTIFICATE], page(*lines))
     assert fields["name"].value == "郑萍蓉江"
+
+
+def test_a_line_read_twice_below_an_address_is_not_more_of_it() -> None:
+    """The detector's second, unsure box over an address line it has read already (reaching up into it)
+    ends the address; the same line set clear below it, read surely, is still its next line."""
+
+    def at(text: str, x0: float, y0: float, x1: float, y1: float, conf: float = 0.99) -> TextLine:
+        return TextLine(text, (x0, y0, x1, y1), conf)
+
+    number = "32058419950712440" + id_check_digit("32058419950712440")
+    lines = [  # in the order the reader gave them
+        at(f"公民身份号码{number}", 121, 603, 913, 662),
+        TextLine("镇况家村5", (97, 504, 410, 568), 0.72, [264, 305, 347, 388, 429]),  # its characters by the column
+        at("住 址江苏省苏州市吴江区盛泽", 118, 396, 711, 464, 0.97),
+        at("出生1995年7月12日", 123, 318, 588, 370),
+        at("性别女", 122, 227, 288, 286, 0.96),
+        at("姓名芮萍怡", 119, 132, 390, 202),
+        at("民族壮", 391, 227, 574, 287, 0.97),
+        TextLine("镇沈家村3组70号", (233, 468, 560, 519), 0.99, [263, 298, 341, 384, 419, 453, 488, 505, 540]),
+    ]
+    fields, _ = extract_fields(BY_TYPE[DocType.ID_CARD_FRONT], page(*lines))
+    assert fields["address"].value == "江苏省苏州市吴江区盛泽镇沈家村3组70号"
+    lines[1] = at("5幢", 233, 530, 300, 580)
+    fields, _ = extract_fields(BY_TYPE[DocType.ID_CARD_FRONT], page(*lines))
+    assert fields["address"].value == "江苏省苏州市吴江区盛泽镇沈家村3组70号5幢"

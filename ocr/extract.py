@@ -304,7 +304,7 @@ class Extractor:
         return out
 
     def _continuations(self, span: Span, label_x0: float | None, is_list: bool = False) -> list[Span]:
-        spans = []
+        spans: list[Span] = []
         reach = self.layout.x_range(span)[1] if not span.is_empty() else 0.0
         for cont in self.layout.continuation(span, label_x0=label_x0):
             if cont.row in self.by_row or cont.row in self._label_rows():

@@ -326,6 +326,13 @@ class Extractor:
             spans.append(cut)
         return spans
 
+    def _alone_but_a_gloss(self, span: Span) -> bool:
+        """Nothing follows the label on its row but its English gloss, up to the next label or the row's
+        end (变证日期 Dntr of Issue有效期限至 Valid Until)."""
+        following = [h.span.start for h in self.by_row.get(span.row, []) if h.span.start >= span.end]
+        end = min(following, default=len(self.layout.rows[span.row].chars))
+        return span.end == end or is_gloss(self.layout.text(Span(span.row, span.end, end)))
+
     def _read_twice(self, above: Span, span: Span) -> bool:
         """A line read unsurely (`STRAY_CONFIDENCE`) whose box reaches up into the line above by a quarter
         of its height: the detector's second box over a line it has read already (镇沈家村3组70号 /
@@ -336,16 +343,15 @@ class Extractor:
         return a[3] - b[1] >= 0.25 * min(a[3] - a[1], b[3] - b[1])
 
     def _label_rows(self) -> set[int]:
-        """Rows that are a long label alone with one character misread (所在单位 / 考指项目 / 血压计): a
-        label above its value, so no value above runs on into it (`_fuzzy_hits` of every field)."""
+        """Rows that are a long label alone (or with its gloss) with one character misread (所在单位 /
+        考指项目 / 血压计): a label above its value, so no value above runs on into it (`_fuzzy_hits` of every field)."""
         if self._alone is None:
-            rows = self.layout.rows
             self._alone = {
                 hit.span.row
                 for fs in self.spec.fields
                 for hit in self._fuzzy_hits(fs)
                 if hit.span.start == 0
-                and hit.span.end == len(rows[hit.span.row].chars)
+                and self._alone_but_a_gloss(hit.span)
                 and len(hit.label) >= LABEL_ALONE  # a short one may be a value (王名, 汉族)
             }
         return self._alone

@@ -851,3 +851,26 @@ def test_a_line_read_twice_below_an_address_is_not_more_of_it() -> None:
     lines[1] = at("5幢", 233, 530, 300, 580)
     fields, _ = extract_fields(BY_TYPE[DocType.ID_CARD_FRONT], page(*lines))
     assert fields["address"].value == "江苏省苏州市吴江区盛泽镇沈家村3组70号5幢"
+
+
+def test_a_misread_label_with_its_gloss_ends_the_list_above_it() -> None:
+    """A label read with one character wrong (变证日期 for 发证日期), followed on its box only by its English
+    gloss and the next column's label, is a row of labels: the list above does not run on into it."""
+    p = page(
+        box("计量专业项目考核合格证", 253, 164),
+        box("姓名 Name", 118, 359),
+        box("证书编号 Certificate No.", 597, 359),
+        box("邱林蕊", 116, 397),
+        box("浙计考202402003", 597, 397),
+        box("身份证号码 ID No.", 119, 470),
+        box(ID, 118, 511),
+        box("核准项目 Items", 118, 579),
+        box("紫外可见分光光度计 心电图机", 118, 615),
+        box("变证日期 Dntr of Issue有效期限至 Valid Until", 119, 688),
+        box("2024年10月9日", 116, 726),
+        box("2029年10月8日", 597, 726),
+        box("颁发单位：浙江省市场监督管理局", 573, 1516),
+    )
+    got = values(DocType.ASSESSMENT_CERTIFICATE, p)
+    assert got["items"] == ["紫外可见分光光度计", "心电图机"]
+    assert got["valid_until"] == "2029-10-08"

@@ -27,6 +27,7 @@ LISTS = {"items", "categories"}
 WIDE_GAP = 3.0  # row heights of blank between two characters that no single value spans (lists aside)
 STRADDLE_OVERLAP = 0.15  # a label set between a range's two lines overlaps each by at least this much of a line
 LABEL_ALONE = 4  # characters a misread label alone on its row has at least for it to end the value above
+STRAY_CONFIDENCE = 0.8  # a box read less surely than this, laid over the one before it, is no part of it
 FAR_ALONG = 5.0  # row heights of blank after a label past which its row's text is another column's
 # Characters a recogniser reads for Latin letters (Emp1oyer, 0rganisation, |ssuer, Statu5): inside a
 # word of letters they are the letter; a run of digits is a number, never a gloss.
@@ -218,6 +219,21 @@ class Extractor:
                 return i
         return span.end
 
+    def _stray_tail(self, span: Span) -> int:
+        """Where a value ends before a doubtful box laid over its last one: a box that starts inside the
+        box before it and was read with low confidence (`STRAY_CONFIDENCE`) is a seal's ring or a piece
+        read twice (郑萍蓉 then 江 over its end), not more of the value."""
+        chars = self.layout.rows[span.row].chars
+        for i in range(span.start + 1, span.end):
+            prev, ch = chars[i - 1], chars[i]
+            if ch.line == prev.line:
+                continue
+            before = self.layout.lines[prev.line].bbox
+            box = self.layout.lines[ch.line]
+            if box.bbox[0] < before[2] - 0.1 * (box.bbox[3] - box.bbox[1]) and box.confidence < STRAY_CONFIDENCE:
+                return i
+        return span.end
+
     def _far_along(self, hit: LabelHit, right: Span) -> bool:
         """The text beside a label starts only after a blank wider than a table's cells leave (`FAR_ALONG`)."""
         if right.is_empty():
@@ -288,7 +304,7 @@ class Extractor:
         return out
 
     def _continuations(self, span: Span, label_x0: float | None, is_list: bool = False) -> list[Span]:
-        spans = []
+        spans: list[Span] = []
         reach = self.layout.x_range(span)[1] if not span.is_empty() else 0.0
         for cont in self.layout.continuation(span, label_x0=label_x0):
             if cont.row in self.by_row or cont.row in self._label_rows():
@@ -305,20 +321,37 @@ class Extractor:
                 break  # a list's item (numbered, or above its centred label) is no more of a text
             if not is_list and self._beside_a_label(cut):
                 break  # level with another field's label (centred on its two lines): that field's value
+            if not is_list and self._read_twice(spans[-1] if spans else span, cut):
+                break
             spans.append(cut)
         return spans
 
+    def _alone_but_a_gloss(self, span: Span) -> bool:
+        """Nothing follows the label on its row but its English gloss, up to the next label or the row's
+        end (变证日期 Dntr of Issue有效期限至 Valid Until)."""
+        following = [h.span.start for h in self.by_row.get(span.row, []) if h.span.start >= span.end]
+        end = min(following, default=len(self.layout.rows[span.row].chars))
+        return span.end == end or is_gloss(self.layout.text(Span(span.row, span.end, end)))
+
+    def _read_twice(self, above: Span, span: Span) -> bool:
+        """A line read unsurely (`STRAY_CONFIDENCE`) whose box reaches up into the line above by a quarter
+        of its height: the detector's second box over a line it has read already (镇沈家村3组70号 /
+        镇况家村5), not the next line of the value."""
+        a, b = self.layout.bbox(above), self.layout.bbox(span)
+        if a is None or b is None or self.layout.confidence(span) >= STRAY_CONFIDENCE:
+            return False
+        return a[3] - b[1] >= 0.25 * min(a[3] - a[1], b[3] - b[1])
+
     def _label_rows(self) -> set[int]:
-        """Rows that are a long label alone with one character misread (所在单位 / 考指项目 / 血压计): a
-        label above its value, so no value above runs on into it (`_fuzzy_hits` of every field)."""
+        """Rows that are a long label alone (or with its gloss) with one character misread (所在单位 /
+        考指项目 / 血压计): a label above its value, so no value above runs on into it (`_fuzzy_hits` of every field)."""
         if self._alone is None:
-            rows = self.layout.rows
             self._alone = {
                 hit.span.row
                 for fs in self.spec.fields
                 for hit in self._fuzzy_hits(fs)
                 if hit.span.start == 0
-                and hit.span.end == len(rows[hit.span.row].chars)
+                and self._alone_but_a_gloss(hit.span)
                 and len(hit.label) >= LABEL_ALONE  # a short one may be a value (王名, 汉族)
             }
         return self._alone
@@ -390,6 +423,8 @@ class Extractor:
         if span.is_empty():
             return None
         is_list = fs.kind in LISTS
+        if not is_list:
+            span = Span(span.row, span.start, self._stray_tail(span))
         above = self._items_above(span, label_x0) if is_list else []
         spans = [*above, span, *self._continuations(span, label_x0, is_list)] if fs.multiline else [span]
         text = self._joined(spans, fs.kind not in AS_READ, is_list)
@@ -424,6 +459,8 @@ class Extractor:
                 return None  # a list of nothing but strays is no list
             if sealed:
                 verdict = validators.cut_seal_pieces(key, verdict)
+            if fs.kind == "items":
+                verdict = _without_seal_rings(key, verdict)
             reading.values[key] = verdict.value
             reading.certainty *= verdict.certainty
             reading.warnings.extend(verdict.warnings)
@@ -448,6 +485,7 @@ class Extractor:
             if cut is None or span.row in self._label_rows():
                 break
             if not fs.multiline:
+                cut = Span(cut.row, cut.start, self._stray_tail(cut))
                 reading = self._read(fs, cut)
                 if reading:
                     return reading, cut
@@ -469,7 +507,7 @@ class Extractor:
     def _value_for(self, fs: FieldSpec, hit: LabelHit) -> tuple[Reading, Span] | None:
         right = self._value_right(hit)
         if fs.kind not in LISTS and fs.kind not in validators.RANGE_KINDS:
-            right = Span(right.row, right.start, self._wide_gap(right))
+            right = Span(right.row, right.start, min(self._wide_gap(right), self._stray_tail(right)))
         if self._far_along(hit, right) and not self._values_before(hit) and (under := self._aligned_below(fs, hit)):
             return under  # labels above their values: what stands far along the label's row is another column's
         reading = self._read(fs, right, self.layout.x_range(hit.span)[0])
@@ -701,3 +739,19 @@ def _preferred(found: list[tuple[Reading, Span]], *, last: bool) -> tuple[Readin
 
 def extract_fields(spec: DocSpec, page: Page) -> tuple[dict[str, ExtractedField], list[str]]:
     return Extractor(spec, page).run()
+
+
+def _without_seal_rings(key: str, verdict: validators.Verdict) -> validators.Verdict:
+    """An item that is nothing but a piece of a bureau's name (市场监, 场监) is a seal's ring read as a
+    line of its own beside the list, whether or not the seal was seen red: it goes, with a `value_cut`
+    warning, as long as an item remains. A piece at an item's end is `validators.cut_seal_pieces`'s."""
+    if not isinstance(verdict.value, list):
+        return verdict
+    items = [str(item) for item in verdict.value]
+    kept = [item for item in items if item not in validators.SEAL_PIECES]
+    if kept and len(kept) < len(items):
+        verdict.value = kept
+        verdict.certainty *= validators.CUT_CERTAINTY
+        dropped = "、".join(item for item in items if item in validators.SEAL_PIECES)
+        verdict.warnings.append(f"value_cut: {key}: {dropped}")
+    return verdict

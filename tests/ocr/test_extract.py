@@ -776,3 +776,101 @@ def test_an_unlabelled_value_that_does_not_validate_is_still_taken_when_it_is_th
     fields, warnings = extract_fields(BY_TYPE[DocType.REGISTRATION_CERTIFICATE], p)
     assert fields["issuing_authority"].value == "计量专用章市场监局管理局"
     assert "authority_unrecognised: issuing_authority" in warnings
+
+
+def test_a_seal_ring_piece_read_as_a_line_beside_a_list_is_no_item() -> None:
+    """A seal's ring over a list's column comes back as a box of its own (市场监), to the right of the
+    items and taller than a line: it is no instrument, and it goes with a warning."""
+
+    def at(text: str, x0: float, y0: float, x1: float, y1: float) -> TextLine:
+        return TextLine(text, (x0, y0, x1, y1), 0.99)
+
+    p = page(
+        at("计量专业项目考核合格证", 408, 50, 1041, 114),
+        at("人员姓名：魏俊志", 68, 218, 312, 256),
+        at("证书编号：浙计考202406501", 66, 277, 451, 315),
+        at(f"公民身份号码：{ID}", 67, 336, 562, 371),
+        at("项目名称：弹簧管式精密压力表", 67, 391, 498, 430),
+        at("血压计", 212, 442, 314, 482),
+        at("市场监", 361, 465, 475, 525),
+        at("千分尺", 211, 492, 314, 533),
+        at("发证单位：浙江省市场监督管理局", 68, 550, 527, 589),
+        at("签发日期：2024年4月7日", 68, 608, 401, 647),
+        at("有效期至：2029年4月6日", 67, 665, 402, 704),
+    )
+    fields, warnings = extract_fields(BY_TYPE[DocType.ASSESSMENT_CERTIFICATE], p)
+    assert fields["items"].value == ["弹簧管式精密压力表", "血压计", "千分尺"]
+    assert "value_cut: items: 市场监" in warnings
+    assert fields["issuing_authority"].value == "浙江省市场监督管理局"
+
+
+def test_a_doubtful_box_laid_over_a_values_end_is_no_part_of_it() -> None:
+    """A box that starts inside the value's box and was read unsurely (a seal's ring, a piece read twice)
+    does not join the value; one that starts after it, read surely, still does."""
+
+    def at(text: str, x0: float, y0: float, x1: float, y1: float, conf: float = 0.99) -> TextLine:
+        return TextLine(text, (x0, y0, x1, y1), conf)
+
+    lines = [
+        at("计量专业项目考核合格证", 508, 303, 1129, 364),
+        at("姓名", 265, 410, 329, 432),
+        at("郑萍蓉", 266, 433, 343, 464),
+        at("江", 332, 436, 365, 460, 0.66),
+        at("编号", 829, 407, 900, 437),
+        at("苏计考字20239809", 834, 434, 1016, 463),
+        at("身份证件号码", 259, 479, 362, 508),
+        at(ID, 265, 508, 471, 530),
+    ]
+    fields, _ = extract_fields(BY_TYPE[DocType.ASSESSMENT_CERTIFICATE], page(*lines))
+    assert fields["name"].value == "郑萍蓉"
+    lines[3] = at("江", 345, 436, 378, 460)  # beside it, read surely: the name's own last character
+    fields, _ = extract_fields(BY_TYPE[DocType.ASSESSMENT_CERTIFICATE], page(*lines))
+    assert fields["name"].value == "郑萍蓉江"
+
+
+def test_a_line_read_twice_below_an_address_is_not_more_of_it() -> None:
+    """The detector's second, unsure box over an address line it has read already (reaching up into it)
+    ends the address; the same line set clear below it, read surely, is still its next line."""
+
+    def at(text: str, x0: float, y0: float, x1: float, y1: float, conf: float = 0.99) -> TextLine:
+        return TextLine(text, (x0, y0, x1, y1), conf)
+
+    number = "32058419950712440" + id_check_digit("32058419950712440")
+    lines = [  # in the order the reader gave them
+        at(f"公民身份号码{number}", 121, 603, 913, 662),
+        TextLine("镇况家村5", (97, 504, 410, 568), 0.72, [264, 305, 347, 388, 429]),  # its characters by the column
+        at("住 址江苏省苏州市吴江区盛泽", 118, 396, 711, 464, 0.97),
+        at("出生1995年7月12日", 123, 318, 588, 370),
+        at("性别女", 122, 227, 288, 286, 0.96),
+        at("姓名芮萍怡", 119, 132, 390, 202),
+        at("民族壮", 391, 227, 574, 287, 0.97),
+        TextLine("镇沈家村3组70号", (233, 468, 560, 519), 0.99, [263, 298, 341, 384, 419, 453, 488, 505, 540]),
+    ]
+    fields, _ = extract_fields(BY_TYPE[DocType.ID_CARD_FRONT], page(*lines))
+    assert fields["address"].value == "江苏省苏州市吴江区盛泽镇沈家村3组70号"
+    lines[1] = at("5幢", 233, 530, 300, 580)
+    fields, _ = extract_fields(BY_TYPE[DocType.ID_CARD_FRONT], page(*lines))
+    assert fields["address"].value == "江苏省苏州市吴江区盛泽镇沈家村3组70号5幢"
+
+
+def test_a_misread_label_with_its_gloss_ends_the_list_above_it() -> None:
+    """A label read with one character wrong (变证日期 for 发证日期), followed on its box only by its English
+    gloss and the next column's label, is a row of labels: the list above does not run on into it."""
+    p = page(
+        box("计量专业项目考核合格证", 253, 164),
+        box("姓名 Name", 118, 359),
+        box("证书编号 Certificate No.", 597, 359),
+        box("邱林蕊", 116, 397),
+        box("浙计考202402003", 597, 397),
+        box("身份证号码 ID No.", 119, 470),
+        box(ID, 118, 511),
+        box("核准项目 Items", 118, 579),
+        box("紫外可见分光光度计 心电图机", 118, 615),
+        box("变证日期 Dntr of Issue有效期限至 Valid Until", 119, 688),
+        box("2024年10月9日", 116, 726),
+        box("2029年10月8日", 597, 726),
+        box("颁发单位：浙江省市场监督管理局", 573, 1516),
+    )
+    got = values(DocType.ASSESSMENT_CERTIFICATE, p)
+    assert got["items"] == ["紫外可见分光光度计", "心电图机"]
+    assert got["valid_until"] == "2029-10-08"

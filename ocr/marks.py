@@ -221,14 +221,15 @@ def _states(layout: Layout, page: Page, seen: list[tuple[str, Span]]) -> list[bo
         unread = [i for i in members if states[i] is None]
         band = (min(starts) - 2.5 * height, lx1 + height, ly0, ly1)
         for faint in (False, True):
-            # A blurred page turns the thin outlines light grey: where some option found no box, the
-            # line is looked at again with pale ink counted, and what that finds decides.
+            # A blurred page turns the thin outlines light grey: an option that found no box is looked
+            # for again with pale ink counted (only those: pale ink finds more of the characters too).
             boxes = _boxes_in_band(page.image, *band, faint=faint)
             boxes = [b for b in boxes if not any(_inside_word(b, word, height) for word in words)]
             found = _boxes_before(boxes, {i: layout.x_range(seen[i][1])[0] for i in unread}, height)
             for i, ticked in found.items():
                 states[i] = ticked
-            if len(found) == len(unread):
+            unread = [i for i in unread if i not in found]
+            if not unread:
                 break
     return states
 

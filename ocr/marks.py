@@ -220,17 +220,24 @@ def _states(layout: Layout, page: Page, seen: list[tuple[str, Span]]) -> list[bo
         words = [(*layout.x_range(span), span.end - span.start) for _, span in seen if span.row in rows]
         unread = [i for i in members if states[i] is None]
         band = (min(starts) - 2.5 * height, lx1 + height, ly0, ly1)
-        for faint in (False, True):
-            # A blurred page turns the thin outlines light grey: an option that found no box is looked
-            # for again with pale ink counted (only those: pale ink finds more of the characters too).
-            boxes = _boxes_in_band(page.image, *band, faint=faint)
-            boxes = [b for b in boxes if not any(_inside_word(b, word, height) for word in words)]
-            found = _boxes_before(boxes, {i: layout.x_range(seen[i][1])[0] for i in unread}, height)
-            for i, ticked in found.items():
-                states[i] = ticked
-            unread = [i for i in unread if i not in found]
-            if not unread:
-                break
+        starts_of = {i: layout.x_range(seen[i][1])[0] for i in unread}
+        boxes = _boxes_in_band(page.image, *band)
+        found = _boxes_before(
+            [b for b in boxes if not any(_inside_word(b, w, height) for w in words)], starts_of, height
+        )
+        if len(found) < len(unread):
+            # A blurred page turns the thin outlines light grey: the options that found no box are looked
+            # for again with pale ink counted. Where the first look found boxes for fewer than half of
+            # them, the line's outlines are pale throughout and what it found were blurred characters'
+            # blots: the second look decides for all; else only for the rest (pale ink finds more of
+            # the characters' squares too).
+            boxes = _boxes_in_band(page.image, *band, faint=True)
+            pale = _boxes_before(
+                [b for b in boxes if not any(_inside_word(b, w, height) for w in words)], starts_of, height
+            )
+            found = {**found, **pale} if 2 * len(found) < len(unread) else {**pale, **found}
+        for i, ticked in found.items():
+            states[i] = ticked
     return states
 
 

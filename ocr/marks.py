@@ -43,8 +43,10 @@ def _local_paper(gray: np.ndarray, window: int) -> np.ndarray:
     return cv2.blur(paper, (window, window)).astype(np.float32)
 
 
-def _ink_against(gray: np.ndarray, paper: np.ndarray) -> np.ndarray:
-    return gray.astype(np.float32) < paper - np.maximum(40.0, 0.25 * paper)
+def _ink_against(gray: np.ndarray, paper: np.ndarray, *, faint: bool = False) -> np.ndarray:
+    """Ink against the paper near it; `faint`: pale ink too (a thin outline blurred to light grey)."""
+    floor, share = (25.0, 0.12) if faint else (40.0, 0.25)
+    return gray.astype(np.float32) < paper - np.maximum(floor, share * paper)
 
 
 @dataclass(slots=True)
@@ -54,11 +56,12 @@ class Box:
     ticked: bool
 
 
-def _boxes_in_band(image: np.ndarray, x0: float, x1: float, y0: float, y1: float) -> list[Box]:
+def _boxes_in_band(image: np.ndarray, x0: float, x1: float, y0: float, y1: float, *, faint: bool = False) -> list[Box]:
     """Square outlines in a band of the page, each with whether something is drawn inside it.
 
     The outlines are found among straight strokes only (morphological opening), so a tick that
     pokes out of its box does not hide the box; whether it is ticked is then read from all ink.
+    `faint`: pale outlines count too (a blurred page turns a thin printed outline light grey).
     """
     h = y1 - y0
     top, bottom = int(max(0, y0 - 0.3 * h)), int(min(image.shape[0], y1 + 0.3 * h))
@@ -67,12 +70,15 @@ def _boxes_in_band(image: np.ndarray, x0: float, x1: float, y0: float, y1: float
         return []
     gray = cv2.cvtColor(image[top:bottom, left:right], cv2.COLOR_BGR2GRAY)
     paper = _local_paper(gray, int(h))
-    ink = _ink_against(gray, paper).astype(np.uint8)
+    ink = _ink_against(gray, paper, faint=faint).astype(np.uint8)
     # Outlines among the strokes that are as dark as the darkest ink right beside them: a pale watermark
     # or stamp tint across a box is not, so it does not join the box's outline into a shape of its own.
     near = max(3, int(0.15 * h)) | 1
     darkest = cv2.erode(gray, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (near, near))).astype(np.float32)
     strokes = ink & (gray.astype(np.float32) <= (paper + darkest) / 2).astype(np.uint8)
+    if faint:
+        # A pale outline is far lighter than a pen's tick right beside it: all ink counts.
+        strokes = ink
     side = max(3, int(0.2 * h))
     frame = cv2.bitwise_or(
         cv2.morphologyEx(strokes, cv2.MORPH_OPEN, np.ones((1, side), np.uint8)),
@@ -80,28 +86,50 @@ def _boxes_in_band(image: np.ndarray, x0: float, x1: float, y0: float, y1: float
     )
     frame = cv2.dilate(frame, np.ones((2, 2), np.uint8))
     contours, _ = cv2.findContours(frame, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
-    boxes: list[Box] = []
-    for c in sorted(contours, key=lambda c: -cv2.contourArea(c)):
+    found: list[tuple[int, int, int, int]] = []
+    for c in contours:
         x, y, w, hh = cv2.boundingRect(c)
-        if not (0.25 * h <= w <= 1.3 * h and 0.25 * h <= hh <= 1.3 * h and 0.75 < w / hh < 1.33):
+        square = _closed_square(frame, (x, y, w, hh), h)
+        if square is not None:
+            found.append(square)
+    # One box can give several outlines: its outer and inner edge, or its outline joined to a stroke
+    # of a watermark or a tick beside it. The boxes of one row are printed alike: of outlines that
+    # overlap, the one nearest the row's typical box size is the box.
+    typical = float(np.median([max(w, hh) for _, _, w, hh in found])) if found else 0.0
+    boxes: list[Box] = []
+    taken: list[tuple[int, int, int, int]] = []
+    for x, y, w, hh in sorted(found, key=lambda r: (abs(max(r[2], r[3]) - typical), r[2] * r[3])):
+        if any(x < tx + tw and tx < x + w and y < ty + th and ty < y + hh for tx, ty, tw, th in taken):
             continue
-        border = frame[y : y + hh, x : x + w]
-        # A tick that pokes out of its box (up and to the right) lengthens the outline there: the top
-        # and right edges are looked for that much further in, and what they close must be square.
-        reach = min(abs(hh - w) + 2 + max(w, hh) // 5, w, hh)
-        rows, cols = border.mean(axis=1), border.mean(axis=0)
-        top_edge = next((i for i in range(reach) if rows[i] >= 0.6), None)
-        right_edge = next((w - 1 - i for i in range(reach) if cols[w - 1 - i] >= 0.6), None)
-        edges = [max(rows[-1], rows[-2]), max(cols[0], cols[1])]
-        if top_edge is None or right_edge is None or min(edges) < 0.6:
-            continue  # not a closed outline
-        if not 0.8 < (right_edge + 1) / (hh - top_edge) < 1.25:
-            continue  # not a closed square outline
-        if any(b.x0 - 2 <= left + x and left + x + w <= b.x1 + 2 for b in boxes):
-            continue  # the inside edge of a box already found
+        taken.append((x, y, w, hh))
         outline = cv2.bitwise_and(frame, ink)
         boxes.append(Box(left + x, left + x + w, _filled(gray, darkest, paper, ink, outline, (x, y, w, hh))))
     return sorted(boxes, key=lambda b: b.x0)
+
+
+def _closed_square(frame: np.ndarray, rect: tuple[int, int, int, int], h: float) -> tuple[int, int, int, int] | None:
+    """The square a box's outline closes within an outline's bounding rectangle, or None.
+
+    A tick pokes out of its box — up and to the right as a pen draws it, but a thick tick's foot or a
+    cross also past the bottom or left — and lengthens the outline there: each edge is looked for that
+    much further in, and what the four edges close must be square and the size of a box.
+    """
+    x, y, w, hh = rect
+    if not (0.25 * h <= w <= 1.3 * h and 0.25 * h <= hh <= 1.3 * h and 0.75 < w / hh < 1.33):
+        return None
+    border = frame[y : y + hh, x : x + w]
+    reach = min(abs(hh - w) + 2 + max(w, hh) // 5, w, hh)
+    rows, cols = border.mean(axis=1), border.mean(axis=0)
+    top = next((i for i in range(reach) if rows[i] >= 0.6), None)
+    bottom = next((hh - 1 - i for i in range(reach) if rows[hh - 1 - i] >= 0.6), None)
+    left = next((i for i in range(reach) if cols[i] >= 0.6), None)
+    right = next((w - 1 - i for i in range(reach) if cols[w - 1 - i] >= 0.6), None)
+    if top is None or bottom is None or left is None or right is None:
+        return None  # not a closed outline
+    side_w, side_h = right - left + 1, bottom - top + 1
+    if side_w < 0.25 * h or side_h < 0.25 * h or not 0.8 < side_w / side_h < 1.25:
+        return None  # not a closed square outline
+    return x + left, y + top, side_w, side_h
 
 
 def _filled(
@@ -128,7 +156,13 @@ def _filled(
     if not border.any() or gray[inside].size == 0:
         return False
     stroke = float(np.median(darkest[y : y + h, x : x + w][border]))
-    level = (stroke + float(np.median(paper[y : y + h, x : x + w]))) / 2
+    around = float(np.median(paper[y : y + h, x : x + w]))
+    # The box's own paper: the brightest of its inside. A watermark laid over the box lightens its
+    # outline and tints its inside alike; a tick drawn in it leaves most of the inside bare.
+    bright = float(np.percentile(gray[inside], 90))
+    if bright < stroke + 0.25 * (around - stroke):
+        return True  # filled through and through (■), as dark as the outline
+    level = (stroke + min(around, bright)) / 2
     inner = (gray[inside] < level) & ink[inside].astype(bool)  # ink (`_ink_against`) darker than halfway
     return bool(inner.mean() > 0.08)
 
@@ -180,20 +214,43 @@ def _states(layout: Layout, page: Page, seen: list[tuple[str, Span]]) -> list[bo
         _, ly0, lx1, ly1 = layout.lines[line_index].bbox
         height = ly1 - ly0
         starts = [layout.x_range(seen[i][1])[0] for i in members]
-        boxes = _boxes_in_band(page.image, min(starts) - 2.5 * height, lx1 + height, ly0, ly1)
         # A square inside any option's words on these rows (频, 回, a blot on a blurred page) is a
         # character's, not a box.
         rows = {seen[i][1].row for i in members}
         words = [(*layout.x_range(span), span.end - span.start) for _, span in seen if span.row in rows]
-        boxes = [b for b in boxes if not any(_inside_word(b, word, height) for word in words)]
-        for x, i in zip(starts, members, strict=True):
-            # An option's box is the nearest one ending before its text begins (OCR that dropped the box
-            # glyph puts the text's estimated start on the box itself): a character shaped like a box
-            # (电, 回) further left, in the option before, is not it.
-            before = [box for box in boxes if box.x1 - 0.3 * height <= x and x - box.x1 < 2.0 * height]
-            if before and states[i] is None:
-                states[i] = max(before, key=lambda box: box.x1).ticked
+        unread = [i for i in members if states[i] is None]
+        band = (min(starts) - 2.5 * height, lx1 + height, ly0, ly1)
+        starts_of = {i: layout.x_range(seen[i][1])[0] for i in unread}
+        boxes = _boxes_in_band(page.image, *band)
+        found = _boxes_before(
+            [b for b in boxes if not any(_inside_word(b, w, height) for w in words)], starts_of, height
+        )
+        if len(found) < len(unread):
+            # A blurred page turns the thin outlines light grey: the options that found no box are looked
+            # for again with pale ink counted. Where the first look found boxes for fewer than half of
+            # them, the line's outlines are pale throughout and what it found were blurred characters'
+            # blots: the second look decides for all; else only for the rest (pale ink finds more of
+            # the characters' squares too).
+            boxes = _boxes_in_band(page.image, *band, faint=True)
+            pale = _boxes_before(
+                [b for b in boxes if not any(_inside_word(b, w, height) for w in words)], starts_of, height
+            )
+            found = {**found, **pale} if 2 * len(found) < len(unread) else {**pale, **found}
+        for i, ticked in found.items():
+            states[i] = ticked
     return states
+
+
+def _boxes_before(boxes: list[Box], starts: dict[int, float], height: float) -> dict[int, bool]:
+    """Ticked or not for each option (by index) whose box is found: the nearest box ending before its
+    text begins (OCR that dropped the box glyph puts the text's estimated start on the box itself): a
+    character shaped like a box (电, 回) further left, in the option before, is not it."""
+    found: dict[int, bool] = {}
+    for i, x in starts.items():
+        before = [box for box in boxes if box.x1 - 0.3 * height <= x and x - box.x1 < 2.0 * height]
+        if before:
+            found[i] = max(before, key=lambda box: box.x1).ticked
+    return found
 
 
 def _inside_word(box: Box, word: tuple[float, float, int], height: float) -> bool:

@@ -16,10 +16,14 @@ SIZE = 36
 
 
 def _form(
-    options: list[tuple[str, bool]], *, label: str = "", one_line: bool = False
+    options: list[tuple[str, bool]],
+    *,
+    label: str = "",
+    one_line: bool = False,
+    outline: tuple[tuple[int, int, int], int] = ((30, 30, 30), 4),
 ) -> tuple[np.ndarray, list[TextLine]]:
     """One row of options, each after a drawn box; a ticked box's tick pokes out of it up and right,
-    as a pen's does.  OCR read the words only."""
+    as a pen's does.  OCR read the words only.  `outline`: the boxes' ink and line width."""
     image = Image.new("RGB", (1400, 160), (250, 250, 250))
     draw = ImageDraw.Draw(image)
     font = ImageFont.truetype(FONT, SIZE)
@@ -33,7 +37,7 @@ def _form(
     for word, ticked in options:
         # A small box with a thick border, as a phone photo of a printed form shows it: the tick
         # fills it, leaving no hole inside to find it by.
-        draw.rectangle((x, y + 12, x + 21, y + 33), outline=(30, 30, 30), width=4)
+        draw.rectangle((x, y + 12, x + 21, y + 33), outline=outline[0], width=outline[1])
         if ticked:
             draw.line([(x + 4, y + 21), (x + 9, y + 28), (x + 23, y + 7)], fill=(40, 40, 140), width=5)
         tx = x + 32
@@ -121,6 +125,18 @@ def test_a_broad_watermark_band_over_an_empty_box_is_not_a_tick() -> None:
     page = Page("t", 1, image.shape[1], image.shape[0], lines, image=image)
     ticked, certainty, _ = checked_options(Layout(lines), page, None, list(CATEGORIES))
     assert ticked == ["力学"]
+    assert certainty == 1.0
+
+
+def test_thin_outlines_a_blur_turned_light_grey_are_still_boxes() -> None:
+    """A blurred photo of a form printed with thin outlines: the empty boxes are light grey, far paler
+    than the words and the pen's ticks, yet each option's box is found and read."""
+    options = [("长度", False), ("力学", True), ("声学", False), ("化学", False), ("专用类", True)]
+    image, lines = _form(options, outline=((120, 120, 120), 1))
+    image = cv2.GaussianBlur(image, (7, 7), 1.6)
+    page = Page("t", 1, image.shape[1], image.shape[0], lines, image=image)
+    ticked, certainty, _ = checked_options(Layout(lines), page, None, list(CATEGORIES))
+    assert ticked == ["力学", "专用类"]
     assert certainty == 1.0
 
 

@@ -660,7 +660,11 @@ def test_an_id_back_whose_labels_a_watermark_took_is_known_by_its_edges_and_bure
 ) -> None:
     """Title and police bureau read, 签发机关 and the validity line lost: inside its own edges it is
     the back, taken with a warning; the front above stays a document of its own."""
-    back = [_line("中华人民共和国", 500, 1080), _line("居民身份证", 500, 1140), _line("苏州市公安局吴江分局", 520, 1300)]
+    back = [
+        _line("中华人民共和国", 500, 1080),
+        _line("居民身份证", 500, 1140),
+        _line("苏州市公安局吴江分局", 520, 1300),
+    ]
     card = regions_module.Outline((430.0, 1050.0, 1130.0, 1500.0), 0.0, np.zeros((4, 2)))
     monkeypatch.setattr(regions_module, "card_outlines", lambda image: [card])
     p = Page("x.png", 1, 1240, 1754, _front() + back)

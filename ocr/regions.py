@@ -22,6 +22,7 @@ ways are both read upright.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -39,6 +40,7 @@ from ocr.classify import (
     labelled_keys,
     labelled_share,
 )
+from ocr.documents.common import POLICE_AUTHORITY_SHAPE
 from ocr.orientation import upside_down_each, upside_down_votes
 
 GAP_LINE_HEIGHTS = 3.0  # a gap wider than this many text heights (or GAP_PAGE_SHARE) parts two clusters
@@ -110,7 +112,9 @@ def find_regions(page: Page) -> list[Region]:
         for c in candidates:
             # Text that reads as nothing because it is upside down (the other side of a card, turned)
             # is a document too; it is read the right way up from its own crop.
-            c.turned = c.doc_type is DocType.UNKNOWN and _worded(c) and _upside_down(page, c)
+            # Its garbled words may still name a type by chance (a watermark's 申请 across it): what is
+            # no document as read and lies upside down is turned, whatever its words typed it as.
+            c.turned = not _is_document(c) and _worded(c) and _upside_down(page, c)
     gap = max(GAP_LINE_HEIGHTS * line_height, GAP_PAGE_SHARE * max(page.width, page.height))
     regions = _merge(candidates, line_height, gap)
     if len(regions) < 2:
@@ -263,6 +267,9 @@ def _is_document(c: Region) -> bool:
     # stands apart from it (a certificate's authority printed at the foot of the sheet, under its seal):
     # its printed words name it clearly and one of its values has its shape. Two parts of one certificate
     # that both pass are one document again in `_merge`.
+    if _back_by_its_edges_and_bureau(c, doc_type):
+        c.by_card_edges = True
+        return True
     if doc_type is not c.doc_type or not bears_some_content(c.doc_type, c.text):
         return False
     if confidence >= RESIDUAL_CONFIDENCE:
@@ -277,6 +284,19 @@ def _is_document(c: Region) -> bool:
         and labelled_fields(c.doc_type, c.text) > 0
     )
     return c.by_card_edges
+
+
+def _back_by_its_edges_and_bureau(c: Region, words_say: DocType) -> bool:
+    """An ID back inside its own edges whose labels a watermark took (签发机关, 有效期限 unread) and whose
+    validity line went with them: its police bureau (a value no certificate bears: certificates are
+    issued by market-regulation bureaus) and no other type's labels name it.  Taken with a warning."""
+    return (
+        c.outlined
+        and c.doc_type is DocType.ID_CARD_BACK
+        and words_say is DocType.UNKNOWN
+        and re.search(POLICE_AUTHORITY_SHAPE, squash(c.text)) is not None
+        and not any(labelled_fields(t, c.text) for t in (*CERTIFICATE_TYPES, DocType.ID_CARD_FRONT))
+    )
 
 
 def _labelled_card(c: Region) -> bool:
@@ -345,7 +365,7 @@ def _merge(candidates: list[Region], line_height: float, gap: float) -> list[Reg
         merged = False
         for i, a in enumerate(documents):
             for b in documents[i + 1 :]:
-                same_document = (a.doc_type is b.doc_type and a.doc_type not in REPEATABLE) or _one_card(a, b)
+                same_document = _same_kind_once(a, b) or _one_card(a, b)
                 apart = (a.outlined and b.outlined) or _lines_apart(a, b, gap)  # two cards' edges part them
                 if same_document or not apart:
                     _absorb(a, b)
@@ -355,6 +375,14 @@ def _merge(candidates: list[Region], line_height: float, gap: float) -> list[Reg
             if merged:
                 break
     return documents
+
+
+def _same_kind_once(a: Region, b: Region) -> bool:
+    """Two parts of a type a page holds once (a certificate): one document.  Two that read as nothing,
+    each inside edges of its own (two cards turned upside down), are two, not one of type unknown."""
+    if a.doc_type is not b.doc_type or a.doc_type in REPEATABLE:
+        return False
+    return not (a.doc_type is DocType.UNKNOWN and a.outlined and b.outlined)
 
 
 def _one_card(a: Region, b: Region) -> bool:

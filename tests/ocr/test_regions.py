@@ -602,3 +602,84 @@ def test_a_side_turned_the_other_way_whose_lines_read_as_nothing_is_a_document(
     # Without the unread boxes the garbled line alone is a fragment: the page stays one document.
     p.marks["unread"] = []
     assert len(find_regions(p)) == 1
+
+
+def test_two_cards_turned_inside_their_own_edges_are_two_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both sides of an ID card upside down below a certificate: each reads as scraps of no type inside
+    its own edges; they are two turned documents, never one of type unknown."""
+    front = _front()
+    first = [_line("号", 500, 1100, 40), _line("310954", 600, 1150, 200), _line("2220室", 520, 1220, 120)]
+    second = [_line("有2", 500, 1450, 60), _line("众关局", 600, 1500, 100), _line("中国", 650, 1580, 48)]
+    cards = [
+        regions_module.Outline((430.0, 1050.0, 1130.0, 1380.0), 0.0, np.zeros((4, 2))),
+        regions_module.Outline((430.0, 1420.0, 1130.0, 1720.0), 0.0, np.zeros((4, 2))),
+    ]
+    monkeypatch.setattr(regions_module, "card_outlines", lambda image: cards)
+    monkeypatch.setattr(regions_module, "_upside_down", lambda page, region: region.outlined)
+    p = Page("x.png", 1, 1240, 1754, front + first + second)
+    p.image = np.full((1754, 1240, 3), 255, np.uint8)
+    regions = find_regions(p)
+    assert [(r.doc_type, r.turned) for r in regions] == [
+        (DocType.ID_CARD_FRONT, False),
+        (DocType.UNKNOWN, True),
+        (DocType.UNKNOWN, True),
+    ]
+    assert [r.bbox for r in regions[1:]] == [c.bbox for c in cards]
+
+
+def test_a_turned_card_whose_scraps_name_a_type_by_chance_is_still_turned(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A watermark's 申请 across an upside-down card types its scraps as a form: it is no form as read
+    (no value of one), so it is the other side of the card, turned."""
+    back = _back()
+    scraps = [_line("3274X", 500, 400, 200), _line("仅供互认申请", 480, 460, 300), _line("出815日", 520, 520, 150)]
+    card = regions_module.Outline((430.0, 350.0, 1130.0, 700.0), 0.0, np.zeros((4, 2)))
+    monkeypatch.setattr(regions_module, "card_outlines", lambda image: [card])
+    monkeypatch.setattr(regions_module, "_upside_down", lambda page, region: region.outlined)
+    p = Page("x.png", 1, 1240, 1754, scraps + back)
+    p.image = np.full((1754, 1240, 3), 255, np.uint8)
+    regions = find_regions(p)
+    assert [r.turned for r in regions] == [True, False]
+    assert regions[0].bbox == card.bbox and regions[1].doc_type is DocType.ID_CARD_BACK
+
+
+def test_a_certificate_and_both_id_sides_upside_down_on_one_a4(tmp_path: Path) -> None:
+    cert = width(sample("reg_004.jpg"), 520)  # a portrait sheet, 762 px tall
+    front = cv2.rotate(width(sample("idf_001.bmp"), 560), cv2.ROTATE_180)
+    back = cv2.rotate(width(sample("idb_002.png"), 560), cv2.ROTATE_180)
+    docs = documents(read(tmp_path, "three.png", page((cert, 360, 30), (front, 340, 850), (back, 340, 1300))))
+    # two of three documents upside down: the page may be read turned, the certificate then its turned one
+    assert sorted(str(d.doc_type) for d in docs) == ["id_card_back", "id_card_front", "registration_certificate"]
+    check_fields(by_type(docs, DocType.REGISTRATION_CERTIFICATE)[0], truth("reg_004.jpg"), ("name", "cert_number"))
+    check_fields(by_type(docs, DocType.ID_CARD_FRONT)[0], truth("idf_001.bmp"), ("name", "id_number", "birth_date"))
+    check_fields(by_type(docs, DocType.ID_CARD_BACK)[0], truth("idb_002.png"), ("issuing_authority", "valid_until"))
+    check_regions(docs, A4)
+
+
+def test_an_id_back_whose_labels_a_watermark_took_is_known_by_its_edges_and_bureau(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Title and police bureau read, 签发机关 and the validity line lost: inside its own edges it is
+    the back, taken with a warning; the front above stays a document of its own."""
+    back = [
+        _line("中华人民共和国", 500, 1080),
+        _line("居民身份证", 500, 1140),
+        _line("苏州市公安局吴江分局", 520, 1300),
+    ]
+    card = regions_module.Outline((430.0, 1050.0, 1130.0, 1500.0), 0.0, np.zeros((4, 2)))
+    monkeypatch.setattr(regions_module, "card_outlines", lambda image: [card])
+    p = Page("x.png", 1, 1240, 1754, _front() + back)
+    p.image = np.full((1754, 1240, 3), 255, np.uint8)
+    regions = find_regions(p)
+    assert [r.doc_type for r in regions] == [DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK]
+    assert regions[1].by_card_edges and regions[1].bbox == card.bbox
+
+
+def test_a_market_bureau_inside_edges_is_no_id_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same without a police bureau (a certificate's seal box: 居民身份证 as a label's word, a market
+    bureau) is no card side."""
+    box = [_line("中华人民共和国", 500, 1080), _line("居民身份证", 500, 1140), _line("苏州市市场监督管理局", 520, 1300)]
+    card = regions_module.Outline((430.0, 1050.0, 1130.0, 1500.0), 0.0, np.zeros((4, 2)))
+    monkeypatch.setattr(regions_module, "card_outlines", lambda image: [card])
+    p = Page("x.png", 1, 1240, 1754, _front() + box)
+    p.image = np.full((1754, 1240, 3), 255, np.uint8)
+    assert DocType.ID_CARD_BACK not in [r.doc_type for r in find_regions(p)]

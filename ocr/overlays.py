@@ -359,10 +359,13 @@ def reread(
     # Watermarks are set large: grey strokes smaller than the page's print are its own grey text.
     heights = sorted(line.height for line in lines)
     body = heights[len(heights) // 2] if heights else 0.0
+    # A tint a line covers is that line's own grey print, unless the line is swollen: a stamp the
+    # detector merged into it (its box grown over the stamp's frame and glyphs).
     overlays += [
         Overlay("", box, "tint")
         for box in tinted_regions(image)
-        if box[3] - box[1] >= 0.7 * body and _coverage(box, lines) < 0.5
+        if box[3] - box[1] >= 0.7 * body
+        and (_coverage(box, lines) < 0.5 or any(swollen(ln) and _overlap(box, ln.bbox)[0] > 0 for ln in lines))
     ]
     kept = [
         (line, line is not (s := strip_overlay(line)) or _crossed_number(line.text), s)
@@ -381,6 +384,10 @@ def reread(
         if not merged and not crossed:
             out.append(line)
             continue
+        if swollen(line) and (pieces := _redetect(engine, image, line)):
+            # The stamp and the line were one box: the line's own boxes, found again washed, stand for it.
+            out.extend(pieces)
+            continue
         band = _band(line, [o.bbox for o in crossed if o.why != "tilt"], [k for k, _, _ in kept])
         again = _read_band(engine, image, band, line.height)
         if again is not None and not merged and again.confidence < line.confidence - REREAD_CONFIDENCE_DROP:
@@ -393,6 +400,53 @@ def reread(
     out.extend(_found_under(engine, image, overlays, out))
     out.extend(_read_beside(engine, image, overlays, out))
     return out, overlays
+
+
+PRINT_ROWS = 0.3  # rows with this share of the peak row's dark pixels belong to the line's band of print
+SWOLLEN = 1.7  # a line box this many times higher than its text's width per character has grown over something
+
+
+def swollen(line: TextLine) -> bool:
+    """The line's box is far higher than its text is wide per character (a Han character as wide as
+    high, a digit or letter about half): the detector merged it with a stamp above or below it."""
+    text = _FILLER.sub("", line.text)
+    ems = sum(1.0 if "\u4e00" <= ch <= "\u9fff" else 0.55 for ch in text)
+    return ems >= 2 and line.height > SWOLLEN * (line.bbox[2] - line.bbox[0]) / ems
+
+
+def _redetect(engine: object, image: np.ndarray, line: TextLine) -> list[TextLine]:
+    """A swollen line read again from the rows of its box where the print lies: the box washed hard
+    of light strokes (a stamp's frame and glyphs), the band of rows around the darkest row profile's
+    peak recognised washed. Empty when nothing sure is read there or it reads as overlay wording."""
+    import cv2
+
+    crop, x0, y0 = _crop(image, line.bbox, 0.0)
+    if min(crop.shape[:2]) < 16:
+        return []
+    washed = wash(crop, WASHES[-1])
+    dark = cv2.cvtColor(washed, cv2.COLOR_BGR2GRAY) < 128
+    profile = np.convolve(dark.sum(axis=1).astype(np.float64), np.ones(3) / 3, mode="same")
+    peak = int(np.argmax(profile))
+    if profile[peak] <= 0:
+        return []
+    rows = profile >= PRINT_ROWS * profile[peak]
+    top, bottom = peak, peak
+    while top > 0 and rows[top - 1]:
+        top -= 1
+    while bottom < len(rows) - 1 and rows[bottom + 1]:
+        bottom += 1
+    pad = max(2, round(0.15 * (bottom - top + 1)))
+    top, bottom = max(0, top - pad), min(len(rows), bottom + 1 + pad)
+    if bottom - top < 8 or bottom - top > 0.8 * crop.shape[0]:
+        return []  # no band of print narrower than the box: nothing to tell apart
+    text, confidence, positions = engine.recognize([wash(crop[top:bottom])])[0]  # type: ignore[attr-defined]
+    box = (line.bbox[0], y0 + top, line.bbox[2], y0 + bottom)
+    width = crop.shape[1]
+    char_x = [x0 + p * width for p in positions] if positions else None
+    piece = strip_overlay(TextLine(text, box, float(confidence), char_x)) if text.strip() else None
+    if piece is None or piece.confidence < 0.5 or overlay_share(piece.text) >= 0.6:
+        return []
+    return [piece]
 
 
 def _band(line: TextLine, level: list[BBox], lines: list[TextLine]) -> BBox:

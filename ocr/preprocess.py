@@ -189,19 +189,7 @@ def stamp_regions(image: np.ndarray, min_side_share: float = 0.03) -> list[tuple
         x, y, w, h, area = (int(v) for v in stats[i])
         under = int(np.count_nonzero(black[y : y + h, x : x + w] & (labels[y : y + h, x : x + w] == i)))
         groups.append([x, y, x + w, y + h, area, under])
-    merged = True
-    while merged:
-        merged = False
-        for a in range(len(groups)):
-            for b in range(a + 1, len(groups)):
-                g, o = groups[a], groups[b]
-                if min(g[2], o[2]) > max(g[0], o[0]) and min(g[3], o[3]) > max(g[1], o[1]):
-                    g[:] = [min(g[0], o[0]), min(g[1], o[1]), max(g[2], o[2]), max(g[3], o[3]), g[4] + o[4], g[5] + o[5]]
-                    del groups[b]
-                    merged = True
-                    break
-            if merged:
-                break
+    groups = _gathered(groups)
     min_side = min_side_share * min(small.shape[:2])
     boxes = []
     for x0, y0, x1, y1, area, under in groups:
@@ -210,6 +198,25 @@ def stamp_regions(image: np.ndarray, min_side_share: float = 0.03) -> list[tuple
         if short >= min_side and long / short <= STAMP_ASPECT and area >= 0.1 * w * h and under >= OVER_PRINT * area:
             boxes.append((float(x0 / scale), float(y0 / scale), float(x1 / scale), float(y1 / scale)))
     return boxes
+
+
+def _gathered(groups: list[list[int]]) -> list[list[int]]:
+    """Rows of (x0, y0, x1, y1, count, count…) whose boxes overlap gathered into one: the box that
+    holds both, the counts summed; until no two overlap."""
+    out: list[list[int]] = []
+    for g in groups:
+        g = list(g)
+        while True:
+            hit = next(
+                (o for o in out if min(g[2], o[2]) > max(g[0], o[0]) and min(g[3], o[3]) > max(g[1], o[1])), None
+            )
+            if hit is None:
+                break
+            out.remove(hit)
+            box = [min(g[0], hit[0]), min(g[1], hit[1]), max(g[2], hit[2]), max(g[3], hit[3])]
+            g = box + [a + b for a, b in zip(g[4:], hit[4:], strict=True)]
+        out.append(g)
+    return out
 
 
 def wash_seals(image: np.ndarray, regions: list[tuple[float, float, float, float]]) -> np.ndarray:

@@ -46,6 +46,8 @@ _STAMPS = re.compile(r"SPECIMEN|样本|样张|样证", re.IGNORECASE)
 _FILLER = re.compile(r"[\s·.,，。:：;；()（）\-—_*#]+")
 MIN_REPEATS = 3  # the same words this many times on a page are printed across it, not part of it
 TILT_DEGREES = 12.0  # a long box this far off the page's lines is laid over it
+MISLEVELLED = 6.0  # most of a page's own lines this far off level: it was levelled to something else
+AGREEING = 2.0  # degrees (interquartile) within which tilted lines agree on one skew
 SCRAP_CONFIDENCE = 0.8  # a slant's scrap is read less surely than this
 SLANT_HEIGHT = 2.0  # a tilted box this many times the page's typical line height is a long slant's upright box
 SHARED_SCORE = 66.0  # partial match (0–100) of two tilted boxes' texts that makes them one repeated overlay
@@ -106,10 +108,16 @@ def misdeskewed(lines: list[TextLine], tilts: list[float]) -> float | None:
         for i, (line, t) in enumerate(zip(lines, tilts, strict=True))
         if overlay_share(line.text) < 0.3 and len(squash(line.text)) >= 4 and i not in echoes
     ]
-    tilted = sorted(t for t in own if abs(t) >= TILT_DEGREES)
+    tilted = sorted(t for t in own if abs(t) >= MISLEVELLED)
     if len(own) < 5 or len(tilted) < 0.6 * len(own):
         return None
-    return tilted[len(tilted) // 2]
+    middle = tilted[len(tilted) // 2]
+    # Below an overlay's tilt (a watermark at 10–12°: the page levelled to it stands its own lines
+    # that far off) the lines must agree on it: a photo's perspective tilts them this way and that.
+    spread = tilted[3 * len(tilted) // 4] - tilted[len(tilted) // 4]
+    if abs(middle) < TILT_DEGREES and (spread > AGREEING or any(t * middle < 0 for t in tilted)):
+        return None
+    return middle
 
 
 def _echoes(lines: list[TextLine]) -> set[int]:
@@ -384,11 +392,12 @@ def reread(
         if not merged and not crossed:
             out.append(line)
             continue
-        if swollen(line) and (pieces := _redetect(engine, image, line)):
-            # The stamp and the line were one box: the line's own boxes, found again washed, stand for it.
+        band = _band(line, [o.bbox for o in crossed if o.why != "tilt"], [k for k, _, _ in kept])
+        stamped = any(o.why == "tint" for o in crossed)  # grey glyphs as large as a stamp's, not a slant's scraps
+        if stamped and swollen(line) and (pieces := _redetect(engine, image, line, band)):
+            # The stamp and the line were one box: the line, read again from its own rows, stands for it.
             out.extend(pieces)
             continue
-        band = _band(line, [o.bbox for o in crossed if o.why != "tilt"], [k for k, _, _ in kept])
         again = _read_band(engine, image, band, line.height)
         if again is not None and not merged and again.confidence < line.confidence - REREAD_CONFIDENCE_DROP:
             # Read clearly worse than the line alone: the band ran across something else (the cells of a
@@ -414,13 +423,14 @@ def swollen(line: TextLine) -> bool:
     return ems >= 2 and line.height > SWOLLEN * (line.bbox[2] - line.bbox[0]) / ems
 
 
-def _redetect(engine: object, image: np.ndarray, line: TextLine) -> list[TextLine]:
-    """A swollen line read again from the rows of its box where the print lies: the box washed hard
-    of light strokes (a stamp's frame and glyphs), the band of rows around the darkest row profile's
-    peak recognised washed. Empty when nothing sure is read there or it reads as overlay wording."""
+def _redetect(engine: object, image: np.ndarray, line: TextLine, band: BBox) -> list[TextLine]:
+    """A swollen line read again from the rows of its box where the print lies, across its `band`
+    (`_band`: it may run on under an overlay): washed hard of light strokes (a stamp's frame and
+    glyphs), the rows around the darkest row profile's peak recognised washed. Empty when nothing
+    sure is read there or it reads as overlay wording."""
     import cv2
 
-    crop, x0, y0 = _crop(image, line.bbox, 0.0)
+    crop, x0, y0 = _crop(image, (band[0], line.bbox[1], band[2], line.bbox[3]), 0.0)
     if min(crop.shape[:2]) < 16:
         return []
     washed = wash(crop, WASHES[-1])
@@ -440,7 +450,7 @@ def _redetect(engine: object, image: np.ndarray, line: TextLine) -> list[TextLin
     if bottom - top < 8 or bottom - top > 0.8 * crop.shape[0]:
         return []  # no band of print narrower than the box: nothing to tell apart
     text, confidence, positions = engine.recognize([wash(crop[top:bottom])])[0]  # type: ignore[attr-defined]
-    box = (line.bbox[0], y0 + top, line.bbox[2], y0 + bottom)
+    box = (x0, y0 + top, x0 + crop.shape[1], y0 + bottom)
     width = crop.shape[1]
     char_x = [x0 + p * width for p in positions] if positions else None
     piece = strip_overlay(TextLine(text, box, float(confidence), char_x)) if text.strip() else None

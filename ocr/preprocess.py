@@ -167,6 +167,8 @@ def ink_mask(image: np.ndarray) -> np.ndarray:
 
 STAMP_ASPECT = 5.0  # a stamp's box (复印无效 in a frame) is up to this many times wider than high
 STAMP_MARGIN = 8.0  # grey levels under a stamp's ink that still wash to white
+STAMP_INK = 0.12  # share of a stamp's (dilated) blob that is its ink itself
+MOSTLY_PRINT = 0.2  # a coloured blob more than this share black print is print's colour fringe
 OVER_PRINT = 0.01  # share of a stamp's pixels that are black print under it: it crosses a line
 
 
@@ -176,7 +178,8 @@ def stamp_regions(image: np.ndarray, min_side_share: float = 0.03) -> list[tuple
     high, not longer than `STAMP_ASPECT` times their height, and not solid (a colour bar is solid)."""
     scale = min(1.0, 800 / max(image.shape[:2]))
     small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else image
-    mask = cv2.dilate(ink_mask(small), np.ones((7, 7), np.uint8))
+    inked = ink_mask(small) > 0
+    mask = cv2.dilate(inked.astype(np.uint8) * 255, np.ones((7, 7), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
     # Black print: dark in every channel. A stamp is laid over it; coloured print (an ID card's blue
     # labels) lies beside it, and is left as it is.
@@ -187,15 +190,18 @@ def stamp_regions(image: np.ndarray, min_side_share: float = 0.03) -> list[tuple
     groups: list[list[int]] = []
     for i in range(1, n):
         x, y, w, h, area = (int(v) for v in stats[i])
-        under = int(np.count_nonzero(black[y : y + h, x : x + w] & (labels[y : y + h, x : x + w] == i)))
-        groups.append([x, y, x + w, y + h, area, under])
+        own = labels[y : y + h, x : x + w] == i
+        under = int(np.count_nonzero(black[y : y + h, x : x + w] & own))
+        groups.append([x, y, x + w, y + h, area, under, int(np.count_nonzero(inked[y : y + h, x : x + w] & own))])
     groups = _gathered(groups)
     min_side = min_side_share * min(small.shape[:2])
     boxes = []
-    for x0, y0, x1, y1, area, under in groups:
+    for x0, y0, x1, y1, area, under, ink in groups:
         w, h = x1 - x0, y1 - y0
         long, short = max(w, h), max(min(w, h), 1)
-        if short >= min_side and long / short <= STAMP_ASPECT and area >= 0.1 * w * h and under >= OVER_PRINT * area:
+        shaped = short >= min_side and long / short <= STAMP_ASPECT and area >= 0.1 * w * h
+        # Over print, not around it: a hard JPEG's colour fringes hug black strokes, thin and mostly black.
+        if shaped and ink >= STAMP_INK * area and OVER_PRINT * area <= under <= MOSTLY_PRINT * area:
             boxes.append((float(x0 / scale), float(y0 / scale), float(x1 / scale), float(y1 / scale)))
     return boxes
 
@@ -220,11 +226,28 @@ def _gathered(groups: list[list[int]]) -> list[list[int]]:
 
 
 def wash_seals(image: np.ndarray, regions: list[tuple[float, float, float, float]]) -> np.ndarray:
-    """The page with coloured seals and stamps washed out where they lie, so the text under them can be read.
+    """The page with red seals washed out where they lie, so the text under them can be read.
 
-    Inside a stamp's box the colour channel in which its ink is brightest (red for a red seal, blue for
-    a blue stamp) stands in for the colour image: black text, dark in every channel, stays dark; the
-    stamp turns as pale as the paper.  Elsewhere (a red title, a red border) nothing changes.
+    Inside a seal's box the red channel stands in for the colour image: black text stays dark, red ink
+    turns as pale as the paper.  Elsewhere (a red title, a red border) nothing changes.
+    """
+    if not regions:
+        return image
+    out = image.copy()
+    for x0, y0, x1, y1 in regions:
+        a, b, c, d = int(y0), int(y1) + 1, int(x0), int(x1) + 1
+        red = image[a:b, c:d, 2]
+        out[a:b, c:d] = red[:, :, None]
+    return out
+
+
+def wash_stamps(image: np.ndarray, regions: list[tuple[float, float, float, float]]) -> np.ndarray:
+    """The page with coloured stamps (`stamp_regions`) washed out where they lie.
+
+    Inside a stamp's box the colour channel in which its ink is brightest (red for a red stamp, blue
+    for a blue one) stands in for the colour image, and the stamp's level there is lifted to white:
+    black text, dark in every channel, stays dark (the print under the stamp deepened along, a square
+    curve below the stamp's level); the stamp turns as pale as the paper.
     """
     if not regions:
         return image
@@ -234,16 +257,11 @@ def wash_seals(image: np.ndarray, regions: list[tuple[float, float, float, float
         crop = image[a:b, c:d]
         ink = ink_mask(crop) > 0
         if not ink.any():
-            out[a:b, c:d] = crop[:, :, 2][:, :, None]
             continue
-        channel = int(np.argmax(crop[ink].mean(axis=0)))
-        plane = crop[:, :, channel]
-        # A stamp's ink is lighter in its own channel than print, not as light as paper: brought up to
-        # white, with the darker print under it deepened along (a square curve below the stamp's level).
+        plane = crop[:, :, int(np.argmax(crop[ink].mean(axis=0)))]
         level = float(np.percentile(plane[ink], 75)) - STAMP_MARGIN
         if level > 64:
-            lifted = np.clip(plane.astype(np.float32) / level, 0.0, 1.0) ** 2 * 255.0
-            plane = lifted.astype(np.uint8)
+            plane = (np.clip(plane.astype(np.float32) / level, 0.0, 1.0) ** 2 * 255.0).astype(np.uint8)
         out[a:b, c:d] = plane[:, :, None]
     return out
 

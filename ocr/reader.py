@@ -210,7 +210,8 @@ def read_image(
         quality.perspective_corrected = True
 
     seals = preprocess.red_regions(image)
-    work = preprocess.wash_seals(image, _union(seals, preprocess.stamp_regions(image)))
+    stamps = _outside(preprocess.stamp_regions(image), seals)
+    work = preprocess.wash_stamps(preprocess.wash_seals(image, seals), stamps)
 
     quads, _scores = engine.detect(work)
     if len(quads) < SPARSE_PAGE_LINES and max(work.shape[:2]) > FINE_DETECTION_SIDE // 2 * 1.2:
@@ -262,9 +263,9 @@ def read_image(
     )
 
 
-def _union(a: list[BBox], b: list[BBox]) -> list[BBox]:
-    """The boxes of `a` and those of `b` not inside one of `a` (a seal found both ways is washed once)."""
-    return [*a, *(x for x in b if not any(y[0] <= x[0] and y[1] <= x[1] and x[2] <= y[2] and x[3] <= y[3] for y in a))]
+def _outside(boxes: list[BBox], seals: list[BBox]) -> list[BBox]:
+    """The boxes not inside a seal's box: a seal found both ways is washed once, as a seal."""
+    return [x for x in boxes if not any(y[0] <= x[0] and y[1] <= x[1] and x[2] <= y[2] and x[3] <= y[3] for y in seals)]
 
 
 def _flag_layout_quality(lines: list[TextLine], w: int, h: int, quality: Quality) -> None:

@@ -160,6 +160,18 @@ def test_a_page_levelled_to_a_watermark_is_levelled_again_to_its_own_lines() -> 
     assert misdeskewed(lines, [0.5] * 8 + [30.0]) is None
 
 
+def test_a_page_levelled_to_a_shallow_watermark_is_levelled_again_when_its_lines_agree() -> None:
+    """A watermark tiled at 10–12° lies below an overlay's tilt: the page levelled to it stands its
+    own lines all that far off, together. A photo's perspective tilts lines as far, but not together."""
+    own = ("姓名王晓明", "身份证号码", "注册证编号", "执业类别长度", "聘用单位", "发证机关", "有效期限", "级别一级")
+    lines = [line(text, 100, 100 + 50 * i) for i, text in enumerate(own)]
+    assert misdeskewed(lines, [11.6, 11.2, 11.9, 11.5, 11.4, 11.8, 11.6, 11.3]) == 11.6
+    assert misdeskewed(lines, [-11.0, -11.5, -11.2, -10.9, -11.3, -11.1, -11.4, -11.2]) == -11.2
+    assert misdeskewed(lines, [7.0, -8.0, 9.5, -6.5, 10.0, -7.5, 8.0, 6.5]) is None  # this way and that
+    assert misdeskewed(lines, [6.5, 11.0, 7.0, 10.5, 8.0, 9.5, 6.8, 11.4]) is None  # no one skew
+    assert misdeskewed(lines, [1.0, -0.5, 0.3, 0.0, 0.8, -1.2, 0.4, 0.1]) is None  # level
+
+
 def test_a_certificate_under_diagonal_copy_marks_is_read_level() -> None:
     import json
 

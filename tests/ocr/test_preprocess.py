@@ -121,7 +121,7 @@ def test_a_coloured_stamp_over_print_is_washed_in_its_own_ink_and_coloured_label
     assert len(regions) == 1
     x0, y0, x1, y1 = regions[0]
     assert x0 < 305 and y0 < 135 and x1 > 775 and y1 > 285 and y1 < 700
-    washed = preprocess.wash_seals(page, regions)
+    washed = preprocess.wash_stamps(page, regions)
     inside = (slice(140, 280), slice(310, 770))
     assert preprocess.ink_mask(washed[inside]).mean() < preprocess.ink_mask(page[inside]).mean() / 20
     grey = cv2.cvtColor(washed[inside], cv2.COLOR_BGR2GRAY)

@@ -210,8 +210,7 @@ def read_image(
         quality.perspective_corrected = True
 
     seals = preprocess.red_regions(image)
-    stamps = _outside(preprocess.stamp_regions(image), seals)
-    work = preprocess.wash_stamps(preprocess.wash_seals(image, seals), stamps)
+    work = preprocess.wash_seals(image, seals)
 
     quads, _scores = engine.detect(work)
     if len(quads) < SPARSE_PAGE_LINES and max(work.shape[:2]) > FINE_DETECTION_SIDE // 2 * 1.2:
@@ -261,11 +260,6 @@ def read_image(
         },
         image=image,
     )
-
-
-def _outside(boxes: list[BBox], seals: list[BBox]) -> list[BBox]:
-    """The boxes not inside a seal's box: a seal found both ways is washed once, as a seal."""
-    return [x for x in boxes if not any(y[0] <= x[0] and y[1] <= x[1] and x[2] <= y[2] and x[3] <= y[3] for y in seals)]
 
 
 def _flag_layout_quality(lines: list[TextLine], w: int, h: int, quality: Quality) -> None:

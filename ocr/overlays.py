@@ -46,6 +46,8 @@ _STAMPS = re.compile(r"SPECIMEN|样本|样张|样证", re.IGNORECASE)
 _FILLER = re.compile(r"[\s·.,，。:：;；()（）\-—_*#]+")
 MIN_REPEATS = 3  # the same words this many times on a page are printed across it, not part of it
 TILT_DEGREES = 12.0  # a long box this far off the page's lines is laid over it
+MISLEVELLED = 6.0  # most of a page's own lines this far off level: it was levelled to something else
+AGREEING = 2.0  # degrees (interquartile) within which tilted lines agree on one skew
 SCRAP_CONFIDENCE = 0.8  # a slant's scrap is read less surely than this
 SLANT_HEIGHT = 2.0  # a tilted box this many times the page's typical line height is a long slant's upright box
 SHARED_SCORE = 66.0  # partial match (0–100) of two tilted boxes' texts that makes them one repeated overlay
@@ -106,10 +108,16 @@ def misdeskewed(lines: list[TextLine], tilts: list[float]) -> float | None:
         for i, (line, t) in enumerate(zip(lines, tilts, strict=True))
         if overlay_share(line.text) < 0.3 and len(squash(line.text)) >= 4 and i not in echoes
     ]
-    tilted = sorted(t for t in own if abs(t) >= TILT_DEGREES)
+    tilted = sorted(t for t in own if abs(t) >= MISLEVELLED)
     if len(own) < 5 or len(tilted) < 0.6 * len(own):
         return None
-    return tilted[len(tilted) // 2]
+    middle = tilted[len(tilted) // 2]
+    # Below an overlay's tilt (a watermark at 10–12°: the page levelled to it stands its own lines
+    # that far off) the lines must agree on it: a photo's perspective tilts them this way and that.
+    spread = tilted[3 * len(tilted) // 4] - tilted[len(tilted) // 4]
+    if abs(middle) < TILT_DEGREES and (spread > AGREEING or any(t * middle < 0 for t in tilted)):
+        return None
+    return middle
 
 
 def _echoes(lines: list[TextLine]) -> set[int]:
@@ -359,10 +367,13 @@ def reread(
     # Watermarks are set large: grey strokes smaller than the page's print are its own grey text.
     heights = sorted(line.height for line in lines)
     body = heights[len(heights) // 2] if heights else 0.0
+    # A tint a line covers is that line's own grey print, unless the line is swollen: a stamp the
+    # detector merged into it (its box grown over the stamp's frame and glyphs).
     overlays += [
         Overlay("", box, "tint")
         for box in tinted_regions(image)
-        if box[3] - box[1] >= 0.7 * body and _coverage(box, lines) < 0.5
+        if box[3] - box[1] >= 0.7 * body
+        and (_coverage(box, lines) < 0.5 or any(swollen(ln) and _overlap(box, ln.bbox)[0] > 0 for ln in lines))
     ]
     kept = [
         (line, line is not (s := strip_overlay(line)) or _crossed_number(line.text), s)
@@ -382,6 +393,11 @@ def reread(
             out.append(line)
             continue
         band = _band(line, [o.bbox for o in crossed if o.why != "tilt"], [k for k, _, _ in kept])
+        stamped = any(o.why == "tint" for o in crossed)  # grey glyphs as large as a stamp's, not a slant's scraps
+        if stamped and swollen(line) and (pieces := _redetect(engine, image, line, band)):
+            # The stamp and the line were one box: the line, read again from its own rows, stands for it.
+            out.extend(pieces)
+            continue
         again = _read_band(engine, image, band, line.height)
         if again is not None and not merged and again.confidence < line.confidence - REREAD_CONFIDENCE_DROP:
             # Read clearly worse than the line alone: the band ran across something else (the cells of a
@@ -393,6 +409,54 @@ def reread(
     out.extend(_found_under(engine, image, overlays, out))
     out.extend(_read_beside(engine, image, overlays, out))
     return out, overlays
+
+
+PRINT_ROWS = 0.3  # rows with this share of the peak row's dark pixels belong to the line's band of print
+SWOLLEN = 1.7  # a line box this many times higher than its text's width per character has grown over something
+
+
+def swollen(line: TextLine) -> bool:
+    """The line's box is far higher than its text is wide per character (a Han character as wide as
+    high, a digit or letter about half): the detector merged it with a stamp above or below it."""
+    text = _FILLER.sub("", line.text)
+    ems = sum(1.0 if "\u4e00" <= ch <= "\u9fff" else 0.55 for ch in text)
+    return ems >= 2 and line.height > SWOLLEN * (line.bbox[2] - line.bbox[0]) / ems
+
+
+def _redetect(engine: object, image: np.ndarray, line: TextLine, band: BBox) -> list[TextLine]:
+    """A swollen line read again from the rows of its box where the print lies, across its `band`
+    (`_band`: it may run on under an overlay): washed hard of light strokes (a stamp's frame and
+    glyphs), the rows around the darkest row profile's peak recognised washed. Empty when nothing
+    sure is read there or it reads as overlay wording."""
+    import cv2
+
+    crop, x0, y0 = _crop(image, (band[0], line.bbox[1], band[2], line.bbox[3]), 0.0)
+    if min(crop.shape[:2]) < 16:
+        return []
+    washed = wash(crop, WASHES[-1])
+    dark = cv2.cvtColor(washed, cv2.COLOR_BGR2GRAY) < 128
+    profile = np.convolve(dark.sum(axis=1).astype(np.float64), np.ones(3) / 3, mode="same")
+    peak = int(np.argmax(profile))
+    if profile[peak] <= 0:
+        return []
+    rows = profile >= PRINT_ROWS * profile[peak]
+    top, bottom = peak, peak
+    while top > 0 and rows[top - 1]:
+        top -= 1
+    while bottom < len(rows) - 1 and rows[bottom + 1]:
+        bottom += 1
+    pad = max(2, round(0.15 * (bottom - top + 1)))
+    top, bottom = max(0, top - pad), min(len(rows), bottom + 1 + pad)
+    if bottom - top < 8 or bottom - top > 0.8 * crop.shape[0]:
+        return []  # no band of print narrower than the box: nothing to tell apart
+    text, confidence, positions = engine.recognize([wash(crop[top:bottom])])[0]  # type: ignore[attr-defined]
+    box = (x0, y0 + top, x0 + crop.shape[1], y0 + bottom)
+    width = crop.shape[1]
+    char_x = [x0 + p * width for p in positions] if positions else None
+    piece = strip_overlay(TextLine(text, box, float(confidence), char_x)) if text.strip() else None
+    if piece is None or piece.confidence < 0.5 or overlay_share(piece.text) >= 0.6:
+        return []
+    return [piece]
 
 
 def _band(line: TextLine, level: list[BBox], lines: list[TextLine]) -> BBox:

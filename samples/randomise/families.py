@@ -293,7 +293,7 @@ def copy_marks(
                 {
                     "text": text,
                     "px": rng.randint(24, 44),
-                    "angle": rng.uniform(20, 40),
+                    "angle": rng.uniform(10, 40),  # shallow ones too: a deskew can take 12° for level
                     "color": (grey, grey, grey, 95),
                 },
             )
@@ -302,6 +302,9 @@ def copy_marks(
         x0, y0, x1, y1 = rng.choice(boxes)
         cx, cy = rng.uniform(x0 + 15, x1 - 15), rng.uniform(y0 + 10, y1 - 10)
         color = rng.choice([(200, 40, 40, 190), (40, 60, 170, 190)])
+        over = _authority_at(sheet)
+        if over is not None and (cx - x0) < 0.5 * (x1 - x0):  # half the time: over an ID back's issuer
+            cx, cy = over[0] + (cx - x0 - 15) / 2, over[1]
         sheet.overlays.append(
             Overlay(
                 "stamp",
@@ -309,6 +312,23 @@ def copy_marks(
                 {"text": rng.choice(parts.STAMP_TEXTS), "angle": rng.uniform(-20, 20), "color": color},
             )
         )
+
+
+def _authority_at(sheet: Sheet) -> tuple[float, float] | None:
+    """Where an ID back's issuing authority is printed on the sheet (mm, its text's middle), if a back
+    lies there: a copy shop's coloured stamp lands on it as often as anywhere."""
+    for pl in sheet.placed:
+        authority = pl.built.fields.get("issuing_authority") if pl.built.doc_type == "id_card_back" else None
+        op = next((o for o in pl.built.page.ops if isinstance(o, Text) and o.text == authority), None)
+        if op is None or pl.turn not in (0, 180):
+            continue
+        # the text's middle on the page (its width roughly one em a character), turned with the card
+        x, y = op.x + 0.5 * op.size * len(op.text), op.y + 0.5 * op.size
+        w, h = pl.built.page.width, pl.built.page.height
+        if pl.turn == 180:
+            x, y = w - x, h - y
+        return pl.x + x * pl.scale, pl.y + y * pl.scale
+    return None
 
 
 def id_both_sides(p: Person, rng: random.Random, font: str, marks: str | None = None) -> Sheet:

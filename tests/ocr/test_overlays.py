@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import cv2
@@ -23,6 +24,7 @@ from ocr.overlays import (
     percentile_u8,
     reread,
     strip_overlay,
+    swollen,
     tinted_regions,
     without_overlays,
 )
@@ -156,6 +158,18 @@ def test_a_page_levelled_to_a_watermark_is_levelled_again_to_its_own_lines() -> 
     tilts = [-30.0] * 8 + [0.0]
     assert misdeskewed(lines, tilts) == -30.0
     assert misdeskewed(lines, [0.5] * 8 + [30.0]) is None
+
+
+def test_a_page_levelled_to_a_shallow_watermark_is_levelled_again_when_its_lines_agree() -> None:
+    """A watermark tiled at 10–12° lies below an overlay's tilt: the page levelled to it stands its
+    own lines all that far off, together. A photo's perspective tilts lines as far, but not together."""
+    own = ("姓名王晓明", "身份证号码", "注册证编号", "执业类别长度", "聘用单位", "发证机关", "有效期限", "级别一级")
+    lines = [line(text, 100, 100 + 50 * i) for i, text in enumerate(own)]
+    assert misdeskewed(lines, [11.6, 11.2, 11.9, 11.5, 11.4, 11.8, 11.6, 11.3]) == 11.6
+    assert misdeskewed(lines, [-11.0, -11.5, -11.2, -10.9, -11.3, -11.1, -11.4, -11.2]) == -11.2
+    assert misdeskewed(lines, [7.0, -8.0, 9.5, -6.5, 10.0, -7.5, 8.0, 6.5]) is None  # this way and that
+    assert misdeskewed(lines, [6.5, 11.0, 7.0, 10.5, 8.0, 9.5, 6.8, 11.4]) is None  # no one skew
+    assert misdeskewed(lines, [1.0, -0.5, 0.3, 0.0, 0.8, -1.2, 0.4, 0.1]) is None  # level
 
 
 def test_a_certificate_under_diagonal_copy_marks_is_read_level() -> None:
@@ -425,3 +439,47 @@ def test_a_line_a_watermark_hid_from_the_detector_is_found_by_looking_again_wash
     assert [(ln.text, ln.bbox) for ln in found] == [("签发机关 嘉善县公安局", (110.0, 395.0, 570.0, 445.0))]
     # A line the first pass read already is not read twice.
     assert look_again(engine, image, [TextLine("签发机关 嘉善县公安局", (112.0, 398.0, 566.0, 442.0), 0.99)]) == []
+
+
+def test_a_line_box_is_swollen_when_far_higher_than_its_text_is_wide_per_character() -> None:
+    assert not swollen(TextLine("苏州市公安局吴江分局", (300, 200, 880, 260)))  # 58 px a character, 60 high
+    assert swollen(TextLine("苏州市公安局分局", (300, 150, 960, 320)))  # grown over a stamp's frame
+    assert not swollen(TextLine("2017.08.20-2037.08.20", (330, 330, 800, 380)))  # digits: half a character wide
+    assert not swollen(TextLine("居民身份证", (340, 240, 1100, 390)))  # a spaced title, as high as wide
+
+
+def _stamped_authority(grey: int = 130) -> np.ndarray:
+    img = Image.new("RGB", (1400, 700), (235, 235, 235))
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 44, index=2)
+    draw.text((100, 200), "签发机关", font=font, fill=(90, 90, 90))
+    draw.text((340, 200), "苏州市公安局吴江分局", font=font, fill=(15, 15, 15))
+    draw.text((100, 320), "有效期限", font=font, fill=(90, 90, 90))
+    draw.text((340, 320), "2017.08.20-2037.08.20", font=font, fill=(15, 15, 15))
+    stamp = Image.new("RGBA", (330, 130), (0, 0, 0, 0))
+    ink = (grey, grey, grey, 255)
+    ImageDraw.Draw(stamp).rectangle((3, 3, 326, 126), outline=ink, width=8)
+    ImageDraw.Draw(stamp).text((165, 65), "样本", font=ImageFont.truetype(FONT, 80, index=1), fill=ink, anchor="mm")
+    page = img.convert("RGBA")
+    page.alpha_composite(stamp.rotate(-8, resample=Image.Resampling.BICUBIC, expand=True), (620, 150))
+    return cv2.cvtColor(np.asarray(page.convert("RGB")), cv2.COLOR_RGB2BGR)
+
+
+def test_a_line_the_detector_merged_with_a_grey_stamp_is_read_again_from_its_band_of_print() -> None:
+    """A photocopied stamp (样本 in a frame) over the authority: the detector gave one box for both, far
+    higher than the line, read with the characters under the stamp lost. The stamp's grey glyphs under
+    that box are an overlay, and the line is read again from its own rows."""
+    image = _stamped_authority()
+    merged = TextLine("苏州市公安局分局", (313, 150, 965, 322), 0.99)
+    lines = [
+        TextLine("签发机关", (95, 207, 285, 264), 1.0),
+        merged,
+        TextLine("有效期限", (93, 327, 286, 384), 1.0),
+        TextLine("2017.08.20-2037.08.20", (329, 329, 804, 379), 1.0),
+    ]
+    out, found = reread(get_engine(), image, lines, [0.0] * len(lines))
+    assert [o.why for o in found] == ["tint"]
+    authority = [ln for ln in out if "公安局" in ln.text]
+    assert len(authority) == 1
+    assert re.sub(r"[^\u4e00-\u9fff]", "", authority[0].text) == "苏州市公安局吴江分局"
+    assert authority[0].bbox[3] - authority[0].bbox[1] < 0.5 * merged.height  # its own rows, not the stamp's

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from huren.domain import BBox, ExtractedField, FieldValueType, Page, TextLine
 from huren.thresholds import low_confidence_warnings
 from ocr import overlays, validators
-from ocr.documents import DocSpec, FieldSpec
+from ocr.documents import SPECS, DocSpec, FieldSpec
 from ocr.fields import DATE_KINDS, READERS, Reading, date_tail
 from ocr.layout import Layout, Span
 from ocr.marks import LABEL_OPTIONAL_MARKS, MARK_READERS
@@ -457,6 +457,10 @@ class Extractor:
             verdict = validators.check(fs.kind, key, value, self._labels, self._overlaid)
             if verdict.value == []:
                 return None  # a list of nothing but strays is no list
+            if not verdict.valid and isinstance(verdict.value, str) and label_piece(verdict.value):
+                return None  # a piece of a printed label (份号码 of 公民身份号码): the label's, no value here
+            if fs.kind == "address" and isinstance(verdict.value, str):
+                verdict = self._without_label_tail(key, verdict)
             if sealed:
                 verdict = validators.cut_seal_pieces(key, verdict)
             if fs.kind == "items":
@@ -474,6 +478,25 @@ class Extractor:
             reading.certainty *= ordered.certainty
             reading.warnings.extend(f"{w}: {fs.keys[0]}" for w in ordered.warnings)
         return reading
+
+    def _without_label_tail(self, key: str, verdict: validators.Verdict) -> validators.Verdict:
+        """An address that ends oddly in a piece of a printed label (…29号号码 of 公民身份号码, …64号发 of
+        签发机关): the next label's start run on; cut back to the longest start that ends as an address
+        does, with a `value_cut` warning."""
+        value = str(verdict.value)
+        if not any(w.startswith("address_unusual_end") for w in verdict.warnings):
+            return verdict
+        for k in range(min(LABEL_PIECE_MAX, len(value) - 2), 0, -1):
+            head, piece = value[:-k], value[-k:]
+            if not label_piece(piece, shortest=1):
+                continue
+            cut = validators.check("address", key, head, self._labels, self._overlaid)
+            if cut.valid and not cut.warnings:
+                cut.certainty *= verdict.certainty * validators.CUT_CERTAINTY
+                cut.warnings = [w for w in verdict.warnings if not w.startswith("address_unusual_end")]
+                cut.warnings.append(f"value_cut: {key}: {piece}")
+                return cut
+        return verdict
 
     def _read_below(self, fs: FieldSpec, hit: LabelHit) -> tuple[Reading, Span] | None:
         """The cell under a label; for a list (items in a table column) every row of it."""
@@ -635,19 +658,17 @@ class Extractor:
 
     def _from_headline(self, fs: FieldSpec) -> tuple[Reading, Span] | None:
         """A value printed with no label, alone in large type near the top (a name under the title):
-        a row set larger than the typical row, with no label or identifying word of the document in
-        it, that is the value whole — nothing cut off, nothing left over."""
+        a run of a row set larger than the typical row, under the title, with no label or identifying
+        word of the document in it, that is the value whole — nothing cut off, nothing left over.
+
+        A run ends at a wide blank (`WIDE_GAP` of its own type's height): a watermark's characters far
+        along the row (与原件一致 repeated across the page) are no part of the name between them."""
         rows = self.layout.rows
         if not fs.headline or len(rows) < 3:
             return None
         typical = sorted(r.height for r in rows)[len(rows) // 2]
         top = rows[0].y0 + HEADLINE_TOP * (rows[-1].y1 - rows[0].y0)
-        for r, row in enumerate(rows):
-            if row.y0 > top:
-                break
-            if row.height < HEADLINE_SIZE * typical or r in self.by_row:
-                continue
-            span = Span(r, 0, len(row.chars))
+        for span in self._headline_runs(typical, top):
             text = self.layout.text(span, keep_gaps=False)
             if any(word in text for word, weight in self.spec.keywords.items() if weight > 0):
                 continue
@@ -656,6 +677,66 @@ class Extractor:
                 reading.certainty *= FALLBACK_CERTAINTY
                 return reading, span
         return None
+
+    def _type_height(self, span: Span) -> float:
+        """The height of the printed boxes a span's characters were read from (not its row's band)."""
+        chars = self.layout.rows[span.row].chars[span.start : span.end]
+        return max((self.layout.lines[c.line].bbox[3] - self.layout.lines[c.line].bbox[1] for c in chars), default=0.0)
+
+    def _overlay_piece(self, span: Span) -> bool:
+        """The span is a piece of a copy mark the page carries (与原, 原件一致): an overlay's words, no value."""
+        text = self.layout.text(span, keep_gaps=False)
+        return bool(self._overlaid) and bool(text) and text in self._overlaid
+
+    def _headline_break(self, r: int, i: int) -> bool:
+        """A headline's run ends before character `i`: at a wide blank for its type (`WIDE_GAP`), or at a
+        blank as wide as a box's own height next to a box that is a piece of the page's copy mark."""
+        chars = self.layout.rows[r].chars
+        blank = chars[i].x0 - chars[i - 1].x1
+        if blank > WIDE_GAP * self._type_height(Span(r, i - 1, i + 1)):
+            return True
+        if chars[i].line == chars[i - 1].line:
+            return False
+        for k in (i - 1, i):
+            line = self.layout.lines[chars[k].line]
+            box = [j for j, c in enumerate(chars) if c.line == chars[k].line]
+            piece = Span(r, box[0], box[-1] + 1)
+            if blank > line.bbox[3] - line.bbox[1] and self._overlay_piece(piece):
+                return True
+        return False
+
+    def _headline_runs(self, typical: float, top: float) -> list[Span]:
+        """Runs of large type above `top` and below the title (the first large row naming the document,
+        when there is one there): a line above the title (中华人民共和国, spaced and half read) is no name."""
+        rows = self.layout.rows
+        positive = [word for word, weight in self.spec.keywords.items() if weight > 0]
+        first = next(
+            (
+                r
+                for r, row in enumerate(rows)
+                if row.y0 <= top and row.height >= HEADLINE_SIZE * typical and any(word in row.key for word in positive)
+            ),
+            -1,
+        )
+        runs: list[Span] = []
+        for r, row in enumerate(rows):
+            if row.y0 > top:
+                break
+            if r <= first:
+                continue
+            labels = [h.span for h in self.by_row.get(r, [])]
+            start = 0
+            for i in range(1, len(row.chars) + 1):
+                if i < len(row.chars) and not self._headline_break(r, i):
+                    continue
+                run = Span(r, start, i)
+                start = i
+                if self._type_height(run) < HEADLINE_SIZE * typical or self._overlay_piece(run):
+                    continue
+                if any(s.start < run.end and run.start < s.end for s in labels):
+                    continue
+                runs.append(run)
+        return runs
 
     def _mark(self, fs: FieldSpec) -> tuple[dict[str, FieldValueType], float, Span | None] | None:
         reader = MARK_READERS[fs.kind]
@@ -725,6 +806,17 @@ class Extractor:
         # A field that was found after all is not missing (a range label can fill a single-date field).
         warnings = [w for w in warnings if not (w.startswith("missing_field: ") and w.split(": ", 1)[1] in fields)]
         return fields, warnings + low_confidence_warnings(fields)
+
+
+# Every label a document of any type prints, as read (two characters or more): a value that is nothing
+# but a piece of one, or ends in one, ran into the next label (a card's 公民身份号码 read apart).
+ALL_LABELS = tuple(sorted({lb for spec in SPECS for lb in _spec_labels(spec) if len(lb) >= 2 and not lb.isascii()}))
+LABEL_PIECE_MAX = 4  # characters of a label's piece cut from a value's end
+
+
+def label_piece(text: str, *, shortest: int = 2) -> bool:
+    """`text` (at least `shortest` characters) stands inside one of the printed labels."""
+    return len(text) >= shortest and any(text in label for label in ALL_LABELS)
 
 
 def _preferred(found: list[tuple[Reading, Span]], *, last: bool) -> tuple[Reading, Span] | None:

@@ -874,3 +874,57 @@ def test_a_misread_label_with_its_gloss_ends_the_list_above_it() -> None:
     got = values(DocType.ASSESSMENT_CERTIFICATE, p)
     assert got["items"] == ["紫外可见分光光度计", "心电图机"]
     assert got["valid_until"] == "2029-10-08"
+
+
+def test_a_headline_name_between_a_watermarks_characters_far_along_its_row() -> None:
+    """与原件一致 repeated across the page: its characters level with the name, far along the row, are no
+    part of it; the name between them is read whole."""
+    p = _name_under_title(
+        box("与原件一致", 100, 900), box("致", 40, 150), box("与原", 1200, 150, w=60), box("件", 1320, 150)
+    )
+    p.marks["overlays"] = [("与原件一致", (100.0, 900.0, 250.0, 930.0), "tilt")]
+    assert values(DocType.VERIFIER_CERTIFICATE, p)["name"] == "白晨涛"
+
+
+def test_no_headline_name_from_a_half_read_line_above_the_title() -> None:
+    """中华人民共和国 spaced above the title and half read (中民和国) is no name: a headline stands under it."""
+    p = page(
+        big("中", 400, 20, 1.6),
+        big("民", 480, 20, 1.6),
+        big("和", 560, 20, 1.6),
+        big("国", 640, 20, 1.6),
+        big("注册计量师注册证", 400, 90),
+        box("证书编号：沪注计20210001", 100, 300),
+        box("注册有效期：2021年6月1日至2026年5月31日", 100, 350),
+        box("聘用单位：苏州市计量测试院", 100, 400),
+        box("级别：一级", 100, 450),
+        box("上海市市场监督管理局", 800, 700),
+    )
+    assert "name" not in values(DocType.REGISTRATION_CERTIFICATE, p)
+
+
+def _card_front(address: str, ethnicity_row: list[TextLine]) -> Page:
+    return page(
+        box("姓名 王晓明", 100, 100),
+        box("性别 男", 100, 150),
+        *ethnicity_row,
+        box("出生 1988年3月15日", 100, 250),
+        box(f"住址 {address}", 100, 300),
+        box(f"公民身份号码 {ID}", 100, 450),
+    )
+
+
+def test_an_address_that_runs_into_a_piece_of_the_next_label_is_cut_back() -> None:
+    """…29号号码: the end of 公民身份号码 read on to the address's line is no part of it."""
+    p = _card_front("浙江省嘉善县陶庄镇沈家村8组29号号码", [box("民族 汉", 300, 150)])
+    fields, warnings = extract_fields(BY_TYPE[DocType.ID_CARD_FRONT], p)
+    assert fields["address"].value == "浙江省嘉善县陶庄镇沈家村8组29号"
+    assert "value_cut: address: 号码" in warnings
+
+
+def test_an_ethnicity_that_is_a_piece_of_a_label_is_no_value() -> None:
+    """民族 followed by 份号码 (公民身份号码 read apart): no ethnicity is read from a label's piece; the
+    value further on is."""
+    p = _card_front("浙江省嘉善县陶庄镇沈家村8组29号", [box("民族 份号码", 300, 150), box("畲", 300, 190)])
+    assert values(DocType.ID_CARD_FRONT, p).get("ethnicity") in (None, "畲")
+    assert values(DocType.ID_CARD_FRONT, p).get("ethnicity") != "份号码"

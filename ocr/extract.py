@@ -28,6 +28,7 @@ WIDE_GAP = 3.0  # row heights of blank between two characters that no single val
 STRADDLE_OVERLAP = 0.15  # a label set between a range's two lines overlaps each by at least this much of a line
 LABEL_ALONE = 4  # characters a misread label alone on its row has at least for it to end the value above
 STRAY_CONFIDENCE = 0.8  # a box read less surely than this, laid over the one before it, is no part of it
+GRID_GAP = 1.5  # row heights of blank between two boxes of a list's line past which they are a grid's cells
 FAR_ALONG = 5.0  # row heights of blank after a label past which its row's text is another column's
 # Characters a recogniser reads for Latin letters (Emp1oyer, 0rganisation, |ssuer, Statu5): inside a
 # word of letters they are the letter; a run of digits is a number, never a gloss.
@@ -290,7 +291,9 @@ class Extractor:
         is an item's end."""
         out = ""
         for i, span in enumerate(spans):
-            text = self.layout.text(span, simplified=simplified, narrow=is_list)
+            # A numbered line is one item: a blank inside it (声级 计) is no item's end.
+            narrow = is_list and not ENUMERATED.match(self.layout.text(span))
+            text = self.layout.text(span, simplified=simplified, narrow=narrow)
             if i:
                 prev = spans[i - 1]
                 prev_text = self.layout.text(prev)
@@ -298,10 +301,28 @@ class Extractor:
                 edge = self.layout.right_edge(self.layout.x_range(spans[0])[0], height)
                 wraps = self.layout.x_range(prev)[1] >= edge - 2 * height and prev_text[-1:] not in SEPARATORS
                 if is_list and (not any(ch in SEPARATORS for ch in prev_text[2:]) or ENUMERATED.match(text)):
-                    wraps = False  # one item per line, or the next line is numbered: a new item
+                    # One item per line, or the next line is numbered: a new item. Items set apart by
+                    # spaces, several on a line that runs full to the column's edge, wrap where it is full.
+                    wraps = wraps and self._flows_full(prev, text, edge)
                 out += "" if wraps else "\n"
             out += text
         return out
+
+    def _flows_full(self, line: Span, below: str, edge: float) -> bool:
+        """A list's line of items set apart by spaces (no written separator, no numbers), set as one
+        line, that holds more than one item and reaches the column's edge within a character: it is full,
+        and its last item runs on at the start of the line `below` (压力表 百 / 分表). Items in boxes of
+        their own far apart across the row (`GRID_GAP`) are a grid's cells, each whole."""
+        text = self.layout.text(line, narrow=True).strip()
+        if ENUMERATED.match(below) or ENUMERATED.match(text) or any(ch in SEPARATORS for ch in text):
+            return False
+        chars, height = self.layout.rows[line.row].chars, self.layout.rows[line.row].height
+        if any(
+            chars[i].line != chars[i - 1].line and chars[i].x0 - chars[i - 1].x1 > GRID_GAP * height
+            for i in range(line.start + 1, line.end)
+        ):
+            return False
+        return " " in text and self.layout.x_range(line)[1] >= edge - self.layout.rows[line.row].height
 
     def _continuations(self, span: Span, label_x0: float | None, is_list: bool = False) -> list[Span]:
         spans: list[Span] = []
@@ -540,6 +561,13 @@ class Extractor:
         if not right.is_empty() and len(beside_text) > 2 and not is_gloss(beside_text):
             return None  # a value stood beside the label but was not one: the cell below is someone else's
         besides = [cut for b in self.layout.beside(hit.span) if (cut := self._cut_at_label(b)) is not None]
+        if fs.kind in LISTS and fs.multiline and right.is_empty() and (pair := self._straddled(hit, besides)):
+            # A list's label centred on its first two lines (燃气表、…绝缘电 / 项目名称 / 阻表、电能表).
+            x0 = self.layout.x_range(hit.span)[0]
+            spans = [*pair, *self._continuations(pair[1], x0, is_list=True)]
+            reading = self._reading(fs, self._joined(spans, True, is_list=True))
+            if reading and reading.valid:
+                return reading, pair[0]
         if fs.kind in validators.RANGE_KINDS and (pair := self._straddled(hit, besides)):
             # A label centred on its two lines (自 2022.09.23 / 有效期 / 至 2027.09.22): the range is both.
             # Two lines are two values: a space keeps a lost 至 (read on its own, or not at all) from

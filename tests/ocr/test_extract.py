@@ -928,3 +928,31 @@ def test_an_ethnicity_that_is_a_piece_of_a_label_is_no_value() -> None:
     p = _card_front("浙江省嘉善县陶庄镇沈家村8组29号", [box("民族 份号码", 300, 150), box("畲", 300, 190)])
     assert values(DocType.ID_CARD_FRONT, p).get("ethnicity") in (None, "畲")
     assert values(DocType.ID_CARD_FRONT, p).get("ethnicity") != "份号码"
+
+
+def _verifier_with_items(*item_lines: TextLine) -> Page:
+    return page(
+        box("计量检定员证", 500, 40),
+        box("姓名：白晨涛", 100, 150),
+        box("证书编号：沪检员200701025", 100, 200),
+        box("检定项目", 100, 300),
+        *item_lines,
+        box("有效期至：2027年12月7日", 100, 520),
+        box("上海市质量技术监督局", 800, 700),
+    )
+
+
+def test_a_full_line_of_items_set_apart_by_spaces_wraps_mid_item() -> None:
+    """压力表 百 / 分表: a line of several items that runs full to the column's edge is cut where it was
+    full, not at an item's end; a shorter line's end is an item's end."""
+    p = _verifier_with_items(box("电子天平 压力表 百", 300, 300), box("分表 砝码", 300, 340))
+    assert values(DocType.VERIFIER_CERTIFICATE, p)["items"] == ["电子天平", "压力表", "百分表", "砝码"]
+    p = _verifier_with_items(box("电子天平 压力表", 300, 300), box("百分表 砝码 水表 燃气表", 300, 340))
+    assert values(DocType.VERIFIER_CERTIFICATE, p)["items"] == ["电子天平", "压力表", "百分表", "砝码", "水表", "燃气表"]
+
+
+def test_a_blank_inside_a_numbered_item_is_no_items_end() -> None:
+    """5.声级 计 — a numbered line is one item, whatever blank the recogniser left inside it."""
+    spread = TextLine("5.声级计", (290.0, 380.0, 425.0, 436.0), 0.99, [305.0, 318.0, 340.0, 368.0, 410.0])
+    p = _verifier_with_items(box("1.电子天平", 300, 300), box("2.压力表", 300, 340), spread)
+    assert values(DocType.VERIFIER_CERTIFICATE, p)["items"] == ["电子天平", "压力表", "声级计"]

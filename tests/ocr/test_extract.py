@@ -948,7 +948,14 @@ def test_a_full_line_of_items_set_apart_by_spaces_wraps_mid_item() -> None:
     p = _verifier_with_items(box("电子天平 压力表 百", 300, 300), box("分表 砝码", 300, 340))
     assert values(DocType.VERIFIER_CERTIFICATE, p)["items"] == ["电子天平", "压力表", "百分表", "砝码"]
     p = _verifier_with_items(box("电子天平 压力表", 300, 300), box("百分表 砝码 水表 燃气表", 300, 340))
-    assert values(DocType.VERIFIER_CERTIFICATE, p)["items"] == ["电子天平", "压力表", "百分表", "砝码", "水表", "燃气表"]
+    assert values(DocType.VERIFIER_CERTIFICATE, p)["items"] == [
+        "电子天平",
+        "压力表",
+        "百分表",
+        "砝码",
+        "水表",
+        "燃气表",
+    ]
 
 
 def test_a_blank_inside_a_numbered_item_is_no_items_end() -> None:

@@ -404,6 +404,8 @@ class Extractor:
         if numbered and FIRST_ITEM.match(first):
             return []
         wanted = 8 if numbered else len(self.layout.continuation(span, label_x0=label_x0))
+        if not numbered and first.lstrip()[:1] in SEPARATORS:
+            wanted += 1  # the line opens with a separator (、弹簧管式精密压力表): the list began on the line above
         x0 = self.layout.x_range(span)[0]
         height = self.layout.rows[span.row].height
         out: list[Span] = []
@@ -839,7 +841,7 @@ class Extractor:
 # Every label a document of any type prints, as read (two characters or more): a value that is nothing
 # but a piece of one, or ends in one, ran into the next label (a card's 公民身份号码 read apart).
 ALL_LABELS = tuple(sorted({lb for spec in SPECS for lb in _spec_labels(spec) if len(lb) >= 2 and not lb.isascii()}))
-LABEL_PIECE_MAX = 4  # characters of a label's piece cut from a value's end
+LABEL_PIECE_MAX = 6  # characters of a label's piece cut from a value's end
 
 
 def label_piece(text: str, *, shortest: int = 2) -> bool:

@@ -963,3 +963,25 @@ def test_a_blank_inside_a_numbered_item_is_no_items_end() -> None:
     spread = TextLine("5.声级计", (290.0, 380.0, 425.0, 436.0), 0.99, [305.0, 318.0, 340.0, 368.0, 410.0])
     p = _verifier_with_items(box("1.电子天平", 300, 300), box("2.压力表", 300, 340), spread)
     assert values(DocType.VERIFIER_CERTIFICATE, p)["items"] == ["电子天平", "压力表", "声级计"]
+
+
+def test_a_list_line_that_opens_with_a_separator_carries_on_from_the_line_above() -> None:
+    """电子汽车衡、…光度计 / 核准项目 、弹簧管式精密压力表: a label level with the list's second line, which opens
+    with the separator the first line's wrap pushed down; the first line is the list's start."""
+    p = page(
+        box("计量专业项目考核合格证", 400, 20),
+        box("持证人姓名 程明", 100, 100),
+        box("编号 浙计考202206323", 100, 150),
+        box("电子汽车衡、工作用热电偶、紫外可见分光光度计", 300, 240),
+        box("核准项目", 100, 262),
+        box("、弹簧管式精密压力表", 300, 275),
+        box("发证日期 2022年04月18日", 100, 380),
+        box("有效期至 2027年04月17日", 100, 430),
+        box("浙江省市场监督管理局", 700, 600),
+    )
+    assert values(DocType.ASSESSMENT_CERTIFICATE, p)["items"] == [
+        "电子汽车衡",
+        "工作用热电偶",
+        "紫外可见分光光度计",
+        "弹簧管式精密压力表",
+    ]

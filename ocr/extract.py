@@ -817,7 +817,7 @@ class Extractor:
             )
             if found is not None and not found[0].valid:
                 # A labelled value that fails its rule: a valid one elsewhere on the page is the better read.
-                alternative = self._from_fallback(fs) or self._from_headline(fs)
+                alternative = self._from_fuzzy_label(fs) or self._from_fallback(fs) or self._from_headline(fs)
                 if alternative is not None and alternative[0].valid:
                     found = alternative
             if found is None:

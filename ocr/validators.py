@@ -543,7 +543,7 @@ _TEXT_RULE = ValueRule(
 )
 
 RULES: dict[str, ValueRule] = {
-    "name": ValueRule(_is_name, (_cut_name,), "name_unusual", 0.6),
+    "name": ValueRule(_is_name, (_cut_name, _cut_trailing_words), "name_unusual", 0.6),  # 杜红丹复印: a mark's piece
     "authority": ValueRule(
         _is_authority,
         (

@@ -985,3 +985,18 @@ def test_a_list_line_that_opens_with_a_separator_carries_on_from_the_line_above(
         "紫外可见分光光度计",
         "弹簧管式精密压力表",
     ]
+
+
+def test_a_labelled_note_that_is_no_name_gives_way_to_a_misread_name_label() -> None:
+    """持证人应妥善保管本证 is no name; 姓么 (姓名 misread) in the column of labels leads to the name."""
+    p = page(
+        box("注册计量师注册证", 400, 20),
+        box("姓么", 100, 100),
+        box("董宇林", 100, 135),
+        box("证件号码", 100, 200),
+        box(ID, 100, 235),
+        box("注册级别", 100, 300),
+        box("二级注册计量师", 100, 335),
+        box("持证人应妥善保管本证，不得涂改、转让", 100, 800),
+    )
+    assert values(DocType.REGISTRATION_CERTIFICATE, p)["name"] == "董宇林"

@@ -28,6 +28,7 @@ def extract(doc_type: DocType, *lines: TextLine) -> tuple[dict[str, object], dic
         ("name", "王晓明注本证", "王晓明"),
         ("name", "金辉钟复印无效", "金辉钟"),
         ("name", "阿依古丽·买买提", "阿依古丽·买买提"),
+        ("name", "杜红丹复印", "杜红丹"),  # a copy mark's piece (复印无效) after the name
         ("authority", "上海市市场监督管理局管理局", "上海市市场监督管理局"),
         ("authority", "上海市公安局青浦分局", "上海市公安局青浦分局"),
         ("authority", "嘉兴市市场监督管理局印", "嘉兴市市场监督管理局"),

@@ -28,6 +28,7 @@ WIDE_GAP = 3.0  # row heights of blank between two characters that no single val
 STRADDLE_OVERLAP = 0.15  # a label set between a range's two lines overlaps each by at least this much of a line
 LABEL_ALONE = 4  # characters a misread label alone on its row has at least for it to end the value above
 STRAY_CONFIDENCE = 0.8  # a box read less surely than this, laid over the one before it, is no part of it
+WRAP_STUB = 2  # characters at most of an item's start left at the end of a full line of space-set items
 GRID_GAP = 1.5  # row heights of blank between two boxes of a list's line past which they are a grid's cells
 FAR_ALONG = 5.0  # row heights of blank after a label past which its row's text is another column's
 # Characters a recogniser reads for Latin letters (Emp1oyer, 0rganisation, |ssuer, Statu5): inside a
@@ -310,8 +311,9 @@ class Extractor:
 
     def _flows_full(self, line: Span, below: str, edge: float) -> bool:
         """A list's line of items set apart by spaces (no written separator, no numbers), set as one
-        line, that holds more than one item and reaches the column's edge within a character: it is full,
-        and its last item runs on at the start of the line `below` (压力表 百 / 分表). Items in boxes of
+        line, that holds more than one item, reaches the column's edge within a character and ends in a
+        stub of an item (`WRAP_STUB`): it is full, and its last item runs on at the start of the line
+        `below` (压力表 百 / 分表). Items in boxes of
         their own far apart across the row (`GRID_GAP`) are a grid's cells, each whole."""
         text = self.layout.text(line, narrow=True).strip()
         if ENUMERATED.match(below) or ENUMERATED.match(text) or any(ch in SEPARATORS for ch in text):
@@ -322,7 +324,10 @@ class Extractor:
             for i in range(line.start + 1, line.end)
         ):
             return False
-        return " " in text and self.layout.x_range(line)[1] >= edge - self.layout.rows[line.row].height
+        # Cut where it was full, the line ends in a stub of an item (百, 声级); a whole item's end (电子汽车衡
+        # 气相色谱仪 / 电子天平) is where a line of whole items ends.
+        stub = len(text.rsplit(" ", 1)[-1]) <= WRAP_STUB
+        return " " in text and stub and self.layout.x_range(line)[1] >= edge - self.layout.rows[line.row].height
 
     def _continuations(self, span: Span, label_x0: float | None, is_list: bool = False) -> list[Span]:
         spans: list[Span] = []

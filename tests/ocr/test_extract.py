@@ -1000,3 +1000,9 @@ def test_a_labelled_note_that_is_no_name_gives_way_to_a_misread_name_label() -> 
         box("持证人应妥善保管本证，不得涂改、转让", 100, 800),
     )
     assert values(DocType.REGISTRATION_CERTIFICATE, p)["name"] == "董宇林"
+
+
+def test_a_full_line_of_whole_space_set_items_ends_an_item() -> None:
+    """电子汽车衡 气相色谱仪 / 电子天平: a line that ends in a whole item is no wrap mid-item."""
+    p = _verifier_with_items(box("电子汽车衡 气相色谱仪", 300, 300), box("电子天平", 300, 340))
+    assert values(DocType.VERIFIER_CERTIFICATE, p)["items"] == ["电子汽车衡", "气相色谱仪", "电子天平"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from huren.domain import BBox, ExtractedField, FieldValueType, Page, TextLine
 from huren.thresholds import low_confidence_warnings
 from ocr import overlays, validators
-from ocr.documents import DocSpec, FieldSpec
+from ocr.documents import SPECS, DocSpec, FieldSpec
 from ocr.fields import DATE_KINDS, READERS, Reading, date_tail
 from ocr.layout import Layout, Span
 from ocr.marks import LABEL_OPTIONAL_MARKS, MARK_READERS
@@ -28,6 +28,8 @@ WIDE_GAP = 3.0  # row heights of blank between two characters that no single val
 STRADDLE_OVERLAP = 0.15  # a label set between a range's two lines overlaps each by at least this much of a line
 LABEL_ALONE = 4  # characters a misread label alone on its row has at least for it to end the value above
 STRAY_CONFIDENCE = 0.8  # a box read less surely than this, laid over the one before it, is no part of it
+WRAP_STUB = 2  # characters at most of an item's start left at the end of a full line of space-set items
+GRID_GAP = 1.5  # row heights of blank between two boxes of a list's line past which they are a grid's cells
 FAR_ALONG = 5.0  # row heights of blank after a label past which its row's text is another column's
 # Characters a recogniser reads for Latin letters (Emp1oyer, 0rganisation, |ssuer, Statu5): inside a
 # word of letters they are the letter; a run of digits is a number, never a gloss.
@@ -290,7 +292,9 @@ class Extractor:
         is an item's end."""
         out = ""
         for i, span in enumerate(spans):
-            text = self.layout.text(span, simplified=simplified, narrow=is_list)
+            # A numbered line is one item: a blank inside it (声级 计) is no item's end.
+            narrow = is_list and not ENUMERATED.match(self.layout.text(span))
+            text = self.layout.text(span, simplified=simplified, narrow=narrow)
             if i:
                 prev = spans[i - 1]
                 prev_text = self.layout.text(prev)
@@ -298,10 +302,32 @@ class Extractor:
                 edge = self.layout.right_edge(self.layout.x_range(spans[0])[0], height)
                 wraps = self.layout.x_range(prev)[1] >= edge - 2 * height and prev_text[-1:] not in SEPARATORS
                 if is_list and (not any(ch in SEPARATORS for ch in prev_text[2:]) or ENUMERATED.match(text)):
-                    wraps = False  # one item per line, or the next line is numbered: a new item
+                    # One item per line, or the next line is numbered: a new item. Items set apart by
+                    # spaces, several on a line that runs full to the column's edge, wrap where it is full.
+                    wraps = wraps and self._flows_full(prev, text, edge)
                 out += "" if wraps else "\n"
             out += text
         return out
+
+    def _flows_full(self, line: Span, below: str, edge: float) -> bool:
+        """A list's line of items set apart by spaces (no written separator, no numbers), set as one
+        line, that holds more than one item, reaches the column's edge within a character and ends in a
+        stub of an item (`WRAP_STUB`): it is full, and its last item runs on at the start of the line
+        `below` (压力表 百 / 分表). Items in boxes of
+        their own far apart across the row (`GRID_GAP`) are a grid's cells, each whole."""
+        text = self.layout.text(line, narrow=True).strip()
+        if ENUMERATED.match(below) or ENUMERATED.match(text) or any(ch in SEPARATORS for ch in text):
+            return False
+        chars, height = self.layout.rows[line.row].chars, self.layout.rows[line.row].height
+        if any(
+            chars[i].line != chars[i - 1].line and chars[i].x0 - chars[i - 1].x1 > GRID_GAP * height
+            for i in range(line.start + 1, line.end)
+        ):
+            return False
+        # Cut where it was full, the line ends in a stub of an item (百, 声级); a whole item's end (电子汽车衡
+        # 气相色谱仪 / 电子天平) is where a line of whole items ends.
+        stub = len(text.rsplit(" ", 1)[-1]) <= WRAP_STUB
+        return " " in text and stub and self.layout.x_range(line)[1] >= edge - self.layout.rows[line.row].height
 
     def _continuations(self, span: Span, label_x0: float | None, is_list: bool = False) -> list[Span]:
         spans: list[Span] = []
@@ -383,6 +409,8 @@ class Extractor:
         if numbered and FIRST_ITEM.match(first):
             return []
         wanted = 8 if numbered else len(self.layout.continuation(span, label_x0=label_x0))
+        if not numbered and first.lstrip()[:1] in SEPARATORS:
+            wanted += 1  # the line opens with a separator (、弹簧管式精密压力表): the list began on the line above
         x0 = self.layout.x_range(span)[0]
         height = self.layout.rows[span.row].height
         out: list[Span] = []
@@ -457,6 +485,10 @@ class Extractor:
             verdict = validators.check(fs.kind, key, value, self._labels, self._overlaid)
             if verdict.value == []:
                 return None  # a list of nothing but strays is no list
+            if not verdict.valid and isinstance(verdict.value, str) and label_piece(verdict.value):
+                return None  # a piece of a printed label (份号码 of 公民身份号码): the label's, no value here
+            if fs.kind == "address" and isinstance(verdict.value, str):
+                verdict = self._without_label_tail(key, verdict)
             if sealed:
                 verdict = validators.cut_seal_pieces(key, verdict)
             if fs.kind == "items":
@@ -474,6 +506,25 @@ class Extractor:
             reading.certainty *= ordered.certainty
             reading.warnings.extend(f"{w}: {fs.keys[0]}" for w in ordered.warnings)
         return reading
+
+    def _without_label_tail(self, key: str, verdict: validators.Verdict) -> validators.Verdict:
+        """An address that ends oddly in a piece of a printed label (…29号号码 of 公民身份号码, …64号发 of
+        签发机关): the next label's start run on; cut back to the longest start that ends as an address
+        does, with a `value_cut` warning."""
+        value = str(verdict.value)
+        if not any(w.startswith("address_unusual_end") for w in verdict.warnings):
+            return verdict
+        for k in range(min(LABEL_PIECE_MAX, len(value) - 2), 0, -1):
+            head, piece = value[:-k], value[-k:]
+            if not label_piece(piece, shortest=1):
+                continue
+            cut = validators.check("address", key, head, self._labels, self._overlaid)
+            if cut.valid and not cut.warnings:
+                cut.certainty *= verdict.certainty * validators.CUT_CERTAINTY
+                cut.warnings = [w for w in verdict.warnings if not w.startswith("address_unusual_end")]
+                cut.warnings.append(f"value_cut: {key}: {piece}")
+                return cut
+        return verdict
 
     def _read_below(self, fs: FieldSpec, hit: LabelHit) -> tuple[Reading, Span] | None:
         """The cell under a label; for a list (items in a table column) every row of it."""
@@ -517,6 +568,13 @@ class Extractor:
         if not right.is_empty() and len(beside_text) > 2 and not is_gloss(beside_text):
             return None  # a value stood beside the label but was not one: the cell below is someone else's
         besides = [cut for b in self.layout.beside(hit.span) if (cut := self._cut_at_label(b)) is not None]
+        if fs.kind in LISTS and fs.multiline and right.is_empty() and (pair := self._straddled(hit, besides)):
+            # A list's label centred on its first two lines (燃气表、…绝缘电 / 项目名称 / 阻表、电能表).
+            x0 = self.layout.x_range(hit.span)[0]
+            spans = [*pair, *self._continuations(pair[1], x0, is_list=True)]
+            reading = self._reading(fs, self._joined(spans, True, is_list=True))
+            if reading and reading.valid:
+                return reading, pair[0]
         if fs.kind in validators.RANGE_KINDS and (pair := self._straddled(hit, besides)):
             # A label centred on its two lines (自 2022.09.23 / 有效期 / 至 2027.09.22): the range is both.
             # Two lines are two values: a space keeps a lost 至 (read on its own, or not at all) from
@@ -635,19 +693,17 @@ class Extractor:
 
     def _from_headline(self, fs: FieldSpec) -> tuple[Reading, Span] | None:
         """A value printed with no label, alone in large type near the top (a name under the title):
-        a row set larger than the typical row, with no label or identifying word of the document in
-        it, that is the value whole — nothing cut off, nothing left over."""
+        a run of a row set larger than the typical row, under the title, with no label or identifying
+        word of the document in it, that is the value whole — nothing cut off, nothing left over.
+
+        A run ends at a wide blank (`WIDE_GAP` of its own type's height): a watermark's characters far
+        along the row (与原件一致 repeated across the page) are no part of the name between them."""
         rows = self.layout.rows
         if not fs.headline or len(rows) < 3:
             return None
         typical = sorted(r.height for r in rows)[len(rows) // 2]
         top = rows[0].y0 + HEADLINE_TOP * (rows[-1].y1 - rows[0].y0)
-        for r, row in enumerate(rows):
-            if row.y0 > top:
-                break
-            if row.height < HEADLINE_SIZE * typical or r in self.by_row:
-                continue
-            span = Span(r, 0, len(row.chars))
+        for span in self._headline_runs(typical, top):
             text = self.layout.text(span, keep_gaps=False)
             if any(word in text for word, weight in self.spec.keywords.items() if weight > 0):
                 continue
@@ -656,6 +712,66 @@ class Extractor:
                 reading.certainty *= FALLBACK_CERTAINTY
                 return reading, span
         return None
+
+    def _type_height(self, span: Span) -> float:
+        """The height of the printed boxes a span's characters were read from (not its row's band)."""
+        chars = self.layout.rows[span.row].chars[span.start : span.end]
+        return max((self.layout.lines[c.line].bbox[3] - self.layout.lines[c.line].bbox[1] for c in chars), default=0.0)
+
+    def _overlay_piece(self, span: Span) -> bool:
+        """The span is a piece of a copy mark the page carries (与原, 原件一致): an overlay's words, no value."""
+        text = self.layout.text(span, keep_gaps=False)
+        return bool(self._overlaid) and bool(text) and text in self._overlaid
+
+    def _headline_break(self, r: int, i: int) -> bool:
+        """A headline's run ends before character `i`: at a wide blank for its type (`WIDE_GAP`), or at a
+        blank as wide as a box's own height next to a box that is a piece of the page's copy mark."""
+        chars = self.layout.rows[r].chars
+        blank = chars[i].x0 - chars[i - 1].x1
+        if blank > WIDE_GAP * self._type_height(Span(r, i - 1, i + 1)):
+            return True
+        if chars[i].line == chars[i - 1].line:
+            return False
+        for k in (i - 1, i):
+            line = self.layout.lines[chars[k].line]
+            box = [j for j, c in enumerate(chars) if c.line == chars[k].line]
+            piece = Span(r, box[0], box[-1] + 1)
+            if blank > line.bbox[3] - line.bbox[1] and self._overlay_piece(piece):
+                return True
+        return False
+
+    def _headline_runs(self, typical: float, top: float) -> list[Span]:
+        """Runs of large type above `top` and below the title (the first large row naming the document,
+        when there is one there): a line above the title (中华人民共和国, spaced and half read) is no name."""
+        rows = self.layout.rows
+        positive = [word for word, weight in self.spec.keywords.items() if weight > 0]
+        first = next(
+            (
+                r
+                for r, row in enumerate(rows)
+                if row.y0 <= top and row.height >= HEADLINE_SIZE * typical and any(word in row.key for word in positive)
+            ),
+            -1,
+        )
+        runs: list[Span] = []
+        for r, row in enumerate(rows):
+            if row.y0 > top:
+                break
+            if r <= first:
+                continue
+            labels = [h.span for h in self.by_row.get(r, [])]
+            start = 0
+            for i in range(1, len(row.chars) + 1):
+                if i < len(row.chars) and not self._headline_break(r, i):
+                    continue
+                run = Span(r, start, i)
+                start = i
+                if self._type_height(run) < HEADLINE_SIZE * typical or self._overlay_piece(run):
+                    continue
+                if any(s.start < run.end and run.start < s.end for s in labels):
+                    continue
+                runs.append(run)
+        return runs
 
     def _mark(self, fs: FieldSpec) -> tuple[dict[str, FieldValueType], float, Span | None] | None:
         reader = MARK_READERS[fs.kind]
@@ -706,7 +822,7 @@ class Extractor:
             )
             if found is not None and not found[0].valid:
                 # A labelled value that fails its rule: a valid one elsewhere on the page is the better read.
-                alternative = self._from_fallback(fs) or self._from_headline(fs)
+                alternative = self._from_fuzzy_label(fs) or self._from_fallback(fs) or self._from_headline(fs)
                 if alternative is not None and alternative[0].valid:
                     found = alternative
             if found is None:
@@ -725,6 +841,17 @@ class Extractor:
         # A field that was found after all is not missing (a range label can fill a single-date field).
         warnings = [w for w in warnings if not (w.startswith("missing_field: ") and w.split(": ", 1)[1] in fields)]
         return fields, warnings + low_confidence_warnings(fields)
+
+
+# Every label a document of any type prints, as read (two characters or more): a value that is nothing
+# but a piece of one, or ends in one, ran into the next label (a card's 公民身份号码 read apart).
+ALL_LABELS = tuple(sorted({lb for spec in SPECS for lb in _spec_labels(spec) if len(lb) >= 2 and not lb.isascii()}))
+LABEL_PIECE_MAX = 6  # characters of a label's piece cut from a value's end
+
+
+def label_piece(text: str, *, shortest: int = 2) -> bool:
+    """`text` (at least `shortest` characters) stands inside one of the printed labels."""
+    return len(text) >= shortest and any(text in label for label in ALL_LABELS)
 
 
 def _preferred(found: list[tuple[Reading, Span]], *, last: bool) -> tuple[Reading, Span] | None:

@@ -118,8 +118,10 @@ def _repeated_tail(value: str) -> bool:
 # 发证机构) before a place's name.
 _LABEL_LEAD = re.compile(rf"^[{_HAN}]{{0,4}}(?:单位|机关|机构|部门)(?=[{_HAN}]{{2,}}?(?:省|市|自治区|县|区))")
 # A date (with its 自/从/于) run on after a free-text value: the next cell's validity.
+# The date may be written in numerals or in words (自二〇二一年十二月十七日).
 _DATED_TAIL = re.compile(
-    r"(?:自|从|于|至)?(?:19|20)\d{2}(?:年\d{1,2}月?\d{0,2}日?|[.\-/]\d{1,2}[.\-/]\d{1,2})(?:起|止|至)?$"
+    r"(?:自|从|于|至)?(?:(?:19|20)\d{2}(?:年\d{1,2}月?\d{0,2}日?|[.\-/]\d{1,2}[.\-/]\d{1,2})"
+    r"|[一二][〇○零一二三四五六七八九]{3}年[一二三四五六七八九十]{1,3}月(?:[一二三四五六七八九十]{1,3}日)?)(?:起|止|至)?$"
 )
 
 
@@ -541,7 +543,7 @@ _TEXT_RULE = ValueRule(
 )
 
 RULES: dict[str, ValueRule] = {
-    "name": ValueRule(_is_name, (_cut_name,), "name_unusual", 0.6),
+    "name": ValueRule(_is_name, (_cut_name, _cut_trailing_words), "name_unusual", 0.6),  # 杜红丹复印: a mark's piece
     "authority": ValueRule(
         _is_authority,
         (

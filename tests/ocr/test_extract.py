@@ -874,3 +874,135 @@ def test_a_misread_label_with_its_gloss_ends_the_list_above_it() -> None:
     got = values(DocType.ASSESSMENT_CERTIFICATE, p)
     assert got["items"] == ["紫外可见分光光度计", "心电图机"]
     assert got["valid_until"] == "2029-10-08"
+
+
+def test_a_headline_name_between_a_watermarks_characters_far_along_its_row() -> None:
+    """与原件一致 repeated across the page: its characters level with the name, far along the row, are no
+    part of it; the name between them is read whole."""
+    p = _name_under_title(
+        box("与原件一致", 100, 900), box("致", 40, 150), box("与原", 1200, 150, w=60), box("件", 1320, 150)
+    )
+    p.marks["overlays"] = [("与原件一致", (100.0, 900.0, 250.0, 930.0), "tilt")]
+    assert values(DocType.VERIFIER_CERTIFICATE, p)["name"] == "白晨涛"
+
+
+def test_no_headline_name_from_a_half_read_line_above_the_title() -> None:
+    """中华人民共和国 spaced above the title and half read (中民和国) is no name: a headline stands under it."""
+    p = page(
+        big("中", 400, 20, 1.6),
+        big("民", 480, 20, 1.6),
+        big("和", 560, 20, 1.6),
+        big("国", 640, 20, 1.6),
+        big("注册计量师注册证", 400, 90),
+        box("证书编号：沪注计20210001", 100, 300),
+        box("注册有效期：2021年6月1日至2026年5月31日", 100, 350),
+        box("聘用单位：苏州市计量测试院", 100, 400),
+        box("级别：一级", 100, 450),
+        box("上海市市场监督管理局", 800, 700),
+    )
+    assert "name" not in values(DocType.REGISTRATION_CERTIFICATE, p)
+
+
+def _card_front(address: str, ethnicity_row: list[TextLine]) -> Page:
+    return page(
+        box("姓名 王晓明", 100, 100),
+        box("性别 男", 100, 150),
+        *ethnicity_row,
+        box("出生 1988年3月15日", 100, 250),
+        box(f"住址 {address}", 100, 300),
+        box(f"公民身份号码 {ID}", 100, 450),
+    )
+
+
+def test_an_address_that_runs_into_a_piece_of_the_next_label_is_cut_back() -> None:
+    """…29号号码: the end of 公民身份号码 read on to the address's line is no part of it."""
+    p = _card_front("浙江省嘉善县陶庄镇沈家村8组29号号码", [box("民族 汉", 300, 150)])
+    fields, warnings = extract_fields(BY_TYPE[DocType.ID_CARD_FRONT], p)
+    assert fields["address"].value == "浙江省嘉善县陶庄镇沈家村8组29号"
+    assert "value_cut: address: 号码" in warnings
+
+
+def test_an_ethnicity_that_is_a_piece_of_a_label_is_no_value() -> None:
+    """民族 followed by 份号码 (公民身份号码 read apart): no ethnicity is read from a label's piece; the
+    value further on is."""
+    p = _card_front("浙江省嘉善县陶庄镇沈家村8组29号", [box("民族 份号码", 300, 150), box("畲", 300, 190)])
+    assert values(DocType.ID_CARD_FRONT, p).get("ethnicity") in (None, "畲")
+    assert values(DocType.ID_CARD_FRONT, p).get("ethnicity") != "份号码"
+
+
+def _verifier_with_items(*item_lines: TextLine) -> Page:
+    return page(
+        box("计量检定员证", 500, 40),
+        box("姓名：白晨涛", 100, 150),
+        box("证书编号：沪检员200701025", 100, 200),
+        box("检定项目", 100, 300),
+        *item_lines,
+        box("有效期至：2027年12月7日", 100, 520),
+        box("上海市质量技术监督局", 800, 700),
+    )
+
+
+def test_a_full_line_of_items_set_apart_by_spaces_wraps_mid_item() -> None:
+    """压力表 百 / 分表: a line of several items that runs full to the column's edge is cut where it was
+    full, not at an item's end; a shorter line's end is an item's end."""
+    p = _verifier_with_items(box("电子天平 压力表 百", 300, 300), box("分表 砝码", 300, 340))
+    assert values(DocType.VERIFIER_CERTIFICATE, p)["items"] == ["电子天平", "压力表", "百分表", "砝码"]
+    p = _verifier_with_items(box("电子天平 压力表", 300, 300), box("百分表 砝码 水表 燃气表", 300, 340))
+    assert values(DocType.VERIFIER_CERTIFICATE, p)["items"] == [
+        "电子天平",
+        "压力表",
+        "百分表",
+        "砝码",
+        "水表",
+        "燃气表",
+    ]
+
+
+def test_a_blank_inside_a_numbered_item_is_no_items_end() -> None:
+    """5.声级 计 — a numbered line is one item, whatever blank the recogniser left inside it."""
+    spread = TextLine("5.声级计", (290.0, 380.0, 425.0, 436.0), 0.99, [305.0, 318.0, 340.0, 368.0, 410.0])
+    p = _verifier_with_items(box("1.电子天平", 300, 300), box("2.压力表", 300, 340), spread)
+    assert values(DocType.VERIFIER_CERTIFICATE, p)["items"] == ["电子天平", "压力表", "声级计"]
+
+
+def test_a_list_line_that_opens_with_a_separator_carries_on_from_the_line_above() -> None:
+    """电子汽车衡、…光度计 / 核准项目 、弹簧管式精密压力表: a label level with the list's second line, which opens
+    with the separator the first line's wrap pushed down; the first line is the list's start."""
+    p = page(
+        box("计量专业项目考核合格证", 400, 20),
+        box("持证人姓名 程明", 100, 100),
+        box("编号 浙计考202206323", 100, 150),
+        box("电子汽车衡、工作用热电偶、紫外可见分光光度计", 300, 240),
+        box("核准项目", 100, 262),
+        box("、弹簧管式精密压力表", 300, 275),
+        box("发证日期 2022年04月18日", 100, 380),
+        box("有效期至 2027年04月17日", 100, 430),
+        box("浙江省市场监督管理局", 700, 600),
+    )
+    assert values(DocType.ASSESSMENT_CERTIFICATE, p)["items"] == [
+        "电子汽车衡",
+        "工作用热电偶",
+        "紫外可见分光光度计",
+        "弹簧管式精密压力表",
+    ]
+
+
+def test_a_labelled_note_that_is_no_name_gives_way_to_a_misread_name_label() -> None:
+    """持证人应妥善保管本证 is no name; 姓么 (姓名 misread) in the column of labels leads to the name."""
+    p = page(
+        box("注册计量师注册证", 400, 20),
+        box("姓么", 100, 100),
+        box("董宇林", 100, 135),
+        box("证件号码", 100, 200),
+        box(ID, 100, 235),
+        box("注册级别", 100, 300),
+        box("二级注册计量师", 100, 335),
+        box("持证人应妥善保管本证，不得涂改、转让", 100, 800),
+    )
+    assert values(DocType.REGISTRATION_CERTIFICATE, p)["name"] == "董宇林"
+
+
+def test_a_full_line_of_whole_space_set_items_ends_an_item() -> None:
+    """电子汽车衡 气相色谱仪 / 电子天平: a line that ends in a whole item is no wrap mid-item."""
+    p = _verifier_with_items(box("电子汽车衡 气相色谱仪", 300, 300), box("电子天平", 300, 340))
+    assert values(DocType.VERIFIER_CERTIFICATE, p)["items"] == ["电子汽车衡", "气相色谱仪", "电子天平"]

@@ -28,6 +28,7 @@ def extract(doc_type: DocType, *lines: TextLine) -> tuple[dict[str, object], dic
         ("name", "王晓明注本证", "王晓明"),
         ("name", "金辉钟复印无效", "金辉钟"),
         ("name", "阿依古丽·买买提", "阿依古丽·买买提"),
+        ("name", "杜红丹复印", "杜红丹"),  # a copy mark's piece (复印无效) after the name
         ("authority", "上海市市场监督管理局管理局", "上海市市场监督管理局"),
         ("authority", "上海市公安局青浦分局", "上海市公安局青浦分局"),
         ("authority", "嘉兴市市场监督管理局印", "嘉兴市市场监督管理局"),
@@ -41,6 +42,7 @@ def extract(doc_type: DocType, *lines: TextLine) -> tuple[dict[str, object], dic
         ("text", "上海华新质量检测技术有限公司自2023年11月9日", "上海华新质量检测技术有限公司"),
         ("text", "上海华新质量检测技术有限公司有效量2023年9月2日至2028年9月1日", "上海华新质量检测技术有限公司"),
         ("text", "嘉善县计量检定测试所2021.03.01", "嘉善县计量检定测试所"),
+        ("organisation", "嘉善县计量检定测试所自二〇二一年十二月十七日", "嘉善县计量检定测试所"),  # a date in words
         ("address", "江苏省吴江市七都镇塘桥路69弄27号Adi", "江苏省吴江市七都镇塘桥路69弄27号"),
         ("ethnicity", "土家", "土家"),
         # a copy mark's piece left at the end (复印无效 → 无效, 与原件一致 → 原件一): cut, with a warning

@@ -22,7 +22,6 @@ ways are both read upright.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -40,7 +39,6 @@ from ocr.classify import (
     labelled_keys,
     labelled_share,
 )
-from ocr.documents.common import POLICE_AUTHORITY_SHAPE
 from ocr.orientation import upside_down_each, upside_down_votes
 
 GAP_LINE_HEIGHTS = 3.0  # a gap wider than this many text heights (or GAP_PAGE_SHARE) parts two clusters
@@ -287,15 +285,19 @@ def _is_document(c: Region) -> bool:
 
 
 def _back_by_its_edges_and_bureau(c: Region, words_say: DocType) -> bool:
-    """An ID back inside its own edges whose labels a watermark took (签发机关, 有效期限 unread) and whose
-    validity line went with them: its police bureau (a value no certificate bears: certificates are
-    issued by market-regulation bureaus) and no other type's labels name it.  Taken with a warning."""
+    """An ID back inside its own edges whose labels a watermark or wide letter-spacing took (签发机关,
+    有效期限 unread or read in pieces): typed by its values, one of them read (its police bureau — no
+    certificate is issued by one — or its validity range), and no other type's labels on it beyond those
+    it shares with the back (有效期…).  Its printed words name no other type.  Taken with a warning."""
     return (
         c.outlined
         and c.doc_type is DocType.ID_CARD_BACK
-        and words_say is DocType.UNKNOWN
-        and re.search(POLICE_AUTHORITY_SHAPE, squash(c.text)) is not None
-        and not any(labelled_fields(t, c.text) for t in (*CERTIFICATE_TYPES, DocType.ID_CARD_FRONT))
+        and words_say in (DocType.UNKNOWN, DocType.ID_CARD_BACK)
+        and bears_some_content(DocType.ID_CARD_BACK, c.text)
+        and not any(
+            labelled_fields(t, c.text) > labelled_fields(DocType.ID_CARD_BACK, c.text)
+            for t in (*CERTIFICATE_TYPES, DocType.ID_CARD_FRONT)
+        )
     )
 
 

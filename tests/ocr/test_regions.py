@@ -683,3 +683,29 @@ def test_a_market_bureau_inside_edges_is_no_id_back(monkeypatch: pytest.MonkeyPa
     p = Page("x.png", 1, 1240, 1754, _front() + box)
     p.image = np.full((1754, 1240, 3), 255, np.uint8)
     assert DocType.ID_CARD_BACK not in [r.doc_type for r in find_regions(p)]
+
+
+def test_an_id_back_known_by_its_edges_and_validity_range_when_its_bureau_is_lost(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Title and validity range read, labels and bureau lost under a watermark: still the back."""
+    back = [_line("中华人民共和国", 500, 1080), _line("居民身份证", 500, 1140), _line("2011.04.03至长期", 520, 1380)]
+    card = regions_module.Outline((430.0, 1050.0, 1130.0, 1500.0), 0.0, np.zeros((4, 2)))
+    monkeypatch.setattr(regions_module, "card_outlines", lambda image: [card])
+    p = Page("x.png", 1, 1240, 1754, _front() + back)
+    p.image = np.full((1754, 1240, 3), 255, np.uint8)
+    regions = find_regions(p)
+    assert [r.doc_type for r in regions] == [DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK]
+    assert regions[1].by_card_edges
+
+
+def test_an_id_back_whose_spaced_labels_read_in_pieces_is_known_by_its_edges(monkeypatch: pytest.MonkeyPatch) -> None:
+    """签 发 机 关 and 有 效 期 限 set wide read as scraps (发, 关, 有效, 期限): the validity label a certificate
+    prints too (有效期) is no reason to call the card a certificate's part."""
+    scraps = ["和国", "居", "份证", "发", "关", "吴江市公安局", "有效", "期限", "2021.11."]
+    back = [_line(t, 500, 1080 + 45 * i, 120 if len(t) < 4 else 300) for i, t in enumerate(scraps)]
+    card = regions_module.Outline((430.0, 1050.0, 1130.0, 1500.0), 0.0, np.zeros((4, 2)))
+    monkeypatch.setattr(regions_module, "card_outlines", lambda image: [card])
+    p = Page("x.png", 1, 1240, 1754, _front() + back)
+    p.image = np.full((1754, 1240, 3), 255, np.uint8)
+    assert [r.doc_type for r in find_regions(p)] == [DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK]

@@ -153,7 +153,8 @@ def _look_again(
     engine: OcrEngine | None,
     config: EngineConfig | None,
 ) -> Extraction:
-    """The page's document, read again with the lines a second, washed search of its image finds.
+    """The page's document, read again with the lines a second, washed search of its image finds,
+    and then, if it still lacks one, with the lines a coloured stamp lies over read washed of it.
 
     A line a watermark crossed can be lost to the detector altogether, with nothing on the page to
     say an overlay was there (`overlays.look_again`).  Only a document that lacks a field is looked
@@ -161,11 +162,21 @@ def _look_again(
     """
     if page.image is None or page.quality.text_layer or not _lacks_a_line(extraction):
         return extraction
-    found = overlays.look_again(engine or get_engine(config or EngineConfig()), page.image, page.lines)
-    if not found:
-        return extraction
-    again = extract_page(replace(page, lines=[*page.lines, *found]), seen=seen)
-    return again if _reads_more(again, extraction) else extraction
+    engine = engine or get_engine(config or EngineConfig())
+    best, lines = extraction, page.lines
+    found = overlays.look_again(engine, page.image, page.lines)
+    if found:
+        again = extract_page(replace(page, lines=[*page.lines, *found]), seen=seen)
+        if _reads_more(again, best):
+            best, lines = again, [*page.lines, *found]
+    if _lacks_a_line(best):
+        # A coloured stamp (复印无效 in blue, a red seal's frame) over a line: its band read washed of it.
+        washed = reader.read_stamped(engine, page.image, lines, page.marks.get("red_regions", []))
+        if washed is not None:
+            again = extract_page(replace(page, lines=washed), seen=seen)
+            if _reads_more(again, best):
+                best = again
+    return best
 
 
 def _as_page_read(page: Page, region: Region) -> Extraction:

@@ -100,3 +100,15 @@ def test_a_stamped_document_read_whole_pays_for_no_second_detection() -> None:
     [extraction] = extract_documents(page, engine=engine)  # type: ignore[arg-type]
     assert extraction.value("issuing_authority") == "嘉善县公安局"
     assert engine.detections == 0
+
+
+def test_a_value_a_coloured_stamp_got_into_fails_its_rule_and_its_band_is_read_again_washed() -> None:
+    """The stamp's words read into the authority (与原件东分致): no field is missing, but the value is
+    no authority's shape, and the stamped band is read again from the image washed of the stamp."""
+    image, engine = _blue_stamped_card(), _StampedLineReader("签发机关 嘉善县公安局")
+    stamped = [*ID_BACK, TextLine("签发机关 与原件东分致", (110.0, 400.0, 570.0, 440.0), 0.9)]
+    page = Page("card.png", 1, image.shape[1], image.shape[0], stamped, image=image)
+    assert "authority_unrecognised: issuing_authority" in extract_page(page).warnings
+    [extraction] = extract_documents(page, engine=engine)  # type: ignore[arg-type]
+    assert extraction.value("issuing_authority") == "嘉善县公安局"
+    assert not any(w.startswith("authority_unrecognised") for w in extraction.warnings)

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from huren.domain import Quality
-from ocr.overlays import grey_counts, percentile_u8
+from ocr.overlays import colour_spread, grey_counts, percentile_u8
 
 MAX_WORK_SIDE = 2600  # longer side of the image OCR crops are cut from; enough for 300 dpi A4
 MIN_WORK_SIDE = 1200  # a small fax or thumbnail is enlarged to this so its strokes survive recognition
@@ -157,6 +157,74 @@ def red_regions(image: np.ndarray, min_side_share: float = 0.05) -> list[tuple[f
     return boxes
 
 
+def ink_mask(image: np.ndarray) -> np.ndarray:
+    """Pixels of saturated coloured ink (a red or blue stamp, a seal) as a 0/255 mask: clearly coloured
+    (HSV saturation) and dark enough in its own darkest channel to be ink, not a pale tint."""
+    hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
+    darkest = cv2.min(cv2.min(image[:, :, 0], image[:, :, 1]), image[:, :, 2])
+    return ((hsv[:, :, 1] >= 90) & (darkest <= 150)).astype(np.uint8) * 255
+
+
+STAMP_ASPECT = 5.0  # a stamp's box (复印无效 in a frame) is up to this many times wider than high
+STAMP_MARGIN = 8.0  # grey levels under a stamp's ink that still wash to white
+STAMP_INK = 0.12  # share of a stamp's (dilated) blob that is its ink itself
+MOSTLY_PRINT = 0.2  # a coloured blob more than this share black print is print's colour fringe
+OVER_PRINT = 0.01  # share of a stamp's pixels that are black print under it: it crosses a line
+
+
+def stamp_regions(image: np.ndarray, min_side_share: float = 0.03) -> list[tuple[float, float, float, float]]:
+    """Boxes of coloured stamps of any ink — round seals and framed words (复印无效, 仅供…使用) alike —
+    in image coordinates: blobs of saturated ink at least `min_side_share` of the page's shorter side
+    high, not longer than `STAMP_ASPECT` times their height, and not solid (a colour bar is solid)."""
+    scale = min(1.0, 800 / max(image.shape[:2]))
+    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else image
+    inked = ink_mask(small) > 0
+    mask = cv2.dilate(inked.astype(np.uint8) * 255, np.ones((7, 7), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
+    # Black print: dark in every channel. A stamp is laid over it; coloured print (an ID card's blue
+    # labels) lies beside it, and is left as it is.
+    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    black = (grey <= 110) & (colour_spread(small) < 40)
+    # A stamp's frame and glyphs, cut apart where the print crosses them, are one stamp: blobs whose
+    # boxes overlap are gathered (box, inked pixels, black pixels among them).
+    groups: list[list[int]] = []
+    for i in range(1, n):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        own = labels[y : y + h, x : x + w] == i
+        under = int(np.count_nonzero(black[y : y + h, x : x + w] & own))
+        groups.append([x, y, x + w, y + h, area, under, int(np.count_nonzero(inked[y : y + h, x : x + w] & own))])
+    groups = _gathered(groups)
+    min_side = min_side_share * min(small.shape[:2])
+    boxes = []
+    for x0, y0, x1, y1, area, under, ink in groups:
+        w, h = x1 - x0, y1 - y0
+        long, short = max(w, h), max(min(w, h), 1)
+        shaped = short >= min_side and long / short <= STAMP_ASPECT and area >= 0.1 * w * h
+        # Over print, not around it: a hard JPEG's colour fringes hug black strokes, thin and mostly black.
+        if shaped and ink >= STAMP_INK * area and OVER_PRINT * area <= under <= MOSTLY_PRINT * area:
+            boxes.append((float(x0 / scale), float(y0 / scale), float(x1 / scale), float(y1 / scale)))
+    return boxes
+
+
+def _gathered(groups: list[list[int]]) -> list[list[int]]:
+    """Rows of (x0, y0, x1, y1, count, count…) whose boxes overlap gathered into one: the box that
+    holds both, the counts summed; until no two overlap."""
+    out: list[list[int]] = []
+    for g in groups:
+        g = list(g)
+        while True:
+            hit = next(
+                (o for o in out if min(g[2], o[2]) > max(g[0], o[0]) and min(g[3], o[3]) > max(g[1], o[1])), None
+            )
+            if hit is None:
+                break
+            out.remove(hit)
+            box = [min(g[0], hit[0]), min(g[1], hit[1]), max(g[2], hit[2]), max(g[3], hit[3])]
+            g = box + [a + b for a, b in zip(g[4:], hit[4:], strict=True)]
+        out.append(g)
+    return out
+
+
 def wash_seals(image: np.ndarray, regions: list[tuple[float, float, float, float]]) -> np.ndarray:
     """The page with red seals washed out where they lie, so the text under them can be read.
 
@@ -170,6 +238,31 @@ def wash_seals(image: np.ndarray, regions: list[tuple[float, float, float, float
         a, b, c, d = int(y0), int(y1) + 1, int(x0), int(x1) + 1
         red = image[a:b, c:d, 2]
         out[a:b, c:d] = red[:, :, None]
+    return out
+
+
+def wash_stamps(image: np.ndarray, regions: list[tuple[float, float, float, float]]) -> np.ndarray:
+    """The page with coloured stamps (`stamp_regions`) washed out where they lie.
+
+    Inside a stamp's box the colour channel in which its ink is brightest (red for a red stamp, blue
+    for a blue one) stands in for the colour image, and the stamp's level there is lifted to white:
+    black text, dark in every channel, stays dark (the print under the stamp deepened along, a square
+    curve below the stamp's level); the stamp turns as pale as the paper.
+    """
+    if not regions:
+        return image
+    out = image.copy()
+    for x0, y0, x1, y1 in regions:
+        a, b, c, d = int(y0), int(y1) + 1, int(x0), int(x1) + 1
+        crop = image[a:b, c:d]
+        ink = ink_mask(crop) > 0
+        if not ink.any():
+            continue
+        plane = crop[:, :, int(np.argmax(crop[ink].mean(axis=0)))]
+        level = float(np.percentile(plane[ink], 75)) - STAMP_MARGIN
+        if level > 64:
+            plane = (np.clip(plane.astype(np.float32) / level, 0.0, 1.0) ** 2 * 255.0).astype(np.uint8)
+        out[a:b, c:d] = plane[:, :, None]
     return out
 
 

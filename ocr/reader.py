@@ -262,6 +262,72 @@ def read_image(
     )
 
 
+STAMP_BAND_PAD = 0.5  # a stamped band is read this many of the page's line heights wider above and below
+
+
+def read_stamped(
+    engine: OcrEngine, image: np.ndarray, lines: list[TextLine], seals: list[BBox]
+) -> list[TextLine] | None:
+    """The page's lines, those in the bands a coloured stamp lies over read again from the image washed
+    of it (`preprocess.wash_stamps`); None when the page has no coloured stamp (nothing is detected).
+
+    Washing a whole page before its first reading also washes a card's own colour under a copy mark;
+    the caller asks only for a document that lacks a field, and keeps this reading only if it reads more.
+    """
+    stamps = _outside(preprocess.stamp_regions(image), seals)
+    if not stamps:
+        return None
+    washed = preprocess.wash_stamps(preprocess.wash_seals(image, seals), stamps)
+    heights = sorted(ln.height for ln in lines) or [20.0]
+    pad = STAMP_BAND_PAD * heights[len(heights) // 2]
+    out = list(lines)
+    for y0, y1 in _stamped_bands(stamps, lines, pad, image.shape[0]):
+        crop = washed[y0:y1]
+        quads, _ = engine.detect(crop)
+        if not len(quads):
+            continue
+        found, _, _ = _recognise(engine, crop, quads)
+        if not found:
+            continue
+        kept = [ln for ln in out if not y0 <= (ln.bbox[1] + ln.bbox[3]) / 2 < y1]
+        out = kept + [
+            TextLine(
+                ln.text,
+                (ln.bbox[0], ln.bbox[1] + y0, ln.bbox[2], ln.bbox[3] + y0),
+                ln.confidence,
+                ln.char_x,
+            )
+            for ln in found
+        ]
+    return out
+
+
+def _stamped_bands(stamps: list[BBox], lines: list[TextLine], pad: float, height: int) -> list[tuple[int, int]]:
+    """Rows of the page (y0, y1) each stamp covers, widened to hold whole the lines it crosses; bands
+    that overlap are one."""
+    bands: list[list[float]] = []
+    for sx0, sy0, sx1, sy1 in stamps:
+        top, bottom = sy0, sy1
+        for ln in lines:
+            x0, y0, x1, y1 = ln.bbox
+            if min(x1, sx1) > max(x0, sx0) and min(y1, sy1) > max(y0, sy0):
+                top, bottom = min(top, y0), max(bottom, y1)
+        bands.append([max(0.0, top - pad), min(float(height), bottom + pad)])
+    bands.sort()
+    merged: list[list[float]] = []
+    for band in bands:
+        if merged and band[0] <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], band[1])
+        else:
+            merged.append(band)
+    return [(int(a), int(b) + 1) for a, b in merged if b - a >= 8]
+
+
+def _outside(boxes: list[BBox], seals: list[BBox]) -> list[BBox]:
+    """The boxes not inside a seal's box: a seal found both ways is washed once, as a seal."""
+    return [x for x in boxes if not any(y[0] <= x[0] and y[1] <= x[1] and x[2] <= y[2] and x[3] <= y[3] for y in seals)]
+
+
 def _flag_layout_quality(lines: list[TextLine], w: int, h: int, quality: Quality) -> None:
     if not lines:
         quality.flags.append("no_text")

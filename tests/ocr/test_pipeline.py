@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import cv2
+import numpy as np
+
 from huren.domain import DocType, Page, TextLine
+from ocr import reader
 from ocr.pipeline import extract_documents, extract_page
 from tests.ocr.test_overlays import hidden_line_card
 
@@ -32,3 +36,79 @@ def test_a_document_read_whole_is_not_looked_at_again() -> None:
     [extraction] = extract_documents(replace(page), engine=engine)  # type: ignore[arg-type]
     assert extraction.value("issuing_authority") == "嘉善县公安局"
     assert engine.detections == 0
+
+
+class _StampedLineReader:
+    """An engine whose detector merges a line with a coloured stamp over it (and drops both) while any
+    of the stamp's strokes are left in the image, in colour or turned grey (as `overlays.wash` leaves
+    coloured strokes); washed of them, the line is the box round the black print."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.detections = 0
+
+    def detect(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        self.detections += 1
+        none = (np.zeros((0, 4, 2), dtype=np.float32), np.zeros(0))
+        grey = image if image.ndim == 2 else image.mean(axis=2)
+        if np.count_nonzero((grey > 40) & (grey < 200)) > 200:  # the stamp's strokes, coloured or grey, are left
+            return none
+        ys, xs = np.nonzero(grey <= 40)
+        if not len(xs):
+            return none
+        x0, y0, x1, y1 = float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())
+        return np.array([[[x0, y0], [x1, y0], [x1, y1], [x0, y1]]], dtype=np.float32), np.ones(1)
+
+    def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float, list[float]]]:
+        return [(self.text, 0.95, []) for _ in crops]
+
+
+def _blue_stamped_card() -> np.ndarray:
+    """A card with one line of black print (the authority) and a blue framed stamp laid over its end."""
+    image = np.full((600, 1000, 3), 245, dtype=np.uint8)
+    image[405:435, 120:560] = 10  # the line's print
+    blue = (170, 60, 40)  # BGR
+    cv2.rectangle(image, (420, 350), (760, 480), blue, 8)
+    cv2.putText(image, "VOID", (470, 440), cv2.FONT_HERSHEY_SIMPLEX, 2.4, blue, 7)
+    return image
+
+
+def test_a_line_under_a_coloured_stamp_is_read_again_from_its_band_washed_of_the_stamp() -> None:
+    image, engine = _blue_stamped_card(), _StampedLineReader("签发机关 嘉善县公安局")
+    page = Page("card.png", 1, image.shape[1], image.shape[0], list(ID_BACK), image=image)
+    assert "missing_field: issuing_authority" in extract_page(page).warnings
+    [extraction] = extract_documents(page, engine=engine)  # type: ignore[arg-type]
+    assert extraction.value("issuing_authority") == "嘉善县公安局"
+    assert not any(w.startswith("missing_field") for w in extraction.warnings)
+    # The line comes back in the page's pixels, not the band's.
+    [line] = [ln for ln in extraction.lines if ln.text.startswith("签发机关")]
+    assert 400 <= line.bbox[1] <= 410 and 430 <= line.bbox[3] <= 440 and line.bbox[0] == 120
+
+
+def test_a_page_without_a_coloured_stamp_is_not_read_again_for_one() -> None:
+    image = _blue_stamped_card()
+    image[340:490, 410:770] = 245  # the stamp taken off: the line's print is all that is left
+    engine = _StampedLineReader("签发机关 嘉善县公安局")
+    assert reader.read_stamped(engine, image, list(ID_BACK), []) is None  # type: ignore[arg-type]
+    assert engine.detections == 0
+
+
+def test_a_stamped_document_read_whole_pays_for_no_second_detection() -> None:
+    image, engine = _blue_stamped_card(), _StampedLineReader("签发机关 嘉善县公安局")
+    whole = [*ID_BACK, TextLine("签发机关 嘉善县公安局", (110.0, 400.0, 570.0, 440.0), 0.99)]
+    page = Page("card.png", 1, image.shape[1], image.shape[0], whole, image=image)
+    [extraction] = extract_documents(page, engine=engine)  # type: ignore[arg-type]
+    assert extraction.value("issuing_authority") == "嘉善县公安局"
+    assert engine.detections == 0
+
+
+def test_a_value_a_coloured_stamp_got_into_fails_its_rule_and_its_band_is_read_again_washed() -> None:
+    """The stamp's words read into the authority (与原件东分致): no field is missing, but the value is
+    no authority's shape, and the stamped band is read again from the image washed of the stamp."""
+    image, engine = _blue_stamped_card(), _StampedLineReader("签发机关 嘉善县公安局")
+    stamped = [*ID_BACK, TextLine("签发机关 与原件东分致", (110.0, 400.0, 570.0, 440.0), 0.9)]
+    page = Page("card.png", 1, image.shape[1], image.shape[0], stamped, image=image)
+    assert "authority_unrecognised: issuing_authority" in extract_page(page).warnings
+    [extraction] = extract_documents(page, engine=engine)  # type: ignore[arg-type]
+    assert extraction.value("issuing_authority") == "嘉善县公安局"
+    assert not any(w.startswith("authority_unrecognised") for w in extraction.warnings)

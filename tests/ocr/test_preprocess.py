@@ -106,3 +106,29 @@ def test_edge_support_counts_only_the_sides_inside_the_picture() -> None:
     assert 0.3 < preprocess.edge_support(top_and_border, edges) < 0.4  # sides at x=10, x=90 have no edge
     cut_off = np.float32([[0, 20], [99, 20], [99, 99], [0, 99]])
     assert preprocess.edge_support(cut_off, edges) > 0.75  # the rest runs along the picture's border
+
+
+def test_a_coloured_stamp_over_print_is_washed_in_its_own_ink_and_coloured_labels_beside_it_are_kept() -> None:
+    """A framed 复印无效 stamp is three times wider than high (no seal's shape) and may be blue, not red:
+    found by its saturated ink lying over black print, and washed in the channel where it is palest."""
+    page = _page()
+    blue = (170, 60, 40)  # BGR
+    cv2.putText(page, "LABEL", (80, 790), cv2.FONT_HERSHEY_SIMPLEX, 1.2, blue, 2)  # coloured print, alone
+    cv2.rectangle(page, (300, 130), (780, 290), blue, 8)
+    cv2.putText(page, "VOID", (400, 240), cv2.FONT_HERSHEY_SIMPLEX, 2.6, blue, 7)
+    assert preprocess.red_regions(page) == []
+    regions = preprocess.stamp_regions(page)
+    assert len(regions) == 1
+    x0, y0, x1, y1 = regions[0]
+    assert x0 < 305 and y0 < 135 and x1 > 775 and y1 > 285 and y1 < 700
+    washed = preprocess.wash_stamps(page, regions)
+    inside = (slice(140, 280), slice(310, 770))
+    assert preprocess.ink_mask(washed[inside]).mean() < preprocess.ink_mask(page[inside]).mean() / 20
+    grey = cv2.cvtColor(washed[inside], cv2.COLOR_BGR2GRAY)
+    assert (grey < 80).sum() > 0.5 * (cv2.cvtColor(_page()[inside], cv2.COLOR_BGR2GRAY) < 80).sum()  # print kept
+    assert np.array_equal(washed[760:800], page[760:800])  # the blue label beside nothing is left as it is
+
+
+def test_overlapping_blobs_are_gathered_into_one_box_with_their_counts_summed() -> None:
+    rows = [[0, 0, 10, 10, 1, 2], [20, 0, 30, 10, 4, 1], [5, 5, 25, 8, 3, 0], [40, 40, 50, 50, 7, 7]]
+    assert sorted(preprocess._gathered(rows)) == [[0, 0, 30, 10, 8, 3], [40, 40, 50, 50, 7, 7]]

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from huren.domain import DocType, Extraction, FileError, Page, Quality, TextLine
+from huren.domain import BBox, DocType, Extraction, FileError, Page, Quality, TextLine
 from ocr import pipeline
 from ocr import regions as regions_module
 from ocr.engine import get_engine
@@ -604,27 +604,37 @@ def test_a_side_turned_the_other_way_whose_lines_read_as_nothing_is_a_document(
     assert len(find_regions(p)) == 1
 
 
+CARD_BOX = (430.0, 1050.0, 1130.0, 1500.0)
+
+
+def _carded(
+    monkeypatch: pytest.MonkeyPatch, lines: list[TextLine], *boxes: BBox, turned: bool = False
+) -> list[regions_module.Region]:
+    """The regions of a page of `lines` with card outlines at `boxes` (a card's box below the front by
+    default); `turned`: text inside an outline votes upside down."""
+    cards = [regions_module.Outline(box, 0.0, np.zeros((4, 2))) for box in boxes or (CARD_BOX,)]
+    monkeypatch.setattr(regions_module, "card_outlines", lambda image: cards)
+    if turned:
+        monkeypatch.setattr(regions_module, "_upside_down", lambda page, region: region.outlined)
+    p = Page("x.png", 1, 1240, 1754, lines)
+    p.image = np.full((1754, 1240, 3), 255, np.uint8)
+    return find_regions(p)
+
+
 def test_two_cards_turned_inside_their_own_edges_are_two_documents(monkeypatch: pytest.MonkeyPatch) -> None:
     """Both sides of an ID card upside down below a certificate: each reads as scraps of no type inside
     its own edges; they are two turned documents, never one of type unknown."""
     front = _front()
     first = [_line("号", 500, 1100, 40), _line("310954", 600, 1150, 200), _line("2220室", 520, 1220, 120)]
     second = [_line("有2", 500, 1450, 60), _line("众关局", 600, 1500, 100), _line("中国", 650, 1580, 48)]
-    cards = [
-        regions_module.Outline((430.0, 1050.0, 1130.0, 1380.0), 0.0, np.zeros((4, 2))),
-        regions_module.Outline((430.0, 1420.0, 1130.0, 1720.0), 0.0, np.zeros((4, 2))),
-    ]
-    monkeypatch.setattr(regions_module, "card_outlines", lambda image: cards)
-    monkeypatch.setattr(regions_module, "_upside_down", lambda page, region: region.outlined)
-    p = Page("x.png", 1, 1240, 1754, front + first + second)
-    p.image = np.full((1754, 1240, 3), 255, np.uint8)
-    regions = find_regions(p)
+    boxes = ((430.0, 1050.0, 1130.0, 1380.0), (430.0, 1420.0, 1130.0, 1720.0))
+    regions = _carded(monkeypatch, front + first + second, *boxes, turned=True)
     assert [(r.doc_type, r.turned) for r in regions] == [
         (DocType.ID_CARD_FRONT, False),
         (DocType.UNKNOWN, True),
         (DocType.UNKNOWN, True),
     ]
-    assert [r.bbox for r in regions[1:]] == [c.bbox for c in cards]
+    assert tuple(r.bbox for r in regions[1:]) == boxes
 
 
 def test_a_turned_card_whose_scraps_name_a_type_by_chance_is_still_turned(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -632,14 +642,10 @@ def test_a_turned_card_whose_scraps_name_a_type_by_chance_is_still_turned(monkey
     (no value of one), so it is the other side of the card, turned."""
     back = _back()
     scraps = [_line("3274X", 500, 400, 200), _line("仅供互认申请", 480, 460, 300), _line("出815日", 520, 520, 150)]
-    card = regions_module.Outline((430.0, 350.0, 1130.0, 700.0), 0.0, np.zeros((4, 2)))
-    monkeypatch.setattr(regions_module, "card_outlines", lambda image: [card])
-    monkeypatch.setattr(regions_module, "_upside_down", lambda page, region: region.outlined)
-    p = Page("x.png", 1, 1240, 1754, scraps + back)
-    p.image = np.full((1754, 1240, 3), 255, np.uint8)
-    regions = find_regions(p)
+    card = (430.0, 350.0, 1130.0, 700.0)
+    regions = _carded(monkeypatch, scraps + back, card, turned=True)
     assert [r.turned for r in regions] == [True, False]
-    assert regions[0].bbox == card.bbox and regions[1].doc_type is DocType.ID_CARD_BACK
+    assert regions[0].bbox == card and regions[1].doc_type is DocType.ID_CARD_BACK
 
 
 def test_a_certificate_and_both_id_sides_upside_down_on_one_a4(tmp_path: Path) -> None:
@@ -665,24 +671,16 @@ def test_an_id_back_whose_labels_a_watermark_took_is_known_by_its_edges_and_bure
         _line("居民身份证", 500, 1140),
         _line("苏州市公安局吴江分局", 520, 1300),
     ]
-    card = regions_module.Outline((430.0, 1050.0, 1130.0, 1500.0), 0.0, np.zeros((4, 2)))
-    monkeypatch.setattr(regions_module, "card_outlines", lambda image: [card])
-    p = Page("x.png", 1, 1240, 1754, _front() + back)
-    p.image = np.full((1754, 1240, 3), 255, np.uint8)
-    regions = find_regions(p)
+    regions = _carded(monkeypatch, _front() + back)
     assert [r.doc_type for r in regions] == [DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK]
-    assert regions[1].by_card_edges and regions[1].bbox == card.bbox
+    assert regions[1].by_card_edges and regions[1].bbox == CARD_BOX
 
 
 def test_a_market_bureau_inside_edges_is_no_id_back(monkeypatch: pytest.MonkeyPatch) -> None:
     """The same without a police bureau (a certificate's seal box: 居民身份证 as a label's word, a market
     bureau) is no card side."""
     box = [_line("中华人民共和国", 500, 1080), _line("居民身份证", 500, 1140), _line("苏州市市场监督管理局", 520, 1300)]
-    card = regions_module.Outline((430.0, 1050.0, 1130.0, 1500.0), 0.0, np.zeros((4, 2)))
-    monkeypatch.setattr(regions_module, "card_outlines", lambda image: [card])
-    p = Page("x.png", 1, 1240, 1754, _front() + box)
-    p.image = np.full((1754, 1240, 3), 255, np.uint8)
-    assert DocType.ID_CARD_BACK not in [r.doc_type for r in find_regions(p)]
+    assert DocType.ID_CARD_BACK not in [r.doc_type for r in _carded(monkeypatch, _front() + box)]
 
 
 def test_an_id_back_known_by_its_edges_and_validity_range_when_its_bureau_is_lost(
@@ -690,11 +688,7 @@ def test_an_id_back_known_by_its_edges_and_validity_range_when_its_bureau_is_los
 ) -> None:
     """Title and validity range read, labels and bureau lost under a watermark: still the back."""
     back = [_line("中华人民共和国", 500, 1080), _line("居民身份证", 500, 1140), _line("2011.04.03至长期", 520, 1380)]
-    card = regions_module.Outline((430.0, 1050.0, 1130.0, 1500.0), 0.0, np.zeros((4, 2)))
-    monkeypatch.setattr(regions_module, "card_outlines", lambda image: [card])
-    p = Page("x.png", 1, 1240, 1754, _front() + back)
-    p.image = np.full((1754, 1240, 3), 255, np.uint8)
-    regions = find_regions(p)
+    regions = _carded(monkeypatch, _front() + back)
     assert [r.doc_type for r in regions] == [DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK]
     assert regions[1].by_card_edges
 
@@ -704,8 +698,4 @@ def test_an_id_back_whose_spaced_labels_read_in_pieces_is_known_by_its_edges(mon
     prints too (有效期) is no reason to call the card a certificate's part."""
     scraps = ["和国", "居", "份证", "发", "关", "吴江市公安局", "有效", "期限", "2021.11."]
     back = [_line(t, 500, 1080 + 45 * i, 120 if len(t) < 4 else 300) for i, t in enumerate(scraps)]
-    card = regions_module.Outline((430.0, 1050.0, 1130.0, 1500.0), 0.0, np.zeros((4, 2)))
-    monkeypatch.setattr(regions_module, "card_outlines", lambda image: [card])
-    p = Page("x.png", 1, 1240, 1754, _front() + back)
-    p.image = np.full((1754, 1240, 3), 255, np.uint8)
-    assert [r.doc_type for r in find_regions(p)] == [DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK]
+    assert [r.doc_type for r in _carded(monkeypatch, _front() + back)] == [DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK]

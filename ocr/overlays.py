@@ -517,18 +517,22 @@ def _found_under(engine: object, image: np.ndarray, overlays: list[Overlay], lin
     return _search_washed(engine, image, _search_regions(overlays, image.shape[1], image.shape[0]), lines, overlay_keys)
 
 
-def look_again(engine: object, image: np.ndarray, lines: list[TextLine]) -> list[TextLine]:
+def look_again(
+    engine: object, image: np.ndarray, lines: list[TextLine], regions: list[BBox] | None = None
+) -> list[TextLine]:
     """Lines the first pass did not find anywhere on `image`, searched for on it washed of light strokes.
 
     A watermark crossing a line can merge with it into one shape the detector drops or reads as a
     scrap, and not every watermark is recognised as one (a slant read as a single character, tinted
     in colour): the document then simply lacks a line.  The caller asks only for a document that
-    lacks a field, so a page read whole costs nothing more (`engine` is an `OcrEngine`).
+    lacks a field, so a page read whole costs nothing more (`engine` is an `OcrEngine`).  `regions`
+    (default: the whole image) are where the lost lines can be.
     """
     h, w = image.shape[:2]
+    regions = regions if regions is not None else [(0.0, 0.0, float(w), float(h))]
     # The harder wash: a whole card's darkest pixels are not all ink (its grey pattern, a little
     # print), and the watermark that hid a line without being seen is no light one.
-    return _search_washed(engine, image, [(0.0, 0.0, float(w), float(h))], lines, [], share=WASHES[-1])
+    return _search_washed(engine, image, regions, lines, [], share=WASHES[-1])
 
 
 def _search_washed(

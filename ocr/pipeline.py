@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from huren.domain import BBox, DocType, Extraction, FileError, Page, Quality, TextLine
+from huren.normalize import squash
 from ocr import overlays, preprocess, reader
 from ocr.classify import classify_with_content
 from ocr.documents import BY_TYPE
@@ -173,7 +174,11 @@ def _look_again(
         return extraction
     engine = engine or get_engine(config or EngineConfig())
     best, lines = extraction, page.lines
-    found = overlays.look_again(engine, page.image, page.lines) if _lacks_a_line(extraction) else []
+    found = (
+        overlays.look_again(engine, page.image, page.lines, _where_lost(page, extraction))
+        if _lacks_a_line(extraction)
+        else []
+    )
     if found:
         again = extract_page(replace(page, lines=[*page.lines, *found]), seen=seen)
         if _reads_more(again, best):
@@ -187,6 +192,45 @@ def _look_again(
             if _reads_more(again, best):
                 best = again
     return best
+
+
+LOST_ABOVE, LOST_BELOW = 1.0, 2.5  # a missing value is searched this many label heights above / below its label
+LOST_SHARE = 0.5  # bands covering more of the page than this: the whole page is searched
+
+
+def _where_lost(page: Page, extraction: Extraction) -> list[BBox] | None:
+    """Where the lines of the document's missing fields can be: the rows of their labels as the page
+    read them (a value lies beside its label or in the lines under it), the page's full width.
+
+    None (the whole page) when the document is unknown, or a missing field's label was not read either:
+    then the line lost may be anywhere.  A form's field left blank (no former employer) thus costs a
+    search of its label's band, not of the whole page."""
+    if extraction.doc_type is DocType.UNKNOWN:
+        return None
+    missing = {w.split(": ", 1)[1] for w in extraction.warnings if w.startswith("missing_field: ")}
+    specs = [fs for fs in BY_TYPE[extraction.doc_type].fields if missing & set(fs.keys)]
+    if not specs or len(missing - {k for fs in specs for k in fs.keys}):
+        return None
+    bands: list[list[float]] = []
+    for fs in specs:
+        labels = [squash(label) for label in fs.labels]
+        rows = [ln for ln in page.lines if any(label and label in squash(ln.text) for label in labels)]
+        if not rows:
+            return None
+        bands += [[ln.bbox[1] - LOST_ABOVE * ln.height, ln.bbox[3] + LOST_BELOW * ln.height] for ln in rows]
+    bands.sort()
+    merged: list[list[float]] = []
+    for top, bottom in bands:
+        if merged and top <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], bottom)
+        else:
+            merged.append([top, bottom])
+    height = float(page.image.shape[0]) if page.image is not None else float(page.height)
+    width = float(page.image.shape[1]) if page.image is not None else float(page.width)
+    clipped = [(max(0.0, top), min(height, bottom)) for top, bottom in merged]
+    if sum(bottom - top for top, bottom in clipped) > LOST_SHARE * height:
+        return None
+    return [(0.0, top, width, bottom) for top, bottom in clipped]
 
 
 def _as_page_read(page: Page, region: Region) -> Extraction:

@@ -7,9 +7,9 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from huren.domain import DocType, Page, TextLine
+from huren.domain import DocType, Extraction, Page, TextLine
 from ocr import reader
-from ocr.pipeline import extract_documents, extract_page
+from ocr.pipeline import _where_lost, extract_documents, extract_page
 from tests.ocr.test_overlays import hidden_line_card
 
 ID_BACK = [
@@ -112,3 +112,23 @@ def test_a_value_a_coloured_stamp_got_into_fails_its_rule_and_its_band_is_read_a
     [extraction] = extract_documents(page, engine=engine)  # type: ignore[arg-type]
     assert extraction.value("issuing_authority") == "嘉善县公安局"
     assert not any(w.startswith("authority_unrecognised") for w in extraction.warnings)
+
+
+def _id_back(lines: list[TextLine]) -> tuple[Page, Extraction]:
+    page = Page("card.png", 1, 1000, 600, lines, image=np.full((600, 1000, 3), 240, dtype=np.uint8))
+    return page, extract_page(page)
+
+
+def test_a_missing_value_whose_label_was_read_is_searched_for_in_its_labels_band_only() -> None:
+    page, extraction = _id_back([*ID_BACK, TextLine("签发机关", (120.0, 400.0, 280.0, 440.0), 0.99)])
+    assert "missing_field: issuing_authority" in extraction.warnings
+    # The label's row, a label height above and 2.5 below, the page's full width: not the title's rows.
+    assert _where_lost(page, extraction) == [(0.0, 360.0, 1000.0, 540.0)]
+
+
+def test_a_missing_value_whose_label_was_lost_too_is_searched_for_on_the_whole_page() -> None:
+    page, extraction = _id_back(list(ID_BACK))
+    assert "missing_field: issuing_authority" in extraction.warnings
+    assert _where_lost(page, extraction) is None
+    unknown = replace(extraction, doc_type=DocType.UNKNOWN)
+    assert _where_lost(page, unknown) is None

@@ -27,6 +27,8 @@ LISTS = {"items", "categories"}
 WIDE_GAP = 3.0  # row heights of blank between two characters that no single value spans (lists aside)
 STRADDLE_OVERLAP = 0.15  # a label set between a range's two lines overlaps each by at least this much of a line
 LABEL_ALONE = 4  # characters a misread label alone on its row has at least for it to end the value above
+WHOLE_ECHO = 3  # characters at least of a box that repeats the end of the box it lies over, dropped whole
+TALL_GLYPH = 1.5  # a lone character's box this much taller than a value's type is a watermark's
 STRAY_CONFIDENCE = 0.8  # a box read less surely than this, laid over the one before it, is no part of it
 WRAP_STUB = 2  # characters at most of an item's start left at the end of a full line of space-set items
 GRID_GAP = 1.5  # row heights of blank between two boxes of a list's line past which they are a grid's cells
@@ -107,7 +109,25 @@ def without_echoes(lines: list[TextLine]) -> list[TextLine]:
                 char_x = b.char_x[echo:] if b.char_x and len(b.char_x) == len(b.text) else None
                 out[j] = b = TextLine(b.text[echo:], (x0, b.bbox[1], b.bbox[2], b.bbox[3]), b.confidence, char_x)
                 break
-    return out
+    return [b for b in out if not any(_whole_echo(a, b) for a in out if a is not b)]
+
+
+def _whole_echo(a: TextLine, b: TextLine) -> bool:
+    """A second box laid over a line's end that reads nothing but that end again (江苏省吴江市盛泽镇人民 /
+    省吴江市盛泽镇人民, its box stretched past the line by a watermark's strokes): `b` starts inside
+    `a`, level with it, where the characters it repeats stand (within a character), and at least
+    `WHOLE_ECHO` characters long; it adds nothing and is dropped."""
+    ending = a.text.rstrip()
+    k = len(b.text.strip())
+    if k < WHOLE_ECHO or k >= len(ending) or not ending.endswith(b.text.strip()):
+        return False
+    if not (a.bbox[0] < b.bbox[0] < a.bbox[2]):
+        return False
+    if min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1]) <= 0.5 * min(a.height, b.height):
+        return False
+    centres = _centres(a)
+    char = (a.bbox[2] - a.bbox[0]) / max(1, len(a.text))
+    return abs(b.bbox[0] - (centres[len(ending) - k] - char / 2)) <= char
 
 
 @dataclass(slots=True)
@@ -349,8 +369,34 @@ class Extractor:
                 break  # level with another field's label (centred on its two lines): that field's value
             if not is_list and self._read_twice(spans[-1] if spans else span, cut):
                 break
+            if not is_list and self._tall_glyph(cut, spans[-1] if spans else span):
+                break  # a watermark's lone character in larger type under the value, no line of it
             spans.append(cut)
         return spans
+
+    def _tall_glyph(self, span: Span, value: Span) -> bool:
+        """The span is one box of a single character set far taller (`TALL_GLYPH`) than the value's
+        own type: a watermark's or stamp's character (中, 此), not a line of the value."""
+        chars = self.layout.rows[span.row].chars[span.start : span.end]
+        if not chars or any(c.line != chars[0].line for c in chars):
+            return False
+        if len(self.layout.text(span, keep_gaps=False).strip()) != 1:
+            return False
+        box = self.layout.lines[chars[0].line].bbox
+        own = self._type_height(value)
+        return own > 0 and box[3] - box[1] >= TALL_GLYPH * own
+
+    def _without_tall_lead(self, span: Span) -> Span:
+        """The span without a lone tall character at its start (`_tall_glyph`): a watermark's character
+        before a value found by its shape, where the value's label was (此 over 住址)."""
+        chars = self.layout.rows[span.row].chars
+        start = span.start
+        while start < span.end and chars[start].line == chars[span.start].line:
+            start += 1
+        if start >= span.end:
+            return span
+        rest = Span(span.row, start, span.end)
+        return rest if self._tall_glyph(Span(span.row, span.start, start), rest) else span
 
     def _alone_but_a_gloss(self, span: Span) -> bool:
         """Nothing follows the label on its row but its English gloss, up to the next label or the row's
@@ -683,7 +729,8 @@ class Extractor:
             text = next((g for g in m.groups() if g), m.group())  # the alternative that matched
             text = self._label_prefix.sub("", text)  # a label the pattern ran over is not part of the value
             if fs.multiline and not fs.fallback_whole:
-                more = [self.layout.text(c, simplified=True) for c in self._continuations(span, None)]
+                lead = self._without_tall_lead(span)
+                more = [self.layout.text(c, simplified=True) for c in self._continuations(lead, None)]
                 text = "".join([text, *more])
             reading = self._reading(fs, text)
             if reading:

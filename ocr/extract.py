@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from huren.domain import BBox, ExtractedField, FieldValueType, Page, TextLine
+from huren.normalize import squash
 from huren.thresholds import low_confidence_warnings
 from ocr import overlays, validators
 from ocr.documents import SPECS, DocSpec, FieldSpec
@@ -28,6 +29,7 @@ WIDE_GAP = 3.0  # row heights of blank between two characters that no single val
 STRADDLE_OVERLAP = 0.15  # a label set between a range's two lines overlaps each by at least this much of a line
 LABEL_ALONE = 4  # characters a misread label alone on its row has at least for it to end the value above
 WHOLE_ECHO = 3  # characters at least of a box that repeats the end of the box it lies over, dropped whole
+SCRAP_CHARS = 3  # characters at most of a watermark's scrap (`without_scraps`)
 TALL_GLYPH = 1.5  # a lone character's box this much taller than a value's type is a watermark's
 STRAY_CONFIDENCE = 0.8  # a box read less surely than this, laid over the one before it, is no part of it
 WRAP_STUB = 2  # characters at most of an item's start left at the end of a full line of space-set items
@@ -112,6 +114,26 @@ def without_echoes(lines: list[TextLine]) -> list[TextLine]:
     return [b for b in out if not any(_whole_echo(a, b) for a in out if a is not b)]
 
 
+def without_scraps(lines: list[TextLine]) -> list[TextLine]:
+    """The page's lines without a watermark's scraps: a box of a few characters (`SCRAP_CHARS`), read
+    unsurely (`STRAY_CONFIDENCE`), in type far taller (`TALL_GLYPH`) than the page's typical line (手手用,
+    中 of a diagonal 仅供办理…手续使用). Set in the label's column beside a value's second line, such a
+    scrap would end the value; it is no printed field's text."""
+    if len(lines) < 3:
+        return lines
+    heights = sorted(ln.height for ln in lines)
+    typical = heights[len(heights) // 2]
+    return [
+        ln
+        for ln in lines
+        if not (
+            0 < len(squash(ln.text)) <= SCRAP_CHARS
+            and ln.confidence < STRAY_CONFIDENCE
+            and ln.height >= TALL_GLYPH * typical
+        )
+    ]
+
+
 def _whole_echo(a: TextLine, b: TextLine) -> bool:
     """A second box laid over a line's end that reads nothing but that end again (江苏省吴江市盛泽镇人民 /
     省吴江市盛泽镇人民, its box stretched past the line by a watermark's strokes): `b` starts inside
@@ -170,7 +192,7 @@ class Extractor:
     def __init__(self, spec: DocSpec, page: Page, layout: Layout | None = None) -> None:
         self.spec = spec
         self.page = page
-        self.layout = layout or Layout(without_echoes(overlays.without_overlays(page.lines)))
+        self.layout = layout or Layout(without_scraps(without_echoes(overlays.without_overlays(page.lines))))
         labels = _label_pattern(spec)
         self._labels = tuple(sorted(lb for lb in _spec_labels(spec) if len(lb) >= 2 and not lb.isascii()))
         self._synonyms = {label.lower(): i for i, fs in enumerate(spec.fields) for label in fs.labels}

@@ -4,7 +4,7 @@ from huren.domain import DocType, Page, TextLine
 from huren.normalize import id_check_digit
 from ocr.classify import classify
 from ocr.documents import BY_TYPE
-from ocr.extract import extract_fields, without_echoes
+from ocr.extract import extract_fields, without_echoes, without_scraps
 
 ID = "32050919880315001" + id_check_digit("32050919880315001")
 H = 30.0
@@ -1072,3 +1072,37 @@ def test_a_lone_tall_character_under_or_before_an_address_is_a_watermark_s() -> 
     covered = [at("此", 427, 613, 535, 695), *address[1:]]
     fields, _ = extract_fields(BY_TYPE[DocType.ID_CARD_FRONT], page(*head, *covered, *tail))
     assert fields["address"].value == "上海市青浦区练塘镇健康路321弄96号"
+
+
+def test_a_watermark_scrap_in_the_label_column_does_not_end_the_address_above_it() -> None:
+    """A few characters of a diagonal watermark (手手用), read unsurely in a box twice as tall as the
+    card's lines, beside the address's second line in the label's column, are no field's text: the
+    address keeps its second line. Read surely, in the card's own type, such a box is text and stays."""
+
+    def at(text: str, x0: float, y0: float, x1: float, y1: float, conf: float = 0.99) -> TextLine:
+        return TextLine(text, (x0, y0, x1, y1), conf)
+
+    number = "32272819690512985" + id_check_digit("32272819690512985")
+    lines = [
+        at("姓名", 478, 1487, 536, 1523),
+        at("姜斌伟", 580, 1482, 686, 1526),
+        at("性别", 480, 1545, 536, 1582),
+        at("男", 580, 1545, 616, 1582),
+        at("民族", 483, 1606, 536, 1641),
+        at("汉", 579, 1606, 616, 1641),
+        at("出生", 480, 1667, 535, 1699),
+        at("1969年5月12日", 582, 1665, 949, 1697),
+        at("住址", 482, 1725, 535, 1759),
+        at("江苏省苏州市吴江区松陵", 582, 1725, 873, 1757),
+        at("街道复兴路693弄82号", 582, 1760, 841, 1795),
+        at("手手用", 461, 1771, 587, 1835, 0.56),
+        at(number, 651, 1815, 1024, 1850),
+        at("公民身份号码", 483, 1821, 646, 1850),
+    ]
+    fields, _ = extract_fields(BY_TYPE[DocType.ID_CARD_FRONT], page(*lines))
+    assert fields["address"].value == "江苏省苏州市吴江区松陵街道复兴路693弄82号"
+    assert without_scraps(lines) == [ln for ln in lines if ln.text != "手手用"]
+    sure = at("手手用", 461, 1771, 587, 1835)
+    assert sure in without_scraps([*lines[:-3], sure])
+    small = at("手手用", 461, 1771, 530, 1800, 0.56)
+    assert small in without_scraps([*lines[:-3], small])

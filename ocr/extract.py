@@ -135,21 +135,21 @@ def without_scraps(lines: list[TextLine]) -> list[TextLine]:
 
 
 def _whole_echo(a: TextLine, b: TextLine) -> bool:
-    """A second box laid over a line's end that reads nothing but that end again (江苏省吴江市盛泽镇人民 /
-    省吴江市盛泽镇人民, its box stretched past the line by a watermark's strokes): `b` starts inside
-    `a`, level with it, where the characters it repeats stand (within a character), and at least
-    `WHOLE_ECHO` characters long; it adds nothing and is dropped."""
-    ending = a.text.rstrip()
-    k = len(b.text.strip())
-    if k < WHOLE_ECHO or k >= len(ending) or not ending.endswith(b.text.strip()):
+    """A second box laid over a line that reads nothing but a run of it again (江苏省吴江市盛泽镇人民 /
+    省吴江市盛泽镇人民, its box stretched past the line by a watermark's strokes; 住址 浙江省…13组23号 /
+    浙江省…13组): `b` starts inside `a`, level with it, where the characters it repeats stand (within a
+    character), and is at least `WHOLE_ECHO` characters long; it adds nothing and is dropped."""
+    text, own = a.text.rstrip(), b.text.strip()
+    if len(own) < WHOLE_ECHO or len(own) >= len(text) or own not in text:
         return False
     if not (a.bbox[0] < b.bbox[0] < a.bbox[2]):
         return False
     if min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1]) <= 0.5 * min(a.height, b.height):
         return False
-    centres = _centres(a)
+    centres, first = _centres(a), _centres(b)[len(b.text) - len(b.text.lstrip())]
     char = (a.bbox[2] - a.bbox[0]) / max(1, len(a.text))
-    return abs(b.bbox[0] - (centres[len(ending) - k] - char / 2)) <= char
+    starts = [i for i in range(len(text) - len(own) + 1) if text.startswith(own, i)]
+    return any(abs(first - centres[i]) <= char for i in starts)
 
 
 @dataclass(slots=True)

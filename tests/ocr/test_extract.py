@@ -1037,6 +1037,12 @@ def test_a_box_that_reads_only_the_end_of_the_line_under_it_again_is_dropped() -
     other = at("省吴江市盛泽镇新村", 604, 624, 896, 653)  # over it, but reading other characters
     assert len(without_echoes([lines[8], below, other])) == 3
     assert without_echoes([lines[8], lines[7]]) == [lines[8]]
+    # The whole line read with its label, and a box inside it reading its middle run again.
+    whole = TextLine("住址 浙江省嘉善县西塘镇东港村13组23号", (90, 376, 921, 435), 0.98)
+    middle = TextLine("浙江省嘉善县西塘镇东港村13组", (188, 386, 837, 429), 0.99)
+    assert without_echoes([whole, middle]) == [whole]
+    elsewhere = TextLine("浙江省嘉善县西塘镇东港村13组", (500, 386, 1149, 429), 0.99)  # not where its run stands
+    assert without_echoes([whole, elsewhere]) == [whole, elsewhere]
 
 
 def test_a_lone_tall_character_under_or_before_an_address_is_a_watermark_s() -> None:

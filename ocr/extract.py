@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from huren.domain import BBox, ExtractedField, FieldValueType, Page, TextLine
+from huren.normalize import squash
 from huren.thresholds import low_confidence_warnings
 from ocr import overlays, validators
 from ocr.documents import SPECS, DocSpec, FieldSpec
@@ -27,6 +28,9 @@ LISTS = {"items", "categories"}
 WIDE_GAP = 3.0  # row heights of blank between two characters that no single value spans (lists aside)
 STRADDLE_OVERLAP = 0.15  # a label set between a range's two lines overlaps each by at least this much of a line
 LABEL_ALONE = 4  # characters a misread label alone on its row has at least for it to end the value above
+WHOLE_ECHO = 3  # characters at least of a box that repeats the end of the box it lies over, dropped whole
+SCRAP_CHARS = 3  # characters at most of a watermark's scrap (`without_scraps`)
+TALL_GLYPH = 1.5  # a lone character's box this much taller than a value's type is a watermark's
 STRAY_CONFIDENCE = 0.8  # a box read less surely than this, laid over the one before it, is no part of it
 WRAP_STUB = 2  # characters at most of an item's start left at the end of a full line of space-set items
 GRID_GAP = 1.5  # row heights of blank between two boxes of a list's line past which they are a grid's cells
@@ -107,7 +111,45 @@ def without_echoes(lines: list[TextLine]) -> list[TextLine]:
                 char_x = b.char_x[echo:] if b.char_x and len(b.char_x) == len(b.text) else None
                 out[j] = b = TextLine(b.text[echo:], (x0, b.bbox[1], b.bbox[2], b.bbox[3]), b.confidence, char_x)
                 break
-    return out
+    return [b for b in out if not any(_whole_echo(a, b) for a in out if a is not b)]
+
+
+def without_scraps(lines: list[TextLine]) -> list[TextLine]:
+    """The page's lines without a watermark's scraps: a box of a few characters (`SCRAP_CHARS`), read
+    unsurely (`STRAY_CONFIDENCE`), in type far taller (`TALL_GLYPH`) than the page's typical line (手手用,
+    中 of a diagonal 仅供办理…手续使用). Set in the label's column beside a value's second line, such a
+    scrap would end the value; it is no printed field's text."""
+    if len(lines) < 3:
+        return lines
+    heights = sorted(ln.height for ln in lines)
+    typical = heights[len(heights) // 2]
+    return [
+        ln
+        for ln in lines
+        if not (
+            0 < len(squash(ln.text)) <= SCRAP_CHARS
+            and ln.confidence < STRAY_CONFIDENCE
+            and ln.height >= TALL_GLYPH * typical
+        )
+    ]
+
+
+def _whole_echo(a: TextLine, b: TextLine) -> bool:
+    """A second box laid over a line that reads nothing but a run of it again (江苏省吴江市盛泽镇人民 /
+    省吴江市盛泽镇人民, its box stretched past the line by a watermark's strokes; 住址 浙江省…13组23号 /
+    浙江省…13组): `b` starts inside `a`, level with it, where the characters it repeats stand (within a
+    character), and is at least `WHOLE_ECHO` characters long; it adds nothing and is dropped."""
+    text, own = a.text.rstrip(), b.text.strip()
+    if len(own) < WHOLE_ECHO or len(own) >= len(text) or own not in text:
+        return False
+    if not (a.bbox[0] < b.bbox[0] < a.bbox[2]):
+        return False
+    if min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1]) <= 0.5 * min(a.height, b.height):
+        return False
+    centres, first = _centres(a), _centres(b)[len(b.text) - len(b.text.lstrip())]
+    char = (a.bbox[2] - a.bbox[0]) / max(1, len(a.text))
+    starts = [i for i in range(len(text) - len(own) + 1) if text.startswith(own, i)]
+    return any(abs(first - centres[i]) <= char for i in starts)
 
 
 @dataclass(slots=True)
@@ -150,7 +192,7 @@ class Extractor:
     def __init__(self, spec: DocSpec, page: Page, layout: Layout | None = None) -> None:
         self.spec = spec
         self.page = page
-        self.layout = layout or Layout(without_echoes(overlays.without_overlays(page.lines)))
+        self.layout = layout or Layout(without_scraps(without_echoes(overlays.without_overlays(page.lines))))
         labels = _label_pattern(spec)
         self._labels = tuple(sorted(lb for lb in _spec_labels(spec) if len(lb) >= 2 and not lb.isascii()))
         self._synonyms = {label.lower(): i for i, fs in enumerate(spec.fields) for label in fs.labels}
@@ -349,8 +391,34 @@ class Extractor:
                 break  # level with another field's label (centred on its two lines): that field's value
             if not is_list and self._read_twice(spans[-1] if spans else span, cut):
                 break
+            if not is_list and self._tall_glyph(cut, spans[-1] if spans else span):
+                break  # a watermark's lone character in larger type under the value, no line of it
             spans.append(cut)
         return spans
+
+    def _tall_glyph(self, span: Span, value: Span) -> bool:
+        """The span is one box of a single character set far taller (`TALL_GLYPH`) than the value's
+        own type: a watermark's or stamp's character (中, 此), not a line of the value."""
+        chars = self.layout.rows[span.row].chars[span.start : span.end]
+        if not chars or any(c.line != chars[0].line for c in chars):
+            return False
+        if len(self.layout.text(span, keep_gaps=False).strip()) != 1:
+            return False
+        box = self.layout.lines[chars[0].line].bbox
+        own = self._type_height(value)
+        return own > 0 and box[3] - box[1] >= TALL_GLYPH * own
+
+    def _without_tall_lead(self, span: Span) -> Span:
+        """The span without a lone tall character at its start (`_tall_glyph`): a watermark's character
+        before a value found by its shape, where the value's label was (此 over 住址)."""
+        chars = self.layout.rows[span.row].chars
+        start = span.start
+        while start < span.end and chars[start].line == chars[span.start].line:
+            start += 1
+        if start >= span.end:
+            return span
+        rest = Span(span.row, start, span.end)
+        return rest if self._tall_glyph(Span(span.row, span.start, start), rest) else span
 
     def _alone_but_a_gloss(self, span: Span) -> bool:
         """Nothing follows the label on its row but its English gloss, up to the next label or the row's
@@ -683,7 +751,8 @@ class Extractor:
             text = next((g for g in m.groups() if g), m.group())  # the alternative that matched
             text = self._label_prefix.sub("", text)  # a label the pattern ran over is not part of the value
             if fs.multiline and not fs.fallback_whole:
-                more = [self.layout.text(c, simplified=True) for c in self._continuations(span, None)]
+                lead = self._without_tall_lead(span)
+                more = [self.layout.text(c, simplified=True) for c in self._continuations(lead, None)]
                 text = "".join([text, *more])
             reading = self._reading(fs, text)
             if reading:

@@ -58,6 +58,9 @@ MIN_LINE_CHARS = 3  # a line of a turned document reads as at least this many ch
 PART_LABEL_SHARE = 0.34  # a card side bearing at most this share of its labels may be part of one (its number line)
 WHOLE_LABEL_SHARE = 0.8  # a card side bearing at least this share of its labels is whole, whatever its values read …
 WHOLE_LABELS = 4  # … and at least this many: two (a back's 签发机关, 有效期限) are printed by certificates too
+CARD_ASPECT = 85.6 / 54.0  # an ID card's width against its height (ISO/IEC 7810 ID-1)
+UNREAD_CHARS = 20  # a card side prints some sixty characters; fewer than this read, its print was lost
+CARD_ASPECT_TOLERANCE = 0.12  # a card's outline seen within this share of its aspect (a photo's slant, a cut edge)
 # Types a page may rightly carry more than one of (cards); two parts of one certificate or form are one.
 REPEATABLE = frozenset({DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK})
 
@@ -83,6 +86,7 @@ class Region:
     corners: np.ndarray | None = None  # the outline's corners (tl, tr, br, bl of the card held landscape)
     turned: bool = False  # its text is upside down on the page
     by_card_edges: bool = False  # a card side taken on its edges, its labels and one value's shape (warned)
+    unread: bool = False  # a card's edges around text the page's read could not make out: read from its crop
 
     @property
     def text(self) -> str:
@@ -106,6 +110,12 @@ def find_regions(page: Page) -> list[Region]:
         return single
     for c in candidates:
         c.doc_type = classify_with_content(c.text)[0]
+    unread = [c for c in candidates if _unread_card(c)]
+    if len(unread) >= 2 or (unread and any(_is_document(c) for c in candidates)):
+        for c in unread:
+            # A card's own edges around lines that name nothing (a tiled watermark took its words on the
+            # page's read): a card side still, beside another card or document; its crop is read again.
+            c.unread = True
     if any(_is_document(c) for c in candidates):
         for c in candidates:
             # Text that reads as nothing because it is upside down (the other side of a card, turned)
@@ -245,7 +255,7 @@ def straightened(region: Region) -> bool:
 
 
 def _is_document(c: Region) -> bool:
-    if c.turned or (c.tilt > MIN_TILT and len(c.lines) >= MIN_DOCUMENT_LINES):
+    if c.unread or c.turned or (c.tilt > MIN_TILT and len(c.lines) >= MIN_DOCUMENT_LINES):
         return True  # read as nothing because it lies turned on the page: it is read again straightened
     if len(c.lines) < MIN_DOCUMENT_LINES or c.doc_type is DocType.UNKNOWN:
         return False
@@ -282,6 +292,20 @@ def _is_document(c: Region) -> bool:
         and labelled_fields(c.doc_type, c.text) > 0
     )
     return c.by_card_edges
+
+
+def _unread_card(c: Region) -> bool:
+    """A card-shaped outline (`CARD_ASPECT`, an ID card's 85.6 × 54 mm) holding a few lines whose
+    words make no document and that read as a fraction of a card's print (`UNREAD_CHARS`): a card
+    whose print the page's read lost (to a tiled watermark). A table's or a photo's frame inside a
+    document reads as its own text, or as none."""
+    if not c.outlined or c.corners is None or len(c.lines) < MIN_DOCUMENT_LINES or _is_document(c):
+        return False
+    if sum(len(squash(ln.text)) for ln in c.lines) >= UNREAD_CHARS:
+        return False
+    tl, tr, _br, bl = c.corners
+    width, height = float(np.hypot(*(tr - tl))), float(np.hypot(*(bl - tl)))
+    return height > 0 and abs(width / height - CARD_ASPECT) <= CARD_ASPECT_TOLERANCE * CARD_ASPECT
 
 
 def _back_by_its_edges_and_bureau(c: Region, words_say: DocType) -> bool:

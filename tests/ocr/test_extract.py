@@ -4,7 +4,7 @@ from huren.domain import DocType, Page, TextLine
 from huren.normalize import id_check_digit
 from ocr.classify import classify
 from ocr.documents import BY_TYPE
-from ocr.extract import extract_fields
+from ocr.extract import extract_fields, without_echoes, without_scraps
 
 ID = "32050919880315001" + id_check_digit("32050919880315001")
 H = 30.0
@@ -1006,3 +1006,109 @@ def test_a_full_line_of_whole_space_set_items_ends_an_item() -> None:
     """电子汽车衡 气相色谱仪 / 电子天平: a line that ends in a whole item is no wrap mid-item."""
     p = _verifier_with_items(box("电子汽车衡 气相色谱仪", 300, 300), box("电子天平", 300, 340))
     assert values(DocType.VERIFIER_CERTIFICATE, p)["items"] == ["电子汽车衡", "气相色谱仪", "电子天平"]
+
+
+def test_a_box_that_reads_only_the_end_of_the_line_under_it_again_is_dropped() -> None:
+    """A second box over an address line that repeats the line's end (its box stretched by a watermark's
+    strokes) adds nothing: the address is read once and runs on to its next line. Where its text is
+    new, or it lies on a line of its own, it stays."""
+
+    def at(text: str, x0: float, y0: float, x1: float, y1: float, conf: float = 0.99) -> TextLine:
+        return TextLine(text, (x0, y0, x1, y1), conf)
+
+    number = "32272819640827382" + id_check_digit("32272819640827382")
+    lines = [
+        at("姓名", 453, 446, 514, 477),
+        at("孟欣丹", 538, 441, 627, 476),
+        at("性别女", 452, 502, 571, 537),
+        at("民族汉", 641, 501, 751, 536),
+        at("出生", 454, 566, 529, 593),
+        at("1964年8月27日", 538, 563, 709, 595),
+        at("住址", 455, 621, 520, 655),
+        at("省吴江市盛泽镇人民", 604, 624, 896, 653, 0.98),
+        at("江苏省吴江市盛泽镇人民", 535, 621, 812, 657),
+        at("小区3幢904室", 539, 659, 695, 690),
+        at("公民身份号码", 455, 752, 586, 780),
+        at(number, 624, 747, 968, 782),
+    ]
+    fields, _ = extract_fields(BY_TYPE[DocType.ID_CARD_FRONT], page(*lines))
+    assert fields["address"].value == "江苏省吴江市盛泽镇人民小区3幢904室"
+    below = at("省吴江市盛泽镇人民", 604, 700, 896, 730)  # on a line of its own: no echo of the one above
+    other = at("省吴江市盛泽镇新村", 604, 624, 896, 653)  # over it, but reading other characters
+    assert len(without_echoes([lines[8], below, other])) == 3
+    assert without_echoes([lines[8], lines[7]]) == [lines[8]]
+    # The whole line read with its label, and a box inside it reading its middle run again.
+    whole = TextLine("住址 浙江省嘉善县西塘镇东港村13组23号", (90, 376, 921, 435), 0.98)
+    middle = TextLine("浙江省嘉善县西塘镇东港村13组", (188, 386, 837, 429), 0.99)
+    assert without_echoes([whole, middle]) == [whole]
+    elsewhere = TextLine("浙江省嘉善县西塘镇东港村13组", (500, 386, 1149, 429), 0.99)  # not where its run stands
+    assert without_echoes([whole, elsewhere]) == [whole, elsewhere]
+
+
+def test_a_lone_tall_character_under_or_before_an_address_is_a_watermark_s() -> None:
+    """A single character in type far taller than the address's (a watermark's 中, 此) neither runs on
+    under the address nor, where it covers the lost label, keeps the address's next line from joining;
+    the same character in the address's own type is its last line."""
+
+    def at(text: str, x0: float, y0: float, x1: float, y1: float, conf: float = 0.99) -> TextLine:
+        return TextLine(text, (x0, y0, x1, y1), conf)
+
+    number = "31022919921112826" + id_check_digit("31022919921112826")
+    head = [
+        at("姓名", 453, 446, 514, 477),
+        at("段昊", 538, 441, 627, 476),
+        at("性别女", 452, 502, 571, 537),
+        at("民族汉", 641, 501, 751, 536),
+        at("出生", 454, 566, 529, 593),
+        at("1992年11月12日", 538, 563, 709, 595),
+    ]
+    tail = [at("公民身份号码", 455, 800, 586, 830), at(number, 624, 797, 968, 832)]
+    address = [
+        at("住址", 455, 621, 520, 655),
+        at("上海市青浦区练塘镇健", 538, 621, 812, 657),
+        at("康路321弄96号", 539, 659, 695, 690),
+    ]
+    stray = at("中", 540, 684, 600, 744, 0.66)
+    fields, _ = extract_fields(BY_TYPE[DocType.ID_CARD_FRONT], page(*head, *address, stray, *tail))
+    assert fields["address"].value == "上海市青浦区练塘镇健康路321弄96号"
+    own = at("中", 540, 694, 570, 726)
+    fields, _ = extract_fields(BY_TYPE[DocType.ID_CARD_FRONT], page(*head, *address, own, *tail))
+    assert fields["address"].value == "上海市青浦区练塘镇健康路321弄96号中"
+    # The label lost under a watermark's tall 此: the address found by its shape keeps its next line.
+    covered = [at("此", 427, 613, 535, 695), *address[1:]]
+    fields, _ = extract_fields(BY_TYPE[DocType.ID_CARD_FRONT], page(*head, *covered, *tail))
+    assert fields["address"].value == "上海市青浦区练塘镇健康路321弄96号"
+
+
+def test_a_watermark_scrap_in_the_label_column_does_not_end_the_address_above_it() -> None:
+    """A few characters of a diagonal watermark (手手用), read unsurely in a box twice as tall as the
+    card's lines, beside the address's second line in the label's column, are no field's text: the
+    address keeps its second line. Read surely, in the card's own type, such a box is text and stays."""
+
+    def at(text: str, x0: float, y0: float, x1: float, y1: float, conf: float = 0.99) -> TextLine:
+        return TextLine(text, (x0, y0, x1, y1), conf)
+
+    number = "32272819690512985" + id_check_digit("32272819690512985")
+    lines = [
+        at("姓名", 478, 1487, 536, 1523),
+        at("姜斌伟", 580, 1482, 686, 1526),
+        at("性别", 480, 1545, 536, 1582),
+        at("男", 580, 1545, 616, 1582),
+        at("民族", 483, 1606, 536, 1641),
+        at("汉", 579, 1606, 616, 1641),
+        at("出生", 480, 1667, 535, 1699),
+        at("1969年5月12日", 582, 1665, 949, 1697),
+        at("住址", 482, 1725, 535, 1759),
+        at("江苏省苏州市吴江区松陵", 582, 1725, 873, 1757),
+        at("街道复兴路693弄82号", 582, 1760, 841, 1795),
+        at("手手用", 461, 1771, 587, 1835, 0.56),
+        at(number, 651, 1815, 1024, 1850),
+        at("公民身份号码", 483, 1821, 646, 1850),
+    ]
+    fields, _ = extract_fields(BY_TYPE[DocType.ID_CARD_FRONT], page(*lines))
+    assert fields["address"].value == "江苏省苏州市吴江区松陵街道复兴路693弄82号"
+    assert without_scraps(lines) == [ln for ln in lines if ln.text != "手手用"]
+    sure = at("手手用", 461, 1771, 587, 1835)
+    assert sure in without_scraps([*lines[:-3], sure])
+    small = at("手手用", 461, 1771, 530, 1800, 0.56)
+    assert small in without_scraps([*lines[:-3], small])

@@ -699,3 +699,40 @@ def test_an_id_back_whose_spaced_labels_read_in_pieces_is_known_by_its_edges(mon
     scraps = ["和国", "居", "份证", "发", "关", "吴江市公安局", "有效", "期限", "2021.11."]
     back = [_line(t, 500, 1080 + 45 * i, 120 if len(t) < 4 else 300) for i, t in enumerate(scraps)]
     assert [r.doc_type for r in _carded(monkeypatch, _front() + back)] == [DocType.ID_CARD_FRONT, DocType.ID_CARD_BACK]
+
+
+def _outlines_at(monkeypatch: pytest.MonkeyPatch, lines: list[TextLine], *boxes: BBox) -> list[regions_module.Region]:
+    """The regions of a page of `lines` with upright outlines at `boxes`, their corners the boxes' own."""
+    cards = [
+        regions_module.Outline(b, 0.0, np.array([[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]]))
+        for b in boxes
+    ]
+    monkeypatch.setattr(regions_module, "card_outlines", lambda image: cards)
+    monkeypatch.setattr(regions_module, "_upside_down", lambda page, region: False)
+    p = Page("x.png", 1, 1240, 1754, lines)
+    p.image = np.full((1754, 1240, 3), 255, np.uint8)
+    return find_regions(p)
+
+
+def test_two_cards_whose_print_a_tiled_watermark_took_are_two_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both ID sides on one page under a tiled watermark: the page's read kept a few scraps of each (姓,
+    杨红秀, 华国, 局局), naming no type. Inside edges of an ID card's shape, each is a card to read again
+    from its crop; in frames of another shape, or around text enough to read, they are no card."""
+    first = [_line("姓", 444, 508, 31), _line("杨红秀", 514, 504, 84), _line("别", 472, 566, 25)]
+    second = [_line("000403期", 592, 1225, 271), _line("华国", 448, 1487, 300), _line("局局", 637, 1283, 127)]
+    cards = ((372.0, 419.0, 1093.0, 875.0), (310.0, 1146.0, 1027.0, 1600.0))  # 721 × 456, 717 × 454: 85.6 × 54
+    regions = _outlines_at(monkeypatch, first + second, *cards)
+    assert [(r.bbox, r.unread, r.doc_type) for r in regions] == [(b, True, DocType.UNKNOWN) for b in cards]
+    squares = ((372.0, 419.0, 1093.0, 1000.0), (310.0, 1146.0, 1027.0, 1700.0))
+    assert len(_outlines_at(monkeypatch, first + second, *squares)) == 1
+    read = [*first, _line("此处填写本单位内部的备注事项与说明文字", 444, 620, 600)]
+    assert [r.unread for r in _outlines_at(monkeypatch, read + second, *cards)] == [False]
+
+
+def test_a_card_whose_print_was_lost_beside_a_read_one_is_a_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A front read whole above a card-shaped outline holding only scraps: the scraps are the other side."""
+    scraps = [_line("000403期", 592, 1225, 271), _line("局局", 637, 1283, 127)]
+    card = (310.0, 1146.0, 1027.0, 1600.0)
+    regions = _outlines_at(monkeypatch, _front() + scraps, card)
+    assert [(r.doc_type, r.unread) for r in regions] == [(DocType.ID_CARD_FRONT, False), (DocType.UNKNOWN, True)]
+    assert regions[1].bbox == card

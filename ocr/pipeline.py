@@ -18,6 +18,7 @@ import numpy as np
 from huren.domain import BBox, DocType, Extraction, FileError, Page, Quality, TextLine
 from huren.normalize import squash
 from ocr import overlays, preprocess, reader
+from ocr.boxes import merged_spans
 from ocr.classify import classify_with_content
 from ocr.documents import BY_TYPE
 from ocr.engine import EngineConfig, OcrEngine, get_engine
@@ -211,20 +212,14 @@ def _where_lost(page: Page, extraction: Extraction) -> list[BBox] | None:
     specs = [fs for fs in BY_TYPE[extraction.doc_type].fields if missing & set(fs.keys)]
     if not specs or len(missing - {k for fs in specs for k in fs.keys}):
         return None
-    bands: list[list[float]] = []
+    bands: list[tuple[float, float]] = []
     for fs in specs:
         labels = [squash(label) for label in fs.labels]
         rows = [ln for ln in page.lines if any(label and label in squash(ln.text) for label in labels)]
         if not rows:
             return None
-        bands += [[ln.bbox[1] - LOST_ABOVE * ln.height, ln.bbox[3] + LOST_BELOW * ln.height] for ln in rows]
-    bands.sort()
-    merged: list[list[float]] = []
-    for top, bottom in bands:
-        if merged and top <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], bottom)
-        else:
-            merged.append([top, bottom])
+        bands += [(ln.bbox[1] - LOST_ABOVE * ln.height, ln.bbox[3] + LOST_BELOW * ln.height) for ln in rows]
+    merged = merged_spans(bands)
     height = float(page.image.shape[0]) if page.image is not None else float(page.height)
     width = float(page.image.shape[1]) if page.image is not None else float(page.width)
     clipped = [(max(0.0, top), min(height, bottom)) for top, bottom in merged]

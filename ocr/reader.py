@@ -305,22 +305,15 @@ def read_stamped(
 def _stamped_bands(stamps: list[BBox], lines: list[TextLine], pad: float, height: int) -> list[tuple[int, int]]:
     """Rows of the page (y0, y1) each stamp covers, widened to hold whole the lines it crosses; bands
     that overlap are one."""
-    bands: list[list[float]] = []
+    bands: list[tuple[float, float]] = []
     for sx0, sy0, sx1, sy1 in stamps:
         top, bottom = sy0, sy1
         for ln in lines:
             x0, y0, x1, y1 = ln.bbox
             if min(x1, sx1) > max(x0, sx0) and min(y1, sy1) > max(y0, sy0):
                 top, bottom = min(top, y0), max(bottom, y1)
-        bands.append([max(0.0, top - pad), min(float(height), bottom + pad)])
-    bands.sort()
-    merged: list[list[float]] = []
-    for band in bands:
-        if merged and band[0] <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], band[1])
-        else:
-            merged.append(band)
-    return [(int(a), int(b) + 1) for a, b in merged if b - a >= 8]
+        bands.append((max(0.0, top - pad), min(float(height), bottom + pad)))
+    return [(int(a), int(b) + 1) for a, b in boxes.merged_spans(bands) if b - a >= 8]
 
 
 def _outside(boxes: list[BBox], seals: list[BBox]) -> list[BBox]:

@@ -26,3 +26,12 @@ def test_weighted_median_goes_with_the_weight_not_the_count() -> None:
     values = np.array([-20.0, -20.0, -20.0, 1.0])
     assert boxes.weighted_median(values, np.array([1.0, 1.0, 1.0, 10.0])) == 1.0
     assert boxes.weighted_median(values, np.ones(4)) == -20.0
+
+
+def test_spans_that_overlap_or_touch_are_merged_in_order() -> None:
+    assert boxes.merged_spans([(30.0, 40.0), (0.0, 10.0), (5.0, 12.0), (12.0, 15.0), (50.0, 60.0)]) == [
+        (0.0, 15.0),
+        (30.0, 40.0),
+        (50.0, 60.0),
+    ]
+    assert boxes.merged_spans([]) == []

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from huren.domain import BBox, ExtractedField, FieldValueType, Page, TextLine
 from huren.normalize import squash
-from huren.thresholds import low_confidence_warnings
+from huren.thresholds import REVIEW_CONFIDENCE, low_confidence_warnings
 from ocr import overlays, validators
 from ocr.documents import SPECS, DocSpec, FieldSpec
 from ocr.fields import DATE_KINDS, READERS, Reading, date_tail
@@ -31,7 +31,7 @@ LABEL_ALONE = 4  # characters a misread label alone on its row has at least for 
 WHOLE_ECHO = 3  # characters at least of a box that repeats the end of the box it lies over, dropped whole
 SCRAP_CHARS = 3  # characters at most of a watermark's scrap (`without_scraps`)
 TALL_GLYPH = 1.5  # a lone character's box this much taller than a value's type is a watermark's
-STRAY_CONFIDENCE = 0.8  # a box read less surely than this, laid over the one before it, is no part of it
+STRAY_CONFIDENCE = REVIEW_CONFIDENCE  # a box read less surely than this, laid over the one before it, is no part of it
 WRAP_STUB = 2  # characters at most of an item's start left at the end of a full line of space-set items
 GRID_GAP = 1.5  # row heights of blank between two boxes of a list's line past which they are a grid's cells
 FAR_ALONG = 5.0  # row heights of blank after a label past which its row's text is another column's

@@ -162,6 +162,11 @@ def _spec_labels(spec: DocSpec) -> set[str]:
     return {label for fs in spec.fields for label in fs.labels} | set(spec.stop_labels) | set(spec.filler_labels)
 
 
+def _printed_labels(*specs: DocSpec) -> tuple[str, ...]:
+    """The specs' labels as printed in Chinese (two characters or more, no English gloss), sorted."""
+    return tuple(sorted({lb for spec in specs for lb in _spec_labels(spec) if len(lb) >= 2 and not lb.isascii()}))
+
+
 # A mark the recogniser reads between a spaced label's characters (性 ☑ 别: a cell's rule or speck).
 SPACED_MARKS = "☑☐□■√✓✔☒|｜"
 _SPACED = f"[{re.escape(SPACED_MARKS)}]?"
@@ -194,7 +199,7 @@ class Extractor:
         self.page = page
         self.layout = layout or Layout(without_scraps(without_echoes(overlays.without_overlays(page.lines))))
         labels = _label_pattern(spec)
-        self._labels = tuple(sorted(lb for lb in _spec_labels(spec) if len(lb) >= 2 and not lb.isascii()))
+        self._labels = _printed_labels(spec)
         self._synonyms = {label.lower(): i for i, fs in enumerate(spec.fields) for label in fs.labels}
         self._label_prefix = re.compile(f"^(?:{labels.pattern})+")
         english = _english_labels(spec)
@@ -914,7 +919,7 @@ class Extractor:
 
 # Every label a document of any type prints, as read (two characters or more): a value that is nothing
 # but a piece of one, or ends in one, ran into the next label (a card's 公民身份号码 read apart).
-ALL_LABELS = tuple(sorted({lb for spec in SPECS for lb in _spec_labels(spec) if len(lb) >= 2 and not lb.isascii()}))
+ALL_LABELS = _printed_labels(*SPECS)
 LABEL_PIECE_MAX = 6  # characters of a label's piece cut from a value's end
 
 

@@ -167,8 +167,8 @@ def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, tuple[Any, Any]
     return {c: (_shown(c, old[c]), _shown(c, new[c])) for c in CONTENT_COLUMNS if old[c] != new[c]}
 
 
-_Entry = tuple[int, str | None, tuple[Any, ...], str | None]
-"""One good row on its way to the table: (line, sheet, the row as stored in `COLUMN_ORDER`, the clear ID number).
+_Entry = tuple[int, str | None, tuple[Any, ...]]
+"""One good row on its way to the table: (line, sheet, its values in `COLUMN_ORDER`, before the column types' processing).
 
 Flat values only: a batch of them crosses from the reading process to the writing one for a tenth of what
 pickling the records would cost."""
@@ -177,7 +177,6 @@ pickling the records would cost."""
 def _entry_record(entry: _Entry) -> RegistryRecord:
     """The record an entry was made from, for the rows that are compared (repeats, rows already held)."""
     values = dict(zip(RECORD_COLUMNS, entry[2], strict=False))
-    values["id_number"] = entry[3]
     for column in ("valid_from", "valid_until"):
         if isinstance(values[column], str):
             values[column] = date.fromisoformat(values[column])
@@ -185,7 +184,8 @@ def _entry_record(entry: _Entry) -> RegistryRecord:
 
 
 class _Preparer:
-    """Parsed rows as the table stores them: made where the file is read (in the reading process when there is one)."""
+    """Rows as the table stores them, in two steps: their values (where the file is read, in the reading
+    process when there is one) and what the column types make of them (where they are inserted)."""
 
     def __init__(self, dialect: Dialect, now: str) -> None:
         self.dialect = dialect
@@ -194,21 +194,29 @@ class _Preparer:
         self.sealer = sealed.active()  # the key is settled before a reading process is forked
 
     def entries(self, parsed: Sequence[ParsedRow]) -> list[_Entry]:
-        stored = self._stored_rows([p.record for p in parsed])
-        return [(p.line, p.sheet, row, p.record.id_number) for p, row in zip(parsed, stored, strict=True)]
-
-    def _stored_rows(self, records: Sequence[RegistryRecord]) -> list[tuple[Any, ...]]:
-        """A batch of records as the table stores them, in `COLUMN_ORDER`: what the column types make of
-        the values (the ID numbers encrypted, their blocking keys hashed — a column at a time, in one call
-        each) since the driver-level insert skips SQLAlchemy's bind processing (an UPDATE does not); dates
-        as ISO text on SQLite (SQLAlchemy's Date there), as dates for PostgreSQL's COPY."""
-        if not records:
+        """A batch's rows in `COLUMN_ORDER`, blocking keys computed (without the search's cache: a million rows
+        would fill it); dates as ISO text on SQLite (SQLAlchemy's Date there), as dates for PostgreSQL's COPY."""
+        if not parsed:
             return []
         now = self.now
         rows = [
             record_values(r, now) + block_values(cert_key(r.cert_number), id_key(r.id_number), name_key(r.name))
-            for r in records
+            for r in (p.record for p in parsed)
         ]
+        if not self.postgres:
+            columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+            for index in _DATES_AT:
+                columns[index] = [None if d is None else d.isoformat() for d in columns[index]]
+            rows = list(zip(*columns, strict=True))
+        return [(p.line, p.sheet, row) for p, row in zip(parsed, rows, strict=True)]
+
+    def stored(self, rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """Rows as the column types store them (the ID numbers encrypted, their blocking keys hashed — a column
+        at a time, in one call each), since the driver-level insert skips SQLAlchemy's bind processing (an
+        UPDATE does not). Done by the writing process, for the rows it inserts: it balances the two processes'
+        work and keeps the hashes out of the pipe."""
+        if not rows:
+            return []
         columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
         sealer = self.sealer
         for index, kind in _PROCESSED_AT:
@@ -219,9 +227,6 @@ class _Preparer:
             else:
                 process = kind.process_bind_param
                 columns[index] = [process(v, self.dialect) for v in columns[index]]
-        if not self.postgres:
-            for index in _DATES_AT:
-                columns[index] = [None if d is None else d.isoformat() for d in columns[index]]
         return list(zip(*columns, strict=True))
 
 
@@ -329,6 +334,7 @@ class _Batcher:
         self.table_was_empty = table_was_empty
         self.postgres = conn.dialect.name == "postgresql"
         self.now = updated_now()
+        self.preparer = _Preparer(conn.dialect, self.now)
         self.seen: set[int] = set()  # hashes of this file's keys: flat enough at a million rows (~60 MB)
         self.dialect = conn.dialect
         self.written = 0  # rows inserted or updated so far
@@ -410,7 +416,7 @@ class _Batcher:
                 updates.append((record, found.id))
                 summary.updated += 1
                 self._emit("update", entry, _diff(record_to_row(old), record_to_row(record)))
-        self._insert(inserts)
+        self._insert(self.preparer.stored(inserts))
         self._update(updates)
 
     def _values(self, record: RegistryRecord) -> dict[str, Any]:
@@ -428,7 +434,7 @@ class _Batcher:
 
     def _emit(self, kind: ChangeKind, entry: _Entry, fields: dict[str, tuple[Any, Any]]) -> None:
         if self.on_change is not None:
-            line, sheet, stored, _ = entry
+            line, sheet, stored = entry
             path = self.report.files[-1].file if self.report.files else ""
             self.on_change(Change(kind, path, sheet, line, stored[0], stored[1], stored[2], fields))
 
@@ -570,14 +576,13 @@ def run_import(
                 table_was_empty=table_was_empty,
                 overwrite_authority=options.overwrite_authority,
             )
-            preparer = _Preparer(conn.dialect, batcher.now)
             for path in paths:
                 summary = FileSummary(str(path), file_sha256(path))
                 report.files.append(summary)
                 batcher.start_file()
                 on_progress = progress(str(path)) if progress else None
                 read = _read_by_child if _use_reading_process(path) else _batches
-                for batch in read(path, options.read, preparer, on_progress):
+                for batch in read(path, options.read, batcher.preparer, on_progress):
                     summary.rejected += len(batch.rejected)
                     report.rejected.extend(batch.rejected)
                     batcher.apply(batch.entries, summary)

@@ -5,7 +5,10 @@ file's size: a batch's keys are looked up together (not at all while the table w
 import began), new rows are inserted with one `executemany` (SQLite) or `COPY` (PostgreSQL), changed
 rows updated with one `executemany`. A large load into SQLite (any first load; into a filled table,
 once it has written a quarter as many rows as the table held) drops the blocking indexes and builds
-them again at the end, one sort each, instead of row by row. Everything happens in one transaction:
+them again at the end, one sort each, instead of row by row. A large file (`READING_PROCESS_MIN_BYTES`)
+is read, checked and turned into row values in a forked process of its own while this one inserts;
+batches cross a pipe as flat tuples, and errors (file or row) come back as they would in one process.
+Everything happens in one transaction:
 
 - a file that cannot be read (password, `.xls`, no header, a missing or doubled column) or any
   failure writes nothing;
@@ -71,7 +74,9 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 5000
 READING_PROCESS_MIN_BYTES = 4 << 20
 """From this size (~20,000 rows of CSV) a file is read, checked and prepared in a process of its own
-(`_read_by_child`) while this one inserts: at 100,000 rows that halves the import's wall time."""
+(`_read_by_child`) while this one inserts. Measured at 100,000 rows: the writing process's CPU 5.9 s → 2.9 s,
+the reading one's 3.4 s (both together ~7 % more than one process); the wall time gains only where a second
+core is free. 1,000,000 rows: peak RSS 183 MB writing, 104 MB reading."""
 # Into a filled SQLite table, the blocking indexes are dropped once the import has written (inserted or
 # updated) at least max(BATCH_SIZE, rows held / DEFER_INDEXES_SHARE) rows. Measured at 100,000 rows, a row
 # costs 5-8x more kept in seven indexes as it lands than sorted in at the end, where the rebuild covers every

@@ -28,6 +28,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -262,8 +263,12 @@ def _batches(path: str | Path, read: ReadOptions, preparer: _Preparer, progress:
 
 
 def _use_reading_process(path: str | Path) -> bool:
-    """A file large enough to pay for a process of its own, on a machine with a second core and `fork`."""
+    """A file large enough to pay for a process of its own, on a machine with a second core and `fork`, imported
+    from the main thread (the command line). The service imports in a worker thread beside others: a fork there
+    could copy a lock another thread holds, so it reads in its own process as before."""
     if "fork" not in multiprocessing.get_all_start_methods() or len(os.sched_getaffinity(0)) < 2:
+        return False
+    if threading.current_thread() is not threading.main_thread():
         return False
     return Path(path).stat().st_size >= READING_PROCESS_MIN_BYTES
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -148,4 +149,22 @@ def test_row_errors_write_nothing_and_a_dry_run_previews(
         store, _csv(tmp_path / "ok.csv", synthetic_records[:30]), options=ImportOptions(dry_run=True)
     )
     assert preview.inserted == 30 and not preview.written and store.count() == 0
+    store.dispose()
+
+
+def test_an_import_from_a_worker_thread_reads_in_its_own_process(
+    tmp_path: Path, synthetic_records: list[RegistryRecord], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The service imports in a thread beside others: no fork there (it could copy a lock another thread holds)."""
+    children = _force(monkeypatch, "reading-process")
+    store = RegistryStore(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    path = _csv(tmp_path / "r.csv", synthetic_records[:20])
+    done: list[Any] = []
+    worker = threading.Thread(target=lambda: done.append(_import(store, path)[0]))
+    worker.start()
+    worker.join()
+    assert done[0].inserted == 20 and store.count() == 20
+    assert children == []
+    _import(store, _csv(tmp_path / "again.csv", synthetic_records[20:30]))  # the main thread: the reading process
+    assert children == [1] and store.count() == 30
     store.dispose()
